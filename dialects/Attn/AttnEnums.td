@@ -1,0 +1,57 @@
+//===- AttnEnums.td - attn enums and attributes ------------*- tablegen -*-===//
+
+#ifndef ATTN_ENUMS_TD
+#define ATTN_ENUMS_TD
+
+include "AttnBase.td"
+include "mlir/IR/EnumAttr.td"
+
+// Adding a score function: a case here, its operand signature in
+// ScoreKinds.cpp, and its tile emitter in the lowering.
+def Attn_ScoreKind : I32EnumAttr<"ScoreKind", "attention score function", [
+    I32EnumAttrCase<"dot", 0>,
+    I32EnumAttrCase<"general", 1>,
+    I32EnumAttrCase<"additive", 2>,
+    I32EnumAttrCase<"cosine", 3>,
+    I32EnumAttrCase<"neg_l2", 4>,
+    I32EnumAttrCase<"multi_dimensional", 5>,
+    I32EnumAttrCase<"compositional", 6>]> {
+  let cppNamespace = "::mlir::attn";
+  let genSpecializedAttr = 0;
+}
+
+def Attn_ScoreKindAttr : EnumAttr<Attn_Dialect, Attn_ScoreKind, "score"> {
+  let summary = "score function of an attention op";
+  let description = [{
+    `dot`: `q.k * scale`; `general`: `q^T W k`; `additive`:
+    `va . tanh(q Wq + k Wk)`; `cosine`: `scale * q.k / (|q| |k|)`;
+    `neg_l2`: `-|q - k|^2 * scale`; `multi_dimensional`: per value feature
+    `tanh(q W1 + k W2 + b)`; `compositional`: CoDA, no normalisation.
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Attn_Normalizer : I32EnumAttr<"Normalizer", "attention weight normaliser", [
+    I32EnumAttrCase<"softmax", 0>,
+    I32EnumAttrCase<"sigmoid", 1>,
+    I32EnumAttrCase<"hard", 2>,
+    I32EnumAttrCase<"topk", 3>,
+    I32EnumAttrCase<"hard_sample", 4>,
+    I32EnumAttrCase<"none", 5>]> {
+  let cppNamespace = "::mlir::attn";
+  let genSpecializedAttr = 0;
+}
+
+def Attn_NormalizerAttr : EnumAttr<Attn_Dialect, Attn_Normalizer, "normalizer"> {
+  let summary = "how scores become weights";
+  let description = [{
+    `softmax` over visible keys (safe: a fully masked row gives zeros),
+    `sigmoid` per score, `hard` (one-hot argmax, ties to the lowest key),
+    `topk` (softmax over the `top_k` largest scores), `hard_sample` (the key
+    where the softmax CDF first exceeds a uniform sample), `none` (raw
+    scores are the weights).
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
+#endif // ATTN_ENUMS_TD

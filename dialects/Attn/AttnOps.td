@@ -1,0 +1,169 @@
+//===- AttnOps.td - attn dialect operations ----------------*- tablegen -*-===//
+
+#ifndef ATTN_OPS_TD
+#define ATTN_OPS_TD
+
+include "AttnBase.td"
+include "AttnEnums.td"
+include "AttnInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Attn_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
+
+def Attn_AttentionOp : Attn_Op<"attention", [
+    AttrSizedOperandSegments, IsolatedFromAbove, RecursiveMemoryEffects,
+    DeclareOpInterfaceMethods<Attn_DimRelationOpInterface>]> {
+  let summary = "fused attention: score, normalise, weighted sum";
+  let description = [{
+    Computes, for every batch `b`, query head `h`, query row `i`:
+
+    ```
+    o[b,h,i,:] = sum_j P[b,h,i,j] * v[b,h/g,j,:]       g = Hq / Hkv
+    P[b,h,i,:] = normalizer_j(s[b,h,i,j] over the visible keys j)
+    ```
+
+    with `query : [B,Hq,Sq,D]`, `key : [B,Hkv,Skv,D]`, `value :
+    [B,Hkv,Skv,Dv]` and `output : [B,Hq,Sq,Dv]`. `Hq` must be a multiple of
+    `Hkv` (grouped-query and multi-query attention). `B`, `Sq` and `Skv` may be
+    dynamic. Inputs are `f32`, `f16` or `bf16`; scores, running max and sum
+    and the output accumulator are always `f32`; the output has the query's
+    element type.
+
+    The score `s` is built in this order:
+    1. the score function `score` (default `dot`) times `scale` (default
+       `1/sqrt(D)`); `score_operands` carry its weights;
+    2. `+ bias[b,h,i,j]` (broadcastable `[B|1, Hq|1, Sq|1, Skv|1]`);
+    3. `- m_h * (i' - j)` when `alibi` is set, `m_h = 2^(-8(h+1)/Hq)`;
+    4. `softcap * tanh(s / softcap)` when `softcap` is set;
+    5. the `score_mod` region, if present.
+
+    Positions are bottom-right aligned: `i' = i + (Skv - Sq)` is the query's
+    position on the key axis. A key `j` is visible when all of these hold:
+    `causal`: `j <= i'`; `window = [l, r]`: `i' - l <= j <= i' + r`;
+    `key_lengths`: `j < key_lengths[b]`; `mask`: `mask[b,h,i,j]`
+    (broadcastable i1); the `mask_mod` region yields true. Named masks
+    (`causal`, `window`, `key_lengths`) are analysed by the lowering: key
+    tiles with no visible key are skipped and fully visible tiles carry no
+    mask arithmetic. Under `softmax`, a row with no visible key yields zeros.
+
+    Regions see global indices (never tile-local ones):
+    - `score_mod(%s: f32, %b: index, %h: index, %i: index, %j: index)`
+      yields the modified `f32` score;
+    - `mask_mod(%b: index, %h: index, %i: index, %j: index)` yields `i1`
+      (true = visible).
+    In both, `%i` is the aligned query position `i'`. A `mask_mod` that is
+    exactly `j <= i` canonicalises to `causal`, so tile skipping applies.
+
+    The optional `lse` result is the natural-log log-sum-exp of the visible
+    scores of each row, `[B,Hq,Sq]` in `f32` (`-inf` for a fully masked row).
+
+    Example (causal, scaled dot product, dynamic sizes):
+
+    ```mlir
+    %o = attn.attention %q, %k, %v {causal}
+        : tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>
+        -> tensor<?x8x?x64xf32>
+    ```
+
+    A FlexAttention-style score modification and mask:
+
+    ```mlir
+    %o = attn.attention %q, %k, %v
+        : tensor<1x4x128x64xf32>, tensor<1x4x128x64xf32>,
+          tensor<1x4x128x64xf32> -> tensor<1x4x128x64xf32>
+        score_mod {
+        ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+          %c = arith.constant 2.0 : f32
+          %t = arith.mulf %s, %c : f32
+          attn.yield %t : f32
+        }
+        mask_mod {
+        ^bb0(%b: index, %h: index, %i: index, %j: index):
+          %ok = arith.cmpi sle, %j, %i : index
+          attn.yield %ok : i1
+        }
+    ```
+  }];
+
+  let arguments = (ins
+    Attn_FloatTensor:$query,
+    Attn_FloatTensor:$key,
+    Attn_FloatTensor:$value,
+    Optional<RankedTensorOf<[I1]>>:$mask,
+    Optional<Attn_FloatTensor>:$bias,
+    Optional<RankedTensorOf<[I32]>>:$key_lengths,
+    Variadic<Attn_FloatTensor>:$score_operands,
+    Variadic<Attn_FloatTensor>:$normalizer_operands,
+    Variadic<Attn_FloatTensor>:$position_operands,
+    DefaultValuedAttr<Attn_ScoreKindAttr, "ScoreKind::dot">:$score,
+    DefaultValuedAttr<Attn_NormalizerAttr, "Normalizer::softmax">:$normalizer,
+    OptionalAttr<F32Attr>:$scale,
+    UnitAttr:$causal,
+    OptionalAttr<DenseI64ArrayAttr>:$window,
+    UnitAttr:$alibi,
+    OptionalAttr<F32Attr>:$softcap,
+    OptionalAttr<I64Attr>:$top_k,
+    OptionalAttr<I64Attr>:$relative_clip,
+    OptionalAttr<I64Attr>:$gaussian_window,
+    OptionalAttr<F32Attr>:$gaussian_sigma
+  );
+  let results = (outs Attn_FloatTensor:$output,
+                      Optional<RankedTensorOf<[F32]>>:$lse);
+  let regions = (region AnyRegion:$score_mod, AnyRegion:$mask_mod);
+
+  let assemblyFormat = [{
+    $query `,` $key `,` $value
+    (`mask` `(` $mask^ `:` type($mask) `)`)?
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`key_lengths` `(` $key_lengths^ `:` type($key_lengths) `)`)?
+    (`score_operands` `(` $score_operands^ `:` type($score_operands) `)`)?
+    (`normalizer_operands` `(` $normalizer_operands^ `:`
+        type($normalizer_operands) `)`)?
+    (`position_operands` `(` $position_operands^ `:`
+        type($position_operands) `)`)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    `->` type($output) (`,` type($lse)^)?
+    (`score_mod` $score_mod^)?
+    (`mask_mod` $mask_mod^)?
+  }];
+
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$query, "::mlir::Value":$key,
+                   "::mlir::Value":$value, "::mlir::Type":$outputType)>
+  ];
+
+  let extraClassDeclaration = [{
+    /// Scale applied to the score function: the `scale` attribute, or
+    /// 1/sqrt(D) when it is absent.
+    float getEffectiveScale();
+    /// Left and right extents of the sliding window; -1 means unbounded.
+    std::pair<int64_t, int64_t> getWindowBounds();
+    /// True when some key may be hidden by a mask that is not analysable
+    /// per tile (boolean mask tensor or mask_mod region).
+    bool hasUnanalysableMask() { return getMask() || !getMaskMod().empty(); }
+    /// True when a named mask (causal, window, key lengths) is present.
+    bool hasAnalysableMask() {
+      return getCausal() || getWindow() || getKeyLengths();
+    }
+    int64_t getQueryHeads();
+    int64_t getKeyValueHeads();
+  }];
+
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Attn_YieldOp : Attn_Op<"yield", [
+    Pure, ReturnLike, Terminator, HasParent<"AttentionOp">]> {
+  let summary = "yields a value from an attention region";
+  let description = [{
+    Terminates the `score_mod` (yields an `f32` score) and `mask_mod` (yields
+    an `i1` visibility) regions of `attn.attention`.
+  }];
+  let arguments = (ins AnyType:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+#endif // ATTN_OPS_TD

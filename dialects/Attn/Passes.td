@@ -1,0 +1,76 @@
+//===- Passes.td - attn passes -----------------------------*- tablegen -*-===//
+
+#ifndef ATTN_PASSES_TD
+#define ATTN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
+  let summary = "Lower attn.attention to one fused, tiled loop nest";
+  let description = [{
+    Rewrites every `attn.attention` into a loop nest on buffers, in
+    FlashAttention-2 order: for each (batch, head, query tile), for each live
+    key/value tile: scores of the tile, online max and sum update, rescale
+    of the accumulator and accumulation of `P * V`. Memory is O(tile): the
+    `Sq x Skv` score matrix is never built.
+
+    Named masks (`causal`, `window`, `key_lengths`) bound the key loop so
+    that tiles without a visible key are never visited, and split each tile
+    into a fully visible variant (no mask arithmetic) and a partial one.
+    The inner tile is vectorised along the key axis (scores) and the value
+    head dimension (accumulation); `vector-width` sets the lane count.
+
+    Inputs are wrapped with `bufferization.to_buffer` and the output with
+    `bufferization.to_tensor`, so one-shot bufferization removes the
+    boundary afterwards.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
+  let options = [
+    Option<"queryTile", "query-tile", "int64_t", /*default=*/"32",
+           "Query rows per tile">,
+    Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
+           "Keys per tile (a multiple of vector-width)">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "f32 lanes of the inner vectors (16 for AVX-512)">,
+  ];
+}
+
+def AttnAbiSignature : Pass<"attn-abi-signature", "ModuleOp"> {
+  let summary = "Name the dynamic sizes of public functions for the C ABI";
+  let description = [{
+    For every public function, groups the dynamic dimensions of its tensor
+    arguments and results into classes of sizes that must be equal (from
+    `DimRelationOpInterface` and shape-preserving ops) and records the
+    result as the `attn.abi` attribute: for each argument and result its
+    element type, shape and, for each dynamic dimension, the index of its
+    size symbol. A result dimension that no argument determines is an error,
+    since the caller allocates results.
+  }];
+}
+
+def AttnEmitCInterface : Pass<"attn-emit-c-interface", "ModuleOp"> {
+  let summary = "Emit the C ABI entry points and manifest of public functions";
+  let description = [{
+    Runs on the LLVM dialect, after `attn-abi-signature` recorded the
+    signatures in the module's `attn.abi` attribute and the functions were
+    lowered with `llvm.emit_c_interface`. For each recorded function `@f`
+    it adds:
+
+    - `int32_t attn_f(T0 *arg0, ..., R0 *res0, ..., int64_t s0, ...)`: one
+      pointer per tensor (row-major, dense) followed by one size per dynamic
+      size symbol;
+    - `int32_t attn_f_packed(void **pointers, const int64_t *sizes)`: the
+      same with arrays, for generic callers;
+    - `attn_f_manifest`: a NUL-terminated text describing the signature,
+      read by the runtime library.
+
+    Both entry points return 0 on success and 1 (without touching memory)
+    when a size is negative or the element count of a tensor overflows.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // ATTN_PASSES_TD

@@ -1,0 +1,406 @@
+//===- AttentionOp.cpp - attn.attention verifier and helpers --------------===//
+//
+// Shape, type and attribute rules of the core attention op. Every rule that
+// a later pass relies on is checked here, with a message naming the operand
+// and the shape that was expected.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/IR/AttnDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::attn;
+
+#define GET_OP_CLASSES
+#include "attn/Dialect/Attn/IR/AttnOps.cpp.inc"
+
+namespace {
+/// Expected size of one dimension, with the symbolic name used in messages.
+struct ExpectedDim {
+  const char *name;
+  int64_t size; // ShapedType::kDynamic when unknown.
+};
+
+bool sameSize(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+std::string formatShape(ArrayRef<ExpectedDim> dims) {
+  std::string names, sizes;
+  llvm::raw_string_ostream n(names), s(sizes);
+  n << "[";
+  s << "[";
+  llvm::interleaveComma(dims, n, [&](const ExpectedDim &d) { n << d.name; });
+  llvm::interleaveComma(dims, s, [&](const ExpectedDim &d) {
+    if (ShapedType::isDynamic(d.size))
+      s << "?";
+    else
+      s << d.size;
+  });
+  n << "]";
+  s << "]";
+  return names + " = " + sizes;
+}
+
+/// Checks that `value` has exactly the expected shape.
+LogicalResult verifyShape(Operation *op, StringRef what, Value value,
+                          ArrayRef<ExpectedDim> dims) {
+  auto type = cast<RankedTensorType>(value.getType());
+  bool ok = type.getRank() == static_cast<int64_t>(dims.size());
+  for (auto [i, d] : llvm::enumerate(dims))
+    ok = ok && sameSize(type.getDimSize(i), d.size);
+  if (ok)
+    return success();
+  return op->emitOpError() << "expects " << what << " of shape "
+                           << formatShape(dims) << ", but got " << type;
+}
+
+/// Checks that `value` is rank-4 and broadcastable to `dims`: each dimension
+/// is 1 or the full size.
+LogicalResult verifyBroadcastable(Operation *op, StringRef what, Value value,
+                                  ArrayRef<ExpectedDim> dims) {
+  auto type = cast<RankedTensorType>(value.getType());
+  bool ok = type.getRank() == static_cast<int64_t>(dims.size());
+  for (auto [i, d] : llvm::enumerate(dims))
+    ok = ok && (type.getDimSize(i) == 1 || sameSize(type.getDimSize(i), d.size));
+  if (ok)
+    return success();
+  return op->emitOpError() << "expects " << what
+                           << " broadcastable to (each dimension 1 or) "
+                           << formatShape(dims) << ", but got " << type;
+}
+
+/// The weights each score function takes, as (name, shape) in order.
+struct OperandSpec {
+  const char *name;
+  SmallVector<ExpectedDim> dims;
+};
+
+SmallVector<OperandSpec> scoreOperandSpecs(ScoreKind kind, int64_t d,
+                                           int64_t dv, int64_t a) {
+  switch (kind) {
+  case ScoreKind::dot:
+  case ScoreKind::cosine:
+  case ScoreKind::neg_l2:
+  case ScoreKind::compositional:
+    return {};
+  case ScoreKind::general:
+    return {{"W", {{"D", d}, {"D", d}}}};
+  case ScoreKind::additive:
+    return {{"Wq", {{"D", d}, {"A", a}}},
+            {"Wk", {{"D", d}, {"A", a}}},
+            {"va", {{"A", a}}}};
+  case ScoreKind::multi_dimensional:
+    return {{"W1", {{"D", d}, {"Dv", dv}}},
+            {"W2", {{"D", d}, {"Dv", dv}}},
+            {"b", {{"Dv", dv}}}};
+  }
+  llvm_unreachable("unknown score kind");
+}
+
+LogicalResult verifyOperandList(Operation *op, StringRef group,
+                                StringRef owner, ValueRange operands,
+                                ArrayRef<OperandSpec> specs) {
+  if (operands.size() != specs.size()) {
+    std::string names;
+    llvm::raw_string_ostream os(names);
+    llvm::interleaveComma(specs, os,
+                          [&](const OperandSpec &s) { os << s.name; });
+    return op->emitOpError()
+           << owner << " expects " << specs.size() << " " << group << " ("
+           << (specs.empty() ? "none" : names) << "), but got "
+           << operands.size();
+  }
+  for (auto [value, spec] : llvm::zip(operands, specs)) {
+    std::string what = (group + " '" + spec.name + "'").str();
+    if (failed(verifyShape(op, what, value, spec.dims)))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult verifyPositiveFinite(Operation *op, StringRef name,
+                                   std::optional<APFloat> value) {
+  if (!value)
+    return success();
+  double v = value->convertToDouble();
+  if (std::isfinite(v) && v > 0)
+    return success();
+  return op->emitOpError() << "expects " << name
+                           << " to be positive and finite, but got " << v;
+}
+} // namespace
+
+void AttentionOp::build(OpBuilder &builder, OperationState &state, Value query,
+                        Value key, Value value, Type outputType) {
+  build(builder, state, outputType, /*lse=*/Type(), query, key, value,
+        /*mask=*/Value(), /*bias=*/Value(), /*key_lengths=*/Value(),
+        /*score_operands=*/ValueRange(), /*normalizer_operands=*/ValueRange(),
+        /*position_operands=*/ValueRange(), ScoreKind::dot,
+        Normalizer::softmax, /*scale=*/nullptr, /*causal=*/false,
+        /*window=*/nullptr, /*alibi=*/false, /*softcap=*/nullptr,
+        /*top_k=*/nullptr, /*relative_clip=*/nullptr,
+        /*gaussian_window=*/nullptr, /*gaussian_sigma=*/nullptr);
+  state.regions[0]->getBlocks().clear();
+  state.regions[1]->getBlocks().clear();
+}
+
+float AttentionOp::getEffectiveScale() {
+  if (std::optional<APFloat> s = getScale())
+    return s->convertToFloat();
+  int64_t d = getQuery().getType().getDimSize(3);
+  return 1.0f / std::sqrt(static_cast<float>(d));
+}
+
+std::pair<int64_t, int64_t> AttentionOp::getWindowBounds() {
+  std::optional<ArrayRef<int64_t>> w = getWindow();
+  if (!w)
+    return {-1, -1};
+  return {(*w)[0], (*w)[1]};
+}
+
+int64_t AttentionOp::getQueryHeads() {
+  return getQuery().getType().getDimSize(1);
+}
+
+int64_t AttentionOp::getKeyValueHeads() {
+  return getKey().getType().getDimSize(1);
+}
+
+LogicalResult AttentionOp::verify() {
+  Operation *op = getOperation();
+  auto qType = getQuery().getType();
+  auto kType = getKey().getType();
+  auto vType = getValue().getType();
+  for (auto [name, type] : {std::pair<StringRef, RankedTensorType>{"query", qType},
+                            {"key", kType},
+                            {"value", vType}})
+    if (type.getRank() != 4)
+      return emitOpError() << "expects " << name
+                           << " of rank 4 ([B, H, S, D]), but got " << type;
+
+  Type elemType = qType.getElementType();
+  if (kType.getElementType() != elemType || vType.getElementType() != elemType)
+    return emitOpError() << "expects query, key and value to share one element "
+                            "type, but got "
+                         << elemType << ", " << kType.getElementType() << ", "
+                         << vType.getElementType();
+
+  int64_t b = qType.getDimSize(0), hq = qType.getDimSize(1),
+          sq = qType.getDimSize(2), d = qType.getDimSize(3);
+  int64_t hkv = kType.getDimSize(1), skv = kType.getDimSize(2),
+          dv = vType.getDimSize(3);
+  if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv) ||
+      ShapedType::isDynamic(d) || ShapedType::isDynamic(dv))
+    return emitOpError() << "expects static head counts and head dimensions, "
+                            "but got query "
+                         << qType << ", key " << kType << ", value " << vType;
+  if (hq % hkv != 0)
+    return emitOpError() << "expects query heads (" << hq
+                         << ") to be a multiple of key/value heads (" << hkv
+                         << ")";
+  if (failed(verifyShape(op, "key", getKey(),
+                         {{"B", b}, {"Hkv", hkv}, {"Skv", skv}, {"D", d}})))
+    return failure();
+  if (failed(verifyShape(op, "value", getValue(),
+                         {{"B", b}, {"Hkv", hkv}, {"Skv", skv}, {"Dv", dv}})))
+    return failure();
+  if (failed(verifyShape(op, "output", getOutput(),
+                         {{"B", b}, {"Hq", hq}, {"Sq", sq}, {"Dv", dv}})))
+    return failure();
+  if (getOutput().getType().getElementType() != elemType)
+    return emitOpError() << "expects output element type to equal the query "
+                            "element type "
+                         << elemType << ", but got "
+                         << getOutput().getType().getElementType();
+
+  SmallVector<ExpectedDim> scoreDims = {
+      {"B", b}, {"Hq", hq}, {"Sq", sq}, {"Skv", skv}};
+  SmallVector<ExpectedDim> rowDims = {{"B", b}, {"Hq", hq}, {"Sq", sq}};
+  if (getMask() && failed(verifyBroadcastable(op, "mask", getMask(), scoreDims)))
+    return failure();
+  if (Value bias = getBias()) {
+    if (failed(verifyBroadcastable(op, "bias", bias, scoreDims)))
+      return failure();
+    Type biasElem = cast<RankedTensorType>(bias.getType()).getElementType();
+    if (biasElem != elemType && !biasElem.isF32())
+      return emitOpError() << "expects bias element type f32 or " << elemType
+                           << ", but got " << biasElem;
+  }
+  if (getKeyLengths() &&
+      failed(verifyShape(op, "key_lengths", getKeyLengths(), {{"B", b}})))
+    return failure();
+
+  // Score function and its weights.
+  ScoreKind score = getScore();
+  int64_t a = ShapedType::kDynamic;
+  if (score == ScoreKind::additive && !getScoreOperands().empty()) {
+    auto wq = cast<RankedTensorType>(getScoreOperands()[0].getType());
+    if (wq.getRank() == 2)
+      a = wq.getDimSize(1);
+  }
+  if (failed(verifyOperandList(op, "score operands",
+                               ("score '" + stringifyScoreKind(score) + "'").str(),
+                               getScoreOperands(),
+                               scoreOperandSpecs(score, d, dv, a))))
+    return failure();
+  if (score == ScoreKind::multi_dimensional && getNormalizer() != Normalizer::softmax)
+    return emitOpError() << "score 'multi_dimensional' normalises per feature "
+                            "and expects normalizer 'softmax', but got '"
+                         << stringifyNormalizer(getNormalizer()) << "'";
+  if (score == ScoreKind::compositional && getNormalizer() != Normalizer::none)
+    return emitOpError() << "score 'compositional' is not normalised and "
+                            "expects normalizer 'none', but got '"
+                         << stringifyNormalizer(getNormalizer()) << "'";
+
+  // Normaliser and its operands.
+  Normalizer norm = getNormalizer();
+  SmallVector<OperandSpec> normSpecs;
+  if (norm == Normalizer::hard_sample)
+    normSpecs.push_back({"u", rowDims});
+  if (failed(verifyOperandList(
+          op, "normalizer operands",
+          ("normalizer '" + stringifyNormalizer(norm) + "'").str(),
+          getNormalizerOperands(), normSpecs)))
+    return failure();
+  if ((norm == Normalizer::topk) != getTopK().has_value())
+    return emitOpError() << "expects the top_k attribute exactly when the "
+                            "normalizer is 'topk'";
+  if (getTopK() && *getTopK() < 1)
+    return emitOpError() << "expects top_k >= 1, but got " << *getTopK();
+
+  // Positional terms and their operands.
+  if (getRelativeClip() && getGaussianWindow())
+    return emitOpError() << "expects at most one of relative_clip and "
+                            "gaussian_window";
+  if (getGaussianWindow().has_value() != getGaussianSigma().has_value())
+    return emitOpError()
+           << "expects gaussian_window and gaussian_sigma together";
+  SmallVector<OperandSpec> posSpecs;
+  if (std::optional<uint64_t> clip = getRelativeClip()) {
+    if (static_cast<int64_t>(*clip) < 0)
+      return emitOpError() << "expects relative_clip >= 0";
+    int64_t rows = 2 * static_cast<int64_t>(*clip) + 1;
+    posSpecs.push_back({"aK", {{"2*clip+1", rows}, {"D", d}}});
+    posSpecs.push_back({"aV", {{"2*clip+1", rows}, {"Dv", dv}}});
+  }
+  if (std::optional<uint64_t> w = getGaussianWindow()) {
+    if (static_cast<int64_t>(*w) < 0)
+      return emitOpError() << "expects gaussian_window >= 0";
+    posSpecs.push_back({"p", rowDims});
+  }
+  if (failed(verifyOperandList(op, "position operands",
+                               "the positional attributes",
+                               getPositionOperands(), posSpecs)))
+    return failure();
+
+  // Scalar attributes.
+  if (failed(verifyPositiveFinite(op, "scale", getScale())) ||
+      failed(verifyPositiveFinite(op, "softcap", getSoftcap())) ||
+      failed(verifyPositiveFinite(op, "gaussian_sigma", getGaussianSigma())))
+    return failure();
+  if (std::optional<ArrayRef<int64_t>> w = getWindow()) {
+    if (w->size() != 2 || (*w)[0] < 0 || (*w)[1] < 0)
+      return emitOpError() << "expects window = [left, right] with both >= 0";
+  }
+
+  // Log-sum-exp result.
+  if (Value lse = getLse()) {
+    if (norm != Normalizer::softmax || score == ScoreKind::multi_dimensional)
+      return emitOpError() << "expects the lse result only with a per-row "
+                              "softmax normalizer";
+    if (failed(verifyShape(op, "lse result", lse, rowDims)))
+      return failure();
+  }
+  return success();
+}
+
+/// Checks a region's block signature and the type it yields.
+static LogicalResult verifyModRegion(AttentionOp op, Region &region,
+                                     StringRef name, ArrayRef<Type> argTypes,
+                                     Type yieldType, StringRef signature) {
+  if (region.empty())
+    return success();
+  if (!region.hasOneBlock())
+    return op.emitOpError() << "expects the " << name
+                            << " region to have one block";
+  Block &block = region.front();
+  if (block.getArgumentTypes() != TypeRange(argTypes))
+    return op.emitOpError() << "expects the " << name
+                            << " region arguments to be " << signature;
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield)
+    return op.emitOpError() << "expects the " << name
+                            << " region to end in attn.yield";
+  if (yield.getValue().getType() != yieldType)
+    return op.emitOpError() << "expects the " << name << " region to yield "
+                            << yieldType << ", but it yields "
+                            << yield.getValue().getType();
+  for (Operation &inner : block.without_terminator()) {
+    if (!isMemoryEffectFree(&inner) || inner.getNumRegions() != 0)
+      return op.emitOpError()
+             << "expects the " << name
+             << " region to hold only side-effect-free ops without regions, "
+                "but found '"
+             << inner.getName() << "'";
+  }
+  return success();
+}
+
+LogicalResult AttentionOp::verifyRegions() {
+  Builder b(getContext());
+  Type idx = b.getIndexType();
+  if (failed(verifyModRegion(*this, getScoreMod(), "score_mod",
+                             {b.getF32Type(), idx, idx, idx, idx},
+                             b.getF32Type(),
+                             "(f32, index, index, index, index)")))
+    return failure();
+  return verifyModRegion(*this, getMaskMod(), "mask_mod", {idx, idx, idx, idx},
+                         b.getI1Type(), "(index, index, index, index)");
+}
+
+void AttentionOp::getEqualDims(SmallVectorImpl<DimEquality> &eqs) {
+  auto same = [&](Value a, int64_t da, Value b, int64_t db) {
+    eqs.push_back({DimRef{a, da}, DimRef{b, db}});
+  };
+  Value q = getQuery(), k = getKey(), v = getValue(), o = getOutput();
+  // Batch.
+  same(q, 0, k, 0);
+  same(q, 0, v, 0);
+  same(q, 0, o, 0);
+  // Heads, lengths, head dims.
+  same(q, 1, o, 1);
+  same(k, 1, v, 1);
+  same(q, 2, o, 2);
+  same(k, 2, v, 2);
+  same(q, 3, k, 3);
+  same(v, 3, o, 3);
+  // Full-size (non-broadcast) dimensions of mask and bias.
+  Value full[4] = {q, q, q, k};
+  int64_t fullDim[4] = {0, 1, 2, 2};
+  for (Value t : {getMask(), getBias()}) {
+    if (!t)
+      continue;
+    auto type = cast<RankedTensorType>(t.getType());
+    for (int64_t i = 0; i < 4; ++i)
+      if (type.getDimSize(i) != 1)
+        same(t, i, full[i], fullDim[i]);
+  }
+  if (Value len = getKeyLengths())
+    same(len, 0, q, 0);
+  SmallVector<Value> rowShaped(getNormalizerOperands());
+  if (getGaussianWindow())
+    rowShaped.append(getPositionOperands().begin(),
+                     getPositionOperands().end());
+  if (Value lse = getLse())
+    rowShaped.push_back(lse);
+  for (Value r : rowShaped)
+    for (int64_t i = 0; i < 3; ++i)
+      same(r, i, q, i);
+}
