@@ -1,0 +1,68 @@
+//===- Compiler.h - AOT compiler driver as a library ------------*- C++ -*-===//
+//
+// The phases of attn-compile, usable from other tools (attn-run) and from
+// other compilers: parse, lower to LLVM for the host CPU, emit an object, link
+// a shared library, write the C header.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_COMPILER_COMPILER_H
+#define ATTN_COMPILER_COMPILER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+
+namespace mlir {
+class MLIRContext;
+} // namespace mlir
+
+namespace attn {
+
+struct CompileOptions {
+  /// Query rows and keys per tile of the fused attention loop nest.
+  int64_t queryTile = 32;
+  int64_t keyTile = 64;
+  /// Target CPU and features for code generation ("native" = this host).
+  std::string cpu = "native";
+  /// Optimisation level of the LLVM back end (0-3).
+  unsigned optLevel = 3;
+};
+
+/// Registers every dialect and translation the compiler needs in `context`.
+void prepareContext(mlir::MLIRContext &context);
+
+/// Parses `inputPath` ("-" for stdin) into a module; diagnostics go to the
+/// context's handler.
+mlir::OwningOpRef<mlir::ModuleOp> parseModule(llvm::StringRef inputPath,
+                                              mlir::MLIRContext &context);
+
+/// Lowers `module` in place from attn/tensor level to the LLVM dialect with
+/// the C ABI entry points (the attn-lower-to-cpu pipeline).
+mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
+                                       const CompileOptions &options);
+
+/// Compiles an LLVM-dialect module to a relocatable object file.
+mlir::LogicalResult emitObjectFile(mlir::ModuleOp module,
+                                   llvm::StringRef objectPath,
+                                   const CompileOptions &options);
+
+/// Links an object into a shared library with the system linker driver (cc).
+mlir::LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
+                                      llvm::StringRef sharedLibPath);
+
+/// Whole AOT path: parse `inputPath`, lower, and write `sharedLibPath`, the
+/// object next to it (`.o`) and, when `headerPath` is not empty, the C
+/// header. Errors are reported as diagnostics on stderr.
+mlir::LogicalResult compileFile(llvm::StringRef inputPath,
+                                llvm::StringRef sharedLibPath,
+                                llvm::StringRef headerPath,
+                                const CompileOptions &options);
+
+} // namespace attn
+
+#endif // ATTN_COMPILER_COMPILER_H
