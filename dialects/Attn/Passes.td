@@ -38,6 +38,20 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
   ];
 }
 
+def AttnApproximateMath : Pass<"attn-approximate-math"> {
+  let summary = "Replace f32 transcendental math ops with polynomial code";
+  let description = [{
+    Rewrites `math.exp`, `math.exp2`, `math.log2`, `math.tanh` and friends on
+    `f32` scalars and vectors into polynomial approximations built from
+    arithmetic (upstream MLIR's approximations, accurate to a few ULP). The
+    LLVM back end would otherwise scalarise vector transcendental calls into
+    one libm call per lane, which dominates the cost of a softmax tile.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def AttnAbiSignature : Pass<"attn-abi-signature", "ModuleOp"> {
   let summary = "Name the dynamic sizes of public functions for the C ABI";
   let description = [{

@@ -1,0 +1,40 @@
+//===- Pipelines.h - named attn pass pipelines ------------------*- C++ -*-===//
+
+#ifndef ATTN_PIPELINES_PIPELINES_H
+#define ATTN_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::attn {
+
+struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
+  PassOptions::Option<int64_t> queryTile{
+      *this, "query-tile", llvm::cl::desc("Query rows per tile"),
+      llvm::cl::init(32)};
+  PassOptions::Option<int64_t> keyTile{
+      *this, "key-tile",
+      llvm::cl::desc("Keys per tile (a multiple of vector-width)"),
+      llvm::cl::init(64)};
+  PassOptions::Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes of the inner vectors (16 for AVX-512)"),
+      llvm::cl::init(16)};
+};
+
+/// attn-lower-to-tiles: attn/tensor level to bufferized loops on memrefs
+/// (the fused loop nest, before any LLVM lowering).
+void buildLowerToTilesPipeline(OpPassManager &pm,
+                               const CpuPipelineOptions &options);
+
+/// attn-lower-to-cpu: attn/tensor level to the LLVM dialect for the host CPU,
+/// with the C ABI entry points of docs/abi.md.
+void buildLowerToCpuPipeline(OpPassManager &pm,
+                             const CpuPipelineOptions &options);
+
+/// Registers attn-lower-to-tiles and attn-lower-to-cpu.
+void registerPipelines();
+
+} // namespace mlir::attn
+
+#endif // ATTN_PIPELINES_PIPELINES_H

@@ -1,0 +1,209 @@
+//===- Compiler.cpp - AOT compiler driver as a library --------------------===//
+//
+// attn-compile and attn-run are thin shells over these phases: parse, lower
+// to the LLVM dialect (attn-lower-to-cpu), translate to LLVM IR, optimise and
+// emit an object with the host TargetMachine in process, link a shared
+// library with the system compiler driver.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Compiler/Compiler.h"
+
+#include "attn/Compiler/CHeader.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/InitAll.h"
+#include "attn/Pipelines/Pipelines.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+namespace attn {
+
+void prepareContext(MLIRContext &context) {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+}
+
+OwningOpRef<ModuleOp> parseModule(llvm::StringRef inputPath,
+                                        MLIRContext &context) {
+  return parseSourceFile<ModuleOp>(inputPath, &context);
+}
+
+static void buildPipeline(OpPassManager &pm,
+                          const CompileOptions &options) {
+  mlir::attn::CpuPipelineOptions pipeline;
+  pipeline.queryTile = options.queryTile;
+  pipeline.keyTile = options.keyTile;
+  mlir::attn::buildLowerToCpuPipeline(pm, pipeline);
+}
+
+LogicalResult lowerToLLVMDialect(ModuleOp module,
+                                       const CompileOptions &options) {
+  PassManager pm(module->getName());
+  buildPipeline(pm, options);
+  return pm.run(module);
+}
+
+/// A TargetMachine for the host (or the requested CPU), or null with a
+/// diagnostic.
+static std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(ModuleOp module, const CompileOptions &options) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) {
+    module.emitError() << "no LLVM target for " << triple.str() << ": "
+                       << error;
+    return nullptr;
+  }
+  std::string cpu = options.cpu;
+  std::string features;
+  if (cpu == "native") {
+    cpu = llvm::sys::getHostCPUName().str();
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      features += (feature.second ? "+" : "-") + feature.first().str() + ",";
+  }
+  llvm::CodeGenOptLevel level = options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+                                : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                                : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                                        : llvm::CodeGenOptLevel::None;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, level));
+  if (!machine)
+    module.emitError() << "cannot create a target machine for CPU '" << cpu
+                       << "'";
+  return machine;
+}
+
+LogicalResult emitObjectFile(ModuleOp module, llvm::StringRef objectPath,
+                                   const CompileOptions &options) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(module, options);
+  if (!machine)
+    return failure();
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return module.emitError() << "translation to LLVM IR failed";
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  llvmModule->setDataLayout(machine->createDataLayout());
+
+  auto optimize = makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
+                                            machine.get());
+  if (llvm::Error err = optimize(llvmModule.get())) {
+    std::string message = llvm::toString(std::move(err));
+    return module.emitError() << "LLVM optimisation failed: " << message;
+  }
+
+  std::error_code ec;
+  llvm::ToolOutputFile out(objectPath, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return module.emitError() << "cannot write '" << objectPath
+                              << "': " << ec.message();
+  llvm::legacy::PassManager codegen;
+  if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
+                                   llvm::CodeGenFileType::ObjectFile))
+    return module.emitError() << "the target cannot emit object files";
+  codegen.run(*llvmModule);
+  out.keep();
+  return success();
+}
+
+LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
+                                      llvm::StringRef sharedLibPath) {
+  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
+  if (!cc) {
+    llvm::errs() << "error: no system linker driver 'cc' on PATH to link '"
+                 << sharedLibPath << "'\n";
+    return failure();
+  }
+  std::string errorMessage;
+  llvm::StringRef args[] = {*cc, "-shared", "-o", sharedLibPath, objectPath,
+                            "-lm"};
+  int rc = llvm::sys::ExecuteAndWait(*cc, args, /*Env=*/std::nullopt,
+                                     /*Redirects=*/{}, /*SecondsToWait=*/0,
+                                     /*MemoryLimit=*/0, &errorMessage);
+  if (rc != 0) {
+    llvm::errs() << "error: linking '" << sharedLibPath << "' failed"
+                 << (errorMessage.empty() ? "" : ": ") << errorMessage << "\n";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult compileFile(llvm::StringRef inputPath,
+                                llvm::StringRef sharedLibPath,
+                                llvm::StringRef headerPath,
+                                const CompileOptions &options) {
+  MLIRContext context(MLIRContext::Threading::DISABLED);
+  prepareContext(context);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string error;
+  auto file = openInputFile(inputPath, &error);
+  if (!file) {
+    llvm::errs() << "error: cannot read '" << inputPath << "': " << error
+                 << "\n";
+    return failure();
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return failure();
+
+  if (!headerPath.empty()) {
+    // The header is written from the signature recorded at tensor level.
+    PassManager signature(module.get()->getName());
+    signature.addPass(mlir::attn::createAttnAbiSignature());
+    if (failed(signature.run(*module)))
+      return failure();
+    std::error_code ec;
+    llvm::ToolOutputFile header(headerPath, ec, llvm::sys::fs::OF_Text);
+    if (ec) {
+      llvm::errs() << "error: cannot write '" << headerPath
+                   << "': " << ec.message() << "\n";
+      return failure();
+    }
+    if (failed(emitCHeader(*module, header.os())))
+      return failure();
+    header.keep();
+  }
+
+  if (failed(lowerToLLVMDialect(*module, options)))
+    return failure();
+  llvm::SmallString<256> objectPath(sharedLibPath);
+  llvm::sys::path::replace_extension(objectPath, ".o");
+  if (failed(emitObjectFile(*module, objectPath, options)))
+    return failure();
+  return linkSharedLibrary(objectPath, sharedLibPath);
+}
+
+} // namespace attn

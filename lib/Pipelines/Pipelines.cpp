@@ -1,0 +1,80 @@
+//===- Pipelines.cpp - named attn pass pipelines --------------------------===//
+//
+// Each stage is also one attn-opt pass, so every step of these pipelines can
+// be reproduced alone (docs/lowering.md shows the IR after each).
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Pipelines/Pipelines.h"
+
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void attn::buildLowerToTilesPipeline(OpPassManager &pm,
+                                     const CpuPipelineOptions &options) {
+  pm.addPass(createAttnAbiSignature());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  AttnTileOptions tile;
+  tile.queryTile = options.queryTile;
+  tile.keyTile = options.keyTile;
+  tile.vectorWidth = options.vectorWidth;
+  pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Results become caller-allocated out-params (the C ABI); allocations of
+  // results are replaced by the out-param itself, so nothing is copied.
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.modifyPublicFunctions = true;
+  outParams.hoistStaticAllocs = true;
+  outParams.hoistDynamicAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createCanonicalizerPass());
+}
+
+void attn::buildLowerToCpuPipeline(OpPassManager &pm,
+                                   const CpuPipelineOptions &options) {
+  buildLowerToTilesPipeline(pm, options);
+  pm.addPass(createAttnApproximateMath());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createAttnEmitCInterface());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void attn::registerPipelines() {
+  PassPipelineRegistration<CpuPipelineOptions>(
+      "attn-lower-to-tiles",
+      "Lower attn ops to the fused tiled loop nest on buffers",
+      buildLowerToTilesPipeline);
+  PassPipelineRegistration<CpuPipelineOptions>(
+      "attn-lower-to-cpu",
+      "Lower attn ops to the LLVM dialect for the host CPU, with C entry "
+      "points",
+      buildLowerToCpuPipeline);
+}

@@ -1,0 +1,163 @@
+// RUN: attn-opt %s --split-input-file --verify-diagnostics --attn-abi-signature | FileCheck %s
+
+// Size symbols of public functions, recorded as the module's `attn.abi`.
+
+// Batch is shared by q, k, v and the output; the query length (s1) and the
+// key/value length (s2) are independent. `attn.name` names the tensors.
+// CHECK-LABEL: module attributes {attn.abi = {attention = {
+// CHECK-SAME: args = [{name = "q", symbols = array<i64: 0, -1, 1, -1>, type = tensor<?x8x?x64xf32>},
+// CHECK-SAME: {name = "k", symbols = array<i64: 0, -1, 2, -1>, type = tensor<?x8x?x64xf32>},
+// CHECK-SAME: {name = "v", symbols = array<i64: 0, -1, 2, -1>, type = tensor<?x8x?x32xf32>}],
+// CHECK-SAME: results = [{name = "out", symbols = array<i64: 0, -1, 1, -1>, type = tensor<?x8x?x32xf32>}],
+// CHECK-SAME: sizes = ["arg0.d0", "arg0.d2", "arg1.d2"]}}}
+func.func @attention(%q: tensor<?x8x?x64xf32> {attn.name = "q"},
+                     %k: tensor<?x8x?x64xf32> {attn.name = "k"},
+                     %v: tensor<?x8x?x32xf32> {attn.name = "v"})
+    -> (tensor<?x8x?x32xf32> {attn.name = "out"}) {
+  %o = attn.attention %q, %k, %v
+      : tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x32xf32>
+      -> tensor<?x8x?x32xf32>
+  return %o : tensor<?x8x?x32xf32>
+}
+
+// -----
+
+// Mask and key lengths join the batch and lengths; default names are argN
+// and resN; the lse result is a second output.
+// CHECK-LABEL: module attributes {attn.abi = {masked = {
+// CHECK-SAME: args = [{name = "arg0", symbols = array<i64: 0, -1, 1, -1>, type = tensor<?x2x?x16xf16>},
+// CHECK-SAME: {name = "arg1", symbols = array<i64: 0, -1, 2, -1>, type = tensor<?x2x?x16xf16>},
+// CHECK-SAME: {name = "arg2", symbols = array<i64: 0, -1, 2, -1>, type = tensor<?x2x?x16xf16>},
+// CHECK-SAME: {name = "arg3", symbols = array<i64: 0, -1, 1, 2>, type = tensor<?x1x?x?xi1>},
+// CHECK-SAME: {name = "arg4", symbols = array<i64: 0>, type = tensor<?xi32>}],
+// CHECK-SAME: results = [{name = "res0", symbols = array<i64: 0, -1, 1, -1>, type = tensor<?x2x?x16xf16>},
+// CHECK-SAME: {name = "res1", symbols = array<i64: 0, -1, 1>, type = tensor<?x2x?xf32>}],
+// CHECK-SAME: sizes = ["arg0.d0", "arg0.d2", "arg1.d2"]}}}
+func.func @masked(%q: tensor<?x2x?x16xf16>, %k: tensor<?x2x?x16xf16>,
+                  %v: tensor<?x2x?x16xf16>, %m: tensor<?x1x?x?xi1>,
+                  %len: tensor<?xi32>)
+    -> (tensor<?x2x?x16xf16>, tensor<?x2x?xf32>) {
+  %o, %lse = attn.attention %q, %k, %v mask(%m : tensor<?x1x?x?xi1>)
+      key_lengths(%len : tensor<?xi32>)
+      : tensor<?x2x?x16xf16>, tensor<?x2x?x16xf16>, tensor<?x2x?x16xf16>
+      -> tensor<?x2x?x16xf16>, tensor<?x2x?xf32>
+  return %o, %lse : tensor<?x2x?x16xf16>, tensor<?x2x?xf32>
+}
+
+// -----
+
+// A dynamic dimension tied to a static one is static in the ABI; private
+// functions and declarations get no entry.
+// CHECK-LABEL: module attributes {attn.abi = {resolved = {
+// CHECK-SAME: args = [{name = "arg0", symbols = array<i64: -1, -1, 0, -1>, type = tensor<2x4x?x8xf32>},
+// CHECK-SAME: {name = "arg1", symbols = array<i64: -1, -1, -1, -1>, type = tensor<2x4x5x8xf32>},
+// CHECK-SAME: {name = "arg2", symbols = array<i64: -1, -1, -1, -1>, type = tensor<2x4x5x8xf32>}],
+// CHECK-SAME: results = [{name = "res0", symbols = array<i64: -1, -1, 0, -1>, type = tensor<2x4x?x8xf32>}],
+// CHECK-SAME: sizes = ["arg0.d2"]}}}
+func.func @resolved(%q: tensor<?x4x?x8xf32>, %k: tensor<2x4x5x8xf32>,
+                    %v: tensor<?x4x?x8xf32>) -> tensor<?x4x?x8xf32> {
+  %o = attn.attention %q, %k, %v
+      : tensor<?x4x?x8xf32>, tensor<2x4x5x8xf32>, tensor<?x4x?x8xf32>
+      -> tensor<?x4x?x8xf32>
+  return %o : tensor<?x4x?x8xf32>
+}
+func.func private @helper(%a: tensor<?xf32>) -> tensor<?xf32> {
+  return %a : tensor<?xf32>
+}
+func.func private @external(f32)
+
+// -----
+
+// Static-only and tensor-free functions have no size symbols.
+// CHECK-LABEL: module attributes {attn.abi = {
+// CHECK-SAME: nothing = {args = [], results = [], sizes = []},
+// CHECK-SAME: static_only = {args = [{name = "arg0", symbols = array<i64: -1, -1>, type = tensor<3x4xbf16>},
+// CHECK-SAME: {name = "arg1", symbols = array<i64>, type = tensor<i64>}],
+// CHECK-SAME: results = [{name = "res0", symbols = array<i64: -1, -1>, type = tensor<3x4xbf16>}], sizes = []}}}
+func.func @static_only(%a: tensor<3x4xbf16>, %b: tensor<i64>)
+    -> tensor<3x4xbf16> {
+  return %a : tensor<3x4xbf16>
+}
+func.func @nothing() {
+  return
+}
+
+// -----
+
+// Shape-preserving ops (arith.addf), tensor.cast and tensor.empty sized by
+// tensor.dim relate dimensions too.
+// CHECK-LABEL: module attributes {attn.abi = {elementwise = {
+// CHECK-SAME: args = [{name = "arg0", symbols = array<i64: -1, 0>, type = tensor<4x?xf32>},
+// CHECK-SAME: {name = "arg1", symbols = array<i64: -1, 0>, type = tensor<4x?xf32>},
+// CHECK-SAME: {name = "arg2", symbols = array<i64: 1>, type = tensor<?xi8>}],
+// CHECK-SAME: results = [{name = "res0", symbols = array<i64: -1, 0>, type = tensor<4x?xf32>},
+// CHECK-SAME: {name = "res1", symbols = array<i64: 1, 0>, type = tensor<?x?xf64>}],
+// CHECK-SAME: sizes = ["arg0.d1", "arg2.d0"]}}}
+func.func @elementwise(%a: tensor<?x?xf32>, %b: tensor<4x?xf32>,
+                       %c: tensor<?xi8>)
+    -> (tensor<?x?xf32>, tensor<?x?xf64>) {
+  %bc = tensor.cast %b : tensor<4x?xf32> to tensor<?x?xf32>
+  %s = arith.addf %a, %bc : tensor<?x?xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d0 = tensor.dim %c, %c0 : tensor<?xi8>
+  %d1 = tensor.dim %s, %c1 : tensor<?x?xf32>
+  %e = tensor.empty(%d0, %d1) : tensor<?x?xf64>
+  return %s, %e : tensor<?x?xf32>, tensor<?x?xf64>
+}
+
+// -----
+
+// expected-error @below {{cannot derive dynamic dimension 0 of result #1 from the arguments: the caller allocates results}}
+func.func @underived(%a: tensor<?xf32>) -> (tensor<?xf32>, tensor<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d = tensor.dim %a, %c0 : tensor<?xf32>
+  %n = arith.addi %d, %c1 : index
+  %e = tensor.empty(%n) : tensor<?xf32>
+  return %a, %e : tensor<?xf32>, tensor<?xf32>
+}
+
+// -----
+
+// expected-error @below {{argument #1 has unsupported type 'f32': the C ABI takes ranked tensors of f32, f16, bf16, f64, i1, i8, i32 or i64}}
+func.func @scalar(%a: tensor<4xf32>, %s: f32) -> tensor<4xf32> {
+  return %a : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @below {{result #0 has unsupported type 'tensor<4xi16>'}}
+func.func @element_type(%a: tensor<4xf32>) -> tensor<4xi16> {
+  %r = arith.fptosi %a : tensor<4xf32> to tensor<4xi16>
+  return %r : tensor<4xi16>
+}
+
+// -----
+
+// expected-error @below {{argument #0 has unsupported type 'tensor<*xf32>'}}
+func.func @unranked(%a: tensor<*xf32>) {
+  return
+}
+
+// -----
+
+// expected-error @below {{argument #1 and argument #0 share the name 'x'}}
+func.func @same_name(%a: tensor<4xf32> {attn.name = "x"},
+                     %b: tensor<4xf32> {attn.name = "x"}) {
+  return
+}
+
+// -----
+
+// expected-error @below {{argument #0 has an invalid attn.name 'two words'}}
+func.func @spaced_name(%a: tensor<4xf32> {attn.name = "two words"}) {
+  return
+}
+
+// -----
+
+// expected-error @below {{function name 'my.fn' is not a C identifier}}
+func.func @"my.fn"() {
+  return
+}

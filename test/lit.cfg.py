@@ -1,0 +1,69 @@
+# -*- Python -*-
+# lit configuration of the attn compiler tests. Paths come from the
+# CMake-generated lit.site.cfg.py; this file only holds logic.
+
+import os
+import shutil
+import subprocess
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import FindTool, ToolSubst
+
+config.name = "ATTN"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.attn_obj_root, "test")
+
+# Helpers and shared inputs are not tests.
+config.excludes = ["lib", "Inputs", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+
+# Our tools (attn-opt, attn-compile, attn-run) first, then FileCheck, not,
+# count and split-file from the LLVM installation.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.attn_tools_dir, append_path=True)
+
+# FileCheck always runs with --enable-var-scope, as in upstream MLIR: captured
+# variables ([[X:...]]) do not leak across CHECK-LABELs.
+llvm_config.add_tool_substitutions(
+    [
+        ToolSubst("FileCheck", extra_args=["--enable-var-scope"],
+                  unresolved="fatal"),
+        ToolSubst(r"\| \bcount\b", command=FindTool("count"), verbatim=True,
+                  unresolved="fatal"),
+        ToolSubst(r"\| \bnot\b", command=FindTool("not"), verbatim=True,
+                  unresolved="fatal"),
+    ],
+    [config.llvm_tools_dir],
+)
+
+python = config.python_executable or "/usr/bin/python3"
+config.substitutions.append(("%python", python))
+config.substitutions.append(("%attn_src", config.attn_src_root))
+
+# ptxas validates emitted PTX even on machines without a GPU.
+ptxas = config.ptxas_executable
+if not ptxas or not os.path.exists(ptxas):
+    ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+if os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+
+
+def _succeeds(cmd):
+    try:
+        return subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL,
+                              timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+if _succeeds([python, "-c", "import numpy"]):
+    config.available_features.add("numpy")
+if shutil.which("nvidia-smi") and _succeeds(["nvidia-smi", "-L"]):
+    config.available_features.add("cuda-gpu")

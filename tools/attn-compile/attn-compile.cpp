@@ -1,0 +1,65 @@
+//===- attn-compile.cpp - AOT compiler for attn modules -------------------===//
+//
+//   attn-compile model.mlir -o libmodel.so
+//
+// writes libmodel.so, libmodel.o and libmodel.h (the C ABI of docs/abi.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Compiler/Compiler.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
+
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<input .mlir file>"),
+                                      cl::init("-"));
+static cl::opt<std::string> outputFile("o", cl::desc("Output shared library"),
+                                       cl::value_desc("file.so"),
+                                       cl::Required);
+static cl::opt<std::string>
+    headerFile("header",
+               cl::desc("Output C header (default: the output with .h)"),
+               cl::value_desc("file.h"));
+static cl::opt<int64_t> queryTile("query-tile",
+                                  cl::desc("Query rows per tile"),
+                                  cl::init(32));
+static cl::opt<int64_t> keyTile("key-tile", cl::desc("Keys per tile"),
+                                cl::init(64));
+static cl::opt<std::string>
+    cpu("mcpu", cl::desc("Target CPU ('native' = this machine)"),
+        cl::init("native"));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
+                                  cl::Prefix, cl::init(3));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "attn-compile (attention compiler) built against LLVM "
+       << LLVM_VERSION_STRING << "\n";
+  });
+  cl::ParseCommandLineOptions(argc, argv,
+                              "attn AOT compiler: .mlir -> .so + .o + .h\n");
+  if (optLevel > 3) {
+    llvm::errs() << "error: -O" << optLevel << " is not in 0..3\n";
+    return 1;
+  }
+  attn::CompileOptions options;
+  options.queryTile = queryTile;
+  options.keyTile = keyTile;
+  options.cpu = cpu;
+  options.optLevel = optLevel;
+  std::string header = headerFile;
+  if (header.empty()) {
+    llvm::SmallString<256> path(outputFile);
+    llvm::sys::path::replace_extension(path, ".h");
+    header = std::string(path);
+  }
+  return mlir::failed(attn::compileFile(inputFile, outputFile, header, options))
+             ? 1
+             : 0;
+}
