@@ -90,14 +90,14 @@ Status ManifestParser::parseTensor(std::string_view keyword, size_t index,
   if (fields.size() < 5)
     return error("'" + std::string(keyword) +
                  "' needs an index, a name, a type and a rank");
+  if (Status status = expect(keyword, fields.size() - 1); !status)
+    return status;
   Expected<int64_t> rank = parseNumber(fields[4]);
   if (!rank)
     return rank.takeError();
   if (static_cast<uint64_t>(*rank) != fields.size() - 5)
     return error("rank " + std::to_string(*rank) + " but " +
                  std::to_string(fields.size() - 5) + " dimensions");
-  if (Status status = expect(keyword, fields.size() - 1); !status)
-    return status;
   Expected<int64_t> number = parseNumber(fields[1]);
   if (!number)
     return number.takeError();
@@ -112,8 +112,12 @@ Status ManifestParser::parseTensor(std::string_view keyword, size_t index,
   for (size_t i = 5; i < fields.size(); ++i) {
     std::string_view field = fields[i];
     bool isSymbol = field[0] == 's';
-    Expected<int64_t> value =
-        parseNumber(isSymbol ? field.substr(1) : field);
+    std::string_view digits = isSymbol ? field.substr(1) : field;
+    if (digits.empty() ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos)
+      return error("expected a size or a size symbol, found '" +
+                   std::string(field) + "'");
+    Expected<int64_t> value = parseNumber(digits);
     if (!value)
       return value.takeError();
     if (isSymbol && static_cast<uint64_t>(*value) >= numSymbols)

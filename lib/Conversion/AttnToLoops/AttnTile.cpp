@@ -366,7 +366,8 @@ struct AttnTilePass : mlir::attn::impl::AttnTileBase<AttnTilePass> {
       getOperation().emitError()
           << "attn-tile expects positive query-tile, key-tile and "
              "vector-width with key-tile a multiple of vector-width, but got "
-          << queryTile << ", " << keyTile << ", " << vectorWidth;
+          << int64_t(queryTile) << ", " << int64_t(keyTile) << ", "
+          << int64_t(vectorWidth);
       return signalPassFailure();
     }
     SmallVector<AttentionOp> ops;

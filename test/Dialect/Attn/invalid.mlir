@@ -1048,3 +1048,43 @@ func.func @output_type_count(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
       -> tensor<1x4x8x16xf32>, tensor<1x4x8xf32>
   return %o : tensor<1x4x8x16xf32>
 }
+
+// -----
+
+func.func @zero_kv_heads(%q: tensor<1x2x8x16xf32>, %k: tensor<1x0x8x16xf32>, %v: tensor<1x0x8x16xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{expects at least one head and a head dimension of at least 1}}
+  %o = attn.attention %q, %k, %v : tensor<1x2x8x16xf32>, tensor<1x0x8x16xf32>, tensor<1x0x8x16xf32> -> tensor<1x2x8x16xf32>
+  return %o : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @negative_top_k(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>, %v: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{expects top_k >= 1, but got -1}}
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<topk>, top_k = -1 : i64} : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x2x8x16xf32>
+  return %o : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @huge_relative_clip(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>, %v: tensor<1x2x8x16xf32>, %a: tensor<3x16xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{expects relative_clip in [0, 2^31 - 1]}}
+  %o = attn.attention %q, %k, %v position_operands(%a, %a : tensor<3x16xf32>, tensor<3x16xf32>) {relative_clip = 9223372036854775807 : i64} : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x2x8x16xf32>
+  return %o : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @score_operand_type(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>, %v: tensor<1x2x8x16xf32>, %w: tensor<16x16xbf16>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{expects score operands of element type f32 or 'f32', but got 'bf16'}}
+  %o = attn.attention %q, %k, %v score_operands(%w : tensor<16x16xbf16>) {score = #attn.score<general>} : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x2x8x16xf32>
+  return %o : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @position_operand_type(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>, %v: tensor<1x2x8x16xf32>, %p: tensor<1x2x8xf16>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{expects position operands of element type f32, but got 'f16'}}
+  %o = attn.attention %q, %k, %v position_operands(%p : tensor<1x2x8xf16>) {gaussian_window = 8 : i64, gaussian_sigma = 4.0 : f32} : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x2x8x16xf32>
+  return %o : tensor<1x2x8x16xf32>
+}

@@ -13,6 +13,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -201,6 +202,10 @@ LogicalResult AttentionOp::verify() {
     return emitOpError() << "expects static head counts and head dimensions, "
                             "but got query "
                          << qType << ", key " << kType << ", value " << vType;
+  if (hq < 1 || hkv < 1 || d < 1 || dv < 1)
+    return emitOpError() << "expects at least one head and a head dimension "
+                            "of at least 1, but got query "
+                         << qType << ", key " << kType << ", value " << vType;
   if (hq % hkv != 0)
     return emitOpError() << "expects query heads (" << hq
                          << ") to be a multiple of key/value heads (" << hkv
@@ -272,8 +277,9 @@ LogicalResult AttentionOp::verify() {
   if ((norm == Normalizer::topk) != getTopK().has_value())
     return emitOpError() << "expects the top_k attribute exactly when the "
                             "normalizer is 'topk'";
-  if (getTopK() && *getTopK() < 1)
-    return emitOpError() << "expects top_k >= 1, but got " << *getTopK();
+  if (getTopK() && static_cast<int64_t>(*getTopK()) < 1)
+    return emitOpError() << "expects top_k >= 1, but got "
+                         << static_cast<int64_t>(*getTopK());
 
   // Positional terms and their operands.
   if (getRelativeClip() && getGaussianWindow())
@@ -284,8 +290,9 @@ LogicalResult AttentionOp::verify() {
            << "expects gaussian_window and gaussian_sigma together";
   SmallVector<OperandSpec> posSpecs;
   if (std::optional<uint64_t> clip = getRelativeClip()) {
-    if (static_cast<int64_t>(*clip) < 0)
-      return emitOpError() << "expects relative_clip >= 0";
+    if (static_cast<int64_t>(*clip) < 0 ||
+        static_cast<int64_t>(*clip) > std::numeric_limits<int32_t>::max())
+      return emitOpError() << "expects relative_clip in [0, 2^31 - 1]";
     int64_t rows = 2 * static_cast<int64_t>(*clip) + 1;
     posSpecs.push_back({"aK", {{"2*clip+1", rows}, {"D", d}}});
     posSpecs.push_back({"aV", {{"2*clip+1", rows}, {"Dv", dv}}});
@@ -299,6 +306,29 @@ LogicalResult AttentionOp::verify() {
                                "the positional attributes",
                                getPositionOperands(), posSpecs)))
     return failure();
+
+  // Weights take the query's element type or f32; positions and samples
+  // are f32.
+  for (Value w : getScoreOperands()) {
+    Type t = cast<RankedTensorType>(w.getType()).getElementType();
+    if (t != elemType && !t.isF32())
+      return emitOpError() << "expects score operands of element type f32 or "
+                           << elemType << ", but got " << t;
+  }
+  for (Value w : getPositionOperands()) {
+    Type t = cast<RankedTensorType>(w.getType()).getElementType();
+    bool tableOk = getRelativeClip() && (t == elemType || t.isF32());
+    if (!t.isF32() && !tableOk)
+      return emitOpError() << "expects position operands of element type f32"
+                           << (getRelativeClip() ? " or the query's" : "")
+                           << ", but got " << t;
+  }
+  for (Value u : getNormalizerOperands())
+    if (!cast<RankedTensorType>(u.getType()).getElementType().isF32())
+      return emitOpError() << "expects normalizer operands of element type "
+                              "f32, but got "
+                           << cast<RankedTensorType>(u.getType())
+                                  .getElementType();
 
   // Scalar attributes.
   if (failed(verifyPositiveFinite(op, "scale", getScale())) ||

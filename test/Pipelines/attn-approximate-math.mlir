@@ -1,0 +1,33 @@
+// RUN: attn-opt %s --attn-approximate-math | FileCheck %s
+
+// exp2 goes through exp(x * ln 2); exp, tanh and log2 on f32 vectors become
+// polynomial arithmetic, so no libm call is left per lane.
+
+// CHECK-LABEL: func.func @exp2_vector
+// CHECK-NOT:     math.exp2
+// CHECK-NOT:     math.exp
+// CHECK:         arith.mulf
+// CHECK:         math.fma
+// CHECK:         return
+func.func @exp2_vector(%x: vector<16xf32>) -> vector<16xf32> {
+  %y = math.exp2 %x : vector<16xf32>
+  return %y : vector<16xf32>
+}
+
+// CHECK-LABEL: func.func @tanh_log2
+// CHECK-NOT:     math.tanh
+// CHECK-NOT:     math.log2
+// CHECK:         return
+func.func @tanh_log2(%x: vector<16xf32>, %s: f32) -> (vector<16xf32>, f32) {
+  %t = math.tanh %x : vector<16xf32>
+  %l = math.log2 %s : f32
+  return %t, %l : vector<16xf32>, f32
+}
+
+// f16 stays: the tile body only takes exp/tanh of f32 values.
+// CHECK-LABEL: func.func @f16_untouched
+// CHECK:         math.exp2 %{{.*}} : vector<8xf16>
+func.func @f16_untouched(%x: vector<8xf16>) -> vector<8xf16> {
+  %y = math.exp2 %x : vector<8xf16>
+  return %y : vector<8xf16>
+}
