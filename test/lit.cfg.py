@@ -44,6 +44,7 @@ llvm_config.add_tool_substitutions(
 python = config.python_executable or "/usr/bin/python3"
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%attn_src", config.attn_src_root))
+config.substitutions.append(("%attn_obj", config.attn_obj_root))
 
 # ptxas validates emitted PTX even on machines without a GPU.
 ptxas = config.ptxas_executable

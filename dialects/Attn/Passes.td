@@ -55,13 +55,25 @@ def AttnApproximateMath : Pass<"attn-approximate-math"> {
 def AttnAbiSignature : Pass<"attn-abi-signature", "ModuleOp"> {
   let summary = "Name the dynamic sizes of public functions for the C ABI";
   let description = [{
-    For every public function, groups the dynamic dimensions of its tensor
+    For every public function, groups the dimensions of its tensor
     arguments and results into classes of sizes that must be equal (from
-    `DimRelationOpInterface` and shape-preserving ops) and records the
-    result as the `attn.abi` attribute: for each argument and result its
-    element type, shape and, for each dynamic dimension, the index of its
-    size symbol. A result dimension that no argument determines is an error,
-    since the caller allocates results.
+    `DimRelationOpInterface`, shape-preserving ops, `tensor.cast`,
+    destination-style results, `tensor.empty` sized by `tensor.dim`, and
+    values forwarded by branches and returns) and records the result in the
+    module's `attn.abi` attribute: for each argument and result its name
+    (`attn.name`, else `argN` / `resN`), element type, shape and, for each
+    dynamic dimension, the index of its size symbol. Symbols are numbered by
+    first occurrence, arguments first. A dynamic dimension tied to a static
+    one becomes static.
+
+    Errors: a result dimension that no argument determines (the caller
+    allocates results); an argument or result that is not a ranked tensor
+    of f32, f16, bf16, f64, i1, i8, i32 or i64; a function name that is not
+    a C identifier; duplicate or malformed names.
+
+    Also sets `llvm.emit_c_interface` on the recorded functions, whose
+    `_mlir_ciface_` wrappers the entry points of `attn-emit-c-interface`
+    call.
   }];
 }
 
@@ -82,7 +94,10 @@ def AttnEmitCInterface : Pass<"attn-emit-c-interface", "ModuleOp"> {
       read by the runtime library.
 
     Both entry points return 0 on success and 1 (without touching memory)
-    when a size is negative or the element count of a tensor overflows.
+    when a size is negative or the byte size of a tensor overflows
+    `int64_t`. The functions themselves and their `_mlir_ciface_` wrappers
+    get internal linkage, so the `attn_` symbols are the only exported ones.
+    Removes `attn.abi` from the module.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

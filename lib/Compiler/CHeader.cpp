@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/xxhash.h"
 
 using namespace mlir;
@@ -29,16 +30,18 @@ StringRef cElementType(Type t) {
 bool isReserved(StringRef name) {
   // C and C++ keywords, and names the header itself uses.
   static const llvm::StringSet<> words = {
-      "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case",
-      "catch", "char", "class", "const", "constexpr", "continue", "decltype",
-      "default", "delete", "do", "double", "else", "enum", "explicit",
-      "export", "extern", "false", "float", "for", "friend", "goto", "if",
-      "inline", "int", "long", "mutable", "namespace", "new", "noexcept",
-      "not", "nullptr", "operator", "or", "private", "protected", "public",
-      "register", "restrict", "return", "short", "signed", "sizeof", "static",
-      "struct", "switch", "template", "this", "throw", "true", "try",
-      "typedef", "typename", "union", "unsigned", "using", "virtual", "void",
-      "volatile", "while", "xor", "pointers", "sizes"};
+      "alignas",   "alignof",  "and",      "asm",      "auto",      "bool",
+      "break",     "case",     "catch",    "char",     "class",     "const",
+      "constexpr", "continue", "decltype", "default",  "delete",    "do",
+      "double",    "else",     "enum",     "explicit", "export",    "extern",
+      "false",     "float",    "for",      "friend",   "goto",      "if",
+      "inline",    "int",      "long",     "mutable",  "namespace", "new",
+      "noexcept",  "not",      "nullptr",  "operator", "or",        "private",
+      "protected", "public",   "register", "restrict", "return",    "short",
+      "signed",    "sizeof",   "static",   "struct",   "switch",    "template",
+      "this",      "throw",    "true",     "try",      "typedef",   "typename",
+      "union",     "unsigned", "using",    "virtual",  "void",      "volatile",
+      "while",     "xor",      "pointers", "sizes"};
   return words.contains(name);
 }
 
@@ -60,6 +63,23 @@ public:
 private:
   llvm::StringSet<> used;
 };
+
+/// Writes `/* text */`, wrapped at 80 columns.
+void emitComment(StringRef text, llvm::raw_ostream &os) {
+  SmallVector<StringRef> words;
+  text.split(words, ' ');
+  size_t column = 2;
+  os << "/*";
+  for (StringRef word : words) {
+    if (column + 1 + word.size() > 76) {
+      os << "\n  ";
+      column = 2;
+    }
+    os << ' ' << word;
+    column += 1 + word.size();
+  }
+  os << " */\n";
+}
 
 std::string includeGuard(ArrayRef<FunctionSig> sigs) {
   std::string names;
@@ -87,15 +107,17 @@ void emitFunction(const FunctionSig &sig, llvm::raw_ostream &os) {
   size_t width = 0;
   for (StringRef n : llvm::concat<std::string>(tensorNames, sizeNames))
     width = std::max(width, n.size());
-  auto pad = [&](StringRef s) { return s.str() + std::string(width - s.size() + 2, ' '); };
+  auto pad = [&](StringRef s) {
+    return s.str() + std::string(width - s.size() + 2, ' ');
+  };
 
   std::string prefix = "attn_" + sig.name;
   os << "/*\n * " << sig.name << "\n *\n";
   if (!sig.sizeLabels.empty()) {
     os << " * Sizes (one per independent dynamic dimension):\n";
     for (auto [k, name] : llvm::enumerate(sizeNames))
-      os << " *   " << pad(name) << "s" << k << ", first "
-         << sig.sizeLabels[k] << "\n";
+      os << " *   " << pad(name) << "s" << k << ", first " << sig.sizeLabels[k]
+         << "\n";
     os << " *\n";
   }
   if (!tensorNames.empty()) {
@@ -103,7 +125,8 @@ void emitFunction(const FunctionSig &sig, llvm::raw_ostream &os) {
     size_t i = 0;
     auto tensor = [&](const TensorSig &t, StringRef kind, size_t index) {
       os << " *   " << pad(tensorNames[i++])
-         << *getDTypeName(t.type.getElementType()) << " [";
+         << llvm::left_justify(*getDTypeName(t.type.getElementType()), 4)
+         << " [";
       llvm::interleaveComma(llvm::zip(t.type.getShape(), t.symbols), os,
                             [&](auto dim) {
                               auto [size, sym] = dim;
@@ -128,8 +151,8 @@ void emitFunction(const FunctionSig &sig, llvm::raw_ostream &os) {
   SmallVector<std::string> params;
   size_t i = 0;
   for (const TensorSig &t : sig.args)
-    params.push_back(("const " + cElementType(t.type.getElementType()) +
-                      " *" + tensorNames[i++])
+    params.push_back(("const " + cElementType(t.type.getElementType()) + " *" +
+                      tensorNames[i++])
                          .str());
   for (const TensorSig &t : sig.results)
     params.push_back(
@@ -159,15 +182,13 @@ void emitFunction(const FunctionSig &sig, llvm::raw_ostream &os) {
   os << ");\n";
 
   // Packed entry and manifest.
-  os << "/* pointers[]: ";
-  if (tensorNames.empty())
-    os << "unused";
-  llvm::interleaveComma(tensorNames, os);
-  os << "; sizes[]: ";
-  if (sizeNames.empty())
-    os << "unused";
-  llvm::interleaveComma(sizeNames, os);
-  os << ". */\n";
+  auto list = [](ArrayRef<std::string> items) {
+    return items.empty() ? std::string("unused")
+                         : "{" + llvm::join(items, ", ") + "}";
+  };
+  emitComment("pointers[] = " + list(tensorNames) +
+                  "; sizes[] = " + list(sizeNames) + ".",
+              os);
   os << "int32_t " << prefix
      << "_packed(void **pointers, const int64_t *sizes);\n";
   os << "/* NUL-terminated signature text (docs/abi.md). */\n";

@@ -38,8 +38,8 @@ NpyDType attn::runtime::getNpyTypeFor(ElementType type) {
 
 static std::string describe(const char *kind, size_t index,
                             const ManifestTensor &tensor) {
-  return std::string(kind) + " #" + std::to_string(index) + " '" +
-         tensor.name + "'";
+  return std::string(kind) + " #" + std::to_string(index) + " '" + tensor.name +
+         "'";
 }
 
 namespace {
@@ -71,9 +71,8 @@ static Status checkInput(const Manifest &manifest, size_t index,
     if (!dim.isSymbol) {
       if (actual != dim.value)
         return makeError(where, "dimension ", d, " must be ", dim.value,
-                         ", got ", actual, " (shape ",
-                         formatShape(input.shape), " for ",
-                         formatTensorType(spec), ")");
+                         ", got ", actual, " (shape ", formatShape(input.shape),
+                         " for ", formatTensorType(spec), ")");
       continue;
     }
     int64_t &size = sizes[dim.value];
@@ -82,11 +81,11 @@ static Status checkInput(const Manifest &manifest, size_t index,
       size = actual;
       origin = {index, d};
     } else if (size != actual) {
-      return makeError(where, "dimension ", d, " is ", actual,
-                       " but must equal dimension ", origin.dim, " of ",
-                       describe("argument", origin.arg,
-                                manifest.args[origin.arg]),
-                       ", which is ", size, " (size symbol s", dim.value, ")");
+      return makeError(
+          where, "dimension ", d, " is ", actual, " but must equal dimension ",
+          origin.dim, " of ",
+          describe("argument", origin.arg, manifest.args[origin.arg]),
+          ", which is ", size, " (size symbol s", dim.value, ")");
     }
   }
   return Status::success();
@@ -133,8 +132,8 @@ Expected<Binding> attn::runtime::bindInputs(const Manifest &manifest,
                        ") is not determined by any argument");
 
   for (size_t i = 0; i < inputs.size(); ++i) {
-    Expected<Tensor> tensor = convertInput(manifest.args[i],
-                                           std::move(inputs[i]));
+    Expected<Tensor> tensor =
+        convertInput(manifest.args[i], std::move(inputs[i]));
     if (!tensor)
       return makeError(describe("argument", i, manifest.args[i]), ": ",
                        tensor.getError());

@@ -35,8 +35,8 @@ Expected<ExecutionResult> attn::runtime::execute(const Module &module,
     int32_t status = module.call(pointers.data(), binding->sizes.data());
     auto end = std::chrono::steady_clock::now();
     if (status != 0)
-      return makeError("function '", module.getFunction(),
-                       "' returned status ", status,
+      return makeError("function '", module.getFunction(), "' returned status ",
+                       status,
                        status == 1 ? " (a size is negative or a tensor's byte "
                                      "size overflows int64_t)"
                                    : "");

@@ -21,8 +21,8 @@ private:
   /// Checks that the line is `keyword` followed by `count` fields.
   Status expect(std::string_view keyword, size_t count) const;
   Expected<int64_t> parseNumber(std::string_view field) const;
-  Status parseTensor(std::string_view keyword, size_t index,
-                     size_t numSymbols, ManifestTensor &tensor) const;
+  Status parseTensor(std::string_view keyword, size_t index, size_t numSymbols,
+                     ManifestTensor &tensor) const;
 
   std::string_view text;
   size_t pos = 0;
@@ -180,14 +180,14 @@ Expected<Manifest> ManifestParser::parse() {
       return error("'arg' after 'result'");
     ManifestTensor tensor;
     if (keyword == "arg") {
-      if (Status s = parseTensor(keyword, manifest.args.size(), numSymbols,
-                                 tensor);
+      if (Status s =
+              parseTensor(keyword, manifest.args.size(), numSymbols, tensor);
           !s)
         return s.takeError();
       manifest.args.push_back(std::move(tensor));
     } else if (keyword == "result") {
-      if (Status s = parseTensor(keyword, manifest.results.size(),
-                                 numSymbols, tensor);
+      if (Status s =
+              parseTensor(keyword, manifest.results.size(), numSymbols, tensor);
           !s)
         return s.takeError();
       manifest.results.push_back(std::move(tensor));

@@ -20,8 +20,7 @@ Expected<std::unique_ptr<Module>> Module::load(const std::string &path,
                                                const std::string &function) {
   // A name without a slash would be searched on the library path instead of
   // being taken relative to the working directory.
-  std::string file =
-      path.find('/') == std::string::npos ? "./" + path : path;
+  std::string file = path.find('/') == std::string::npos ? "./" + path : path;
   void *handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     return makeError("cannot load '", path, "': ", getDlError());

@@ -292,9 +292,9 @@ Status attn::runtime::writeNpyFile(const std::string &path,
   if (!file)
     return makeError("cannot write '", path, "': ", std::strerror(errno));
   // The data goes straight from the array: results can be large.
-  bool ok = std::fwrite(header->data(), 1, header->size(), file) ==
-                header->size() &&
-            std::fwrite(array.data.data(), 1, bytes, file) == bytes;
+  bool ok =
+      std::fwrite(header->data(), 1, header->size(), file) == header->size() &&
+      std::fwrite(array.data.data(), 1, bytes, file) == bytes;
   std::string reason = ok ? "" : std::strerror(errno);
   if (std::fclose(file) != 0 && ok) {
     ok = false;

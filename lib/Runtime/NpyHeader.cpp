@@ -92,7 +92,8 @@ Expected<std::vector<int64_t>> DictParser::parseShape() {
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
       int digit = text[pos++] - '0';
       if (dim > (INT64_MAX - digit) / 10)
-        return makeError("dimension ", shape.size(), " of 'shape' is too large");
+        return makeError("dimension ", shape.size(),
+                         " of 'shape' is too large");
       dim = dim * 10 + digit;
     }
     shape.push_back(dim);
@@ -172,8 +173,9 @@ Expected<NpyHeader> DictParser::parse() {
     return error("unexpected text after '}'");
   if (!seenDescr || !seenOrder || !seenShape)
     return makeError("malformed header: missing key '",
-                     !seenDescr ? "descr" : !seenOrder ? "fortran_order"
-                                                       : "shape",
+                     !seenDescr   ? "descr"
+                     : !seenOrder ? "fortran_order"
+                                  : "shape",
                      "'");
   return header;
 }

@@ -17,7 +17,7 @@
 // LLVM-NOT:      attn.
 // LLVM-NOT:      func.func
 // LLVM-NOT:      memref.
-// LLVM-DAG:      llvm.func @_mlir_ciface_main(
+// LLVM-DAG:      llvm.func internal @_mlir_ciface_main(
 // LLVM-DAG:      llvm.func @attn_main_packed(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
 // LLVM-DAG:      llvm.func @attn_main(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64) -> i32
 // LLVM-DAG:      llvm.mlir.global external constant @attn_main_manifest("attn-abi 1\0Afunction main\0Asizes 3

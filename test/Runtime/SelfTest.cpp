@@ -132,9 +132,9 @@ static void testBF16() {
 }
 
 static void testNpyRoundTrip() {
-  for (NpyDType type : {NpyDType::Bool, NpyDType::Int8, NpyDType::Int32,
-                        NpyDType::Int64, NpyDType::Float16, NpyDType::Float32,
-                        NpyDType::Float64}) {
+  for (NpyDType type :
+       {NpyDType::Bool, NpyDType::Int8, NpyDType::Int32, NpyDType::Int64,
+        NpyDType::Float16, NpyDType::Float32, NpyDType::Float64}) {
     for (std::vector<int64_t> shape :
          {std::vector<int64_t>{2, 3}, {}, {0, 5}, {7}, {1, 2, 3, 4}}) {
       NpyArray array;
@@ -184,7 +184,7 @@ static void testNpyRobustness() {
       }
     // Single-byte corruptions of the header: errors or values, no crash.
     const char replacements[] = {'\0', '\xff', '(', ')', ',', ' ', '9', '\'',
-                                 ':', '{', '}', '<', '>', 'T', '-', '\n'};
+                                 ':',  '{',    '}', '<', '>', 'T', '-', '\n'};
     for (size_t pos = 0; pos < file.size() - 24; ++pos)
       for (char c : replacements) {
         std::string bad = file;

@@ -123,8 +123,7 @@ EXPORT int32_t attn_fail_packed(void **pointers, const int64_t *sizes) {
 EXPORT const char attn_bad_manifest_manifest[] = "attn-abi 2\n"
                                                  "function bad_manifest\n"
                                                  "end\n";
-EXPORT int32_t attn_bad_manifest_packed(void **pointers,
-                                        const int64_t *sizes) {
+EXPORT int32_t attn_bad_manifest_packed(void **pointers, const int64_t *sizes) {
   return 0;
 }
 

@@ -40,8 +40,7 @@ static cl::list<std::string>
             cl::value_desc("@file.npy"));
 static cl::opt<std::string> entry("entry", cl::desc("Function to run"),
                                   cl::init("main"));
-static cl::opt<unsigned> repeat("repeat",
-                                cl::desc("Number of calls (timing)"),
+static cl::opt<unsigned> repeat("repeat", cl::desc("Number of calls (timing)"),
                                 cl::init(1));
 static cl::opt<bool>
     printTime("print-time",

@@ -498,7 +498,7 @@ func.func @sigma_without_gaussian(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16x
 
 func.func @negative_relative_clip(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
                                   %v: tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32> {
-  // expected-error @+1 {{expects relative_clip >= 0}}
+  // expected-error @+1 {{expects relative_clip in [0, 2^31 - 1]}}
   %o = attn.attention %q, %k, %v {relative_clip = -1}
       : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
       -> tensor<1x4x8x16xf32>

@@ -43,13 +43,14 @@ int64_t abi::getElementBytes(Type t) {
 bool abi::isCIdentifier(StringRef name) {
   if (name.empty() || llvm::isDigit(name.front()))
     return false;
-  return llvm::all_of(
-      name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+  return llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
 bool abi::isManifestName(StringRef name) {
-  return !name.empty() &&
-         llvm::all_of(name, [](char c) { return llvm::isPrint(c) && c != ' '; });
+  return !name.empty() && llvm::all_of(name, [](char c) {
+    return llvm::isPrint(c) && c != ' ';
+  });
 }
 
 static DictionaryAttr tensorToAttr(Builder &b, const TensorSig &t) {
@@ -63,8 +64,8 @@ static DictionaryAttr tensorToAttr(Builder &b, const TensorSig &t) {
 DictionaryAttr abi::toAttr(MLIRContext *context, const FunctionSig &sig) {
   Builder b(context);
   auto tensors = [&](ArrayRef<TensorSig> list) {
-    return b.getArrayAttr(llvm::map_to_vector(
-        list, [&](const TensorSig &t) -> Attribute {
+    return b.getArrayAttr(
+        llvm::map_to_vector(list, [&](const TensorSig &t) -> Attribute {
           return tensorToAttr(b, t);
         }));
   };
@@ -91,8 +92,8 @@ struct EntryReader {
     auto dict = dyn_cast<DictionaryAttr>(attr);
     auto name = dict ? dict.getAs<StringAttr>("name") : StringAttr();
     auto type = dict ? dict.getAs<TypeAttr>("type") : TypeAttr();
-    auto symbols = dict ? dict.getAs<DenseI64ArrayAttr>("symbols")
-                        : DenseI64ArrayAttr();
+    auto symbols =
+        dict ? dict.getAs<DenseI64ArrayAttr>("symbols") : DenseI64ArrayAttr();
     if (!name || !type || !symbols)
       return error() << "expected {name, type, symbols}, got " << attr;
     if (!isManifestName(name.getValue()))
@@ -129,7 +130,8 @@ struct EntryReader {
         return error() << "size labels must be strings";
       sig.sizeLabels.push_back(str.str());
     }
-    for (auto [list, out] : {std::pair{args, &sig.args}, {results, &sig.results}})
+    for (auto [list, out] :
+         {std::pair{args, &sig.args}, {results, &sig.results}})
       for (Attribute t : list)
         if (failed(readTensor(t, sizes.size(), out->emplace_back())))
           return failure();

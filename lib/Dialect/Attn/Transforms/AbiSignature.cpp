@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "attn/Dialect/Attn/Transforms/AbiSignature.h"
+#include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
@@ -126,7 +126,8 @@ LogicalResult collectEqualities(Operation *op, DimClasses &dims) {
       if (!empty.getType().isDynamicDim(d))
         continue;
       auto dim = empty.getDynamicSize(d).getDefiningOp<tensor::DimOp>();
-      std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+      std::optional<int64_t> index =
+          dim ? dim.getConstantIndex() : std::nullopt;
       if (index && failed(dims.join(empty, d, dim.getSource(), *index, loc)))
         return failure();
     }
@@ -180,9 +181,9 @@ LogicalResult checkSignature(func::FuncOp func, FunctionSig &sig) {
                 "i8, i32 or i64";
     std::string name = nameAttr ? nameAttr.str() : (prefix + Twine(i)).str();
     if (!isManifestName(name))
-      return func.emitError() << what << " has an invalid " << kNameAttrName
-                              << " '" << name
-                              << "': expected a non-empty name without spaces";
+      return func.emitError()
+             << what << " has an invalid " << kNameAttrName << " '" << name
+             << "': expected a non-empty name without spaces";
     auto [it, inserted] = seen.try_emplace(name, what);
     if (!inserted)
       return func.emitError() << what << " and " << it->second
@@ -219,8 +220,8 @@ LogicalResult assignSymbols(func::FuncOp func, StringRef prefix, unsigned i,
     if (it == symbolOf.end()) {
       if (!allowNew)
         return func.emitError()
-               << "cannot derive dynamic dimension " << d << " of result #"
-               << i << " from the arguments: the caller allocates results";
+               << "cannot derive dynamic dimension " << d << " of result #" << i
+               << " from the arguments: the caller allocates results";
       it = symbolOf.try_emplace(dims.find(n), sig.sizeLabels.size()).first;
       sig.sizeLabels.push_back(llvm::formatv("{0}{1}.d{2}", prefix, i, d));
     }
@@ -289,8 +290,7 @@ struct AttnAbiSignaturePass
         failedAny = true;
         continue;
       }
-      entries.emplace_back(func.getSymNameAttr(),
-                           toAttr(&getContext(), *sig));
+      entries.emplace_back(func.getSymNameAttr(), toAttr(&getContext(), *sig));
       // The C entry points call the descriptor-based wrapper that
       // func-to-llvm generates for functions carrying this attribute.
       func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
@@ -298,8 +298,7 @@ struct AttnAbiSignaturePass
     }
     if (failedAny)
       return signalPassFailure();
-    module->setAttr(kAbiAttrName,
-                    DictionaryAttr::get(&getContext(), entries));
+    module->setAttr(kAbiAttrName, DictionaryAttr::get(&getContext(), entries));
   }
 };
 } // namespace

@@ -60,16 +60,14 @@ public:
     LLVM::LLVMFunctionType calleeTy = callee.getFunctionType();
     if (calleeTy.isVarArg() || calleeTy.getNumParams() != numTensors ||
         !isa<LLVM::LLVMVoidType>(calleeTy.getReturnType()) ||
-        !llvm::all_of(calleeTy.getParams(),
-                      [&](Type t) { return t == ptrTy; }))
+        !llvm::all_of(calleeTy.getParams(), [&](Type t) { return t == ptrTy; }))
       return callee.emitError()
              << "expected @" << ciface << " to take " << numTensors
              << " memref descriptor pointers (arguments, then results) and "
                 "return void, but it has type "
              << calleeTy;
     std::string prefix = "attn_" + sig.name;
-    for (std::string name :
-         {prefix, prefix + "_packed", prefix + "_manifest"})
+    for (std::string name : {prefix, prefix + "_packed", prefix + "_manifest"})
       if (module.lookupSymbol(name))
         return module.emitError() << "attn-emit-c-interface: symbol @" << name
                                   << " already exists";
@@ -78,6 +76,13 @@ public:
       return failure();
     buildTyped(prefix, packed);
     buildManifest(prefix + "_manifest");
+    // Only the attn_ symbols are the ABI. Exported, @f and its wrapper could
+    // interpose or be interposed by the host program's symbols (a function
+    // named `main`, `free`, ...), so definitions become internal.
+    for (StringRef name : {StringRef(ciface), StringRef(sig.name)})
+      if (auto func = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+        if (!func.isExternal())
+          func.setLinkage(LLVM::Linkage::Internal);
     return success();
   }
 
@@ -132,15 +137,15 @@ private:
         llvm::map_to_vector(key, [&](int64_t sym) { return sizes[sym]; });
     // product * s with umul.with.overflow; an intermediate overflow does not
     // count when a later size is 0, and the product must not exceed INT64_MAX.
-    auto pairTy = LLVM::LLVMStructType::getLiteral(b.getContext(),
-                                                   {i64Ty, i1Ty});
+    auto pairTy =
+        LLVM::LLVMStructType::getLiteral(b.getContext(), {i64Ty, i1Ty});
     Value product = constant(factor), anyOverflow, anyZero;
     for (Value s : dynamic) {
       Value r = LLVM::UMulWithOverflowOp::create(b, pairTy, product, s);
       product = LLVM::ExtractValueOp::create(b, r, ArrayRef<int64_t>{0});
       Value o = LLVM::ExtractValueOp::create(b, r, ArrayRef<int64_t>{1});
-      Value z = LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::eq, s,
-                                     constant(0));
+      Value z =
+          LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::eq, s, constant(0));
       anyOverflow = anyOverflow ? LLVM::OrOp::create(b, anyOverflow, o) : o;
       anyZero = anyZero ? LLVM::OrOp::create(b, anyZero, z) : z;
     }
@@ -256,8 +261,8 @@ private:
     auto arrayTy = LLVM::LLVMArrayType::get(elemTy, values.size());
     Value array = LLVM::AllocaOp::create(b, ptrTy, arrayTy, constant(1));
     for (auto [i, v] : llvm::enumerate(values)) {
-      Value addr = LLVM::GEPOp::create(
-          b, ptrTy, arrayTy, array, ArrayRef<LLVM::GEPArg>{0, int32_t(i)});
+      Value addr = LLVM::GEPOp::create(b, ptrTy, arrayTy, array,
+                                       ArrayRef<LLVM::GEPArg>{0, int32_t(i)});
       LLVM::StoreOp::create(b, v, addr);
     }
     return array;
@@ -296,7 +301,8 @@ private:
   Block *entry = nullptr;
   std::map<int64_t, Value> constants;
   /// Sorted symbols + byte factor of the products already checked.
-  std::set<SmallVector<int64_t>> checkedProducts; // DenseMap reserves INT64_MAX.
+  std::set<SmallVector<int64_t>>
+      checkedProducts; // DenseMap reserves INT64_MAX.
 };
 
 struct AttnEmitCInterfacePass

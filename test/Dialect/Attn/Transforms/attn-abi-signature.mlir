@@ -4,6 +4,8 @@
 
 // Batch is shared by q, k, v and the output; the query length (s1) and the
 // key/value length (s2) are independent. `attn.name` names the tensors.
+// Public functions get llvm.emit_c_interface: the entry points call the
+// wrapper that func-to-llvm generates.
 // CHECK-LABEL: module attributes {attn.abi = {attention = {
 // CHECK-SAME: args = [{name = "q", symbols = array<i64: 0, -1, 1, -1>, type = tensor<?x8x?x64xf32>},
 // CHECK-SAME: {name = "k", symbols = array<i64: 0, -1, 2, -1>, type = tensor<?x8x?x64xf32>},
@@ -47,13 +49,16 @@ func.func @masked(%q: tensor<?x2x?x16xf16>, %k: tensor<?x2x?x16xf16>,
 // -----
 
 // A dynamic dimension tied to a static one is static in the ABI; private
-// functions and declarations get no entry.
+// functions and declarations get no entry and no llvm.emit_c_interface.
 // CHECK-LABEL: module attributes {attn.abi = {resolved = {
 // CHECK-SAME: args = [{name = "arg0", symbols = array<i64: -1, -1, 0, -1>, type = tensor<2x4x?x8xf32>},
 // CHECK-SAME: {name = "arg1", symbols = array<i64: -1, -1, -1, -1>, type = tensor<2x4x5x8xf32>},
 // CHECK-SAME: {name = "arg2", symbols = array<i64: -1, -1, -1, -1>, type = tensor<2x4x5x8xf32>}],
 // CHECK-SAME: results = [{name = "res0", symbols = array<i64: -1, -1, 0, -1>, type = tensor<2x4x?x8xf32>}],
 // CHECK-SAME: sizes = ["arg0.d2"]}}}
+// CHECK: func.func @resolved({{.*}}) -> tensor<?x4x?x8xf32> attributes {llvm.emit_c_interface} {
+// CHECK: func.func private @helper({{.*}}) -> tensor<?xf32> {
+// CHECK: func.func private @external(f32){{$}}
 func.func @resolved(%q: tensor<?x4x?x8xf32>, %k: tensor<2x4x5x8xf32>,
                     %v: tensor<?x4x?x8xf32>) -> tensor<?x4x?x8xf32> {
   %o = attn.attention %q, %k, %v
@@ -104,6 +109,36 @@ func.func @elementwise(%a: tensor<?x?xf32>, %b: tensor<4x?xf32>,
   %d1 = tensor.dim %s, %c1 : tensor<?x?xf32>
   %e = tensor.empty(%d0, %d1) : tensor<?x?xf64>
   return %s, %e : tensor<?x?xf32>, tensor<?x?xf64>
+}
+
+// -----
+
+// Values forwarded by branches and region terminators share their sizes.
+// CHECK-LABEL: module attributes {attn.abi = {
+// CHECK-SAME: branches = {args = [{name = "arg0", symbols = array<i64: 0, -1>, type = tensor<?x4xf32>},
+// CHECK-SAME: {name = "arg1", symbols = array<i64: 0, -1>, type = tensor<?x4xf32>},
+// CHECK-SAME: {name = "arg2", symbols = array<i64>, type = tensor<i1>}],
+// CHECK-SAME: results = [{name = "res0", symbols = array<i64: 0, -1>, type = tensor<?x4xf32>}], sizes = ["arg0.d0"]},
+// CHECK-SAME: regions = {args = [{name = "arg0", symbols = array<i64: 0>, type = tensor<?xi64>},
+// CHECK-SAME: {name = "arg1", symbols = array<i64: 0>, type = tensor<?xi64>},
+// CHECK-SAME: {name = "arg2", symbols = array<i64>, type = tensor<i1>}],
+// CHECK-SAME: results = [{name = "res0", symbols = array<i64: 0>, type = tensor<?xi64>}], sizes = ["arg0.d0"]}}}
+func.func @branches(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>, %t: tensor<i1>)
+    -> tensor<?x4xf32> {
+  %c = tensor.extract %t[] : tensor<i1>
+  cf.cond_br %c, ^bb1(%a : tensor<?x4xf32>), ^bb1(%b : tensor<?x4xf32>)
+^bb1(%x: tensor<?x4xf32>):
+  return %x : tensor<?x4xf32>
+}
+func.func @regions(%a: tensor<?xi64>, %b: tensor<?xi64>, %t: tensor<i1>)
+    -> tensor<?xi64> {
+  %c = tensor.extract %t[] : tensor<i1>
+  %r = scf.if %c -> tensor<?xi64> {
+    scf.yield %a : tensor<?xi64>
+  } else {
+    scf.yield %b : tensor<?xi64>
+  }
+  return %r : tensor<?xi64>
 }
 
 // -----

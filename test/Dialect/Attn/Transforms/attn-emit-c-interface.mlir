@@ -107,7 +107,10 @@ module attributes {attn.abi = {main = {
 // -----
 
 // Static shapes only: no validation branch; a rank-0 descriptor has no sizes
-// or strides; the typed entry passes a null size array.
+// or strides; the typed entry passes a null size array. The function and its
+// wrapper become internal: only the attn_ symbols are exported.
+// CHECK-LABEL: llvm.func internal @tiny()
+// CHECK-LABEL: llvm.func internal @_mlir_ciface_tiny(
 // CHECK-LABEL: llvm.func @attn_tiny_packed(
 // CHECK-NOT: llvm.cond_br
 // CHECK-NOT: ^bb
@@ -122,7 +125,13 @@ module attributes {attn.abi = {tiny = {
     args = [{name = "x", symbols = array<i64>, type = tensor<i1>},
             {name = "y", symbols = array<i64: -1, -1>, type = tensor<3x5xbf16>}],
     results = [], sizes = []}}} {
-  llvm.func @_mlir_ciface_tiny(!llvm.ptr, !llvm.ptr)
+  llvm.func @tiny() {
+    llvm.return
+  }
+  llvm.func @_mlir_ciface_tiny(%x: !llvm.ptr, %y: !llvm.ptr) {
+    llvm.call @tiny() : () -> ()
+    llvm.return
+  }
 }
 
 // -----
