@@ -1,4 +1,5 @@
-//===- InitAll.h - register the dialects and passes of the tools -*- C++ -*-===//
+//===- InitAll.h - register the dialects and passes of the tools -*- C++
+//-*-===//
 //
 // Selective registration: the attn dialect plus the upstream dialects and
 // passes that its pipelines use, nothing else.

@@ -48,12 +48,11 @@ void prepareContext(MLIRContext &context) {
 }
 
 OwningOpRef<ModuleOp> parseModule(llvm::StringRef inputPath,
-                                        MLIRContext &context) {
+                                  MLIRContext &context) {
   return parseSourceFile<ModuleOp>(inputPath, &context);
 }
 
-static void buildPipeline(OpPassManager &pm,
-                          const CompileOptions &options) {
+static void buildPipeline(OpPassManager &pm, const CompileOptions &options) {
   mlir::attn::CpuPipelineOptions pipeline;
   pipeline.queryTile = options.queryTile;
   pipeline.keyTile = options.keyTile;
@@ -61,7 +60,7 @@ static void buildPipeline(OpPassManager &pm,
 }
 
 LogicalResult lowerToLLVMDialect(ModuleOp module,
-                                       const CompileOptions &options) {
+                                 const CompileOptions &options) {
   PassManager pm(module->getName());
   buildPipeline(pm, options);
   return pm.run(module);
@@ -89,13 +88,14 @@ createTargetMachine(ModuleOp module, const CompileOptions &options) {
     for (const auto &feature : llvm::sys::getHostCPUFeatures())
       features += (feature.second ? "+" : "-") + feature.first().str() + ",";
   }
-  llvm::CodeGenOptLevel level = options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
-                                : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
-                                : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
-                                                        : llvm::CodeGenOptLevel::None;
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
-      std::nullopt, level));
+  llvm::CodeGenOptLevel level =
+      options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+      : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+      : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                              : llvm::CodeGenOptLevel::None;
+  std::unique_ptr<llvm::TargetMachine> machine(
+      target->createTargetMachine(triple, cpu, features, llvm::TargetOptions(),
+                                  llvm::Reloc::PIC_, std::nullopt, level));
   if (!machine)
     module.emitError() << "cannot create a target machine for CPU '" << cpu
                        << "'";
@@ -103,7 +103,7 @@ createTargetMachine(ModuleOp module, const CompileOptions &options) {
 }
 
 LogicalResult emitObjectFile(ModuleOp module, llvm::StringRef objectPath,
-                                   const CompileOptions &options) {
+                             const CompileOptions &options) {
   std::unique_ptr<llvm::TargetMachine> machine =
       createTargetMachine(module, options);
   if (!machine)
@@ -126,8 +126,8 @@ LogicalResult emitObjectFile(ModuleOp module, llvm::StringRef objectPath,
   std::error_code ec;
   llvm::ToolOutputFile out(objectPath, ec, llvm::sys::fs::OF_None);
   if (ec)
-    return module.emitError() << "cannot write '" << objectPath
-                              << "': " << ec.message();
+    return module.emitError()
+           << "cannot write '" << objectPath << "': " << ec.message();
   llvm::legacy::PassManager codegen;
   if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
                                    llvm::CodeGenFileType::ObjectFile))
@@ -138,7 +138,7 @@ LogicalResult emitObjectFile(ModuleOp module, llvm::StringRef objectPath,
 }
 
 LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
-                                      llvm::StringRef sharedLibPath) {
+                                llvm::StringRef sharedLibPath) {
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
   if (!cc) {
     llvm::errs() << "error: no system linker driver 'cc' on PATH to link '"
@@ -146,8 +146,8 @@ LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
     return failure();
   }
   std::string errorMessage;
-  llvm::StringRef args[] = {*cc, "-shared", "-o", sharedLibPath, objectPath,
-                            "-lm"};
+  llvm::StringRef args[] = {*cc,           "-shared",  "-o",
+                            sharedLibPath, objectPath, "-lm"};
   int rc = llvm::sys::ExecuteAndWait(*cc, args, /*Env=*/std::nullopt,
                                      /*Redirects=*/{}, /*SecondsToWait=*/0,
                                      /*MemoryLimit=*/0, &errorMessage);
@@ -160,9 +160,9 @@ LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
 }
 
 LogicalResult compileFile(llvm::StringRef inputPath,
-                                llvm::StringRef sharedLibPath,
-                                llvm::StringRef headerPath,
-                                const CompileOptions &options) {
+                          llvm::StringRef sharedLibPath,
+                          llvm::StringRef headerPath,
+                          const CompileOptions &options) {
   MLIRContext context(MLIRContext::Threading::DISABLED);
   prepareContext(context);
   llvm::SourceMgr sourceMgr;

@@ -32,10 +32,10 @@ struct Exp2ToExp : OpRewritePattern<math::Exp2Op> {
     Location loc = op.getLoc();
     Value ln2 = arith::ConstantOp::create(
         rewriter, loc, type,
-        DenseElementsAttr::get(
-            isa<VectorType>(type) ? cast<ShapedType>(type)
-                                  : RankedTensorType::get({}, type),
-            rewriter.getF32FloatAttr(M_LN2)));
+        DenseElementsAttr::get(isa<VectorType>(type)
+                                   ? cast<ShapedType>(type)
+                                   : RankedTensorType::get({}, type),
+                               rewriter.getF32FloatAttr(M_LN2)));
     if (!isa<VectorType>(type))
       ln2 = arith::ConstantOp::create(rewriter, loc,
                                       rewriter.getF32FloatAttr(M_LN2));

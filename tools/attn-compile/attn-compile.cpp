@@ -8,25 +8,22 @@
 
 #include "attn/Compiler/Compiler.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
 
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional,
-                                      cl::desc("<input .mlir file>"),
-                                      cl::init("-"));
+static cl::opt<std::string>
+    inputFile(cl::Positional, cl::desc("<input .mlir file>"), cl::init("-"));
 static cl::opt<std::string> outputFile("o", cl::desc("Output shared library"),
-                                       cl::value_desc("file.so"),
-                                       cl::Required);
+                                       cl::value_desc("file.so"), cl::Required);
 static cl::opt<std::string>
     headerFile("header",
                cl::desc("Output C header (default: the output with .h)"),
                cl::value_desc("file.h"));
-static cl::opt<int64_t> queryTile("query-tile",
-                                  cl::desc("Query rows per tile"),
+static cl::opt<int64_t> queryTile("query-tile", cl::desc("Query rows per tile"),
                                   cl::init(32));
 static cl::opt<int64_t> keyTile("key-tile", cl::desc("Keys per tile"),
                                 cl::init(64));

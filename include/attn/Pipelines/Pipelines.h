@@ -9,9 +9,9 @@
 namespace mlir::attn {
 
 struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
-  PassOptions::Option<int64_t> queryTile{
-      *this, "query-tile", llvm::cl::desc("Query rows per tile"),
-      llvm::cl::init(32)};
+  PassOptions::Option<int64_t> queryTile{*this, "query-tile",
+                                         llvm::cl::desc("Query rows per tile"),
+                                         llvm::cl::init(32)};
   PassOptions::Option<int64_t> keyTile{
       *this, "key-tile",
       llvm::cl::desc("Keys per tile (a multiple of vector-width)"),

@@ -1,4 +1,5 @@
-//===- AttentionLowering.h - shared state of the attn-tile lowering -*- C++ -*-//
+//===- AttentionLowering.h - shared state of the attn-tile lowering -*- C++
+//-*-//
 //
 // The fused lowering of attn.attention is split by purpose:
 //   AttnTile.cpp          the pass: buffers, the parallel loop over
@@ -46,12 +47,12 @@ struct QueryTile {
   /// Clamped key-padding length of this batch, or null.
   Value keyLimit;
   // Scratch buffers (stack, one set per query tile).
-  Value qScaled;  // [queryTile, headDim] f32
-  Value kT;       // [headDim, keyTile] f32, the key tile transposed
-  Value scores;   // [queryTile, keyTile] f32
-  Value rowMax;   // [queryTile] f32, log2 units
-  Value rowSum;   // [queryTile] f32
-  Value acc;      // [queryTile, valueDim] f32
+  Value qScaled; // [queryTile, headDim] f32
+  Value kT;      // [headDim, keyTile] f32, the key tile transposed
+  Value scores;  // [queryTile, keyTile] f32
+  Value rowMax;  // [queryTile] f32, log2 units
+  Value rowSum;  // [queryTile] f32
+  Value acc;     // [queryTile, valueDim] f32
 };
 
 /// Key range [begin, end) of the tile loop and the bounds that decide

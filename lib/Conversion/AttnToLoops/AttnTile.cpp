@@ -149,8 +149,8 @@ LogicalResult AttentionLowering::run() {
   if (op.getLse())
     cfg.lse = allocLike(op.getLse(), {cfg.batch, hq, cfg.queryLen});
 
-  Value numTiles = arith::CeilDivSIOp::create(b, cfg.queryLen,
-                                              idx(cfg.queryTile));
+  Value numTiles =
+      arith::CeilDivSIOp::create(b, cfg.queryLen, idx(cfg.queryTile));
   // Scratch of one query tile, O(tile) and independent of the sequence
   // lengths. The (batch, head, query tile) iterations are independent; they
   // run in sequence here, and a parallel runtime gives each worker its own
@@ -170,20 +170,20 @@ LogicalResult AttentionLowering::run() {
 
   LogicalResult result = success();
   Value zero = idx(0), one = idx(1);
-  scf::buildLoopNest(
-      b, b.getLoc(), ValueRange{zero, zero, zero},
-      ValueRange{cfg.batch, hq, numTiles}, ValueRange{one, one, one},
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        ImplicitLocOpBuilder ib(loc, nested);
-        if (failed(emitQueryTile(ib, ivs, scratch)))
-          result = failure();
-      });
+  scf::buildLoopNest(b, b.getLoc(), ValueRange{zero, zero, zero},
+                     ValueRange{cfg.batch, hq, numTiles},
+                     ValueRange{one, one, one},
+                     [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+                       ImplicitLocOpBuilder ib(loc, nested);
+                       if (failed(emitQueryTile(ib, ivs, scratch)))
+                         result = failure();
+                     });
   if (failed(result))
     return failure();
 
-  SmallVector<Value> results = {bufferization::ToTensorOp::create(
-      b, op.getOutput().getType(), cfg.output, b.getUnitAttr(),
-      b.getUnitAttr())};
+  SmallVector<Value> results = {
+      bufferization::ToTensorOp::create(b, op.getOutput().getType(), cfg.output,
+                                        b.getUnitAttr(), b.getUnitAttr())};
   if (op.getLse())
     results.push_back(bufferization::ToTensorOp::create(
         b, op.getLse().getType(), cfg.lse, b.getUnitAttr(), b.getUnitAttr()));
@@ -194,7 +194,8 @@ LogicalResult AttentionLowering::run() {
 
 void AttentionLowering::emitQueryLoad(ImplicitLocOpBuilder &ib,
                                       const QueryTile &tile) {
-  Value scale = arith::ConstantOp::create(ib, ib.getF32FloatAttr(cfg.queryScale));
+  Value scale =
+      arith::ConstantOp::create(ib, ib.getF32FloatAttr(cfg.queryScale));
   auto zero = arith::ConstantIndexOp::create(ib, 0);
   auto one = arith::ConstantIndexOp::create(ib, 1);
   scf::ForOp::create(
@@ -204,7 +205,8 @@ void AttentionLowering::emitQueryLoad(ImplicitLocOpBuilder &ib,
         Value row = arith::AddIOp::create(rb, tile.row0, r);
         scf::ForOp::create(
             rb, zero, arith::ConstantIndexOp::create(rb, cfg.headDim), one,
-            ValueRange{}, [&](OpBuilder &db, Location loc, Value d, ValueRange) {
+            ValueRange{},
+            [&](OpBuilder &db, Location loc, Value d, ValueRange) {
               ImplicitLocOpBuilder dbb(loc, db);
               Value x = memref::LoadOp::create(
                   dbb, cfg.query, ValueRange{tile.b, tile.h, row, d});
@@ -238,13 +240,14 @@ void AttentionLowering::emitEpilogue(ImplicitLocOpBuilder &ib,
         Value inv = arith::SelectOp::create(
             rb, positive,
             arith::DivFOp::create(
-                rb, arith::ConstantOp::create(rb, rb.getF32FloatAttr(1.0)), sum),
+                rb, arith::ConstantOp::create(rb, rb.getF32FloatAttr(1.0)),
+                sum),
             fzero);
         Value invV = vector::BroadcastOp::create(rb, accType, inv);
         for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e) {
           Value col = arith::ConstantIndexOp::create(rb, e * cfg.valueWidth);
-          Value a = vector::LoadOp::create(rb, accType, tile.acc,
-                                           ValueRange{r, col});
+          Value a =
+              vector::LoadOp::create(rb, accType, tile.acc, ValueRange{r, col});
           Value o = arith::MulFOp::create(rb, a, invV);
           if (!cfg.elementType.isF32())
             o = arith::TruncFOp::create(rb, outType, o);
@@ -276,11 +279,12 @@ LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
   QueryTile tile = scratch;
   tile.b = ivs[0];
   tile.h = ivs[1];
-  tile.kvHead = arith::DivUIOp::create(
-      ib, tile.h, cst(cfg.queryHeads / cfg.kvHeads));
+  tile.kvHead =
+      arith::DivUIOp::create(ib, tile.h, cst(cfg.queryHeads / cfg.kvHeads));
   tile.row0 = arith::MulIOp::create(ib, ivs[2], cst(cfg.queryTile));
   tile.rows = arith::MinSIOp::create(
-      ib, cst(cfg.queryTile), arith::SubIOp::create(ib, cfg.queryLen, tile.row0));
+      ib, cst(cfg.queryTile),
+      arith::SubIOp::create(ib, cfg.queryLen, tile.row0));
   if (cfg.keyLengths) {
     // Lengths outside [0, Skv] are clamped: a negative length hides every
     // key, a length past the end shows them all.
@@ -320,8 +324,7 @@ LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
         } else {
           using P = arith::CmpIPredicate;
           Value full = arith::AndIOp::create(
-              kb,
-              arith::CmpIOp::create(kb, P::sle, range.fullBegin, k0),
+              kb, arith::CmpIOp::create(kb, P::sle, range.fullBegin, k0),
               arith::CmpIOp::create(kb, P::sle, tileEnd, range.fullEnd));
           scf::IfOp::create(kb, full, emitVariant(false), emitVariant(true));
         }
@@ -350,10 +353,9 @@ void AttentionLowering::emitStateInit(ImplicitLocOpBuilder &ib,
         memref::StoreOp::create(rb, negInf, tile.rowMax, ValueRange{r});
         memref::StoreOp::create(rb, fzero, tile.rowSum, ValueRange{r});
         for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e)
-          vector::StoreOp::create(
-              rb, zeroV, tile.acc,
-              ValueRange{r, arith::ConstantIndexOp::create(
-                                rb, e * cfg.valueWidth)});
+          vector::StoreOp::create(rb, zeroV, tile.acc,
+                                  ValueRange{r, arith::ConstantIndexOp::create(
+                                                    rb, e * cfg.valueWidth)});
         scf::YieldOp::create(rb);
       });
 }

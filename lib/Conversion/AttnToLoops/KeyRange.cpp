@@ -32,8 +32,9 @@ KeyRange lowering::computeKeyRange(ImplicitLocOpBuilder &b,
   Value zero = cst(0);
   Value firstPos = arith::AddIOp::create(b, tile.row0, cfg.alignOffset);
   Value lastPos = arith::AddIOp::create(
-      b, arith::SubIOp::create(b, arith::AddIOp::create(b, tile.row0, tile.rows),
-                               cst(1)),
+      b,
+      arith::SubIOp::create(b, arith::AddIOp::create(b, tile.row0, tile.rows),
+                            cst(1)),
       cfg.alignOffset);
 
   // Upper bounds (exclusive), as functions of a row position.

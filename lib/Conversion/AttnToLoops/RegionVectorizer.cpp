@@ -44,8 +44,7 @@ FailureOr<Value> lowering::vectorizeRegion(ImplicitLocOpBuilder &b,
     OperationState state(op.getLoc(), op.getName());
     for (Value operand : op.getOperands())
       state.operands.push_back(toVector(b, map.lookup(operand), width));
-    state.types.push_back(
-        VectorType::get({width}, op.getResult(0).getType()));
+    state.types.push_back(VectorType::get({width}, op.getResult(0).getType()));
     state.attributes = op.getAttrDictionary().getValue();
     if (op.getPropertiesStorageSize()) {
       state.propertiesAttr = op.getPropertiesAsAttribute();

@@ -117,8 +117,8 @@ void KeyTileEmitter::transposeKeyTile() {
 
 /// Loads width consecutive keys of a rank-4 broadcastable [B,H,Sq,Skv]
 /// operand at (b, h, row, keyBase...), honouring size-1 dimensions.
-Value KeyTileEmitter::loadBroadcastable(Value buffer, Value row,
-                                        Value keyBase, Type elem) {
+Value KeyTileEmitter::loadBroadcastable(Value buffer, Value row, Value keyBase,
+                                        Type elem) {
   auto type = cast<MemRefType>(buffer.getType());
   Value zero = idx(0);
   SmallVector<Value> base = {type.getDimSize(0) == 1 ? zero : tile.b,
@@ -156,9 +156,8 @@ FailureOr<Value> KeyTileEmitter::scoreChanges(Value s, Value row, Value pos,
   if (cfg.bias) {
     Type elem = cast<MemRefType>(cfg.bias.getType()).getElementType();
     Value keyBase = vector::ExtractOp::create(b, keys, ArrayRef<int64_t>{0});
-    s = arith::AddFOp::create(b, s,
-                              toF32(loadBroadcastable(cfg.bias, row, keyBase,
-                                                      elem)));
+    s = arith::AddFOp::create(
+        b, s, toF32(loadBroadcastable(cfg.bias, row, keyBase, elem)));
   }
   if (op.getAlibi()) {
     // s -= m_h * (pos - j), m_h = 2^(-8 (h + 1) / Hq).
@@ -173,9 +172,8 @@ FailureOr<Value> KeyTileEmitter::scoreChanges(Value s, Value row, Value pos,
         b, vecType,
         arith::IndexCastOp::create(
             b, VectorType::get({cfg.width}, b.getI64Type()), dist));
-    s = arith::SubFOp::create(b, s,
-                              arith::MulFOp::create(b, splat(slope, vecType),
-                                                    distF));
+    s = arith::SubFOp::create(
+        b, s, arith::MulFOp::create(b, splat(slope, vecType), distF));
   }
   if (std::optional<APFloat> cap = op.getSoftcap()) {
     Value c = splat(f32Const(cap->convertToDouble()), vecType);
@@ -209,9 +207,11 @@ Value KeyTileEmitter::visibility(Value row, Value pos, Value keys) {
     vis = both(vis, cmp(P::sle, keys, pos));
   auto [left, right] = op.getWindowBounds();
   if (left >= 0)
-    vis = both(vis, cmp(P::sge, keys, arith::SubIOp::create(b, pos, idx(left))));
+    vis =
+        both(vis, cmp(P::sge, keys, arith::SubIOp::create(b, pos, idx(left))));
   if (right >= 0)
-    vis = both(vis, cmp(P::sle, keys, arith::AddIOp::create(b, pos, idx(right))));
+    vis =
+        both(vis, cmp(P::sle, keys, arith::AddIOp::create(b, pos, idx(right))));
   if (tile.keyLimit)
     vis = both(vis, cmp(P::slt, keys, tile.keyLimit));
   if (cfg.mask) {
@@ -266,7 +266,8 @@ LogicalResult KeyTileEmitter::emitRow(Value r) {
     Value sv = *s;
     if (masked)
       sv = arith::SelectOp::create(b, visibility(row, pos, keys), sv, negInfV);
-    vector::StoreOp::create(b, sv, tile.scores, ValueRange{r, idx(c * cfg.width)});
+    vector::StoreOp::create(b, sv, tile.scores,
+                            ValueRange{r, idx(c * cfg.width)});
     maxV = arith::MaximumFOp::create(b, maxV, sv);
   }
 
@@ -292,7 +293,8 @@ LogicalResult KeyTileEmitter::emitRow(Value r) {
       vector::ReductionOp::create(b, vector::CombiningKind::ADD, sumV);
   Value oldSum = memref::LoadOp::create(b, tile.rowSum, ValueRange{r});
   memref::StoreOp::create(
-      b, arith::AddFOp::create(b, arith::MulFOp::create(b, oldSum, corr), tileSum),
+      b,
+      arith::AddFOp::create(b, arith::MulFOp::create(b, oldSum, corr), tileSum),
       tile.rowSum, ValueRange{r});
   memref::StoreOp::create(b, newMax, tile.rowMax, ValueRange{r});
 
@@ -307,26 +309,24 @@ LogicalResult KeyTileEmitter::emitRow(Value r) {
                                      ValueRange{r, idx(e * cfg.valueWidth)});
     accInit.push_back(arith::MulFOp::create(b, a, corrV));
   }
-  auto pv = forLoop(n, accInit,
-                    [&](ImplicitLocOpBuilder &ib, Value j, ValueRange accs) {
-                      Value p = memref::LoadOp::create(ib, tile.scores,
-                                                       ValueRange{r, j});
-                      Value pV = vector::BroadcastOp::create(ib, accType, p);
-                      Value key = arith::AddIOp::create(ib, k0, j);
-                      SmallVector<Value> next;
-                      for (int64_t e = 0; e < accChunks; ++e) {
-                        Value v = vector::LoadOp::create(
-                            ib, vLoadType, cfg.value,
-                            ValueRange{tile.b, tile.kvHead, key,
-                                       arith::ConstantIndexOp::create(
-                                           ib, e * cfg.valueWidth)});
-                        if (!cfg.elementType.isF32())
-                          v = arith::ExtFOp::create(ib, accType, v);
-                        next.push_back(
-                            vector::FMAOp::create(ib, pV, v, accs[e]));
-                      }
-                      return next;
-                    });
+  auto pv = forLoop(
+      n, accInit, [&](ImplicitLocOpBuilder &ib, Value j, ValueRange accs) {
+        Value p = memref::LoadOp::create(ib, tile.scores, ValueRange{r, j});
+        Value pV = vector::BroadcastOp::create(ib, accType, p);
+        Value key = arith::AddIOp::create(ib, k0, j);
+        SmallVector<Value> next;
+        for (int64_t e = 0; e < accChunks; ++e) {
+          Value v =
+              vector::LoadOp::create(ib, vLoadType, cfg.value,
+                                     ValueRange{tile.b, tile.kvHead, key,
+                                                arith::ConstantIndexOp::create(
+                                                    ib, e * cfg.valueWidth)});
+          if (!cfg.elementType.isF32())
+            v = arith::ExtFOp::create(ib, accType, v);
+          next.push_back(vector::FMAOp::create(ib, pV, v, accs[e]));
+        }
+        return next;
+      });
   for (int64_t e = 0; e < accChunks; ++e)
     vector::StoreOp::create(b, pv.getResult(e), tile.acc,
                             ValueRange{r, idx(e * cfg.valueWidth)});

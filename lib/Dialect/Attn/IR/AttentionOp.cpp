@@ -69,7 +69,8 @@ LogicalResult verifyBroadcastable(Operation *op, StringRef what, Value value,
   auto type = cast<RankedTensorType>(value.getType());
   bool ok = type.getRank() == static_cast<int64_t>(dims.size());
   for (auto [i, d] : llvm::enumerate(dims))
-    ok = ok && (type.getDimSize(i) == 1 || sameSize(type.getDimSize(i), d.size));
+    ok =
+        ok && (type.getDimSize(i) == 1 || sameSize(type.getDimSize(i), d.size));
   if (ok)
     return success();
   return op->emitOpError() << "expects " << what
@@ -105,8 +106,8 @@ SmallVector<OperandSpec> scoreOperandSpecs(ScoreKind kind, int64_t d,
   llvm_unreachable("unknown score kind");
 }
 
-LogicalResult verifyOperandList(Operation *op, StringRef group,
-                                StringRef owner, ValueRange operands,
+LogicalResult verifyOperandList(Operation *op, StringRef group, StringRef owner,
+                                ValueRange operands,
                                 ArrayRef<OperandSpec> specs) {
   if (operands.size() != specs.size()) {
     std::string names;
@@ -143,8 +144,8 @@ void AttentionOp::build(OpBuilder &builder, OperationState &state, Value query,
   build(builder, state, outputType, /*lse=*/Type(), query, key, value,
         /*mask=*/Value(), /*bias=*/Value(), /*key_lengths=*/Value(),
         /*score_operands=*/ValueRange(), /*normalizer_operands=*/ValueRange(),
-        /*position_operands=*/ValueRange(), ScoreKind::dot,
-        Normalizer::softmax, /*scale=*/nullptr, /*causal=*/false,
+        /*position_operands=*/ValueRange(), ScoreKind::dot, Normalizer::softmax,
+        /*scale=*/nullptr, /*causal=*/false,
         /*window=*/nullptr, /*alibi=*/false, /*softcap=*/nullptr,
         /*top_k=*/nullptr, /*relative_clip=*/nullptr,
         /*gaussian_window=*/nullptr, /*gaussian_sigma=*/nullptr);
@@ -179,9 +180,10 @@ LogicalResult AttentionOp::verify() {
   auto qType = getQuery().getType();
   auto kType = getKey().getType();
   auto vType = getValue().getType();
-  for (auto [name, type] : {std::pair<StringRef, RankedTensorType>{"query", qType},
-                            {"key", kType},
-                            {"value", vType}})
+  for (auto [name, type] :
+       {std::pair<StringRef, RankedTensorType>{"query", qType},
+        {"key", kType},
+        {"value", vType}})
     if (type.getRank() != 4)
       return emitOpError() << "expects " << name
                            << " of rank 4 ([B, H, S, D]), but got " << type;
@@ -228,7 +230,8 @@ LogicalResult AttentionOp::verify() {
   SmallVector<ExpectedDim> scoreDims = {
       {"B", b}, {"Hq", hq}, {"Sq", sq}, {"Skv", skv}};
   SmallVector<ExpectedDim> rowDims = {{"B", b}, {"Hq", hq}, {"Sq", sq}};
-  if (getMask() && failed(verifyBroadcastable(op, "mask", getMask(), scoreDims)))
+  if (getMask() &&
+      failed(verifyBroadcastable(op, "mask", getMask(), scoreDims)))
     return failure();
   if (Value bias = getBias()) {
     if (failed(verifyBroadcastable(op, "bias", bias, scoreDims)))
@@ -250,12 +253,13 @@ LogicalResult AttentionOp::verify() {
     if (wq.getRank() == 2)
       a = wq.getDimSize(1);
   }
-  if (failed(verifyOperandList(op, "score operands",
-                               ("score '" + stringifyScoreKind(score) + "'").str(),
-                               getScoreOperands(),
-                               scoreOperandSpecs(score, d, dv, a))))
+  if (failed(verifyOperandList(
+          op, "score operands",
+          ("score '" + stringifyScoreKind(score) + "'").str(),
+          getScoreOperands(), scoreOperandSpecs(score, d, dv, a))))
     return failure();
-  if (score == ScoreKind::multi_dimensional && getNormalizer() != Normalizer::softmax)
+  if (score == ScoreKind::multi_dimensional &&
+      getNormalizer() != Normalizer::softmax)
     return emitOpError() << "score 'multi_dimensional' normalises per feature "
                             "and expects normalizer 'softmax', but got '"
                          << stringifyNormalizer(getNormalizer()) << "'";
@@ -325,10 +329,10 @@ LogicalResult AttentionOp::verify() {
   }
   for (Value u : getNormalizerOperands())
     if (!cast<RankedTensorType>(u.getType()).getElementType().isF32())
-      return emitOpError() << "expects normalizer operands of element type "
-                              "f32, but got "
-                           << cast<RankedTensorType>(u.getType())
-                                  .getElementType();
+      return emitOpError()
+             << "expects normalizer operands of element type "
+                "f32, but got "
+             << cast<RankedTensorType>(u.getType()).getElementType();
 
   // Scalar attributes.
   if (failed(verifyPositiveFinite(op, "scale", getScale())) ||
@@ -358,20 +362,20 @@ static LogicalResult verifyModRegion(AttentionOp op, Region &region,
   if (region.empty())
     return success();
   if (!region.hasOneBlock())
-    return op.emitOpError() << "expects the " << name
-                            << " region to have one block";
+    return op.emitOpError()
+           << "expects the " << name << " region to have one block";
   Block &block = region.front();
   if (block.getArgumentTypes() != TypeRange(argTypes))
-    return op.emitOpError() << "expects the " << name
-                            << " region arguments to be " << signature;
+    return op.emitOpError()
+           << "expects the " << name << " region arguments to be " << signature;
   auto yield = dyn_cast<YieldOp>(block.getTerminator());
   if (!yield)
-    return op.emitOpError() << "expects the " << name
-                            << " region to end in attn.yield";
+    return op.emitOpError()
+           << "expects the " << name << " region to end in attn.yield";
   if (yield.getValue().getType() != yieldType)
-    return op.emitOpError() << "expects the " << name << " region to yield "
-                            << yieldType << ", but it yields "
-                            << yield.getValue().getType();
+    return op.emitOpError()
+           << "expects the " << name << " region to yield " << yieldType
+           << ", but it yields " << yield.getValue().getType();
   for (Operation &inner : block.without_terminator()) {
     if (!isMemoryEffectFree(&inner) || inner.getNumRegions() != 0)
       return op.emitOpError()
