@@ -21,6 +21,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -43,6 +44,7 @@ void prepareContext(MLIRContext &context) {
   registerAllDialects(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
   context.appendDialectRegistry(registry);
   context.loadAllAvailableDialects();
 }
@@ -56,6 +58,7 @@ static void buildPipeline(OpPassManager &pm, const CompileOptions &options) {
   mlir::attn::CpuPipelineOptions pipeline;
   pipeline.queryTile = options.queryTile;
   pipeline.keyTile = options.keyTile;
+  pipeline.parallel = options.parallel;
   mlir::attn::buildLowerToCpuPipeline(pm, pipeline);
 }
 
@@ -146,8 +149,10 @@ LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
     return failure();
   }
   std::string errorMessage;
-  llvm::StringRef args[] = {*cc,           "-shared",  "-o",
-                            sharedLibPath, objectPath, "-lm"};
+  // libomp runs the parallel work items: a dependency of the compiled
+  // library (Debian's libomp5), not of MLIR or LLVM.
+  llvm::StringRef args[] = {*cc,        "-shared", "-o", sharedLibPath,
+                            objectPath, "-lomp",   "-lm"};
   int rc = llvm::sys::ExecuteAndWait(*cc, args, /*Env=*/std::nullopt,
                                      /*Redirects=*/{}, /*SecondsToWait=*/0,
                                      /*MemoryLimit=*/0, &errorMessage);

@@ -50,17 +50,24 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
 void attn::buildLowerToCpuPipeline(OpPassManager &pm,
                                    const CpuPipelineOptions &options) {
   buildLowerToTilesPipeline(pm, options);
+  // Threads: the independent work items of each fused nest (scf.parallel)
+  // become an OpenMP worksharing loop; LLVM outlines its body per thread.
+  if (options.parallel)
+    pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(createAttnApproximateMath());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(arith::createArithExpandOpsPass());
-  pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertVectorToLLVMPass());
+  // memref before scf: alloca_scope (the per-work-item scratch) lowers to
+  // stacksave/stackrestore while its body is still structured.
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createAttnEmitCInterface());

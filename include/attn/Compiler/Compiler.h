@@ -31,6 +31,8 @@ struct CompileOptions {
   std::string cpu = "native";
   /// Optimisation level of the LLVM back end (0-3).
   unsigned optLevel = 3;
+  /// Run the independent work items on OpenMP threads.
+  bool parallel = true;
 };
 
 /// Registers every dialect and translation the compiler needs in `context`.

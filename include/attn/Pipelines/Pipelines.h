@@ -20,6 +20,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "vector-width",
       llvm::cl::desc("f32 lanes of the inner vectors (16 for AVX-512)"),
       llvm::cl::init(16)};
+  PassOptions::Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Distribute the (batch, head, query tile) work items "
+                     "over threads with OpenMP (OMP_NUM_THREADS)"),
+      llvm::cl::init(true)};
 };
 
 /// attn-lower-to-tiles: attn/tensor level to bufferized loops on memrefs

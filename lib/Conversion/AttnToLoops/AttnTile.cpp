@@ -3,8 +3,8 @@
 // The loop nest of one attention op:
 //
 //   out = alloc [B, Hq, Sq, Dv]
-//   scratch: qScaled, kT, scores, m, l, acc  (O(tile), on the stack)
-//   for (b, h, t) in [B, Hq, ceil(Sq / Tq)]:
+//   scf.parallel (b, h, t) in [B, Hq, ceil(Sq / Tq)]:
+//     alloca_scope: qScaled, kT, scores, m, l, acc  (O(tile) scratch)
 //       qScaled = q[b, h, t*Tq ...] * scale
 //       m = -inf, l = 0, acc = 0
 //       for k0 in live key range, step Tk:  (mask analysis, KeyRange.cpp)
@@ -94,8 +94,7 @@ private:
     return memref::AllocOp::create(b, memType, dyn, b.getI64IntegerAttr(64));
   }
 
-  LogicalResult emitQueryTile(ImplicitLocOpBuilder &ib, ValueRange ivs,
-                              const QueryTile &scratch);
+  LogicalResult emitQueryTile(ImplicitLocOpBuilder &ib, ValueRange ivs);
   void emitQueryLoad(ImplicitLocOpBuilder &ib, const QueryTile &tile);
   void emitStateInit(ImplicitLocOpBuilder &ib, const QueryTile &tile);
   void emitEpilogue(ImplicitLocOpBuilder &ib, const QueryTile &tile);
@@ -151,33 +150,26 @@ LogicalResult AttentionLowering::run() {
 
   Value numTiles =
       arith::CeilDivSIOp::create(b, cfg.queryLen, idx(cfg.queryTile));
-  // Scratch of one query tile, O(tile) and independent of the sequence
-  // lengths. The (batch, head, query tile) iterations are independent; they
-  // run in sequence here, and a parallel runtime gives each worker its own
-  // copy of this scratch.
-  QueryTile scratch;
-  Type f32 = b.getF32Type();
-  auto stackBuffer = [&](ArrayRef<int64_t> shape) -> Value {
-    return memref::AllocaOp::create(b, MemRefType::get(shape, f32),
-                                    b.getI64IntegerAttr(64));
-  };
-  scratch.qScaled = stackBuffer({cfg.queryTile, cfg.headDim});
-  scratch.kT = stackBuffer({cfg.headDim, cfg.keyTile});
-  scratch.scores = stackBuffer({cfg.queryTile, cfg.keyTile});
-  scratch.rowMax = stackBuffer({cfg.queryTile});
-  scratch.rowSum = stackBuffer({cfg.queryTile});
-  scratch.acc = stackBuffer({cfg.queryTile, cfg.valueDim});
-
+  // The (batch, head, query tile) work items are independent: an
+  // scf.parallel that a threading pass (scf-to-openmp) may distribute. Each
+  // item owns its scratch, O(tile) and independent of the sequence lengths,
+  // on the stack of an alloca_scope so that a sequential lowering does not
+  // grow the stack per iteration.
   LogicalResult result = success();
   Value zero = idx(0), one = idx(1);
-  scf::buildLoopNest(b, b.getLoc(), ValueRange{zero, zero, zero},
-                     ValueRange{cfg.batch, hq, numTiles},
-                     ValueRange{one, one, one},
-                     [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-                       ImplicitLocOpBuilder ib(loc, nested);
-                       if (failed(emitQueryTile(ib, ivs, scratch)))
-                         result = failure();
-                     });
+  scf::ParallelOp::create(
+      b, ValueRange{zero, zero, zero}, ValueRange{cfg.batch, hq, numTiles},
+      ValueRange{one, one, one},
+      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        auto scope = memref::AllocaScopeOp::create(ib, TypeRange{});
+        ib.setInsertionPointToStart(&scope.getBodyRegion().emplaceBlock());
+        if (failed(emitQueryTile(ib, ivs)))
+          result = failure();
+        memref::AllocaScopeReturnOp::create(ib, ValueRange{});
+        ib.setInsertionPointAfter(scope);
+        scf::ReduceOp::create(ib);
+      });
   if (failed(result))
     return failure();
 
@@ -271,12 +263,11 @@ void AttentionLowering::emitEpilogue(ImplicitLocOpBuilder &ib,
 }
 
 LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
-                                               ValueRange ivs,
-                                               const QueryTile &scratch) {
+                                               ValueRange ivs) {
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(ib, v);
   };
-  QueryTile tile = scratch;
+  QueryTile tile;
   tile.b = ivs[0];
   tile.h = ivs[1];
   tile.kvHead =
@@ -294,6 +285,18 @@ LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
     tile.keyLimit = arith::MaxSIOp::create(
         ib, cst(0), arith::MinSIOp::create(ib, len, cfg.keyLen));
   }
+  Type f32 = ib.getF32Type();
+  auto stackBuffer = [&](ArrayRef<int64_t> shape) -> Value {
+    return memref::AllocaOp::create(ib, MemRefType::get(shape, f32),
+                                    ib.getI64IntegerAttr(64));
+  };
+  tile.qScaled = stackBuffer({cfg.queryTile, cfg.headDim});
+  tile.kT = stackBuffer({cfg.headDim, cfg.keyTile});
+  tile.scores = stackBuffer({cfg.queryTile, cfg.keyTile});
+  tile.rowMax = stackBuffer({cfg.queryTile});
+  tile.rowSum = stackBuffer({cfg.queryTile});
+  tile.acc = stackBuffer({cfg.queryTile, cfg.valueDim});
+
   emitQueryLoad(ib, tile);
   emitStateInit(ib, tile);
 

@@ -12,13 +12,14 @@
 // CHECK-DAG:     %[[KB:.*]] = bufferization.to_buffer %[[K]] read_only
 // CHECK-DAG:     %[[VB:.*]] = bufferization.to_buffer %[[V]] read_only
 // CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}, %{{.*}}) {alignment = 64 : i64} : memref<?x4x?x64xf32>
-// CHECK-DAG:     memref.alloca() {{.*}} : memref<32x64xf32>
-// CHECK-DAG:     memref.alloca() {{.*}} : memref<64x64xf32>
-// CHECK-DAG:     memref.alloca() {{.*}} : memref<32xf32>
 // CHECK-NOT:     memref.alloc(
-// CHECK:         scf.for %[[B:.*]] = 
-// CHECK:           scf.for %[[H:.*]] =
-// CHECK:             scf.for %[[T:.*]] =
+// The (batch, head, query tile) work items are independent and each owns
+// its scratch.
+// CHECK:         scf.parallel (%[[B:.*]], %[[H:.*]], %[[T:.*]]) =
+// CHECK:           memref.alloca_scope
+// CHECK-DAG:         memref.alloca() {{.*}} : memref<32x64xf32>
+// CHECK-DAG:         memref.alloca() {{.*}} : memref<64x64xf32>
+// CHECK-DAG:         memref.alloca() {{.*}} : memref<32xf32>
 // The query tile is loaded once, pre-scaled by 1/sqrt(64) * log2(e).
 // CHECK:               arith.constant 0.180336878 : f32
 // CHECK:               scf.for %[[K0:.*]] = %{{.*}} to %[[END:.*]] step %{{.*}} {
