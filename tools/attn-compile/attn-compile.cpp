@@ -30,6 +30,11 @@ static cl::opt<int64_t> keyTile("key-tile", cl::desc("Keys per tile"),
 static cl::opt<std::string>
     cpu("mcpu", cl::desc("Target CPU ('native' = this machine)"),
         cl::init("native"));
+static cl::opt<bool>
+    parallel("parallel",
+             cl::desc("Run independent work items on OpenMP threads "
+                      "(OMP_NUM_THREADS at run time); =false for one thread"),
+             cl::init(true));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
                                   cl::Prefix, cl::init(3));
 
@@ -50,6 +55,7 @@ int main(int argc, char **argv) {
   options.keyTile = keyTile;
   options.cpu = cpu;
   options.optLevel = optLevel;
+  options.parallel = parallel;
   std::string header = headerFile;
   if (header.empty()) {
     llvm::SmallString<256> path(outputFile);
