@@ -2,6 +2,7 @@
 //
 //   attn-run model.mlir --input=@q.npy --input=@k.npy --input=@v.npy \
 //       --output=@o.npy [--entry=main] [--repeat=N] [--print-time]
+//       [--query-tile=N] [--key-tile=N]
 //
 // Compiles the module through the AOT path into a temporary directory, loads
 // the shared library with the runtime, binds the inputs (in argument order),
@@ -45,6 +46,13 @@ static cl::opt<unsigned> repeat("repeat", cl::desc("Number of calls (timing)"),
 static cl::opt<bool>
     printTime("print-time",
               cl::desc("Print the median wall time of the calls"));
+static cl::opt<int64_t>
+    queryTile("query-tile",
+              cl::desc("Query rows per tile of the fused attention loop"),
+              cl::init(attn::CompileOptions().queryTile));
+static cl::opt<int64_t>
+    keyTile("key-tile", cl::desc("Keys per tile of the fused attention loop"),
+            cl::init(attn::CompileOptions().keyTile));
 
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "error: " << message << "\n";
@@ -82,6 +90,8 @@ int main(int argc, char **argv) {
                               "inputs\n");
   if (repeat == 0)
     return fail("--repeat must be at least 1");
+  if (queryTile < 1 || keyTile < 1)
+    return fail("--query-tile and --key-tile must be at least 1");
   if (inputFile != "-" && !llvm::sys::fs::exists(inputFile))
     return fail("cannot open '" + inputFile + "': no such file");
 
@@ -114,8 +124,11 @@ int main(int argc, char **argv) {
     return fail("cannot create a temporary directory: " + ec.message());
   llvm::SmallString<128> libPath(tempDir.path);
   llvm::sys::path::append(libPath, "module.so");
+  attn::CompileOptions options;
+  options.queryTile = queryTile;
+  options.keyTile = keyTile;
   if (mlir::failed(attn::compileFile(inputFile, libPath, /*headerPath=*/"",
-                                     attn::CompileOptions())))
+                                     options)))
     return fail("cannot compile '" + inputFile + "'");
 
   rt::Expected<std::unique_ptr<rt::Module>> module =

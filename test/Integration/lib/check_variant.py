@@ -5,8 +5,24 @@ shared/VARIANTS.md.
 
   check_variant.py NAME [--B N] [--Sq N] [--Skv N] [--seed N]
                    [--case random|huge|masked_rows] [--attn-run PATH]
-                   [--examples DIR] [--print-time] [--repeat N]
+                   [--examples DIR] [--module PATH] [--query-tile N]
+                   [--key-tile N] [--print-time] [--repeat N]
   check_variant.py --self-test
+
+NAME is a variant of shared/VARIANTS.md (module examples/variants/NAME.mlir)
+or one of the FlexAttention-style modules of FLEX below (module
+test/Integration/CPU/Inputs/NAME.mlir), whose score_mod / mask_mod math is
+written again here in float64.
+
+--module PATH runs another module with the same arguments as NAME, e.g. one
+that also returns the log-sum-exp. The results of its @main are read off
+its signature: the first (rank 4) is the output; a second of rank 3,
+[B,Hq,Sq] f32, is the lse, checked against reference.lse (natural log of
+the sum of exp over the visible scores; exactly -inf on a row with no
+visible key, finite elsewhere, f32 tolerances).
+
+--query-tile / --key-tile are passed on to attn-run (tile sizes of the
+fused loop nest), so small tiles put many tile boundaries in small sizes.
 
 Prints one line `NAME B=.. Sq=.. Skv=..: max_abs_err=.. max_rel_err=.. PASS`
 and exits 0, or prints what went wrong and exits 1 (mismatch, NaN/Inf,
@@ -80,17 +96,96 @@ SPECS["bool_mask"] += [("m", ("B", 1, "Sq", "Skv"), "mask")]
 SPECS["bias"] += [("bias", ("B", "Hq", "Sq", "Skv"), "bias")]
 SPECS["relative_position"] += [("aK", (2 * ref.REL_CLIP + 1, "D"), "table"),
                                ("aV", (2 * ref.REL_CLIP + 1, "Dv"), "table")]
+FLEX_NAMES = ("flex_window", "flex_distance", "flex_window_distance_causal",
+              "flex_heads", "flex_causal_mod")
+SPECS.update({name: [Q, K, V] for name in FLEX_NAMES})
 
 DEFAULT_DIMS = {"Hq": 4, "Hkv": 4, "D": 64, "Dv": 64, "A": 32}
 VARIANT_DIMS = {"gqa": {"Hq": 8, "Hkv": 2}}
 DYNAMIC = ("B", "Sq", "Skv")
+
+# ---------------------------------------------------------------------------
+# FlexAttention-style modules (test/Integration/CPU/Inputs/NAME.mlir): scaled
+# dot scores (1/sqrt(D)) then the math of their score_mod / mask_mod regions,
+# with i' = i + Skv - Sq (the region's %i) and global indices b, h, j.
+# ---------------------------------------------------------------------------
+FLEX_WINDOW = 20      # mask_mod: i' - j <= 20
+FLEX_SLOPE = 0.05     # score_mod: s + 0.05 (j - i')
+FLEX = {
+    # mask_mod: i' - j <= 20 and j <= i' (arith.subi / cmpi / andi)
+    "flex_window": "visible iff i' - j <= 20 and j <= i'",
+    # score_mod: s + 0.05 (j - i') (arith.index_cast / sitofp)
+    "flex_distance": "s + 0.05 (j - i'), all visible",
+    # causal attribute + mask_mod i' - j <= 20 + the score_mod above
+    "flex_window_distance_causal":
+        "causal, visible iff i' - j <= 20, s + 0.05 (j - i')",
+    # mask_mod (j + h + b) mod 3 != 0, score_mod s (1 + 0.5 h)
+    "flex_heads": "visible iff (j + h + b) mod 3 != 0, s (1 + 0.5 h)",
+    # mask_mod exactly j <= i': canonicalises to causal
+    "flex_causal_mod": "visible iff j <= i' (as causal)",
+}
+
+
+def flex_scores(name, q, k):
+    """(s, visible), both [B,Hq,Sq,Skv], of the FLEX module `name`."""
+    q, k = ref.f64(q), ref.f64(k)
+    B, Hq, Sq, D = q.shape
+    Skv = k.shape[2]
+    s = ref.dot_scores(q, k) / np.sqrt(D)
+    vis = ref.all_visible(B, Hq, Sq, Skv)
+    ip = ref.aligned_query_positions(Sq, Skv)   # [Sq,1]
+    j = ref.key_positions(Skv)                  # [1,Skv]
+    h = np.arange(Hq).reshape(1, Hq, 1, 1)
+    b = np.arange(B).reshape(B, 1, 1, 1)
+    if name == "flex_window":
+        return s, vis & (ip - j <= FLEX_WINDOW) & (j <= ip)
+    if name == "flex_distance":
+        return s + FLEX_SLOPE * (j - ip), vis
+    if name == "flex_window_distance_causal":
+        return (s + FLEX_SLOPE * (j - ip),
+                vis & (j <= ip) & (ip - j <= FLEX_WINDOW))
+    if name == "flex_heads":
+        return s * (1.0 + 0.5 * h), vis & ((j + h + b) % 3 != 0)
+    if name == "flex_causal_mod":
+        return s, vis & (j <= ip)
+    raise ValueError(f"unknown flex module {name!r}")
+
+
+def variant_scores(name, *inputs):
+    """(s, visible) of a VARIANTS.md variant or a FLEX module."""
+    if name in FLEX:
+        return flex_scores(name, inputs[0], inputs[1])
+    return ref.scores(name, *inputs)
+
+
+def variant_reference(name, *inputs):
+    """Float64 output [B,Hq,Sq,Dv] of a VARIANTS.md variant or FLEX module."""
+    if name in FLEX:
+        s, vis = flex_scores(name, inputs[0], inputs[1])
+        return ref.weighted_sum(ref.softmax_visible(s, vis), inputs[2],
+                                inputs[0].shape[1])
+    return ref.reference(name, *inputs)
+
+
+def variant_lse(name, *inputs):
+    """Float64 log-sum-exp [B,Hq,Sq] (-inf on rows with no visible key)."""
+    if name in FLEX:
+        return ref.lse_of_scores(*flex_scores(name, inputs[0], inputs[1]))
+    return ref.lse(name, *inputs)
+
+
+def default_module(name, examples):
+    if name in FLEX:
+        return os.path.join(HERE, "..", "CPU", "Inputs", name + ".mlir")
+    return os.path.join(examples, name + ".mlir")
+
 
 # Variants whose score is a (scaled) dot product of q and k: `huge` applies.
 DOT_SCORED = {"dot", "scaled_dot", "sigmoid", "hard", "topk", "hard_sample",
               "causal", "sliding_window", "local_window", "local_gaussian",
               "key_padding", "bool_mask", "bias", "alibi", "softcap",
               "relative_position", "gqa", "causal_bf16", "causal_f16",
-              "scaled_dot_bf16", "scaled_dot_f16"}
+              "scaled_dot_bf16", "scaled_dot_f16"} | set(FLEX_NAMES)
 CASES = ("random", "huge", "masked_rows")
 NPY_DTYPE = {"f32": np.float32, "bf16": np.float32, "f16": np.float16}
 MLIR_ELEM = {"qkv": None, "weight": "f32", "vector": "f32", "uniform": "f32",
@@ -119,6 +214,40 @@ def parse_main_signature(path):
         dims = [None if p == "?" else int(p) for p in parts[:-1]]
         result.append((dims, parts[-1]))
     return result
+
+
+def parse_main_results(path):
+    """[(dims, elem)] of @main's results."""
+    with open(path) as f:
+        text = re.sub(r"//[^\n]*", "", f.read())
+    m = re.search(r"func\.func\s+(?:public\s+)?@main\s*\(.*?\)\s*->\s*"
+                  r"(\((?:[^()]|\([^()]*\))*\)|tensor<[^>]*>)", text, re.S)
+    if not m:
+        raise UsageError(f"{path}: no func.func @main(...) -> ... found")
+    result = []
+    for t in re.findall(r"tensor<([^>]*)>", m.group(1)):
+        parts = t.split("x")
+        result.append(([None if p == "?" else int(p) for p in parts[:-1]],
+                       parts[-1]))
+    return result
+
+
+def result_roles(name, results):
+    """Names of @main's results: "out" (the attention output) and, when the
+    module returns it, "lse" (rank 3, f32)."""
+    roles = []
+    for n, (dims, elem) in enumerate(results):
+        if n == 0 and len(dims) == 4:
+            roles.append("out")
+        elif n == 1 and len(dims) == 3 and elem == "f32":
+            roles.append("lse")
+        else:
+            raise UsageError(f"{name}: result #{n} tensor<{'x'.join('?' if d is None else str(d) for d in dims)}x{elem}> "
+                             f"is neither the output [B,Hq,Sq,Dv] (first) nor "
+                             f"the lse [B,Hq,Sq] f32 (second)")
+    if not roles:
+        raise UsageError(f"{name}: @main returns nothing")
+    return roles
 
 
 def bind_dims(name, signature):
@@ -233,7 +362,7 @@ def ties_ok(name, inputs):
     base = ref.base_name(name)
     if base not in ("hard", "topk"):
         return True
-    s, _ = ref.scores(name, *inputs)
+    s, _ = variant_scores(name, *inputs)
     srt = -np.sort(-s, axis=-1)
     if base == "hard":
         return s.shape[-1] < 2 or np.all(srt[..., 0] - srt[..., 1] >= 1e-4)
@@ -252,7 +381,7 @@ def separate_top_scores(name, dims, inputs, rng):
     with the gap the softmax is close to one-hot and only overflow and
     the online max/rescaling are under test."""
     for _ in range(1000):
-        s, vis = ref.scores(name, *inputs)
+        s, vis = variant_scores(name, *inputs)
         top2 = -np.sort(-np.where(vis, s, -np.inf), axis=-1)[..., :2]
         if top2.shape[-1] < 2:
             return inputs
@@ -267,7 +396,7 @@ def separate_top_scores(name, dims, inputs, rng):
 
 def fix_samples(name, inputs, rng):
     """hard_sample: redraw u where it lies within 1e-4 of a CDF value."""
-    s, vis = ref.scores(name, *inputs)
+    s, vis = variant_scores(name, *inputs)
     cdf = np.cumsum(ref.softmax_visible(s, vis), axis=-1)
     u = inputs[3].astype(np.float64)
     for _ in range(1000):
@@ -302,7 +431,7 @@ def make_inputs(name, dims, case, seed):
 
 def has_masked_row(name, inputs):
     try:
-        _, vis = ref.scores(name, *inputs)
+        _, vis = variant_scores(name, *inputs)
     except ValueError:
         return False
     return bool((~vis.any(-1)).any())
@@ -348,6 +477,43 @@ def compare(out, expected, etype):
     return False, summary, details
 
 
+def compare_lse(out, expected):
+    """(ok, summary, details) for an lse result [B,Hq,Sq] against the
+    float64 reference: float32, -inf exactly on the rows with no visible key,
+    finite elsewhere within the f32 tolerances."""
+    if out.dtype != np.float32:
+        return False, f"lse dtype {out.dtype}, expected float32", ""
+    if out.shape != expected.shape:
+        return False, f"lse shape {out.shape}, expected {expected.shape}", ""
+    if np.isnan(out).any():
+        bad = np.argwhere(np.isnan(out))
+        return False, (f"lse has {len(bad)} NaN values, first at "
+                       f"{tuple(int(x) for x in bad[0])}"), ""
+    want_inf = np.isneginf(expected)
+    wrong = (np.isneginf(out) != want_inf) | np.isposinf(out)
+    if wrong.any():
+        first = tuple(int(x) for x in np.argwhere(wrong)[0])
+        return False, (f"lse: {int(wrong.sum())} rows wrongly (non-)infinite, "
+                       f"first at [b,h,i]={first}: out={out[first]!r} "
+                       f"ref={expected[first]!r}"), ""
+    atol, rtol = TOLERANCES["f32"]
+    fin = ~want_inf
+    o = out.astype(np.float64)[fin]
+    e = expected[fin]
+    err = np.abs(o - e)
+    max_abs = float(err.max()) if err.size else 0.0
+    summary = f"lse_max_abs_err={max_abs:.3e} lse_-inf_rows={int(want_inf.sum())}"
+    bad = err > atol + rtol * np.abs(e)
+    if not bad.any():
+        return True, summary, ""
+    idx = np.argwhere(fin)[np.argmax(err - rtol * np.abs(e))]
+    idx = tuple(int(x) for x in idx)
+    details = (f"  lse: {int(bad.sum())} of {err.size} finite rows outside "
+               f"{atol:g} + {rtol:g}|ref|; worst at [b,h,i]={idx}: "
+               f"out={out[idx]!r} ref={expected[idx]!r}")
+    return False, summary, details
+
+
 # ---------------------------------------------------------------------------
 # Running attn-run.
 # ---------------------------------------------------------------------------
@@ -368,7 +534,7 @@ UNIT = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0}
 def visible_flops(name, inputs):
     """4 * D * (visible query-key pairs), the DESIGN.md FLOP count."""
     try:
-        _, vis = ref.scores(name, *inputs)
+        _, vis = variant_scores(name, *inputs)
         pairs = int(vis.sum())
     except ValueError:
         q, k = inputs[0], inputs[1]
@@ -381,15 +547,18 @@ def run_variant(args):
     if name not in SPECS:
         raise UsageError(f"unknown variant {name!r}; known: {', '.join(SPECS)}")
     etype = ref.element_type(name)
-    example = os.path.join(args.examples, name + ".mlir")
+    example = args.module or default_module(name, args.examples)
     if not os.path.exists(example):
-        raise UsageError(f"no example file {example}")
+        raise UsageError(f"no module file {example}")
     dims = bind_dims(name, parse_main_signature(example))
+    roles = result_roles(name, parse_main_results(example))
     for sym, val in default_dims(name).items():
         dims.setdefault(sym, val)
     dims.update(B=args.B, Sq=args.Sq, Skv=args.Skv)
     inputs = make_inputs(name, dims, args.case, args.seed)
-    expected = ref.reference(name, *inputs)
+    expected = {"out": variant_reference(name, *inputs)}
+    if "lse" in roles:
+        expected["lse"] = variant_lse(name, *inputs)
 
     tmp = args.keep_dir or tempfile.mkdtemp(prefix=f"check-{name}-")
     os.makedirs(tmp, exist_ok=True)
@@ -399,15 +568,23 @@ def run_variant(args):
             path = os.path.join(tmp, f"{arg}.npy")
             np.save(path, x)
             cmd.append(f"--input=@{path}")
-        out_path = os.path.join(tmp, "out.npy")
-        cmd.append(f"--output=@{out_path}")
+        out_paths = [os.path.join(tmp, f"{role}.npy") for role in roles]
+        cmd += [f"--output=@{path}" for path in out_paths]
         if args.print_time:
             cmd.append("--print-time")
         if args.repeat is not None:
             cmd.append(f"--repeat={args.repeat}")
+        if args.query_tile is not None:
+            cmd.append(f"--query-tile={args.query_tile}")
+        if args.key_tile is not None:
+            cmd.append(f"--key-tile={args.key_tile}")
         head = f"{name} B={args.B} Sq={args.Sq} Skv={args.Skv}"
+        if args.module:
+            head += f" module={os.path.basename(args.module)}"
         if args.case != "random":
             head += f" case={args.case}"
+        if args.query_tile is not None or args.key_tile is not None:
+            head += f" tiles={args.query_tile or '-'}x{args.key_tile or '-'}"
         try:
             proc = subprocess.run(cmd, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT,
@@ -420,12 +597,22 @@ def run_variant(args):
             print("  command: " + " ".join(cmd))
             print("  " + proc.stdout.rstrip().replace("\n", "\n  "))
             return 1
-        try:
-            out = np.load(out_path)
-        except (OSError, ValueError) as e:
-            print(f"{head}: FAIL: cannot read attn-run's output: {e}")
-            return 1
-        ok, summary, details = compare(out, expected, etype)
+        ok, summaries, all_details = True, [], []
+        for role, path in zip(roles, out_paths):
+            try:
+                out = np.load(path)
+            except (OSError, ValueError) as e:
+                print(f"{head}: FAIL: cannot read attn-run's {role} result: {e}")
+                return 1
+            if role == "lse":
+                r_ok, r_summary, r_details = compare_lse(out, expected[role])
+            else:
+                r_ok, r_summary, r_details = compare(out, expected[role], etype)
+            ok = ok and r_ok
+            summaries.append(r_summary)
+            if r_details:
+                all_details.append(r_details)
+        summary, details = " ".join(summaries), "\n".join(all_details)
         print(f"{head}: {summary} {'PASS' if ok else 'FAIL'}")
         if details:
             print(details)
@@ -469,12 +656,14 @@ def self_test():
     sizes = [(2, 1, 1), (2, 1, 75), (1, 5, 75), (2, 9, 3), (1, 12, 12),
              (1, 80, 70)]
     count = 0
-    for name in ref.VARIANTS:
+    for name in list(ref.VARIANTS) + list(FLEX_NAMES):
         etype = ref.element_type(name)
         for (B, Sq, Skv) in sizes:
             if Sq * Skv > 1000 and name not in ("causal", "sliding_window",
                                                 "local_window", "alibi",
-                                                "relative_position"):
+                                                "relative_position",
+                                                "flex_window",
+                                                "flex_window_distance_causal"):
                 continue  # the long case exercises the position rules
             cases = ["random"]
             if name in DOT_SCORED:
@@ -484,7 +673,7 @@ def self_test():
             for case in cases:
                 dims = dict(small, B=B, Sq=Sq, Skv=Skv)
                 inputs = make_inputs(name, dims, case, seed=B * 1000 + Sq * 10 + Skv)
-                got = ref.reference(name, *inputs)
+                got = variant_reference(name, *inputs)
                 want = np.array(naive.naive(name, *inputs), dtype=np.float64)
                 tag = f"{name} B={B} Sq={Sq} Skv={Skv} case={case}"
                 check(got.shape == (B, dims["Hq"], Sq, dims["Dv"]),
@@ -494,7 +683,7 @@ def self_test():
                 check(err <= 1e-9 * (1 + np.abs(want).max()),
                       f"{tag}: reference vs naive max err {err:.3e}")
                 if name not in ("multi_dimensional", "compositional"):
-                    gl = ref.lse(name, *inputs)
+                    gl = variant_lse(name, *inputs)
                     wl = np.array(naive.naive_lse(name, *inputs), dtype=np.float64)
                     same_inf = np.array_equal(np.isinf(gl), np.isinf(wl))
                     fin = np.isfinite(wl)
@@ -530,6 +719,17 @@ def self_test():
     vh = rng.standard_normal((1, 4, 2, 8)).astype(np.float32)
     check(np.allclose(ref.reference("scaled_dot", qh, kh, vh), vh[:, :, :1]),
           "logits of 1e3 do not overflow")
+    # mask_mod j <= i' is causal; the FLEX windows differ only by the score.
+    check(np.array_equal(variant_reference("flex_causal_mod", q, k, v),
+                         ref.reference("causal", q, k, v)),
+          "flex_causal_mod is causal")
+    qw = rng.standard_normal((1, 2, 30, 8))
+    kw = rng.standard_normal((1, 2, 45, 8))
+    sw, vw = flex_scores("flex_window", qw, kw)
+    sc, vc = flex_scores("flex_window_distance_causal", qw, kw)
+    check(np.array_equal(vw, vc) and vw.sum(-1).max() == FLEX_WINDOW + 1
+          and not np.array_equal(sw, sc), "flex windows: 21 keys, scores differ")
+
     # GQA head mapping: query head h reads kv head h // (Hq/Hkv).
     qg = rng.standard_normal((1, 8, 2, 4))
     kg = rng.standard_normal((1, 2, 5, 4))
@@ -612,8 +812,26 @@ def self_test():
         except UsageError as err:
             check(False, f"{name}.mlir: {err}")
 
+    # The test modules of CPU/Inputs: arguments as their variant's, results
+    # the output (and the lse for *_lse.mlir).
+    inputs_dir = os.path.join(HERE, "..", "CPU", "Inputs")
+    modules = [(name, default_module(name, examples), ["out"])
+               for name in FLEX_NAMES]
+    for fname in sorted(os.listdir(inputs_dir)):
+        if fname.endswith("_lse.mlir"):
+            modules.append((fname[: -len("_lse.mlir")],
+                            os.path.join(inputs_dir, fname), ["out", "lse"]))
+    for name, path, want_roles in modules:
+        try:
+            bind_dims(name, parse_main_signature(path))
+            roles = result_roles(name, parse_main_results(path))
+            check(roles == want_roles, f"{path}: results {roles}")
+        except (UsageError, OSError) as err:
+            check(False, f"{path}: {err}")
+
     print(f"self-test: {count} reference/naive comparisons, {found} example "
-          f"signatures: {'FAIL' if failures else 'PASS'}")
+          f"signatures, {len(modules)} test module signatures: "
+          f"{'FAIL' if failures else 'PASS'}")
     return 1 if failures else 0
 
 
@@ -628,6 +846,13 @@ def main(argv=None):
     p.add_argument("--attn-run", dest="attn_run", default=None,
                    help="attn-run binary (default: on PATH, else build/bin)")
     p.add_argument("--examples", default=os.path.join(REPO_ROOT, "examples", "variants"))
+    p.add_argument("--module", default=None,
+                   help="module to run instead of NAME's (same arguments; "
+                        "results: output, optionally lse)")
+    p.add_argument("--query-tile", dest="query_tile", type=int, default=None,
+                   help="pass --query-tile=N to attn-run")
+    p.add_argument("--key-tile", dest="key_tile", type=int, default=None,
+                   help="pass --key-tile=N to attn-run")
     p.add_argument("--print-time", dest="print_time", action="store_true",
                    help="pass --print-time to attn-run and echo its time")
     p.add_argument("--repeat", type=int, default=None,

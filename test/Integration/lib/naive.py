@@ -1,6 +1,7 @@
 """A second, deliberately naive implementation of VARIANTS.md sections A-C.
 
-It exists only to test the oracle (reference.py): plain Python loops over
+It exists only to test the oracle (reference.py, and the FLEX modules'
+math in check_variant.py): plain Python loops over
 b, h, i, j on Python floats, no numpy arithmetic, written independently
 from the table in shared/VARIANTS.md. Use it on tiny sizes only.
 """
@@ -101,6 +102,19 @@ def _row_scores(n, args, b, h, i, kvh, Sq, Skv, Hq, D):
             r = min(max(j - i, -PARAMS["clip"]), PARAMS["clip"]) + PARAMS["clip"]
             aK = args[3][r]
             x = _dot(qi, [kj[d] + aK[d] for d in range(D)]) / math.sqrt(D)
+        # FlexAttention-style modules of test/Integration/CPU/Inputs
+        elif n == "flex_window":
+            ok = ip - j <= 20 and j <= ip
+        elif n == "flex_distance":
+            x = x + 0.05 * (j - ip)
+        elif n == "flex_window_distance_causal":
+            x = x + 0.05 * (j - ip)
+            ok = j <= ip and ip - j <= 20
+        elif n == "flex_heads":
+            x = x * (1.0 + 0.5 * h)
+            ok = (j + h + b) % 3 != 0
+        elif n == "flex_causal_mod":
+            ok = j <= ip
         s.append(x)
         keep.append(ok)
     return s, keep

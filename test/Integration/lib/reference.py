@@ -17,6 +17,7 @@ Entry points:
   reference(name, *inputs)  -> output, float64
   lse(name, *inputs)        -> [B,Hq,Sq] natural log-sum-exp of the visible
                                scores (-inf for a row with no visible key)
+  lse_of_scores(s, visible) -> the same from a score matrix and visibility
   scores(name, *inputs)     -> (s, visible), both [B,Hq,Sq,Skv]
 The inputs are the arguments of the variant in the order VARIANTS.md lists.
 """
@@ -320,6 +321,14 @@ def lse(name, *inputs):
     s, vis = scores(name, *inputs)
     if base_name(name) == "topk":
         vis = vis & topk_visible(s)
+    return lse_of_scores(s, vis)
+
+
+def lse_of_scores(s, vis):
+    """Natural log-sum-exp over the last axis of the entries of s where vis
+    holds; -inf where none does."""
+    s = f64(s)
+    vis = np.broadcast_to(vis, s.shape)
     masked = np.where(vis, s, -np.inf)
     row_max = masked.max(axis=-1)
     safe_max = np.where(np.isfinite(row_max), row_max, 0.0)

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Runs a long-sequence example through attn-run, asserts that the attn-run
+process peaked below a resident-memory limit, and checks a sample of output
+rows against the float64 reference.
+
+  check_memory.py NAME [--B N] [--Sq N] [--Skv N] [--max-rss-mib N]
+                  [--rows N] [--seed N] [--attn-run PATH] [--examples DIR]
+                  [--query-tile N] [--key-tile N]
+
+The peak is ru_maxrss of RUSAGE_CHILDREN after attn-run has exited: the
+largest resident set of any waited-for child (attn-run itself, or the
+linker it runs), compile time included. A fused (flash) lowering needs
+O(tile) extra memory; a dense [B,Hq,Sq,Skv] f32 score matrix at B=1, Hq=4,
+Sq=Skv=8192 alone is 1 GiB.
+
+Only variants whose math does not depend on the query position (no mask,
+no position term) are accepted, so that the sampled rows' reference is the
+reference of q restricted to those rows. Prints one line ending in PASS and
+exits 0, or explains the failure and exits 1 (2: bad usage).
+"""
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # keep the source tree clean under lit
+sys.path.insert(0, HERE)
+import check_variant as cv  # noqa: E402
+import reference as ref  # noqa: E402
+
+# Variants whose output row i depends on q_i, k and v only.
+ROW_INDEPENDENT = ("dot", "scaled_dot", "gqa", "softcap")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("name", choices=ROW_INDEPENDENT)
+    p.add_argument("--B", type=int, default=1)
+    p.add_argument("--Sq", type=int, default=8192)
+    p.add_argument("--Skv", type=int, default=8192)
+    p.add_argument("--max-rss-mib", dest="max_rss_mib", type=float, default=1024)
+    p.add_argument("--rows", type=int, default=16,
+                   help="query rows checked, spread evenly over Sq")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--attn-run", dest="attn_run", default=None)
+    p.add_argument("--examples",
+                   default=os.path.join(cv.REPO_ROOT, "examples", "variants"))
+    p.add_argument("--query-tile", dest="query_tile", type=int, default=None)
+    p.add_argument("--key-tile", dest="key_tile", type=int, default=None)
+    p.add_argument("--timeout", type=float, default=600)
+    args = p.parse_args(argv)
+
+    name = args.name
+    example = os.path.join(args.examples, name + ".mlir")
+    try:
+        dims = cv.bind_dims(name, cv.parse_main_signature(example))
+    except (cv.UsageError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for sym, val in cv.default_dims(name).items():
+        dims.setdefault(sym, val)
+    dims.update(B=args.B, Sq=args.Sq, Skv=args.Skv)
+    rng = np.random.default_rng(args.seed)
+    inputs = cv.draw(name, dims, "random", rng)
+    q, k, v = inputs
+    rows = np.unique(np.linspace(0, args.Sq - 1, args.rows).round().astype(int))
+
+    head = f"{name} B={args.B} Sq={args.Sq} Skv={args.Skv}"
+    tmp = tempfile.mkdtemp(prefix=f"check-memory-{name}-")
+    try:
+        cmd = [cv.find_attn_run(args.attn_run), example]
+        for arg, x in zip(("q", "k", "v"), inputs):
+            path = os.path.join(tmp, f"{arg}.npy")
+            np.save(path, x)
+            cmd.append(f"--input=@{path}")
+        out_path = os.path.join(tmp, "out.npy")
+        cmd.append(f"--output=@{out_path}")
+        if args.query_tile is not None:
+            cmd.append(f"--query-tile={args.query_tile}")
+        if args.key_tile is not None:
+            cmd.append(f"--key-tile={args.key_tile}")
+        del inputs
+        try:
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT,
+                                  universal_newlines=True, timeout=args.timeout)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            print(f"{head}: FAIL: could not run attn-run: {e}")
+            return 1
+        # Linux reports ru_maxrss in KiB.
+        peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+        if proc.returncode != 0:
+            print(f"{head}: FAIL: attn-run exited with {proc.returncode}")
+            print("  command: " + " ".join(cmd))
+            print("  " + proc.stdout.rstrip().replace("\n", "\n  "))
+            return 1
+        out = np.load(out_path, mmap_mode="r")
+        want_shape = (args.B, q.shape[1], args.Sq, v.shape[-1])
+        ok = True
+        msgs = []
+        if out.shape != want_shape or out.dtype != np.float32:
+            print(f"{head}: FAIL: output {out.shape} {out.dtype}, expected "
+                  f"{want_shape} float32")
+            return 1
+        if not np.all(np.isfinite(out)):
+            msgs.append("  output has NaN/Inf values")
+            ok = False
+        if peak_mib >= args.max_rss_mib:
+            msgs.append(f"  peak RSS {peak_mib:.0f} MiB >= limit "
+                        f"{args.max_rss_mib:.0f} MiB")
+            ok = False
+        expected = ref.reference(name, q[:, :, rows], k, v)
+        got = np.ascontiguousarray(out[:, :, rows])
+        r_ok, summary, details = cv.compare(got, expected, "f32")
+        if not r_ok:
+            msgs.append(details or "  " + summary)
+            ok = False
+        print(f"{head}: peak_rss={peak_mib:.0f}MiB (limit "
+              f"{args.max_rss_mib:.0f}MiB) rows={len(rows)} {summary} "
+              f"{'PASS' if ok else 'FAIL'}")
+        for m in msgs:
+            print(m)
+        if not ok:
+            print("  command: " + " ".join(cmd))
+        return 0 if ok else 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
