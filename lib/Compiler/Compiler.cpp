@@ -211,4 +211,43 @@ LogicalResult compileFile(llvm::StringRef inputPath,
   return linkSharedLibrary(objectPath, sharedLibPath);
 }
 
+TemporaryLibrary::TemporaryLibrary(TemporaryLibrary &&other) noexcept
+    : directory(std::move(other.directory)),
+      libraryPath(std::move(other.libraryPath)) {
+  other.directory.clear();
+}
+
+TemporaryLibrary &
+TemporaryLibrary::operator=(TemporaryLibrary &&other) noexcept {
+  std::swap(directory, other.directory);
+  std::swap(libraryPath, other.libraryPath);
+  return *this;
+}
+
+TemporaryLibrary::~TemporaryLibrary() {
+  if (!directory.empty())
+    llvm::sys::fs::remove_directories(directory);
+}
+
+FailureOr<TemporaryLibrary>
+compileToTemporaryLibrary(llvm::StringRef inputPath, llvm::StringRef toolName,
+                          const CompileOptions &options) {
+  TemporaryLibrary library;
+  llvm::SmallString<128> dir;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory(toolName, dir)) {
+    llvm::errs() << "error: cannot create a temporary directory: "
+                 << ec.message() << "\n";
+    return failure();
+  }
+  library.directory = std::string(dir);
+  llvm::SmallString<128> path(dir);
+  llvm::sys::path::append(path, "module.so");
+  library.libraryPath = std::string(path);
+  if (failed(compileFile(inputPath, library.libraryPath, /*headerPath=*/"",
+                         options)))
+    return failure();
+  return library;
+}
+
 } // namespace attn

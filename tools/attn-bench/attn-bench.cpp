@@ -111,14 +111,6 @@ static int fail(const llvm::Twine &message) {
 }
 
 namespace {
-/// Removes the temporary build directory on every exit path.
-struct TempDir {
-  llvm::SmallString<128> path;
-  ~TempDir() {
-    if (!path.empty())
-      llvm::sys::fs::remove_directories(path);
-  }
-};
 
 /// Timings of one side, in milliseconds.
 struct Timing {
@@ -242,24 +234,19 @@ int main(int argc, char **argv) {
   AttentionProblem &problem = bench.problem;
 
   // Compile and load.
-  TempDir tempDir;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueDirectory("attn-bench", tempDir.path))
-    return fail("cannot create a temporary directory: " + ec.message());
-  llvm::SmallString<128> libPath(tempDir.path);
-  llvm::sys::path::append(libPath, "module.so");
   attn::CompileOptions options;
   options.queryTile = queryTile;
   options.keyTile = keyTile;
   auto compileStart = std::chrono::steady_clock::now();
-  if (mlir::failed(
-          attn::compileFile(inputFile, libPath, /*headerPath=*/"", options)))
+  mlir::FailureOr<attn::TemporaryLibrary> library =
+      attn::compileToTemporaryLibrary(inputFile, "attn-bench", options);
+  if (mlir::failed(library))
     return fail("cannot compile '" + inputFile + "'");
   double compileSeconds = std::chrono::duration<double>(
                               std::chrono::steady_clock::now() - compileStart)
                               .count();
   rt::Expected<std::unique_ptr<rt::Module>> loaded =
-      rt::Module::load(std::string(libPath), entry);
+      rt::Module::load(library->path(), entry);
   if (!loaded)
     return fail(loaded.getError());
   const rt::Module &module = **loaded;

@@ -68,17 +68,6 @@ static bool getFilePath(llvm::StringRef value, std::string &path) {
   return true;
 }
 
-namespace {
-/// Removes the temporary build directory on every exit path.
-struct TempDir {
-  llvm::SmallString<128> path;
-  ~TempDir() {
-    if (!path.empty())
-      llvm::sys::fs::remove_directories(path);
-  }
-};
-} // namespace
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
@@ -118,21 +107,16 @@ int main(int argc, char **argv) {
 
   // Declared before the module so the library is unloaded before its
   // directory goes away.
-  TempDir tempDir;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueDirectory("attn-run", tempDir.path))
-    return fail("cannot create a temporary directory: " + ec.message());
-  llvm::SmallString<128> libPath(tempDir.path);
-  llvm::sys::path::append(libPath, "module.so");
   attn::CompileOptions options;
   options.queryTile = queryTile;
   options.keyTile = keyTile;
-  if (mlir::failed(attn::compileFile(inputFile, libPath, /*headerPath=*/"",
-                                     options)))
+  mlir::FailureOr<attn::TemporaryLibrary> library =
+      attn::compileToTemporaryLibrary(inputFile, "attn-run", options);
+  if (mlir::failed(library))
     return fail("cannot compile '" + inputFile + "'");
 
   rt::Expected<std::unique_ptr<rt::Module>> module =
-      rt::Module::load(std::string(libPath), entry);
+      rt::Module::load(library->path(), entry);
   if (!module)
     return fail(module.getError());
   const rt::Manifest &manifest = (*module)->getManifest();

@@ -65,6 +65,34 @@ mlir::LogicalResult compileFile(llvm::StringRef inputPath,
                                 llvm::StringRef headerPath,
                                 const CompileOptions &options);
 
+/// A shared library compiled into a fresh temporary directory; the directory
+/// is removed when this object is destroyed (unload the library first).
+class TemporaryLibrary {
+public:
+  TemporaryLibrary() = default;
+  TemporaryLibrary(TemporaryLibrary &&other) noexcept;
+  TemporaryLibrary &operator=(TemporaryLibrary &&other) noexcept;
+  TemporaryLibrary(const TemporaryLibrary &) = delete;
+  TemporaryLibrary &operator=(const TemporaryLibrary &) = delete;
+  ~TemporaryLibrary();
+
+  /// Path of the shared library inside the temporary directory.
+  const std::string &path() const { return libraryPath; }
+
+private:
+  friend mlir::FailureOr<TemporaryLibrary>
+  compileToTemporaryLibrary(llvm::StringRef, llvm::StringRef,
+                            const CompileOptions &);
+  std::string directory, libraryPath;
+};
+
+/// Compiles `inputPath` into a shared library in a new temporary directory
+/// named after `toolName`, for tools that load and run it at once (attn-run,
+/// attn-bench). Errors are printed on stderr.
+mlir::FailureOr<TemporaryLibrary>
+compileToTemporaryLibrary(llvm::StringRef inputPath, llvm::StringRef toolName,
+                          const CompileOptions &options);
+
 } // namespace attn
 
 #endif // ATTN_COMPILER_COMPILER_H

@@ -17,6 +17,7 @@
 
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 namespace mlir::attn::lowering {
@@ -63,6 +64,22 @@ struct KeyRange {
   /// fullBegin <= k0 and k0 + keyTile <= fullEnd (and no opaque mask).
   Value fullBegin, fullEnd;
 };
+
+/// Body of a counted loop: gets the builder, the induction variable and the
+/// carried values, returns the values to carry on.
+using LoopBody =
+    function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value, ValueRange)>;
+
+/// Emits `for iv = 0 to ub step 1` carrying `init`; returns the loop.
+scf::ForOp buildCountedLoop(ImplicitLocOpBuilder &b, Value ub, ValueRange init,
+                            LoopBody body);
+
+/// The same without carried values, for loops that only store.
+void buildCountedLoop(ImplicitLocOpBuilder &b, Value ub,
+                      function_ref<void(ImplicitLocOpBuilder &, Value)> body);
+
+/// Loads buffer[indices] and widens it to f32.
+Value loadAsF32(ImplicitLocOpBuilder &b, Value buffer, ValueRange indices);
 
 /// Computes the live key range of `tile` from the named masks.
 KeyRange computeKeyRange(ImplicitLocOpBuilder &b, const KernelConfig &cfg,

@@ -188,28 +188,15 @@ void AttentionLowering::emitQueryLoad(ImplicitLocOpBuilder &ib,
                                       const QueryTile &tile) {
   Value scale =
       arith::ConstantOp::create(ib, ib.getF32FloatAttr(cfg.queryScale));
-  auto zero = arith::ConstantIndexOp::create(ib, 0);
-  auto one = arith::ConstantIndexOp::create(ib, 1);
-  scf::ForOp::create(
-      ib, zero, tile.rows, one, ValueRange{},
-      [&](OpBuilder &nb, Location loc, Value r, ValueRange) {
-        ImplicitLocOpBuilder rb(loc, nb);
-        Value row = arith::AddIOp::create(rb, tile.row0, r);
-        scf::ForOp::create(
-            rb, zero, arith::ConstantIndexOp::create(rb, cfg.headDim), one,
-            ValueRange{},
-            [&](OpBuilder &db, Location loc, Value d, ValueRange) {
-              ImplicitLocOpBuilder dbb(loc, db);
-              Value x = memref::LoadOp::create(
-                  dbb, cfg.query, ValueRange{tile.b, tile.h, row, d});
-              if (!x.getType().isF32())
-                x = arith::ExtFOp::create(dbb, dbb.getF32Type(), x);
-              memref::StoreOp::create(dbb, arith::MulFOp::create(dbb, x, scale),
-                                      tile.qScaled, ValueRange{r, d});
-              scf::YieldOp::create(dbb);
-            });
-        scf::YieldOp::create(rb);
-      });
+  Value headDim = arith::ConstantIndexOp::create(ib, cfg.headDim);
+  buildCountedLoop(ib, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+    Value row = arith::AddIOp::create(rb, tile.row0, r);
+    buildCountedLoop(rb, headDim, [&](ImplicitLocOpBuilder &db, Value d) {
+      Value x = loadAsF32(db, cfg.query, {tile.b, tile.h, row, d});
+      memref::StoreOp::create(db, arith::MulFOp::create(db, x, scale),
+                              tile.qScaled, ValueRange{r, d});
+    });
+  });
 }
 
 void AttentionLowering::emitEpilogue(ImplicitLocOpBuilder &ib,
@@ -217,49 +204,42 @@ void AttentionLowering::emitEpilogue(ImplicitLocOpBuilder &ib,
   Type f32 = ib.getF32Type();
   VectorType accType = VectorType::get({cfg.valueWidth}, f32);
   VectorType outType = VectorType::get({cfg.valueWidth}, cfg.elementType);
-  auto zero = arith::ConstantIndexOp::create(ib, 0);
-  auto one = arith::ConstantIndexOp::create(ib, 1);
-  scf::ForOp::create(
-      ib, zero, tile.rows, one, ValueRange{},
-      [&](OpBuilder &nb, Location loc, Value r, ValueRange) {
-        ImplicitLocOpBuilder rb(loc, nb);
-        Value row = arith::AddIOp::create(rb, tile.row0, r);
-        Value sum = memref::LoadOp::create(rb, tile.rowSum, ValueRange{r});
-        Value fzero = arith::ConstantOp::create(rb, rb.getF32FloatAttr(0.0));
-        Value positive =
-            arith::CmpFOp::create(rb, arith::CmpFPredicate::OGT, sum, fzero);
-        // A row without a visible key has l = 0: it outputs zeros.
-        Value inv = arith::SelectOp::create(
-            rb, positive,
-            arith::DivFOp::create(
-                rb, arith::ConstantOp::create(rb, rb.getF32FloatAttr(1.0)),
-                sum),
-            fzero);
-        Value invV = vector::BroadcastOp::create(rb, accType, inv);
-        for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e) {
-          Value col = arith::ConstantIndexOp::create(rb, e * cfg.valueWidth);
-          Value a =
-              vector::LoadOp::create(rb, accType, tile.acc, ValueRange{r, col});
-          Value o = arith::MulFOp::create(rb, a, invV);
-          if (!cfg.elementType.isF32())
-            o = arith::TruncFOp::create(rb, outType, o);
-          vector::StoreOp::create(rb, o, cfg.output,
-                                  ValueRange{tile.b, tile.h, row, col});
-        }
-        if (cfg.lse) {
-          // lse = (m + log2 l) * ln 2, with m in log2 units; -inf when l = 0.
-          Value m = memref::LoadOp::create(rb, tile.rowMax, ValueRange{r});
-          Value lse = arith::MulFOp::create(
-              rb, arith::AddFOp::create(rb, m, math::Log2Op::create(rb, sum)),
-              arith::ConstantOp::create(rb, rb.getF32FloatAttr(M_LN2)));
-          Value negInf = arith::ConstantOp::create(
-              rb, rb.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
-          memref::StoreOp::create(
-              rb, arith::SelectOp::create(rb, positive, lse, negInf), cfg.lse,
-              ValueRange{tile.b, tile.h, row});
-        }
-        scf::YieldOp::create(rb);
-      });
+  buildCountedLoop(ib, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+    Value row = arith::AddIOp::create(rb, tile.row0, r);
+    Value sum = memref::LoadOp::create(rb, tile.rowSum, ValueRange{r});
+    Value fzero = arith::ConstantOp::create(rb, rb.getF32FloatAttr(0.0));
+    Value positive =
+        arith::CmpFOp::create(rb, arith::CmpFPredicate::OGT, sum, fzero);
+    // A row without a visible key has l = 0: it outputs zeros.
+    Value inv = arith::SelectOp::create(
+        rb, positive,
+        arith::DivFOp::create(
+            rb, arith::ConstantOp::create(rb, rb.getF32FloatAttr(1.0)), sum),
+        fzero);
+    Value invV = vector::BroadcastOp::create(rb, accType, inv);
+    for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e) {
+      Value col = arith::ConstantIndexOp::create(rb, e * cfg.valueWidth);
+      Value a =
+          vector::LoadOp::create(rb, accType, tile.acc, ValueRange{r, col});
+      Value o = arith::MulFOp::create(rb, a, invV);
+      if (!cfg.elementType.isF32())
+        o = arith::TruncFOp::create(rb, outType, o);
+      vector::StoreOp::create(rb, o, cfg.output,
+                              ValueRange{tile.b, tile.h, row, col});
+    }
+    if (cfg.lse) {
+      // lse = (m + log2 l) * ln 2, with m in log2 units; -inf when l = 0.
+      Value m = memref::LoadOp::create(rb, tile.rowMax, ValueRange{r});
+      Value lse = arith::MulFOp::create(
+          rb, arith::AddFOp::create(rb, m, math::Log2Op::create(rb, sum)),
+          arith::ConstantOp::create(rb, rb.getF32FloatAttr(M_LN2)));
+      Value negInf = arith::ConstantOp::create(
+          rb, rb.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+      memref::StoreOp::create(
+          rb, arith::SelectOp::create(rb, positive, lse, negInf), cfg.lse,
+          ValueRange{tile.b, tile.h, row});
+    }
+  });
 }
 
 LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
@@ -347,19 +327,15 @@ void AttentionLowering::emitStateInit(ImplicitLocOpBuilder &ib,
       ib, ib.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
   Value fzero = arith::ConstantOp::create(ib, ib.getF32FloatAttr(0.0));
   Value zeroV = vector::BroadcastOp::create(ib, accType, fzero);
-  scf::ForOp::create(
-      ib, arith::ConstantIndexOp::create(ib, 0),
-      arith::ConstantIndexOp::create(ib, cfg.queryTile),
-      arith::ConstantIndexOp::create(ib, 1), ValueRange{},
-      [&](OpBuilder &nb, Location loc, Value r, ValueRange) {
-        ImplicitLocOpBuilder rb(loc, nb);
+  buildCountedLoop(
+      ib, arith::ConstantIndexOp::create(ib, cfg.queryTile),
+      [&](ImplicitLocOpBuilder &rb, Value r) {
         memref::StoreOp::create(rb, negInf, tile.rowMax, ValueRange{r});
         memref::StoreOp::create(rb, fzero, tile.rowSum, ValueRange{r});
         for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e)
           vector::StoreOp::create(rb, zeroV, tile.acc,
                                   ValueRange{r, arith::ConstantIndexOp::create(
                                                     rb, e * cfg.valueWidth)});
-        scf::YieldOp::create(rb);
       });
 }
 

@@ -58,12 +58,6 @@ private:
       target = VectorType::get(vt.getShape(), f32);
     return arith::ExtFOp::create(b, target, v);
   }
-  /// A loop over [0, ub) with the given iteration values.
-  scf::ForOp forLoop(Value ub, ValueRange init,
-                     function_ref<SmallVector<Value>(ImplicitLocOpBuilder &,
-                                                     Value, ValueRange)>
-                         body);
-
   void transposeKeyTile();
   FailureOr<Value> scoreChanges(Value s, Value row, Value pos, Value keys);
   Value visibility(Value row, Value pos, Value keys);
@@ -80,38 +74,17 @@ private:
 };
 } // namespace
 
-scf::ForOp KeyTileEmitter::forLoop(
-    Value ub, ValueRange init,
-    function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value, ValueRange)>
-        body) {
-  return scf::ForOp::create(
-      b, idx(0), ub, idx(1), init,
-      [&](OpBuilder &nested, Location loc, Value iv, ValueRange args) {
-        ImplicitLocOpBuilder ib(loc, nested);
-        SmallVector<Value> results = body(ib, iv, args);
-        scf::YieldOp::create(ib, results);
-      });
-}
-
 void KeyTileEmitter::transposeKeyTile() {
   // kT[d, j] = k[b, kvHead, k0 + j, d]: the score loop then reads keys as
   // contiguous vectors. Cost D * n per tile, shared by all query rows.
-  forLoop(n, {}, [&](ImplicitLocOpBuilder &ib, Value j, ValueRange) {
-    Value key = arith::AddIOp::create(ib, k0, j);
-    scf::ForOp::create(
-        ib, arith::ConstantIndexOp::create(ib, 0),
-        arith::ConstantIndexOp::create(ib, cfg.headDim),
-        arith::ConstantIndexOp::create(ib, 1), ValueRange{},
-        [&](OpBuilder &nb, Location loc, Value d, ValueRange) {
-          ImplicitLocOpBuilder db(loc, nb);
-          Value x = memref::LoadOp::create(
-              db, cfg.key, ValueRange{tile.b, tile.kvHead, key, d});
-          if (!x.getType().isF32())
-            x = arith::ExtFOp::create(db, db.getF32Type(), x);
-          memref::StoreOp::create(db, x, tile.kT, ValueRange{d, j});
-          scf::YieldOp::create(db);
-        });
-    return SmallVector<Value>{};
+  Value headDim = idx(cfg.headDim);
+  buildCountedLoop(b, n, [&](ImplicitLocOpBuilder &jb, Value j) {
+    Value key = arith::AddIOp::create(jb, k0, j);
+    buildCountedLoop(jb, headDim, [&](ImplicitLocOpBuilder &db, Value d) {
+      memref::StoreOp::create(
+          db, loadAsF32(db, cfg.key, {tile.b, tile.kvHead, key, d}), tile.kT,
+          ValueRange{d, j});
+    });
   });
 }
 
@@ -236,8 +209,8 @@ LogicalResult KeyTileEmitter::emitRow(Value r) {
   // Scores: chunks vector accumulators over the head dimension.
   Value zeroV = splat(f32Const(0.0), vecType);
   SmallVector<Value> init(chunks, zeroV);
-  auto dot = forLoop(
-      idx(cfg.headDim), init,
+  auto dot = buildCountedLoop(
+      b, idx(cfg.headDim), init,
       [&](ImplicitLocOpBuilder &ib, Value d, ValueRange accs) {
         Value q = memref::LoadOp::create(ib, tile.qScaled, ValueRange{r, d});
         Value qv = vector::BroadcastOp::create(ib, vecType, q);
@@ -309,8 +282,8 @@ LogicalResult KeyTileEmitter::emitRow(Value r) {
                                      ValueRange{r, idx(e * cfg.valueWidth)});
     accInit.push_back(arith::MulFOp::create(b, a, corrV));
   }
-  auto pv = forLoop(
-      n, accInit, [&](ImplicitLocOpBuilder &ib, Value j, ValueRange accs) {
+  auto pv = buildCountedLoop(
+      b, n, accInit, [&](ImplicitLocOpBuilder &ib, Value j, ValueRange accs) {
         Value p = memref::LoadOp::create(ib, tile.scores, ValueRange{r, j});
         Value pV = vector::BroadcastOp::create(ib, accType, p);
         Value key = arith::AddIOp::create(ib, k0, j);
@@ -336,11 +309,10 @@ LogicalResult KeyTileEmitter::emitRow(Value r) {
 LogicalResult KeyTileEmitter::emit() {
   transposeKeyTile();
   LogicalResult result = success();
-  forLoop(tile.rows, {}, [&](ImplicitLocOpBuilder &ib, Value r, ValueRange) {
+  buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &ib, Value r) {
     KeyTileEmitter rowEmitter(ib, cfg, tile, k0, n, masked);
     if (failed(rowEmitter.emitRow(r)))
       result = failure();
-    return SmallVector<Value>{};
   });
   return result;
 }
