@@ -41,6 +41,22 @@ llvm_config.add_tool_substitutions(
     [config.llvm_tools_dir],
 )
 
+# ATTN_ENABLE_SANITIZERS builds: the tools and the runtime carry ASan and
+# UBSan (the compiled .so artifacts do not). A UBSan report fails the test
+# instead of printing and going on. Leak checking stays on. User poisoning is
+# off: the allocators that LLVM headers inline into our code poison slabs
+# that the uninstrumented libMLIR.so later hands out, a false use-after-poison
+# (docs/robustness.md). The options the user set come last and win.
+if getattr(config, "attn_sanitizers", False):
+    config.available_features.add("sanitizers")
+    sanitizer_options = {
+        "ASAN_OPTIONS": "detect_leaks=1:allow_user_poisoning=0",
+        "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1",
+    }
+    for name, value in sanitizer_options.items():
+        user = os.environ.get(name)
+        config.environment[name] = f"{value}:{user}" if user else value
+
 python = config.python_executable or "/usr/bin/python3"
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%attn_src", config.attn_src_root))

@@ -166,4 +166,6 @@ def Attn_YieldOp : Attn_Op<"yield", [
   let assemblyFormat = "$value attr-dict `:` type($value)";
 }
 
+include "AttnStructureOps.td"
+
 #endif // ATTN_OPS_TD

@@ -5,6 +5,42 @@
 
 include "mlir/Pass/PassBase.td"
 
+def AttnDecompose : Pass<"attn-decompose"> {
+  let summary = "Decompose structural attn ops into attn.attention and "
+                "upstream dialects";
+  let description = [{
+    Rewrites every structural op of the dialect (shared/VARIANTS.md
+    section D) into the core `attn.attention` op plus `linalg` (projections
+    and elementwise steps as `linalg.generic`, zero inits with
+    `linalg.fill`), `tensor` (`empty`, `dim`, `expand_shape`,
+    `collapse_shape`) and `arith`/`math`. The attention itself always stays
+    in one `attn.attention`, which `attn-tile` fuses; the surrounding linalg
+    is bufferized and lowered to loops by the pipelines.
+
+    - `attn.multi_head`: `xq Wq`, `xkv Wk`, `xkv Wv` as contractions that
+      write `[B, H, S, D]` directly (the head split is an `expand_shape`
+      of the weight, no copy); `attn.attention` (with `causal`, and GQA
+      through `num_kv_heads`); one contraction over `(h, d)` that merges the
+      heads, applies `head_gates` and multiplies by `Wo`.
+    - `attn.feed_forward_pool`: the scores `u . tanh(h W + b)` as two
+      `linalg.generic`s, then `attn.attention` with one unit query of
+      dimension 1 whose keys are the scores (`scale = 1.0`) and whose values
+      are the rows of `h`.
+    - `attn.co_attention`: two `attn.attention` (`scale = 1.0`),
+      `(a, b, b)` and `(b, a, a)`.
+    - `attn.attention_over_attention`: four `attn.attention` whose
+      log-sum-exp results give the row and column normalisers and the
+      scores, without materialising the `Nd x Nq` matrix.
+    - `attn.memory_network`: per hop one `attn.attention` (`scale = 1.0`)
+      and one `linalg.generic` adding the read to `u`.
+
+    docs/variants/structure.md shows each decomposition.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"];
+}
+
 def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
   let summary = "Lower attn.attention to one fused, tiled loop nest";
   let description = [{

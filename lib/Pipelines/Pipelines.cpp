@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -21,7 +22,11 @@ using namespace mlir;
 
 void attn::buildLowerToTilesPipeline(OpPassManager &pm,
                                      const CpuPipelineOptions &options) {
+  // The signature is read off the graph as written (structural ops state
+  // their equal dimensions), before attn-decompose turns them into
+  // reshapes and linalg ops.
   pm.addPass(createAttnAbiSignature());
+  pm.addNestedPass<func::FuncOp>(createAttnDecompose());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   AttnTileOptions tile;
   tile.queryTile = options.queryTile;
@@ -36,6 +41,9 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // What surrounds the fused nests (projections, norms, residuals from
+  // attn-decompose or the model graph) becomes plain loops on buffers.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Results become caller-allocated out-params (the C ABI); allocations of
   // results are replaced by the out-param itself, so nothing is copied.
   bufferization::BufferResultsToOutParamsPassOptions outParams;

@@ -2,13 +2,29 @@
 //-*-//
 //
 // The fused lowering of attn.attention is split by purpose:
-//   AttnTile.cpp          the pass: buffers, the parallel loop over
-//                         (batch, head, query tile), prologue and epilogue;
+//   AttnTile.cpp          the pass: what is supported, buffers, the parallel
+//                         loop over (batch, head, query tile), the key loop
+//                         (once per normaliser pass);
 //   KeyRange.cpp          mask analysis: the live key range of a query tile
 //                         and the test for a fully visible key tile;
-//   TileBody.cpp          one key tile: scores, score changes, masks, online
-//                         softmax, P*V (the place micro-kernels slot in);
-//   RegionVectorizer.cpp  score_mod / mask_mod bodies cloned onto vectors.
+//   TileBody.cpp          one key tile: the row loop, score changes and
+//                         masks between the score function and the
+//                         normaliser;
+//   ScoreFunctions.cpp    dot, general, cosine, neg_l2, compositional:
+//                         scores vectorised over keys from a prepared query
+//                         tile and a transposed key tile;
+//   AdditiveScores.cpp    additive and multi_dimensional: tanh of projected
+//                         queries and keys, projected once per tile (the
+//                         multi_dimensional per-feature softmax lives here);
+//   Normalizers.cpp       softmax (online), sigmoid, none: weights times V;
+//   SelectNormalizers.cpp hard, topk, hard_sample: index choices;
+//   Positions.cpp         relative_position tables, local_gaussian windows;
+//   RegionVectorizer.cpp  score_mod / mask_mod bodies cloned onto vectors;
+//   LoopUtils.cpp         small IR-building helpers.
+//
+// A score function, a normaliser and the positional terms are objects the
+// tile driver calls at fixed points (query tile, key tile, row, epilogue), so
+// adding one is local to its file.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +36,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
+#include <memory>
+
 namespace mlir::attn::lowering {
 
 /// Everything about one attention op that the emitters need, fixed before
@@ -28,15 +46,19 @@ struct KernelConfig {
   AttentionOp op;
   // Buffers (memrefs) of the operands and results.
   Value query, key, value, mask, bias, keyLengths, output, lse;
+  SmallVector<Value> scoreWeights, normalizerInputs, positionInputs;
   // Dynamic sizes (index) and the bottom-right alignment offset Skv - Sq.
   Value batch, queryLen, keyLen, alignOffset;
   // Static sizes.
   int64_t queryHeads, kvHeads, headDim, valueDim;
   // Tile shape and vector widths.
   int64_t queryTile, keyTile, width, valueWidth;
-  /// Multiplier applied to q before the dot product: the op's scale, times
-  /// log2(e) when no score change needs natural-unit scores.
-  float queryScale;
+  /// The op's effective scale.
+  float scale;
+  /// Factor the score function multiplies its scores by: log2(e) when the
+  /// normaliser works in exp2 units and no score change needs natural-unit
+  /// scores (it is then free, folded into the prepared query), else 1.
+  float scoreUnit;
   /// True when scores need a multiply by log2(e) after the score changes.
   bool convertAfterMods;
   Type elementType;
@@ -47,13 +69,14 @@ struct QueryTile {
   Value b, h, kvHead, row0, rows;
   /// Clamped key-padding length of this batch, or null.
   Value keyLimit;
-  // Scratch buffers (stack, one set per query tile).
-  Value qScaled; // [queryTile, headDim] f32
-  Value kT;      // [headDim, keyTile] f32, the key tile transposed
-  Value scores;  // [queryTile, keyTile] f32
-  Value rowMax;  // [queryTile] f32, log2 units
-  Value rowSum;  // [queryTile] f32
-  Value acc;     // [queryTile, valueDim] f32
+  /// Key bounds from per-row positions (local_gaussian), or null: the union
+  /// [posBegin, posEnd) and the intersection [posFullBegin, posFullEnd) of
+  /// the rows' windows.
+  Value posBegin, posEnd, posFullBegin, posFullEnd;
+  /// [queryTile, keyTile] f32: the scores of a row (hidden keys hold the
+  /// normaliser's hidden score), which the normaliser may overwrite with
+  /// its weights.
+  Value scores;
 };
 
 /// Key range [begin, end) of the tile loop and the bounds that decide
@@ -64,6 +87,162 @@ struct KeyRange {
   /// fullBegin <= k0 and k0 + keyTile <= fullEnd (and no opaque mask).
   Value fullBegin, fullEnd;
 };
+
+/// One row of one key tile, as the tile body hands it to the normaliser.
+struct RowTile {
+  Value r;     // row in the query tile
+  Value row;   // query index i
+  Value pos;   // aligned position i' = i + Skv - Sq
+  Value k0, n; // first key of the tile and number of valid keys
+  bool masked; // false: the tile was proved fully visible (n = keyTile)
+  /// Scores, one vector per `width` keys (also stored in tile.scores[r]).
+  SmallVector<Value> scores;
+};
+
+//===----------------------------------------------------------------------===//
+// The three parts of a kernel.
+//===----------------------------------------------------------------------===//
+
+/// Computes s_ij for a tile of queries against a tile of keys. Scratch
+/// buffers are members, created by allocate() inside the work item's
+/// alloca scope.
+class ScoreFunction {
+public:
+  explicit ScoreFunction(const KernelConfig &cfg) : cfg(cfg) {}
+  virtual ~ScoreFunction() = default;
+  virtual void allocate(ImplicitLocOpBuilder &b) = 0;
+  /// Once per query tile: loads (and projects, normalises, ...) the queries.
+  virtual void prepareQueryTile(ImplicitLocOpBuilder &b,
+                                const QueryTile &tile) = 0;
+  /// Once per key tile, shared by all rows: the keys [k0, k0 + n).
+  virtual void prepareKeyTile(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                              Value k0, Value n) = 0;
+  /// Scores of row r against the key tile, one vector<width> per chunk of
+  /// keys, times cfg.scoreUnit, before score changes and masks. Lanes past
+  /// the valid keys hold garbage (the tile body masks them).
+  virtual SmallVector<Value> rowScores(ImplicitLocOpBuilder &b,
+                                       const QueryTile &tile, Value r) = 0;
+  /// [queryTile, headDim] f32: q * scale * scoreUnit, for scores of the
+  /// form scale * q . x (positional key tables); null for other scores.
+  virtual Value scaledQuery() const { return {}; }
+
+protected:
+  const KernelConfig &cfg;
+};
+
+class PositionTerms;
+
+/// Turns the scores of a row into weights and accumulates the output.
+class RowNormalizer {
+public:
+  explicit RowNormalizer(const KernelConfig &cfg) : cfg(cfg) {}
+  virtual ~RowNormalizer() = default;
+  /// Whether scores should be in log2 units (exp2-based weights).
+  virtual bool usesLog2Units() const = 0;
+  /// Score the tile body stores for a hidden key.
+  virtual double hiddenScore() const;
+  /// Number of passes over the key tiles (hard_sample needs two).
+  virtual unsigned numPasses() const { return 1; }
+  virtual void allocate(ImplicitLocOpBuilder &b) = 0;
+  /// Initialises the state before the first pass.
+  virtual void initState(ImplicitLocOpBuilder &b, const QueryTile &tile) = 0;
+  /// Called before the key loop of every pass after the first.
+  virtual void beginPass(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                         unsigned pass) {}
+  /// An i1 that is false when row r needs no work in this pass, or null.
+  virtual Value rowActive(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                          Value r, unsigned pass) {
+    return {};
+  }
+  /// Consumes the scores of one row of one key tile.
+  virtual void updateRow(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                         const RowTile &row, unsigned pass) = 0;
+  /// Writes the output rows (and the lse) of the query tile.
+  virtual void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) = 0;
+
+protected:
+  const KernelConfig &cfg;
+};
+
+/// Positional terms: relative_position (Shaw) tables and the
+/// local_gaussian window. Every hook is a no-op when the op has neither.
+class PositionTerms {
+public:
+  PositionTerms(const KernelConfig &cfg, const ScoreFunction &score);
+  bool hasRelative() const { return clip >= 0; }
+  bool hasGaussian() const { return window >= 0; }
+  void allocate(ImplicitLocOpBuilder &b);
+  /// Per query tile: the q . aK_r table, or the per-row windows (and the
+  /// tile's key bounds in `tile`).
+  void prepareQueryTile(ImplicitLocOpBuilder &b, QueryTile &tile);
+  /// Adds the key-side relative term to the scores of chunk c.
+  Value addToScore(ImplicitLocOpBuilder &b, Value r, Value row, Value keyBase,
+                   Value s);
+  /// Visibility of `keys` for row r from the Gaussian window, or null.
+  Value visibility(ImplicitLocOpBuilder &b, Value r, Value keys);
+  /// Whether row r's window meets the keys [k0, k0 + n), or null when
+  /// every row may: a row that sees none of them skips the tile.
+  Value rowMeetsTile(ImplicitLocOpBuilder &b, Value r, Value k0, Value n);
+  /// Softmax hooks. initState: before the key loop. valueWeights: the
+  /// weights that multiply V (p times the Gaussian factor). accumulate:
+  /// bucket weights of the value-side table, rescaled by corr like the
+  /// accumulator. finishRow: adds sum_r w[r] aV_r to the accumulator row.
+  void initState(ImplicitLocOpBuilder &b, const QueryTile &tile);
+  Value valueWeights(ImplicitLocOpBuilder &b, Value r, Value keys, Value p);
+  void accumulate(ImplicitLocOpBuilder &b, const RowTile &row,
+                  ArrayRef<Value> p, Value corr);
+  void finishRow(ImplicitLocOpBuilder &b, Value r, SmallVectorImpl<Value> &acc);
+
+private:
+  const KernelConfig &cfg;
+  const ScoreFunction &score;
+  int64_t clip = -1, window = -1, padded = 0;
+  float sigma = 0;
+  // relative_position: [queryTile, padded] q . aK table and bucket weights.
+  Value relKeys, relWeights;
+  // local_gaussian: per row position p (f32) and window [lo, hi] (index).
+  Value center, lo, hi;
+};
+
+/// Creates the parts of the op's kernel (the caller checked support).
+std::unique_ptr<ScoreFunction> createScoreFunction(const KernelConfig &cfg);
+std::unique_ptr<RowNormalizer> createNormalizer(const KernelConfig &cfg,
+                                                ScoreFunction &score,
+                                                PositionTerms &positions);
+/// Implementations, by file.
+std::unique_ptr<ScoreFunction> createDotFamilyScore(const KernelConfig &cfg);
+std::unique_ptr<ScoreFunction> createAdditiveScore(const KernelConfig &cfg);
+std::unique_ptr<ScoreFunction>
+createMultiDimensionalScore(const KernelConfig &cfg);
+std::unique_ptr<RowNormalizer> createFeatureSoftmax(const KernelConfig &cfg,
+                                                    ScoreFunction &score);
+std::unique_ptr<RowNormalizer> createSoftmax(const KernelConfig &cfg,
+                                             PositionTerms &positions);
+std::unique_ptr<RowNormalizer> createElementwise(const KernelConfig &cfg);
+std::unique_ptr<RowNormalizer> createHard(const KernelConfig &cfg);
+std::unique_ptr<RowNormalizer> createTopK(const KernelConfig &cfg);
+std::unique_ptr<RowNormalizer> createHardSample(const KernelConfig &cfg);
+
+/// Online max/sum update of row r shared by softmax and hard_sample: reads
+/// the scores, updates rowMax/rowSum, returns the correction
+/// exp2(m - m') and the chunks p = exp2(s - m').
+struct OnlineUpdate {
+  Value corr;
+  SmallVector<Value> p;
+};
+OnlineUpdate emitOnlineSoftmaxUpdate(ImplicitLocOpBuilder &b,
+                                     const KernelConfig &cfg, Value rowMax,
+                                     Value rowSum, const RowTile &row);
+
+/// acc[r] = acc[r] * corr + sum_j w[j] v[k0 + j] over the n keys of the
+/// tile, with w read from tile.scores[r]; corr may be null (no rescale).
+void emitWeightedValues(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                        const QueryTile &tile, Value acc, Value r, Value k0,
+                        Value n, Value corr);
+
+//===----------------------------------------------------------------------===//
+// Drivers and helpers.
+//===----------------------------------------------------------------------===//
 
 /// Body of a counted loop: gets the builder, the induction variable and the
 /// carried values, returns the values to carry on.
@@ -81,16 +260,45 @@ void buildCountedLoop(ImplicitLocOpBuilder &b, Value ub,
 /// Loads buffer[indices] and widens it to f32.
 Value loadAsF32(ImplicitLocOpBuilder &b, Value buffer, ValueRange indices);
 
-/// Computes the live key range of `tile` from the named masks.
+/// Loads a vector<width> at buffer[indices] and widens it to f32.
+Value loadVectorAsF32(ImplicitLocOpBuilder &b, Value buffer, ValueRange indices,
+                      int64_t width);
+
+/// Constants and splats.
+Value indexConst(ImplicitLocOpBuilder &b, int64_t v);
+Value f32Const(ImplicitLocOpBuilder &b, double v);
+Value splat(ImplicitLocOpBuilder &b, Value scalar, int64_t width);
+
+/// A 64-byte aligned f32 (or `elem`) stack buffer of a static shape.
+Value stackBuffer(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
+                  Type elem = {});
+
+/// The global key indices k0 + c * width + [0, width) of chunk c.
+Value chunkKeys(ImplicitLocOpBuilder &b, Value k0, int64_t c, int64_t width);
+
+/// The largest vector width <= preferred that divides `size`.
+int64_t widthFor(int64_t size, int64_t preferred);
+
+/// out[r, :] = scale * (sum_d x(r, d) W[d, :] + bias) for r < rows (bias
+/// optional),
+/// vectorised over the columns of W ([K, N] row-major, N % colWidth == 0).
+void emitRowProjection(
+    ImplicitLocOpBuilder &b, Value rows, int64_t depth,
+    function_ref<Value(ImplicitLocOpBuilder &, Value, Value)> loadInput,
+    Value weights, Value bias, float scale, Value out, int64_t colWidth);
+
+/// Computes the live key range of `tile` from the named masks and the
+/// per-row position bounds.
 KeyRange computeKeyRange(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
                          const QueryTile &tile);
 
-/// Emits the work of one key tile starting at `k0` with `n` valid keys.
-/// When `masked` is false no mask arithmetic is emitted: the caller proved
-/// the tile fully visible.
+/// Emits the work of one key tile starting at `k0` with `n` valid keys,
+/// for normaliser pass `pass`. When `masked` is false no mask arithmetic is
+/// emitted: the caller proved the tile fully visible.
 LogicalResult emitKeyTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
-                          const QueryTile &tile, Value k0, Value n,
-                          bool masked);
+                          const QueryTile &tile, ScoreFunction &score,
+                          RowNormalizer &normalizer, PositionTerms &positions,
+                          Value k0, Value n, bool masked, unsigned pass);
 
 /// Clones the single-block `region` (score_mod or mask_mod) elementwise onto
 /// vectors: `args` are the vector (or scalar, broadcast on use) values of the

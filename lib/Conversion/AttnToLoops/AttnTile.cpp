@@ -4,14 +4,16 @@
 //
 //   out = alloc [B, Hq, Sq, Dv]
 //   scf.parallel (b, h, t) in [B, Hq, ceil(Sq / Tq)]:
-//     alloca_scope: qScaled, kT, scores, m, l, acc  (O(tile) scratch)
-//       qScaled = q[b, h, t*Tq ...] * scale
-//       m = -inf, l = 0, acc = 0
-//       for k0 in live key range, step Tk:  (mask analysis, KeyRange.cpp)
-//         if tile fully visible: key tile without mask arithmetic
-//         else:                  key tile with masks
-//       out[b, h, rows] = acc / l  (0 for a row without visible key)
-//       lse[b, h, rows] = (m + log2 l) * ln 2
+//     alloca_scope: scratch of the score function, the normaliser, the
+//                   positional terms and the score tile  (O(tile))
+//       score.prepareQueryTile      (scale, project, normalise q once)
+//       positions.prepareQueryTile  (relative tables, per-row windows)
+//       normalizer.initState
+//       for each normaliser pass (hard_sample has two):
+//         for k0 in live key range, step Tk:  (mask analysis, KeyRange.cpp)
+//           if tile fully visible: key tile without mask arithmetic
+//           else:                  key tile with masks
+//       normalizer.emitEpilogue     (out rows, lse)
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,27 +40,46 @@ using namespace mlir::attn::lowering;
 
 namespace {
 
-/// Rejects what this lowering does not implement yet, naming it.
+/// Rejects what this lowering does not implement, naming it. Everything
+/// the verifier accepts is lowered except these combinations.
 LogicalResult checkSupported(AttentionOp op) {
-  if (op.getScore() != ScoreKind::dot)
-    return op.emitOpError() << "score '" << stringifyScoreKind(op.getScore())
-                            << "' is not supported by attn-tile yet";
-  if (op.getNormalizer() != Normalizer::softmax)
+  // Weights are projected in vectors of a static width: a dynamic attention
+  // width A ('additive' allows one) has no such width.
+  for (Value w : op.getScoreOperands())
+    if (!cast<ShapedType>(w.getType()).hasStaticShape())
+      return op.emitOpError() << "score operands of dynamic shape ("
+                              << w.getType()
+                              << ") are not supported by attn-tile";
+  ScoreKind score = op.getScore();
+  bool hasMods = op.getBias() || op.getAlibi() || op.getSoftcap() ||
+                 !op.getScoreMod().empty();
+  bool hasPositions = op.getRelativeClip() || op.getGaussianWindow();
+  if (score == ScoreKind::multi_dimensional) {
+    // One softmax per value feature: there is no scalar score for bias,
+    // ALiBi, softcap, score_mod or positional terms to change.
+    if (hasMods || hasPositions)
+      return op.emitOpError()
+             << "score 'multi_dimensional' with bias, alibi, softcap, "
+                "score_mod or positional terms is not supported by attn-tile";
+    // Its softmax runs without a running max (AdditiveScores.cpp), which
+    // keeps exp(scale * tanh) in f32 range only for a bounded scale.
+    if (op.getEffectiveScale() > 40.0f)
+      return op.emitOpError()
+             << "score 'multi_dimensional' is lowered without a running max, "
+                "which needs scale <= 40, but got "
+             << op.getEffectiveScale();
+  }
+  if (hasPositions && op.getNormalizer() != Normalizer::softmax)
     return op.emitOpError()
-           << "normalizer '" << stringifyNormalizer(op.getNormalizer())
-           << "' is not supported by attn-tile yet";
-  if (op.getRelativeClip() || op.getGaussianWindow())
+           << "positional terms (relative_clip, gaussian_window) with "
+              "normalizer '"
+           << stringifyNormalizer(op.getNormalizer())
+           << "' are not supported by attn-tile; they need 'softmax'";
+  if (op.getRelativeClip() && score != ScoreKind::dot)
     return op.emitOpError()
-           << "positional operands are not supported by attn-tile yet";
+           << "relative_clip with score '" << stringifyScoreKind(score)
+           << "' is not supported by attn-tile; it needs score 'dot'";
   return success();
-}
-
-/// The largest vector width <= preferred that divides `size`.
-int64_t widthFor(int64_t size, int64_t preferred) {
-  int64_t w = preferred;
-  while (w > 1 && size % w != 0)
-    w /= 2;
-  return w;
 }
 
 class AttentionLowering {
@@ -84,6 +105,12 @@ private:
         b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
         /*read_only=*/true);
   }
+  SmallVector<Value> toBuffers(ValueRange tensors) {
+    SmallVector<Value> out;
+    for (Value t : tensors)
+      out.push_back(toBuffer(t));
+    return out;
+  }
   Value allocLike(Value tensorResult, ValueRange dynSizes) {
     auto type = cast<RankedTensorType>(tensorResult.getType());
     auto memType = MemRefType::get(type.getShape(), type.getElementType());
@@ -95,13 +122,15 @@ private:
   }
 
   LogicalResult emitQueryTile(ImplicitLocOpBuilder &ib, ValueRange ivs);
-  void emitQueryLoad(ImplicitLocOpBuilder &ib, const QueryTile &tile);
-  void emitStateInit(ImplicitLocOpBuilder &ib, const QueryTile &tile);
-  void emitEpilogue(ImplicitLocOpBuilder &ib, const QueryTile &tile);
+  LogicalResult emitKeyLoop(ImplicitLocOpBuilder &ib, const QueryTile &tile,
+                            unsigned pass);
 
   AttentionOp op;
   ImplicitLocOpBuilder b;
   KernelConfig cfg;
+  std::unique_ptr<ScoreFunction> score;
+  std::unique_ptr<PositionTerms> positions;
+  std::unique_ptr<RowNormalizer> normalizer;
 };
 
 LogicalResult AttentionLowering::run() {
@@ -114,10 +143,19 @@ LogicalResult AttentionLowering::run() {
   cfg.headDim = qType.getDimSize(3);
   cfg.valueDim = op.getValue().getType().getDimSize(3);
   cfg.valueWidth = widthFor(cfg.valueDim, cfg.width);
+  cfg.scale = op.getEffectiveScale();
+
+  // The parts of the kernel. The normaliser decides the units of the
+  // scores: exp2-based ones get log2(e) folded into the prepared query,
+  // unless a score change must see natural-unit scores first.
+  score = createScoreFunction(cfg);
+  positions = std::make_unique<PositionTerms>(cfg, *score);
+  normalizer = createNormalizer(cfg, *score, *positions);
   bool hasMods = op.getBias() || op.getAlibi() || op.getSoftcap() ||
                  !op.getScoreMod().empty();
-  cfg.convertAfterMods = hasMods;
-  cfg.queryScale = op.getEffectiveScale() * (hasMods ? 1.0f : float(M_LOG2E));
+  bool log2Units = normalizer->usesLog2Units();
+  cfg.convertAfterMods = hasMods && log2Units;
+  cfg.scoreUnit = log2Units && !hasMods ? float(M_LOG2E) : 1.0f;
 
   // Check the regions vectorise before emitting anything.
   for (Region *region : {&op.getScoreMod(), &op.getMaskMod()}) {
@@ -138,6 +176,9 @@ LogicalResult AttentionLowering::run() {
   cfg.mask = toBuffer(op.getMask());
   cfg.bias = toBuffer(op.getBias());
   cfg.keyLengths = toBuffer(op.getKeyLengths());
+  cfg.scoreWeights = toBuffers(op.getScoreOperands());
+  cfg.normalizerInputs = toBuffers(op.getNormalizerOperands());
+  cfg.positionInputs = toBuffers(op.getPositionOperands());
   cfg.batch = memref::DimOp::create(b, cfg.query, 0);
   cfg.queryLen = memref::DimOp::create(b, cfg.query, 2);
   cfg.keyLen = memref::DimOp::create(b, cfg.key, 2);
@@ -184,77 +225,16 @@ LogicalResult AttentionLowering::run() {
   return success();
 }
 
-void AttentionLowering::emitQueryLoad(ImplicitLocOpBuilder &ib,
-                                      const QueryTile &tile) {
-  Value scale =
-      arith::ConstantOp::create(ib, ib.getF32FloatAttr(cfg.queryScale));
-  Value headDim = arith::ConstantIndexOp::create(ib, cfg.headDim);
-  buildCountedLoop(ib, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
-    Value row = arith::AddIOp::create(rb, tile.row0, r);
-    buildCountedLoop(rb, headDim, [&](ImplicitLocOpBuilder &db, Value d) {
-      Value x = loadAsF32(db, cfg.query, {tile.b, tile.h, row, d});
-      memref::StoreOp::create(db, arith::MulFOp::create(db, x, scale),
-                              tile.qScaled, ValueRange{r, d});
-    });
-  });
-}
-
-void AttentionLowering::emitEpilogue(ImplicitLocOpBuilder &ib,
-                                     const QueryTile &tile) {
-  Type f32 = ib.getF32Type();
-  VectorType accType = VectorType::get({cfg.valueWidth}, f32);
-  VectorType outType = VectorType::get({cfg.valueWidth}, cfg.elementType);
-  buildCountedLoop(ib, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
-    Value row = arith::AddIOp::create(rb, tile.row0, r);
-    Value sum = memref::LoadOp::create(rb, tile.rowSum, ValueRange{r});
-    Value fzero = arith::ConstantOp::create(rb, rb.getF32FloatAttr(0.0));
-    Value positive =
-        arith::CmpFOp::create(rb, arith::CmpFPredicate::OGT, sum, fzero);
-    // A row without a visible key has l = 0: it outputs zeros.
-    Value inv = arith::SelectOp::create(
-        rb, positive,
-        arith::DivFOp::create(
-            rb, arith::ConstantOp::create(rb, rb.getF32FloatAttr(1.0)), sum),
-        fzero);
-    Value invV = vector::BroadcastOp::create(rb, accType, inv);
-    for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e) {
-      Value col = arith::ConstantIndexOp::create(rb, e * cfg.valueWidth);
-      Value a =
-          vector::LoadOp::create(rb, accType, tile.acc, ValueRange{r, col});
-      Value o = arith::MulFOp::create(rb, a, invV);
-      if (!cfg.elementType.isF32())
-        o = arith::TruncFOp::create(rb, outType, o);
-      vector::StoreOp::create(rb, o, cfg.output,
-                              ValueRange{tile.b, tile.h, row, col});
-    }
-    if (cfg.lse) {
-      // lse = (m + log2 l) * ln 2, with m in log2 units; -inf when l = 0.
-      Value m = memref::LoadOp::create(rb, tile.rowMax, ValueRange{r});
-      Value lse = arith::MulFOp::create(
-          rb, arith::AddFOp::create(rb, m, math::Log2Op::create(rb, sum)),
-          arith::ConstantOp::create(rb, rb.getF32FloatAttr(M_LN2)));
-      Value negInf = arith::ConstantOp::create(
-          rb, rb.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
-      memref::StoreOp::create(
-          rb, arith::SelectOp::create(rb, positive, lse, negInf), cfg.lse,
-          ValueRange{tile.b, tile.h, row});
-    }
-  });
-}
-
 LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
                                                ValueRange ivs) {
-  auto cst = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(ib, v);
-  };
   QueryTile tile;
   tile.b = ivs[0];
   tile.h = ivs[1];
-  tile.kvHead =
-      arith::DivUIOp::create(ib, tile.h, cst(cfg.queryHeads / cfg.kvHeads));
-  tile.row0 = arith::MulIOp::create(ib, ivs[2], cst(cfg.queryTile));
+  tile.kvHead = arith::DivUIOp::create(
+      ib, tile.h, indexConst(ib, cfg.queryHeads / cfg.kvHeads));
+  tile.row0 = arith::MulIOp::create(ib, ivs[2], indexConst(ib, cfg.queryTile));
   tile.rows = arith::MinSIOp::create(
-      ib, cst(cfg.queryTile),
+      ib, indexConst(ib, cfg.queryTile),
       arith::SubIOp::create(ib, cfg.queryLen, tile.row0));
   if (cfg.keyLengths) {
     // Lengths outside [0, Skv] are clamped: a negative length hides every
@@ -263,80 +243,66 @@ LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
         ib, ib.getIndexType(),
         memref::LoadOp::create(ib, cfg.keyLengths, ValueRange{tile.b}));
     tile.keyLimit = arith::MaxSIOp::create(
-        ib, cst(0), arith::MinSIOp::create(ib, len, cfg.keyLen));
+        ib, indexConst(ib, 0), arith::MinSIOp::create(ib, len, cfg.keyLen));
   }
-  Type f32 = ib.getF32Type();
-  auto stackBuffer = [&](ArrayRef<int64_t> shape) -> Value {
-    return memref::AllocaOp::create(ib, MemRefType::get(shape, f32),
-                                    ib.getI64IntegerAttr(64));
-  };
-  tile.qScaled = stackBuffer({cfg.queryTile, cfg.headDim});
-  tile.kT = stackBuffer({cfg.headDim, cfg.keyTile});
-  tile.scores = stackBuffer({cfg.queryTile, cfg.keyTile});
-  tile.rowMax = stackBuffer({cfg.queryTile});
-  tile.rowSum = stackBuffer({cfg.queryTile});
-  tile.acc = stackBuffer({cfg.queryTile, cfg.valueDim});
+  tile.scores = stackBuffer(ib, {cfg.queryTile, cfg.keyTile});
+  score->allocate(ib);
+  positions->allocate(ib);
+  normalizer->allocate(ib);
 
-  emitQueryLoad(ib, tile);
-  emitStateInit(ib, tile);
+  score->prepareQueryTile(ib, tile);
+  positions->prepareQueryTile(ib, tile);
+  normalizer->initState(ib, tile);
+  for (unsigned pass = 0; pass < normalizer->numPasses(); ++pass) {
+    if (pass > 0)
+      normalizer->beginPass(ib, tile, pass);
+    if (failed(emitKeyLoop(ib, tile, pass)))
+      return failure();
+  }
+  normalizer->emitEpilogue(ib, tile);
+  return success();
+}
 
+LogicalResult AttentionLowering::emitKeyLoop(ImplicitLocOpBuilder &ib,
+                                             const QueryTile &tile,
+                                             unsigned pass) {
   // The key loop runs over the live range only; each tile picks the variant
   // without mask arithmetic when the named masks show all of it.
   KeyRange range = computeKeyRange(ib, cfg, tile);
   bool opaqueMask = op.hasUnanalysableMask();
   LogicalResult result = success();
   scf::ForOp::create(
-      ib, range.begin, range.end, cst(cfg.keyTile), ValueRange{},
+      ib, range.begin, range.end, indexConst(ib, cfg.keyTile), ValueRange{},
       [&](OpBuilder &nb, Location loc, Value k0, ValueRange) {
         ImplicitLocOpBuilder kb(loc, nb);
-        Value tileEnd = arith::AddIOp::create(
-            kb, k0, arith::ConstantIndexOp::create(kb, cfg.keyTile));
+        Value tileEnd =
+            arith::AddIOp::create(kb, k0, indexConst(kb, cfg.keyTile));
         Value n = arith::SubIOp::create(
             kb, arith::MinSIOp::create(kb, tileEnd, range.end), k0);
-        auto emitVariant = [&](bool masked) {
-          return [&, masked](OpBuilder &vb, Location vloc) {
-            ImplicitLocOpBuilder vib(vloc, vb);
-            if (failed(emitKeyTile(vib, cfg, tile, k0, n, masked)))
-              result = failure();
-            scf::YieldOp::create(vib);
-          };
+        auto emit = [&](ImplicitLocOpBuilder &eb, bool masked) {
+          if (failed(emitKeyTile(eb, cfg, tile, *score, *normalizer, *positions,
+                                 k0, n, masked, pass)))
+            result = failure();
         };
         if (opaqueMask) {
-          if (failed(emitKeyTile(kb, cfg, tile, k0, n, /*masked=*/true)))
-            result = failure();
+          emit(kb, /*masked=*/true);
         } else {
           using P = arith::CmpIPredicate;
           Value full = arith::AndIOp::create(
               kb, arith::CmpIOp::create(kb, P::sle, range.fullBegin, k0),
               arith::CmpIOp::create(kb, P::sle, tileEnd, range.fullEnd));
-          scf::IfOp::create(kb, full, emitVariant(false), emitVariant(true));
+          auto variant = [&](bool masked) {
+            return [&, masked](OpBuilder &vb, Location vloc) {
+              ImplicitLocOpBuilder vib(vloc, vb);
+              emit(vib, masked);
+              scf::YieldOp::create(vib);
+            };
+          };
+          scf::IfOp::create(kb, full, variant(false), variant(true));
         }
         scf::YieldOp::create(kb);
       });
-  if (failed(result))
-    return failure();
-  emitEpilogue(ib, tile);
-  return success();
-}
-
-void AttentionLowering::emitStateInit(ImplicitLocOpBuilder &ib,
-                                      const QueryTile &tile) {
-  Type f32 = ib.getF32Type();
-  VectorType accType = VectorType::get({cfg.valueWidth}, f32);
-  Value negInf = arith::ConstantOp::create(
-      ib, ib.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
-  Value fzero = arith::ConstantOp::create(ib, ib.getF32FloatAttr(0.0));
-  Value zeroV = vector::BroadcastOp::create(ib, accType, fzero);
-  buildCountedLoop(
-      ib, arith::ConstantIndexOp::create(ib, cfg.queryTile),
-      [&](ImplicitLocOpBuilder &rb, Value r) {
-        memref::StoreOp::create(rb, negInf, tile.rowMax, ValueRange{r});
-        memref::StoreOp::create(rb, fzero, tile.rowSum, ValueRange{r});
-        for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e)
-          vector::StoreOp::create(rb, zeroV, tile.acc,
-                                  ValueRange{r, arith::ConstantIndexOp::create(
-                                                    rb, e * cfg.valueWidth)});
-      });
+  return result;
 }
 
 struct AttnTilePass : mlir::attn::impl::AttnTileBase<AttnTilePass> {

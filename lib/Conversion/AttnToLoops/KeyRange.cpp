@@ -4,6 +4,8 @@
 //   causal:       j <= p
 //   window[l,r]:  p - l <= j <= p + r
 //   key_lengths:  j < len[b]
+//   gaussian:     lo_i <= j <= hi_i, per-row windows from the positions p
+//                 (Positions.cpp computes their union and intersection)
 // Over the rows [row0, row0 + rows) of a tile, the union of these intervals
 // bounds the key loop (tiles outside it are never visited), and their
 // intersection is the range in which a key tile needs no mask at all.
@@ -57,6 +59,12 @@ KeyRange lowering::computeKeyRange(ImplicitLocOpBuilder &b,
   if (left >= 0) {
     begin = maxS(zero, arith::SubIOp::create(b, firstPos, cst(left)));
     fullBegin = maxS(zero, arith::SubIOp::create(b, lastPos, cst(left)));
+  }
+  if (tile.posBegin) {
+    begin = maxS(begin, tile.posBegin);
+    end = minS(end, tile.posEnd);
+    fullBegin = maxS(fullBegin, tile.posFullBegin);
+    fullEnd = minS(fullEnd, tile.posFullEnd);
   }
   // An empty range must not run backwards.
   end = maxS(end, begin);

@@ -1,17 +1,18 @@
 //===- TileBody.cpp - one key tile of the fused attention loop ------------===//
 //
-// For every row r of the query tile and the key tile [k0, k0 + n):
-//   s[j]    = qScaled[r] . k[j]                 vectorised over keys
-//   s[j]    = changes(s[j]) (bias, ALiBi, softcap, score_mod), mask
-//   m'      = max(m, max_j s[j])                 online softmax, log2 units
-//   p[j]    = exp2(s[j] - m'), corr = exp2(m - m')
-//   l       = l * corr + sum_j p[j]
-//   acc[r]  = acc[r] * corr + sum_j p[j] v[j]   vectorised over Dv
-// A row whose keys are all masked so far keeps m = -inf; exp2 is then taken
-// against 0 instead of -inf so no NaN appears (safe softmax).
+// For the key tile [k0, k0 + n) of a query tile:
+//   score.prepareKeyTile                     once, shared by all rows
+//   for every row r of the query tile (that the normaliser still needs):
+//     s[j] = score.rowScores(r)              one vector per chunk of keys
+//     s[j] += relative key term              (relative_position)
+//     s[j] = changes(s[j])                   bias, ALiBi, softcap, score_mod
+//     s[j] = visible ? s[j] : hidden         masked tiles only
+//     normalizer.updateRow(r)                online softmax and P*V, ...
+// The scores of a row are kept both as SSA vectors and in the score tile
+// row, where the normaliser may overwrite them with its weights.
 //
 // This is the inner tile of the design: an AVX-512 or AMX micro-kernel
-// replaces the two contractions here without touching the loop nest.
+// replaces the contractions here without touching the loop nest.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,12 +32,15 @@ using namespace mlir::attn;
 using namespace mlir::attn::lowering;
 
 namespace {
-/// Emission helpers for one key tile; holds the builder and the config.
+/// Emission helpers for one key tile; holds the builder and the parts.
 class KeyTileEmitter {
 public:
   KeyTileEmitter(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
-                 const QueryTile &tile, Value k0, Value n, bool masked)
-      : b(b), cfg(cfg), tile(tile), k0(k0), n(n), masked(masked),
+                 const QueryTile &tile, ScoreFunction &score,
+                 RowNormalizer &normalizer, PositionTerms &positions, Value k0,
+                 Value n, bool masked, unsigned pass)
+      : b(b), cfg(cfg), tile(tile), score(score), normalizer(normalizer),
+        positions(positions), k0(k0), n(n), masked(masked), pass(pass),
         f32(b.getF32Type()), vecType(VectorType::get({cfg.width}, f32)) {}
 
   LogicalResult emit();
@@ -58,35 +62,24 @@ private:
       target = VectorType::get(vt.getShape(), f32);
     return arith::ExtFOp::create(b, target, v);
   }
-  void transposeKeyTile();
   FailureOr<Value> scoreChanges(Value s, Value row, Value pos, Value keys);
-  Value visibility(Value row, Value pos, Value keys);
+  Value visibility(Value r, Value row, Value pos, Value keys);
   Value loadBroadcastable(Value buffer, Value row, Value keyBase, Type elem);
   LogicalResult emitRow(Value r);
 
   ImplicitLocOpBuilder &b;
   const KernelConfig &cfg;
   const QueryTile &tile;
+  ScoreFunction &score;
+  RowNormalizer &normalizer;
+  PositionTerms &positions;
   Value k0, n;
   bool masked;
+  unsigned pass;
   Type f32;
   VectorType vecType;
 };
 } // namespace
-
-void KeyTileEmitter::transposeKeyTile() {
-  // kT[d, j] = k[b, kvHead, k0 + j, d]: the score loop then reads keys as
-  // contiguous vectors. Cost D * n per tile, shared by all query rows.
-  Value headDim = idx(cfg.headDim);
-  buildCountedLoop(b, n, [&](ImplicitLocOpBuilder &jb, Value j) {
-    Value key = arith::AddIOp::create(jb, k0, j);
-    buildCountedLoop(jb, headDim, [&](ImplicitLocOpBuilder &db, Value d) {
-      memref::StoreOp::create(
-          db, loadAsF32(db, cfg.key, {tile.b, tile.kvHead, key, d}), tile.kT,
-          ValueRange{d, j});
-    });
-  });
-}
 
 /// Loads width consecutive keys of a rank-4 broadcastable [B,H,Sq,Skv]
 /// operand at (b, h, row, keyBase...), honouring size-1 dimensions.
@@ -165,7 +158,7 @@ FailureOr<Value> KeyTileEmitter::scoreChanges(Value s, Value row, Value pos,
   return s;
 }
 
-Value KeyTileEmitter::visibility(Value row, Value pos, Value keys) {
+Value KeyTileEmitter::visibility(Value r, Value row, Value pos, Value keys) {
   AttentionOp op = cfg.op;
   VectorType idxVec = VectorType::get({cfg.width}, b.getIndexType());
   using P = arith::CmpIPredicate;
@@ -198,128 +191,73 @@ Value KeyTileEmitter::visibility(Value row, Value pos, Value keys) {
     if (succeeded(modVis))
       vis = both(vis, *modVis);
   }
+  if (Value window = positions.visibility(b, r, keys))
+    vis = both(vis, window);
   return vis;
 }
 
 LogicalResult KeyTileEmitter::emitRow(Value r) {
-  int64_t chunks = cfg.keyTile / cfg.width;
   Value row = arith::AddIOp::create(b, tile.row0, r);
   Value pos = arith::AddIOp::create(b, row, cfg.alignOffset);
-
-  // Scores: chunks vector accumulators over the head dimension.
-  Value zeroV = splat(f32Const(0.0), vecType);
-  SmallVector<Value> init(chunks, zeroV);
-  auto dot = buildCountedLoop(
-      b, idx(cfg.headDim), init,
-      [&](ImplicitLocOpBuilder &ib, Value d, ValueRange accs) {
-        Value q = memref::LoadOp::create(ib, tile.qScaled, ValueRange{r, d});
-        Value qv = vector::BroadcastOp::create(ib, vecType, q);
-        SmallVector<Value> next;
-        for (int64_t c = 0; c < chunks; ++c) {
-          Value kv = vector::LoadOp::create(
-              ib, vecType, tile.kT,
-              ValueRange{d, arith::ConstantIndexOp::create(ib, c * cfg.width)});
-          next.push_back(vector::FMAOp::create(ib, qv, kv, accs[c]));
-        }
-        return next;
-      });
-
   VectorType idxVec = VectorType::get({cfg.width}, b.getIndexType());
   Value lanes = vector::StepOp::create(b, idxVec);
-  Value negInf = f32Const(-std::numeric_limits<double>::infinity());
-  Value negInfV = splat(negInf, vecType);
-  Value maxV = negInfV;
-  for (int64_t c = 0; c < chunks; ++c) {
-    Value keys = arith::AddIOp::create(
-        b, splat(arith::AddIOp::create(b, k0, idx(c * cfg.width)), idxVec),
-        lanes);
-    FailureOr<Value> s = scoreChanges(dot.getResult(c), row, pos, keys);
-    if (failed(s))
+  Value hiddenV = splat(f32Const(normalizer.hiddenScore()), vecType);
+
+  RowTile rowTile{r, row, pos, k0, n, masked, {}};
+  for (auto [c, s] : llvm::enumerate(score.rowScores(b, tile, r))) {
+    Value keyBase = arith::AddIOp::create(b, k0, idx(c * cfg.width));
+    Value keys = arith::AddIOp::create(b, splat(keyBase, idxVec), lanes);
+    s = positions.addToScore(b, r, row, keyBase, s);
+    FailureOr<Value> changed = scoreChanges(s, row, pos, keys);
+    if (failed(changed))
       return failure();
-    Value sv = *s;
+    s = *changed;
     if (masked)
-      sv = arith::SelectOp::create(b, visibility(row, pos, keys), sv, negInfV);
-    vector::StoreOp::create(b, sv, tile.scores,
+      s = arith::SelectOp::create(b, visibility(r, row, pos, keys), s, hiddenV);
+    vector::StoreOp::create(b, s, tile.scores,
                             ValueRange{r, idx(c * cfg.width)});
-    maxV = arith::MaximumFOp::create(b, maxV, sv);
+    rowTile.scores.push_back(s);
   }
-
-  // Online softmax update.
-  Value tileMax =
-      vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, maxV);
-  Value oldMax = memref::LoadOp::create(b, tile.rowMax, ValueRange{r});
-  Value newMax = arith::MaximumFOp::create(b, oldMax, tileMax);
-  Value allMasked =
-      arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, newMax, negInf);
-  Value base = arith::SelectOp::create(b, allMasked, f32Const(0.0), newMax);
-  Value corr = math::Exp2Op::create(b, arith::SubFOp::create(b, oldMax, base));
-  Value baseV = splat(base, vecType);
-  Value sumV = zeroV;
-  for (int64_t c = 0; c < chunks; ++c) {
-    SmallVector<Value> at = {r, idx(c * cfg.width)};
-    Value sv = vector::LoadOp::create(b, vecType, tile.scores, at);
-    Value p = math::Exp2Op::create(b, arith::SubFOp::create(b, sv, baseV));
-    vector::StoreOp::create(b, p, tile.scores, at);
-    sumV = arith::AddFOp::create(b, sumV, p);
-  }
-  Value tileSum =
-      vector::ReductionOp::create(b, vector::CombiningKind::ADD, sumV);
-  Value oldSum = memref::LoadOp::create(b, tile.rowSum, ValueRange{r});
-  memref::StoreOp::create(
-      b,
-      arith::AddFOp::create(b, arith::MulFOp::create(b, oldSum, corr), tileSum),
-      tile.rowSum, ValueRange{r});
-  memref::StoreOp::create(b, newMax, tile.rowMax, ValueRange{r});
-
-  // acc[r] = acc[r] * corr + sum_j p[j] v[j], vectorised over Dv.
-  VectorType accType = VectorType::get({cfg.valueWidth}, f32);
-  VectorType vLoadType = VectorType::get({cfg.valueWidth}, cfg.elementType);
-  int64_t accChunks = cfg.valueDim / cfg.valueWidth;
-  Value corrV = splat(corr, accType);
-  SmallVector<Value> accInit;
-  for (int64_t e = 0; e < accChunks; ++e) {
-    Value a = vector::LoadOp::create(b, accType, tile.acc,
-                                     ValueRange{r, idx(e * cfg.valueWidth)});
-    accInit.push_back(arith::MulFOp::create(b, a, corrV));
-  }
-  auto pv = buildCountedLoop(
-      b, n, accInit, [&](ImplicitLocOpBuilder &ib, Value j, ValueRange accs) {
-        Value p = memref::LoadOp::create(ib, tile.scores, ValueRange{r, j});
-        Value pV = vector::BroadcastOp::create(ib, accType, p);
-        Value key = arith::AddIOp::create(ib, k0, j);
-        SmallVector<Value> next;
-        for (int64_t e = 0; e < accChunks; ++e) {
-          Value v =
-              vector::LoadOp::create(ib, vLoadType, cfg.value,
-                                     ValueRange{tile.b, tile.kvHead, key,
-                                                arith::ConstantIndexOp::create(
-                                                    ib, e * cfg.valueWidth)});
-          if (!cfg.elementType.isF32())
-            v = arith::ExtFOp::create(ib, accType, v);
-          next.push_back(vector::FMAOp::create(ib, pV, v, accs[e]));
-        }
-        return next;
-      });
-  for (int64_t e = 0; e < accChunks; ++e)
-    vector::StoreOp::create(b, pv.getResult(e), tile.acc,
-                            ValueRange{r, idx(e * cfg.valueWidth)});
+  normalizer.updateRow(b, tile, rowTile, pass);
   return success();
 }
 
 LogicalResult KeyTileEmitter::emit() {
-  transposeKeyTile();
+  score.prepareKeyTile(b, tile, k0, n);
   LogicalResult result = success();
   buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &ib, Value r) {
-    KeyTileEmitter rowEmitter(ib, cfg, tile, k0, n, masked);
-    if (failed(rowEmitter.emitRow(r)))
-      result = failure();
+    auto emitRowWith = [&](ImplicitLocOpBuilder &rb) {
+      KeyTileEmitter rowEmitter(rb, cfg, tile, score, normalizer, positions, k0,
+                                n, masked, pass);
+      if (failed(rowEmitter.emitRow(r)))
+        result = failure();
+    };
+    // Rows the normaliser is done with (hard_sample after its sample), and
+    // rows whose Gaussian window misses a masked tile, skip it, scores
+    // included: for them the tile changes nothing.
+    Value active = normalizer.rowActive(ib, tile, r, pass);
+    if (Value meets = masked ? positions.rowMeetsTile(ib, r, k0, n) : Value())
+      active = active ? arith::AndIOp::create(ib, active, meets) : meets;
+    if (!active) {
+      emitRowWith(ib);
+      return;
+    }
+    scf::IfOp::create(ib, active, [&](OpBuilder &nb, Location loc) {
+      ImplicitLocOpBuilder rb(loc, nb);
+      emitRowWith(rb);
+      scf::YieldOp::create(rb);
+    });
   });
   return result;
 }
 
 LogicalResult lowering::emitKeyTile(ImplicitLocOpBuilder &b,
                                     const KernelConfig &cfg,
-                                    const QueryTile &tile, Value k0, Value n,
-                                    bool masked) {
-  return KeyTileEmitter(b, cfg, tile, k0, n, masked).emit();
+                                    const QueryTile &tile, ScoreFunction &score,
+                                    RowNormalizer &normalizer,
+                                    PositionTerms &positions, Value k0, Value n,
+                                    bool masked, unsigned pass) {
+  return KeyTileEmitter(b, cfg, tile, score, normalizer, positions, k0, n,
+                        masked, pass)
+      .emit();
 }

@@ -3,15 +3,22 @@
 
 // OPTS: key-tile a multiple of vector-width, but got 32, 40, 16
 
-// Variants that the fused lowering does not implement yet are rejected with
-// a diagnostic naming the feature, never lowered wrongly.
+// Every score, normaliser and positional term of the dialect is lowered;
+// the combinations below are not, and are rejected with a diagnostic naming
+// them, never lowered wrongly.
 
-func.func @general(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
-                   %v: tensor<1x2x8x16xf32>, %w: tensor<16x16xf32>)
+// multi_dimensional has one softmax per value feature: no scalar score for
+// bias, ALiBi, softcap, score_mod or positions to change.
+func.func @multi_dimensional_softcap(%q: tensor<1x2x8x16xf32>,
+                                     %k: tensor<1x2x8x16xf32>,
+                                     %v: tensor<1x2x8x16xf32>,
+                                     %w: tensor<16x16xf32>, %b: tensor<16xf32>)
     -> tensor<1x2x8x16xf32> {
-  // expected-error @+1 {{score 'general' is not supported by attn-tile yet}}
-  %o = attn.attention %q, %k, %v score_operands(%w : tensor<16x16xf32>)
-      {score = #attn.score<general>}
+  // expected-error @+1 {{score 'multi_dimensional' with bias, alibi, softcap, score_mod or positional terms is not supported by attn-tile}}
+  %o = attn.attention %q, %k, %v
+      score_operands(%w, %w, %b
+          : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>)
+      {score = #attn.score<multi_dimensional>, softcap = 5.0 : f32}
       : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>
       -> tensor<1x2x8x16xf32>
   return %o : tensor<1x2x8x16xf32>
@@ -19,10 +26,17 @@ func.func @general(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
 
 // -----
 
-func.func @sigmoid(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
-                   %v: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
-  // expected-error @+1 {{normalizer 'sigmoid' is not supported by attn-tile yet}}
-  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<sigmoid>}
+// Its softmax has no running max, which bounds the scale.
+func.func @multi_dimensional_scale(%q: tensor<1x2x8x16xf32>,
+                                   %k: tensor<1x2x8x16xf32>,
+                                   %v: tensor<1x2x8x16xf32>,
+                                   %w: tensor<16x16xf32>, %b: tensor<16xf32>)
+    -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{score 'multi_dimensional' is lowered without a running max, which needs scale <= 40, but got 5.000000e+01}}
+  %o = attn.attention %q, %k, %v
+      score_operands(%w, %w, %b
+          : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>)
+      {score = #attn.score<multi_dimensional>, scale = 50.0 : f32}
       : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>
       -> tensor<1x2x8x16xf32>
   return %o : tensor<1x2x8x16xf32>
@@ -30,13 +44,29 @@ func.func @sigmoid(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
 
 // -----
 
-func.func @relative(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
-                    %v: tensor<1x2x8x16xf32>, %a: tensor<33x16xf32>)
+// Positional terms hook into the softmax (bucket weights, Gaussian factor).
+func.func @relative_sigmoid(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
+                            %v: tensor<1x2x8x16xf32>, %a: tensor<33x16xf32>)
     -> tensor<1x2x8x16xf32> {
-  // expected-error @+1 {{positional operands are not supported by attn-tile yet}}
+  // expected-error @+1 {{positional terms (relative_clip, gaussian_window) with normalizer 'sigmoid' are not supported by attn-tile; they need 'softmax'}}
   %o = attn.attention %q, %k, %v
       position_operands(%a, %a : tensor<33x16xf32>, tensor<33x16xf32>)
-      {relative_clip = 16 : i64}
+      {relative_clip = 16 : i64, normalizer = #attn.normalizer<sigmoid>}
+      : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>
+      -> tensor<1x2x8x16xf32>
+  return %o : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+// The key-side table enters as q . aK_r, which is defined for dot scores.
+func.func @relative_general(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
+                            %v: tensor<1x2x8x16xf32>, %w: tensor<16x16xf32>,
+                            %a: tensor<33x16xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{relative_clip with score 'general' is not supported by attn-tile; it needs score 'dot'}}
+  %o = attn.attention %q, %k, %v score_operands(%w : tensor<16x16xf32>)
+      position_operands(%a, %a : tensor<33x16xf32>, tensor<33x16xf32>)
+      {relative_clip = 16 : i64, score = #attn.score<general>}
       : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>
       -> tensor<1x2x8x16xf32>
   return %o : tensor<1x2x8x16xf32>
@@ -55,9 +85,10 @@ func.func @non_elementwise_region(%q: tensor<1x2x8x16xf32>,
       score_mod {
       ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
         // expected-error @+1 {{cannot be evaluated on vectors by attn-tile}}
-        %t = tensor.from_elements %s : tensor<1xf32>
-        %c0 = arith.constant 0 : index
-        %e = tensor.extract %t[%c0] : tensor<1xf32>
+        %d = index.sub %i, %j
+        %c = arith.index_cast %d : index to i64
+        %f = arith.sitofp %c : i64 to f32
+        %e = arith.addf %s, %f : f32
         attn.yield %e : f32
       }
   return %o : tensor<1x2x8x16xf32>

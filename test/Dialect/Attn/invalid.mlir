@@ -306,7 +306,8 @@ func.func @additive_count(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
 
 // -----
 
-// The attention width A is taken from Wq; va must match it.
+// The attention width A is taken from Wq (the first of Wq, Wk, va with a
+// static A); va must match it.
 func.func @additive_width(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
                           %v: tensor<1x4x8x16xf32>, %wq: tensor<16x8xf32>,
                           %wk: tensor<16x8xf32>, %va: tensor<7xf32>)
@@ -335,6 +336,55 @@ func.func @additive_wk_shape(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
       : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
       -> tensor<1x4x8x16xf32>
   return %o : tensor<1x4x8x16xf32>
+}
+
+// -----
+
+// A is static in all of Wq, Wk and va or dynamic in all: here Wk fixes it
+// to 8, so Wq's `?` is an error (and va's 4 used to slip through).
+func.func @additive_width_from_wk(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                                  %v: tensor<1x4x8x16xf32>, %wq: tensor<16x?xf32>,
+                                  %wk: tensor<16x8xf32>, %va: tensor<4xf32>)
+    -> tensor<1x4x8x16xf32> {
+  // expected-error @+1 {{expects score operands 'Wq' of shape [D, A] = [16, 8], but got 'tensor<16x?xf32>'}}
+  %o = attn.attention %q, %k, %v
+      score_operands(%wq, %wk, %va
+                     : tensor<16x?xf32>, tensor<16x8xf32>, tensor<4xf32>)
+      {score = #attn.score<additive>}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
+}
+
+// -----
+
+// Weight dimensions that D or Dv fix are static: a `?` crashed attn-tile and
+// left the C ABI a size the caller could get wrong.
+func.func @general_dynamic_weight(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                                  %v: tensor<1x4x8x16xf32>, %w: tensor<?x?xf32>)
+    -> tensor<1x4x8x16xf32> {
+  // expected-error @+1 {{expects score operands 'W' of shape [D, D] = [16, 16], but got 'tensor<?x?xf32>'}}
+  %o = attn.attention %q, %k, %v score_operands(%w : tensor<?x?xf32>)
+      {score = #attn.score<general>}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
+}
+
+// -----
+
+func.func @multi_dimensional_dynamic_bias(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                                          %v: tensor<1x4x8x32xf32>, %w1: tensor<16x32xf32>,
+                                          %w2: tensor<16x32xf32>, %b: tensor<?xf32>)
+    -> tensor<1x4x8x32xf32> {
+  // expected-error @+1 {{expects score operands 'b' of shape [Dv] = [32], but got 'tensor<?xf32>'}}
+  %o = attn.attention %q, %k, %v
+      score_operands(%w1, %w2, %b
+                     : tensor<16x32xf32>, tensor<16x32xf32>, tensor<?xf32>)
+      {score = #attn.score<multi_dimensional>}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x32xf32>
+      -> tensor<1x4x8x32xf32>
+  return %o : tensor<1x4x8x32xf32>
 }
 
 // -----
@@ -569,6 +619,22 @@ func.func @relative_value_table(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf3
       : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x32xf32>
       -> tensor<1x4x8x32xf32>
   return %o : tensor<1x4x8x32xf32>
+}
+
+// -----
+
+// The tables' row count 2*clip+1 is static: with `?` rows the C ABI took a
+// table of any length and the kernel read rows past its end.
+func.func @relative_table_dynamic_rows(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                                       %v: tensor<1x4x8x16xf32>, %ak: tensor<?x16xf32>,
+                                       %av: tensor<?x16xf32>) -> tensor<1x4x8x16xf32> {
+  // expected-error @+1 {{expects position operands 'aK' of shape [2*clip+1, D] = [9, 16], but got 'tensor<?x16xf32>'}}
+  %o = attn.attention %q, %k, %v
+      position_operands(%ak, %av : tensor<?x16xf32>, tensor<?x16xf32>)
+      {relative_clip = 4}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
 }
 
 // -----
@@ -877,6 +943,43 @@ func.func @mask_mod_nested_region(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16x
         } : tensor<2xi1>
         %ok = arith.cmpi sle, %j, %i : index
         attn.yield %ok : i1
+      }
+  return %o : tensor<1x4x8x16xf32>
+}
+
+// -----
+
+// Region bodies are scalar: attn-tile widens every op to a vector of (query,
+// key) pairs and would build vector<16xtensor<2xf32>> out of this.
+func.func @score_mod_tensor_value(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                                  %v: tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32> {
+  // expected-error @+1 {{expects the score_mod region to compute on scalars (integers, index, floats), but 'arith.constant' has a value of type 'tensor<2xf32>'}}
+  %o = attn.attention %q, %k, %v
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %c = arith.constant dense<1.0> : tensor<2xf32>
+        %d = arith.addf %c, %c : tensor<2xf32>
+        attn.yield %s : f32
+      }
+  return %o : tensor<1x4x8x16xf32>
+}
+
+// -----
+
+func.func @mask_mod_vector_value(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                                 %v: tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32> {
+  // expected-error @+1 {{expects the mask_mod region to compute on scalars (integers, index, floats), but 'vector.broadcast' has a value of type 'vector<4xi1>'}}
+  %o = attn.attention %q, %k, %v
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+      mask_mod {
+      ^bb0(%b: index, %h: index, %i: index, %j: index):
+        %t = arith.constant true
+        %c = vector.broadcast %t : i1 to vector<4xi1>
+        %d = arith.andi %c, %c : vector<4xi1>
+        attn.yield %t : i1
       }
   return %o : tensor<1x4x8x16xf32>
 }

@@ -48,6 +48,15 @@ Cases:
 max_rel_err is max |out - ref| / max(|ref|, atol) over the elements; the
 pass criterion is elementwise |out - ref| <= atol + rtol |ref|.
 
+Section D (structure) rows run the same way against reference_structure.py
+(multi_head, causal_self_attention, gated_heads, feed_forward_pool,
+hierarchical, co_attention, attention_over_attention, memory_network,
+encoder_layer): their arguments and results are those of
+reference_structure.ROWS; --B, --Sq, --Skv set B, Sq, Skv and
+--dim SYM=N any other length (S, Ns, Nw, Na, Nb, Nd, Nq, N); every result
+(both of co_attention) is compared with the f32 tolerances. --case,
+--module and tiles do not apply to them, except --query-tile/--key-tile.
+
 --self-test checks the oracle itself: reference.py against naive.py (plain
 Python loops) for every variant of sections A-C on tiny sizes, plus the
 input generators, bf16 rounding, the comparison and the example files'
@@ -69,6 +78,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep the source tree clean under lit
 sys.path.insert(0, HERE)
 import reference as ref  # noqa: E402
+import reference_structure as rs  # noqa: E402
 
 REPO_ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 
@@ -639,6 +649,133 @@ def run_variant(args):
 
 
 # ---------------------------------------------------------------------------
+# Section D (structure): reference_structure.py.
+# ---------------------------------------------------------------------------
+
+def structure_dims(name, path):
+    """Static sizes of row `name` read off its example's @main, after
+    checking the argument count, ranks, element types (f32), which sizes
+    are dynamic, and the results."""
+    row = rs.ROWS[name]
+    signature = parse_main_signature(path)
+    if len(signature) != len(row["args"]):
+        raise UsageError(f"{name}: @main takes {len(signature)} tensors, "
+                         f"VARIANTS.md lists {len(row['args'])}")
+    dims = {}
+    for (arg, shape, _), (sdims, elem) in zip(row["args"], signature):
+        if elem != "f32":
+            raise UsageError(f"{name}: argument {arg} has element type {elem}, "
+                             f"expected f32")
+        if len(sdims) != len(shape):
+            raise UsageError(f"{name}: argument {arg} has rank {len(sdims)}, "
+                             f"expected {len(shape)}")
+        for sym, d in zip(shape, sdims):
+            if isinstance(sym, int):
+                if d != sym:
+                    raise UsageError(f"{name}: argument {arg} needs {sym}, has {d}")
+            elif sym in rs.DYNAMIC:
+                if d is not None:
+                    raise UsageError(f"{name}: {sym} of argument {arg} must be "
+                                     f"dynamic ('?')")
+            elif d is None:
+                raise UsageError(f"{name}: {sym} of argument {arg} must be static")
+            elif dims.setdefault(sym, d) != d:
+                raise UsageError(f"{name}: {sym} is {dims[sym]} and {d}")
+    results = parse_main_results(path)
+    if len(results) != len(row["results"]):
+        raise UsageError(f"{name}: @main returns {len(results)} tensors, "
+                         f"VARIANTS.md lists {len(row['results'])}")
+    for n, ((rdims, elem), shape) in enumerate(zip(results, row["results"])):
+        if elem != "f32" or len(rdims) != len(shape):
+            raise UsageError(f"{name}: result #{n} is not an f32 tensor of "
+                             f"rank {len(shape)}")
+    return dims
+
+
+def run_structure(args):
+    name = args.name
+    example = os.path.join(args.examples, name + ".mlir")
+    if not os.path.exists(example):
+        raise UsageError(f"no module file {example}")
+    if args.case != "random" or args.module:
+        raise UsageError(f"{name}: --case and --module do not apply to "
+                         f"section D rows")
+    dims = structure_dims(name, example)
+    for sym, val in rs.DEFAULT_DIMS.items():
+        dims.setdefault(sym, val)
+    dims.update(B=args.B, Sq=args.Sq, Skv=args.Skv)
+    used = [s for s in rs.DYNAMIC
+            if any(s in shape for _, shape, _ in rs.ROWS[name]["args"])]
+    for item in args.dim:
+        sym, _, val = item.partition("=")
+        if sym not in used or not val.isdigit() or int(val) < 1:
+            raise UsageError(f"{name}: --dim {item}: expected SYM=N with N >= 1 "
+                             f"and SYM one of {', '.join(used)}")
+        dims[sym] = int(val)
+    inputs = rs.make_inputs(name, dims, args.seed)
+    expected = rs.reference(name, *inputs)
+
+    tmp = args.keep_dir or tempfile.mkdtemp(prefix=f"check-{name}-")
+    os.makedirs(tmp, exist_ok=True)
+    try:
+        cmd = [find_attn_run(args.attn_run), example]
+        for (arg, _, _), x in zip(rs.ROWS[name]["args"], inputs):
+            path = os.path.join(tmp, f"{arg}.npy")
+            np.save(path, x)
+            cmd.append(f"--input=@{path}")
+        out_paths = [os.path.join(tmp, f"res{n}.npy")
+                     for n in range(len(expected))]
+        cmd += [f"--output=@{path}" for path in out_paths]
+        if args.print_time:
+            cmd.append("--print-time")
+        if args.repeat is not None:
+            cmd.append(f"--repeat={args.repeat}")
+        if args.query_tile is not None:
+            cmd.append(f"--query-tile={args.query_tile}")
+        if args.key_tile is not None:
+            cmd.append(f"--key-tile={args.key_tile}")
+        head = name + " " + " ".join(f"{s}={dims[s]}" for s in used)
+        try:
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT,
+                                  universal_newlines=True, timeout=args.timeout)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            print(f"{head}: FAIL: could not run attn-run: {e}")
+            return 1
+        if proc.returncode != 0:
+            print(f"{head}: FAIL: attn-run exited with {proc.returncode}")
+            print("  command: " + " ".join(cmd))
+            print("  " + proc.stdout.rstrip().replace("\n", "\n  "))
+            return 1
+        ok, summaries, details = True, [], []
+        for n, (path, want) in enumerate(zip(out_paths, expected)):
+            try:
+                out = np.load(path)
+            except (OSError, ValueError) as e:
+                print(f"{head}: FAIL: cannot read attn-run's result #{n}: {e}")
+                return 1
+            r_ok, r_summary, r_details = compare(out, want, "f32")
+            ok = ok and r_ok
+            summaries.append((f"res{n}: " if len(expected) > 1 else "")
+                             + r_summary)
+            if r_details:
+                details.append(r_details)
+        print(f"{head}: {' '.join(summaries)} {'PASS' if ok else 'FAIL'}")
+        if details:
+            print("\n".join(details))
+        if args.print_time:
+            for line in proc.stdout.splitlines():
+                if line.strip():
+                    print("  attn-run: " + line.rstrip())
+        if not ok:
+            print("  command: " + " ".join(cmd))
+        return 0 if ok else 1
+    finally:
+        if not args.keep_dir:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
 # Self-test of the oracle.
 # ---------------------------------------------------------------------------
 
@@ -829,6 +966,20 @@ def self_test():
         except (UsageError, OSError) as err:
             check(False, f"{path}: {err}")
 
+    # Section D: reference_structure.py against independent forms, and
+    # the signatures of its examples.
+    structure_count = rs.self_test(check)
+    for name in rs.ROWS:
+        path = os.path.join(examples, name + ".mlir")
+        if not os.path.exists(path):
+            continue
+        found += 1
+        try:
+            structure_dims(name, path)
+        except UsageError as err:
+            check(False, f"{name}.mlir: {err}")
+    print(f"structure self-test: {structure_count} comparisons")
+
     print(f"self-test: {count} reference/naive comparisons, {found} example "
           f"signatures, {len(modules)} test module signatures: "
           f"{'FAIL' if failures else 'PASS'}")
@@ -861,6 +1012,9 @@ def main(argv=None):
     p.add_argument("--keep-dir", dest="keep_dir", default=None,
                    help="write the .npy files here and keep them")
     p.add_argument("--self-test", dest="self_test", action="store_true")
+    p.add_argument("--dim", action="append", default=[], metavar="SYM=N",
+                   help="section D rows: a length other than B, Sq, Skv "
+                        "(S, Ns, Nw, Na, Nb, Nd, Nq, N)")
     args = p.parse_args(argv)
     try:
         if args.self_test:
@@ -870,6 +1024,8 @@ def main(argv=None):
         for dim in ("B", "Sq", "Skv"):
             if getattr(args, dim) < 1:
                 raise UsageError(f"--{dim} must be at least 1")
+        if args.name in rs.ROWS:
+            return run_structure(args)
         return run_variant(args)
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)

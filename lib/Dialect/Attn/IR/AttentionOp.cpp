@@ -49,13 +49,18 @@ std::string formatShape(ArrayRef<ExpectedDim> dims) {
   return names + " = " + sizes;
 }
 
-/// Checks that `value` has exactly the expected shape.
+/// Checks that `value` has exactly the expected shape. With `staticSizes`,
+/// a dimension whose expected size is known must be that size in the type,
+/// not `?`.
 LogicalResult verifyShape(Operation *op, StringRef what, Value value,
-                          ArrayRef<ExpectedDim> dims) {
+                          ArrayRef<ExpectedDim> dims,
+                          bool staticSizes = false) {
   auto type = cast<RankedTensorType>(value.getType());
   bool ok = type.getRank() == static_cast<int64_t>(dims.size());
   for (auto [i, d] : llvm::enumerate(dims))
-    ok = ok && sameSize(type.getDimSize(i), d.size);
+    ok = ok && (staticSizes && !ShapedType::isDynamic(d.size)
+                    ? type.getDimSize(i) == d.size
+                    : sameSize(type.getDimSize(i), d.size));
   if (ok)
     return success();
   return op->emitOpError() << "expects " << what << " of shape "
@@ -108,7 +113,8 @@ SmallVector<OperandSpec> scoreOperandSpecs(ScoreKind kind, int64_t d,
 
 LogicalResult verifyOperandList(Operation *op, StringRef group, StringRef owner,
                                 ValueRange operands,
-                                ArrayRef<OperandSpec> specs) {
+                                ArrayRef<OperandSpec> specs,
+                                bool staticSizes = false) {
   if (operands.size() != specs.size()) {
     std::string names;
     llvm::raw_string_ostream os(names);
@@ -121,7 +127,7 @@ LogicalResult verifyOperandList(Operation *op, StringRef group, StringRef owner,
   }
   for (auto [value, spec] : llvm::zip(operands, specs)) {
     std::string what = (group + " '" + spec.name + "'").str();
-    if (failed(verifyShape(op, what, value, spec.dims)))
+    if (failed(verifyShape(op, what, value, spec.dims, staticSizes)))
       return failure();
   }
   return success();
@@ -247,16 +253,25 @@ LogicalResult AttentionOp::verify() {
 
   // Score function and its weights.
   ScoreKind score = getScore();
+  // The attention width A of 'additive' is the first static one of Wq, Wk
+  // and va (it may be dynamic in all three): the others must agree with it.
   int64_t a = ShapedType::kDynamic;
-  if (score == ScoreKind::additive && !getScoreOperands().empty()) {
-    auto wq = cast<RankedTensorType>(getScoreOperands()[0].getType());
-    if (wq.getRank() == 2)
-      a = wq.getDimSize(1);
+  if (score == ScoreKind::additive && getScoreOperands().size() == 3) {
+    for (auto [i, dim] : {std::pair<int, int64_t>{0, 1}, {1, 1}, {2, 0}}) {
+      auto w = cast<RankedTensorType>(getScoreOperands()[i].getType());
+      if (w.getRank() > dim && !w.isDynamicDim(dim)) {
+        a = w.getDimSize(dim);
+        break;
+      }
+    }
   }
+  // Weights have static shapes apart from A: D and Dv are static, and a `?`
+  // for them would leave the C ABI a size the caller could get wrong.
   if (failed(verifyOperandList(
           op, "score operands",
           ("score '" + stringifyScoreKind(score) + "'").str(),
-          getScoreOperands(), scoreOperandSpecs(score, d, dv, a))))
+          getScoreOperands(), scoreOperandSpecs(score, d, dv, a),
+          /*staticSizes=*/true)))
     return failure();
   if (score == ScoreKind::multi_dimensional &&
       getNormalizer() != Normalizer::softmax)
@@ -306,9 +321,12 @@ LogicalResult AttentionOp::verify() {
       return emitOpError() << "expects gaussian_window >= 0";
     posSpecs.push_back({"p", rowDims});
   }
+  // The relative-position tables have static shapes ([2*clip+1, D|Dv]): with
+  // a `?` the C ABI would accept a table of too few rows.
   if (failed(verifyOperandList(op, "position operands",
                                "the positional attributes",
-                               getPositionOperands(), posSpecs)))
+                               getPositionOperands(), posSpecs,
+                               /*staticSizes=*/getRelativeClip().has_value())))
     return failure();
 
   // Weights take the query's element type or f32; positions and samples
@@ -383,6 +401,17 @@ static LogicalResult verifyModRegion(AttentionOp op, Region &region,
              << " region to hold only side-effect-free ops without regions, "
                 "but found '"
              << inner.getName() << "'";
+    // The body is evaluated per (query, key) pair, and the lowering widens
+    // each op to a vector of such pairs: shaped values have no meaning here.
+    for (TypeRange types : {TypeRange(inner.getOperandTypes()),
+                            TypeRange(inner.getResultTypes())})
+      for (Type t : types)
+        if (!t.isIntOrIndexOrFloat())
+          return op.emitOpError()
+                 << "expects the " << name
+                 << " region to compute on scalars (integers, index, floats), "
+                    "but '"
+                 << inner.getName() << "' has a value of type " << t;
   }
   return success();
 }
@@ -428,6 +457,31 @@ void AttentionOp::getEqualDims(SmallVectorImpl<DimEquality> &eqs) {
   }
   if (Value len = getKeyLengths())
     same(len, 0, q, 0);
+  // Weights: D and Dv, and the attention width A of 'additive' (which may be
+  // dynamic: one size for Wq, Wk and va).
+  ValueRange w = getScoreOperands();
+  ScoreKind score = getScore();
+  if (score == ScoreKind::general && w.size() == 1) {
+    same(w[0], 0, q, 3);
+    same(w[0], 1, q, 3);
+  } else if (score == ScoreKind::additive && w.size() == 3) {
+    same(w[0], 0, q, 3);
+    same(w[1], 0, q, 3);
+    same(w[1], 1, w[0], 1);
+    same(w[2], 0, w[0], 1);
+  } else if (score == ScoreKind::multi_dimensional && w.size() == 3) {
+    same(w[0], 0, q, 3);
+    same(w[0], 1, v, 3);
+    same(w[1], 0, q, 3);
+    same(w[1], 1, v, 3);
+    same(w[2], 0, v, 3);
+  }
+  if (getRelativeClip() && getPositionOperands().size() == 2) {
+    Value aK = getPositionOperands()[0], aV = getPositionOperands()[1];
+    same(aK, 0, aV, 0);
+    same(aK, 1, q, 3);
+    same(aV, 1, v, 3);
+  }
   SmallVector<Value> rowShaped(getNormalizerOperands());
   if (getGaussianWindow())
     rowShaped.append(getPositionOperands().begin(),

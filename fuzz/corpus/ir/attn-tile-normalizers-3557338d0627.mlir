@@ -1,0 +1,7 @@
+func.func @topk(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<topk>, top_k = 8 : i64}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}

@@ -1,0 +1,7 @@
+func.func @hard_causal(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                       %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v {causal, normalizer = #attn.normalizer<hard>}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}

@@ -1,0 +1,7 @@
+func.func @local_window(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                        %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v {window = array<i64: 16, 16>}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}

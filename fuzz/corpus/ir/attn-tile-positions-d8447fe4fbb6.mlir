@@ -1,0 +1,10 @@
+func.func @relative_position(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                             %v: tensor<?x4x?x64xf32>, %ak: tensor<33x64xf32>,
+                             %av: tensor<33x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v
+      position_operands(%ak, %av : tensor<33x64xf32>, tensor<33x64xf32>)
+      {relative_clip = 16 : i64}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}

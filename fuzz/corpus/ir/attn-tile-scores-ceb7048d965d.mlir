@@ -1,0 +1,12 @@
+func.func @multi_dimensional(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                             %v: tensor<?x4x?x64xf32>, %w1: tensor<64x64xf32>,
+                             %w2: tensor<64x64xf32>, %b: tensor<64xf32>)
+    -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v
+      score_operands(%w1, %w2, %b
+          : tensor<64x64xf32>, tensor<64x64xf32>, tensor<64xf32>)
+      {score = #attn.score<multi_dimensional>, scale = 1.0 : f32}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}

@@ -1,0 +1,14 @@
+func.func @mask_mod_other_args_stays(%q: tensor<1x4x16x8xf32>,
+                                     %k: tensor<1x4x16x8xf32>,
+                                     %v: tensor<1x4x16x8xf32>)
+    -> tensor<1x4x16x8xf32> {
+  %o = attn.attention %q, %k, %v
+      : tensor<1x4x16x8xf32>, tensor<1x4x16x8xf32>, tensor<1x4x16x8xf32>
+      -> tensor<1x4x16x8xf32>
+      mask_mod {
+      ^bb0(%b: index, %h: index, %i: index, %j: index):
+        %ok = arith.cmpi sle, %h, %b : index
+        attn.yield %ok : i1
+      }
+  return %o : tensor<1x4x16x8xf32>
+}

@@ -1,0 +1,14 @@
+func.func @main(%q: tensor<?x4x?x64xf32>,
+                %k: tensor<?x4x?x64xf32>,
+                %v: tensor<?x4x?x64xf32>)
+    -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+      mask_mod {
+      ^bb0(%b: index, %h: index, %i: index, %j: index):
+        %ok = arith.cmpi sle, %j, %i : index
+        attn.yield %ok : i1
+      }
+  return %o : tensor<?x4x?x64xf32>
+}

@@ -1,0 +1,10 @@
+func.func @position_operand_without_attr(%q: tensor<1x4x8x16xf32>,
+                                         %k: tensor<1x4x8x16xf32>,
+                                         %v: tensor<1x4x8x16xf32>,
+                                         %p: tensor<1x4x8xf32>)
+    -> tensor<1x4x8x16xf32> {
+  %o = attn.attention %q, %k, %v position_operands(%p : tensor<1x4x8xf32>)
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
+}

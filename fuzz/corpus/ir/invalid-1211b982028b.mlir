@@ -1,0 +1,7 @@
+func.func @window_not_array(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                            %v: tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32> {
+  %o = attn.attention %q, %k, %v {window = [4, 0]}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
+}

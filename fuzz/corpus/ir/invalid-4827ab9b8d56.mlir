@@ -1,0 +1,9 @@
+func.func @hard_sample_u_shape(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                               %v: tensor<1x4x8x16xf32>, %u: tensor<1x4x8x1xf32>)
+    -> tensor<1x4x8x16xf32> {
+  %o = attn.attention %q, %k, %v normalizer_operands(%u : tensor<1x4x8x1xf32>)
+      {normalizer = #attn.normalizer<hard_sample>}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
+}

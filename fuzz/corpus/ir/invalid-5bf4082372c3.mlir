@@ -1,0 +1,4 @@
+func.func @yield_outside() {
+  %c = arith.constant true
+  attn.yield %c : i1
+}

@@ -1,0 +1,5 @@
+func.func @missing_types(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                         %v: tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32> {
+  %o = attn.attention %q, %k, %v
+  return %o : tensor<1x4x8x16xf32>
+}

@@ -1,0 +1,8 @@
+func.func @relative_and_gaussian(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                                 %v: tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32> {
+  %o = attn.attention %q, %k, %v
+      {relative_clip = 2, gaussian_window = 2, gaussian_sigma = 1.0 : f32}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
+}

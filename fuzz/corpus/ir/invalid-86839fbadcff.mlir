@@ -1,0 +1,9 @@
+func.func @general_weight_shape(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                                %v: tensor<1x4x8x16xf32>, %w: tensor<16x8xf32>)
+    -> tensor<1x4x8x16xf32> {
+  %o = attn.attention %q, %k, %v score_operands(%w : tensor<16x8xf32>)
+      {score = #attn.score<general>}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
+}

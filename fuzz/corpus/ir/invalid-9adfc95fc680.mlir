@@ -1,0 +1,12 @@
+func.func @additive_wk_shape(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                             %v: tensor<1x4x8x16xf32>, %wq: tensor<16x8xf32>,
+                             %wk: tensor<16x4xf32>, %va: tensor<8xf32>)
+    -> tensor<1x4x8x16xf32> {
+  %o = attn.attention %q, %k, %v
+      score_operands(%wq, %wk, %va
+                     : tensor<16x8xf32>, tensor<16x4xf32>, tensor<8xf32>)
+      {score = #attn.score<additive>}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
+}

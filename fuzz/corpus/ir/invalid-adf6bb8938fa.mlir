@@ -1,0 +1,7 @@
+func.func @sigma_without_gaussian(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                                  %v: tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32> {
+  %o = attn.attention %q, %k, %v {gaussian_sigma = 1.0 : f32}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
+}

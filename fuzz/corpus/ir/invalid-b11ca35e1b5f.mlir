@@ -1,0 +1,12 @@
+func.func @lse_with_multi_dimensional(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x8x16xf32>,
+                                      %v: tensor<1x1x8x16xf32>, %w1: tensor<16x16xf32>,
+                                      %w2: tensor<16x16xf32>, %b: tensor<16xf32>)
+    -> (tensor<1x1x8x16xf32>, tensor<1x1x8xf32>) {
+  %o, %lse = attn.attention %q, %k, %v
+      score_operands(%w1, %w2, %b
+                     : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>)
+      {score = #attn.score<multi_dimensional>}
+      : tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>
+      -> tensor<1x1x8x16xf32>, tensor<1x1x8xf32>
+  return %o, %lse : tensor<1x1x8x16xf32>, tensor<1x1x8xf32>
+}

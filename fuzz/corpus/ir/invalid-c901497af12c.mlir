@@ -1,0 +1,7 @@
+func.func @infinite_scale(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                          %v: tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32> {
+  %o = attn.attention %q, %k, %v {scale = 0x7F800000 : f32}
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+  return %o : tensor<1x4x8x16xf32>
+}

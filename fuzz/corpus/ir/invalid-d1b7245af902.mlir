@@ -1,0 +1,12 @@
+func.func @score_mod_side_effect(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
+                                 %v: tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32> {
+  %o = attn.attention %q, %k, %v
+      : tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
+      -> tensor<1x4x8x16xf32>
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %t = "test.opaque"(%s) : (f32) -> f32
+        attn.yield %t : f32
+      }
+  return %o : tensor<1x4x8x16xf32>
+}

@@ -1,0 +1,8 @@
+func.func @bf16_bias(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x8x?x64xbf16>,
+                     %v: tensor<?x8x?x64xbf16>, %b: tensor<1x1x?x?xbf16>)
+    -> tensor<?x8x?x64xbf16> {
+  %o = attn.attention %q, %k, %v bias(%b : tensor<1x1x?x?xbf16>)
+      : tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>, tensor<?x8x?x64xbf16>
+      -> tensor<?x8x?x64xbf16>
+  return %o : tensor<?x8x?x64xbf16>
+}

@@ -1,0 +1,7 @@
+func.func @score_cosine(%q: tensor<?x8x?x64xf32>, %k: tensor<?x8x?x64xf32>,
+                        %v: tensor<?x8x?x64xf32>) -> tensor<?x8x?x64xf32> {
+  %o = attn.attention %q, %k, %v {score = #attn.score<cosine>, scale = 10.0 : f32}
+      : tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>
+      -> tensor<?x8x?x64xf32>
+  return %o : tensor<?x8x?x64xf32>
+}

@@ -1,0 +1,7 @@
+func.func @normalizer_hard(%q: tensor<?x8x?x64xf32>, %k: tensor<?x8x?x64xf32>,
+                           %v: tensor<?x8x?x64xf32>) -> tensor<?x8x?x64xf32> {
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<hard>}
+      : tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>
+      -> tensor<?x8x?x64xf32>
+  return %o : tensor<?x8x?x64xf32>
+}

@@ -1,0 +1,8 @@
+func.func @score_compositional(%q: tensor<?x8x?x64xf32>, %k: tensor<?x8x?x64xf32>,
+                               %v: tensor<?x8x?x64xf32>) -> tensor<?x8x?x64xf32> {
+  %o = attn.attention %q, %k, %v
+      {score = #attn.score<compositional>, normalizer = #attn.normalizer<none>}
+      : tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>
+      -> tensor<?x8x?x64xf32>
+  return %o : tensor<?x8x?x64xf32>
+}

@@ -1,0 +1,9 @@
+func.func @local_gaussian(%q: tensor<?x8x?x64xf32>, %k: tensor<?x8x?x64xf32>,
+                          %v: tensor<?x8x?x64xf32>, %p: tensor<?x8x?xf32>)
+    -> tensor<?x8x?x64xf32> {
+  %o = attn.attention %q, %k, %v position_operands(%p : tensor<?x8x?xf32>)
+      {gaussian_window = 8, gaussian_sigma = 4.0 : f32}
+      : tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>
+      -> tensor<?x8x?x64xf32>
+  return %o : tensor<?x8x?x64xf32>
+}

@@ -1,0 +1,5 @@
+func.func @mem_memory(%u: tensor<?x64xf32>, %m: tensor<?x?x32xf32>, %c: tensor<?x?x64xf32>) -> tensor<?x64xf32> {
+  %o = attn.memory_network %u, %m, %c {hops = 3 : i64}
+      : tensor<?x64xf32>, tensor<?x?x32xf32>, tensor<?x?x64xf32> -> tensor<?x64xf32>
+  return %o : tensor<?x64xf32>
+}

@@ -1,0 +1,5 @@
+func.func @ffp_output(%h: tensor<4x?x?x64xf32>, %w: tensor<64x32xf32>, %b: tensor<32xf32>, %u: tensor<32xf32>) -> tensor<4x64xf32> {
+  %c = attn.feed_forward_pool %h, %w, %b, %u
+      : tensor<4x?x?x64xf32>, tensor<64x32xf32>, tensor<32xf32>, tensor<32xf32> -> tensor<4x64xf32>
+  return %c : tensor<4x64xf32>
+}

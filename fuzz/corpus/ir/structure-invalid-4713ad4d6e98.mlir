@@ -1,0 +1,5 @@
+func.func @mem_output_memory(%u: tensor<?x64xf32>, %m: tensor<?x10x64xf32>, %c: tensor<?x11x64xf32>) -> tensor<?x64xf32> {
+  %o = attn.memory_network %u, %m, %c {hops = 3 : i64}
+      : tensor<?x64xf32>, tensor<?x10x64xf32>, tensor<?x11x64xf32> -> tensor<?x64xf32>
+  return %o : tensor<?x64xf32>
+}

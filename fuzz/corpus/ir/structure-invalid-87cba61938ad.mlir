@@ -1,0 +1,5 @@
+func.func @mem_hops(%u: tensor<?x64xf32>, %m: tensor<?x?x64xf32>, %c: tensor<?x?x64xf32>) -> tensor<?x64xf32> {
+  %o = attn.memory_network %u, %m, %c {hops = 0 : i64}
+      : tensor<?x64xf32>, tensor<?x?x64xf32>, tensor<?x?x64xf32> -> tensor<?x64xf32>
+  return %o : tensor<?x64xf32>
+}

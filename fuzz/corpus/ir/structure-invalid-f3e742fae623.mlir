@@ -1,0 +1,4 @@
+func.func @co_b(%a: tensor<2x?x64xf32>, %b: tensor<2x?x32xf32>) -> (tensor<2x?x64xf32>, tensor<2x?x64xf32>) {
+  %a2, %b2 = attn.co_attention %a, %b : tensor<2x?x64xf32>, tensor<2x?x32xf32> -> tensor<2x?x64xf32>, tensor<2x?x64xf32>
+  return %a2, %b2 : tensor<2x?x64xf32>, tensor<2x?x64xf32>
+}

@@ -1,0 +1,8 @@
+func.func @feed_forward_pool(%h: tensor<?x?x64xf32>, %w: tensor<64x32xf32>,
+                             %b: tensor<32xf32>, %u: tensor<32xf32>)
+    -> tensor<?x64xf32> {
+  %c = attn.feed_forward_pool %h, %w, %b, %u
+      : tensor<?x?x64xf32>, tensor<64x32xf32>, tensor<32xf32>, tensor<32xf32>
+      -> tensor<?x64xf32>
+  return %c : tensor<?x64xf32>
+}

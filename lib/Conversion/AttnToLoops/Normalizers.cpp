@@ -1,0 +1,305 @@
+//===- Normalizers.cpp - softmax, sigmoid and none normalisers ------------===//
+//
+// Normalisers whose weights multiply V inside the key loop:
+//
+// softmax   online (FlashAttention-2), in log2 units, per row r:
+//             m' = max(m, max_j s[j]), corr = exp2(m - m'),
+//             p[j] = exp2(s[j] - m'), l = l * corr + sum_j p[j],
+//             acc[r] = acc[r] * corr + sum_j p[j] v[j];
+//           epilogue acc / l. While every key seen so far is hidden, m' is
+//           -inf; exp2 is then taken against 0 instead of -inf, so no NaN
+//           appears, and a row that never sees a key has l = 0 and outputs
+//           zeros (safe softmax). Positional terms hook in here: the
+//           Gaussian factor of local_gaussian multiplies the weights of V
+//           but not l (no renormalisation), and the relative_position value
+//           table accumulates bucket weights rescaled like acc.
+// sigmoid   p[j] = sigmoid(s[j]) = 1 / (1 + exp2(-s[j] log2 e)): no max and
+//           no sum, so no rescaling; acc += sum_j p[j] v[j], output acc. A
+//           hidden key has s = -inf and weight exactly 0.
+// none      the scores are the weights (compositional); a hidden key
+//           stores 0. Output acc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AttentionLowering.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::lowering;
+
+double RowNormalizer::hiddenScore() const {
+  return -std::numeric_limits<double>::infinity();
+}
+
+OnlineUpdate lowering::emitOnlineSoftmaxUpdate(ImplicitLocOpBuilder &b,
+                                               const KernelConfig &cfg,
+                                               Value rowMax, Value rowSum,
+                                               const RowTile &row) {
+  Value negInf = f32Const(b, -std::numeric_limits<double>::infinity());
+  Value maxV = splat(b, negInf, cfg.width);
+  for (Value s : row.scores)
+    maxV = arith::MaximumFOp::create(b, maxV, s);
+  Value tileMax =
+      vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, maxV);
+  Value oldMax = memref::LoadOp::create(b, rowMax, ValueRange{row.r});
+  Value newMax = arith::MaximumFOp::create(b, oldMax, tileMax);
+  Value allHidden =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, newMax, negInf);
+  Value base = arith::SelectOp::create(b, allHidden, f32Const(b, 0.0), newMax);
+  Value corr = math::Exp2Op::create(b, arith::SubFOp::create(b, oldMax, base));
+  Value baseV = splat(b, base, cfg.width);
+  OnlineUpdate update{corr, {}};
+  Value sumV = splat(b, f32Const(b, 0.0), cfg.width);
+  for (Value s : row.scores) {
+    Value p = math::Exp2Op::create(b, arith::SubFOp::create(b, s, baseV));
+    update.p.push_back(p);
+    sumV = arith::AddFOp::create(b, sumV, p);
+  }
+  Value tileSum =
+      vector::ReductionOp::create(b, vector::CombiningKind::ADD, sumV);
+  Value oldSum = memref::LoadOp::create(b, rowSum, ValueRange{row.r});
+  memref::StoreOp::create(
+      b,
+      arith::AddFOp::create(b, arith::MulFOp::create(b, oldSum, corr), tileSum),
+      rowSum, ValueRange{row.r});
+  memref::StoreOp::create(b, newMax, rowMax, ValueRange{row.r});
+  return update;
+}
+
+void lowering::emitWeightedValues(ImplicitLocOpBuilder &b,
+                                  const KernelConfig &cfg,
+                                  const QueryTile &tile, Value acc, Value r,
+                                  Value k0, Value n, Value corr) {
+  // Vectorised over Dv; V is read in place, row-major, no copy.
+  VectorType accType = VectorType::get({cfg.valueWidth}, b.getF32Type());
+  int64_t accChunks = cfg.valueDim / cfg.valueWidth;
+  Value corrV = corr ? splat(b, corr, cfg.valueWidth) : Value();
+  SmallVector<Value> accInit;
+  for (int64_t e = 0; e < accChunks; ++e) {
+    Value a = vector::LoadOp::create(
+        b, accType, acc, ValueRange{r, indexConst(b, e * cfg.valueWidth)});
+    accInit.push_back(corrV ? arith::MulFOp::create(b, a, corrV) : a);
+  }
+  auto pv = buildCountedLoop(
+      b, n, accInit, [&](ImplicitLocOpBuilder &ib, Value j, ValueRange accs) {
+        Value p = memref::LoadOp::create(ib, tile.scores, ValueRange{r, j});
+        Value pV = vector::BroadcastOp::create(ib, accType, p);
+        Value key = arith::AddIOp::create(ib, k0, j);
+        SmallVector<Value> next;
+        for (int64_t e = 0; e < accChunks; ++e) {
+          Value v = loadVectorAsF32(
+              ib, cfg.value,
+              {tile.b, tile.kvHead, key, indexConst(ib, e * cfg.valueWidth)},
+              cfg.valueWidth);
+          next.push_back(vector::FMAOp::create(ib, pV, v, accs[e]));
+        }
+        return next;
+      });
+  for (int64_t e = 0; e < accChunks; ++e)
+    vector::StoreOp::create(b, pv.getResult(e), acc,
+                            ValueRange{r, indexConst(b, e * cfg.valueWidth)});
+}
+
+namespace {
+/// Stores acc[r] * factor (factor may be null) as output row `row`.
+void storeOutputRow(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                    const QueryTile &tile, Value row, ArrayRef<Value> acc,
+                    Value factor) {
+  VectorType outType = VectorType::get({cfg.valueWidth}, cfg.elementType);
+  Value factorV = factor ? splat(b, factor, cfg.valueWidth) : Value();
+  for (auto [e, a] : llvm::enumerate(acc)) {
+    Value o = factorV ? arith::MulFOp::create(b, a, factorV) : a;
+    if (!cfg.elementType.isF32())
+      o = arith::TruncFOp::create(b, outType, o);
+    vector::StoreOp::create(
+        b, o, cfg.output,
+        ValueRange{tile.b, tile.h, row,
+                   indexConst(b, int64_t(e) * cfg.valueWidth)});
+  }
+}
+
+SmallVector<Value> loadAccRow(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                              Value acc, Value r) {
+  VectorType accType = VectorType::get({cfg.valueWidth}, b.getF32Type());
+  SmallVector<Value> out;
+  for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e)
+    out.push_back(vector::LoadOp::create(
+        b, accType, acc, ValueRange{r, indexConst(b, e * cfg.valueWidth)}));
+  return out;
+}
+
+void zeroAcc(ImplicitLocOpBuilder &b, const KernelConfig &cfg, Value acc) {
+  Value zero = splat(b, f32Const(b, 0.0), cfg.valueWidth);
+  buildCountedLoop(
+      b, indexConst(b, cfg.queryTile), [&](ImplicitLocOpBuilder &rb, Value r) {
+        for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e)
+          vector::StoreOp::create(
+              rb, zero, acc, ValueRange{r, indexConst(rb, e * cfg.valueWidth)});
+      });
+}
+
+class Softmax : public RowNormalizer {
+public:
+  Softmax(const KernelConfig &cfg, PositionTerms &positions)
+      : RowNormalizer(cfg), positions(positions) {}
+
+  bool usesLog2Units() const override { return true; }
+
+  void allocate(ImplicitLocOpBuilder &b) override {
+    rowMax = stackBuffer(b, {cfg.queryTile});
+    rowSum = stackBuffer(b, {cfg.queryTile});
+    acc = stackBuffer(b, {cfg.queryTile, cfg.valueDim});
+  }
+
+  void initState(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
+    Value negInf = f32Const(b, -std::numeric_limits<double>::infinity());
+    Value zero = f32Const(b, 0.0);
+    buildCountedLoop(b, indexConst(b, cfg.queryTile),
+                     [&](ImplicitLocOpBuilder &rb, Value r) {
+                       memref::StoreOp::create(rb, negInf, rowMax,
+                                               ValueRange{r});
+                       memref::StoreOp::create(rb, zero, rowSum, ValueRange{r});
+                     });
+    zeroAcc(b, cfg, acc);
+    positions.initState(b, tile);
+  }
+
+  void updateRow(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                 const RowTile &row, unsigned) override {
+    OnlineUpdate update = emitOnlineSoftmaxUpdate(b, cfg, rowMax, rowSum, row);
+    positions.accumulate(b, row, update.p, update.corr);
+    for (auto [c, p] : llvm::enumerate(update.p)) {
+      Value w = p;
+      if (positions.hasGaussian())
+        w = positions.valueWeights(b, row.r, chunkKeys(b, row.k0, c, cfg.width),
+                                   p);
+      vector::StoreOp::create(b, w, tile.scores,
+                              ValueRange{row.r, indexConst(b, c * cfg.width)});
+    }
+    emitWeightedValues(b, cfg, tile, acc, row.r, row.k0, row.n, update.corr);
+  }
+
+  void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
+    buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+      Value row = arith::AddIOp::create(rb, tile.row0, r);
+      Value sum = memref::LoadOp::create(rb, rowSum, ValueRange{r});
+      Value zero = f32Const(rb, 0.0);
+      Value positive =
+          arith::CmpFOp::create(rb, arith::CmpFPredicate::OGT, sum, zero);
+      // A row without a visible key has l = 0: it outputs zeros.
+      Value inv = arith::SelectOp::create(
+          rb, positive, arith::DivFOp::create(rb, f32Const(rb, 1.0), sum),
+          zero);
+      SmallVector<Value> a = loadAccRow(rb, cfg, acc, r);
+      positions.finishRow(rb, r, a);
+      storeOutputRow(rb, cfg, tile, row, a, inv);
+      if (cfg.lse) {
+        // lse = (m + log2 l) * ln 2, with m in log2 units; -inf when l = 0.
+        Value m = memref::LoadOp::create(rb, rowMax, ValueRange{r});
+        Value lse = arith::MulFOp::create(
+            rb, arith::AddFOp::create(rb, m, math::Log2Op::create(rb, sum)),
+            f32Const(rb, M_LN2));
+        Value negInf = f32Const(rb, -std::numeric_limits<double>::infinity());
+        memref::StoreOp::create(
+            rb, arith::SelectOp::create(rb, positive, lse, negInf), cfg.lse,
+            ValueRange{tile.b, tile.h, row});
+      }
+    });
+  }
+
+private:
+  PositionTerms &positions;
+  Value rowMax, rowSum, acc; // [queryTile], [queryTile], [queryTile, Dv]
+};
+
+class Elementwise : public RowNormalizer {
+public:
+  Elementwise(const KernelConfig &cfg)
+      : RowNormalizer(cfg),
+        sigmoid(AttentionOp(cfg.op).getNormalizer() == Normalizer::sigmoid) {}
+
+  bool usesLog2Units() const override { return sigmoid; }
+  double hiddenScore() const override {
+    return sigmoid ? RowNormalizer::hiddenScore() : 0.0;
+  }
+
+  void allocate(ImplicitLocOpBuilder &b) override {
+    acc = stackBuffer(b, {cfg.queryTile, cfg.valueDim});
+  }
+
+  void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
+    zeroAcc(b, cfg, acc);
+  }
+
+  void updateRow(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                 const RowTile &row, unsigned) override {
+    if (sigmoid) {
+      Value one = splat(b, f32Const(b, 1.0), cfg.width);
+      for (auto [c, s] : llvm::enumerate(row.scores)) {
+        // The score is s log2(e): sigmoid(s) = 1 / (1 + 2^-(s log2 e)).
+        // exp2 of +inf (hidden key) or of a large value gives +inf and the
+        // weight 0; of a very negative one gives 0 and the weight 1.
+        Value e = math::Exp2Op::create(b, arith::NegFOp::create(b, s));
+        Value p =
+            arith::DivFOp::create(b, one, arith::AddFOp::create(b, one, e));
+        vector::StoreOp::create(
+            b, p, tile.scores, ValueRange{row.r, indexConst(b, c * cfg.width)});
+      }
+    }
+    // none: the stored scores already are the weights.
+    emitWeightedValues(b, cfg, tile, acc, row.r, row.k0, row.n,
+                       /*corr=*/Value());
+  }
+
+  void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
+    buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+      Value row = arith::AddIOp::create(rb, tile.row0, r);
+      storeOutputRow(rb, cfg, tile, row, loadAccRow(rb, cfg, acc, r),
+                     /*factor=*/Value());
+    });
+  }
+
+private:
+  bool sigmoid;
+  Value acc; // [queryTile, Dv]
+};
+} // namespace
+
+std::unique_ptr<RowNormalizer>
+lowering::createSoftmax(const KernelConfig &cfg, PositionTerms &positions) {
+  return std::make_unique<Softmax>(cfg, positions);
+}
+
+std::unique_ptr<RowNormalizer>
+lowering::createElementwise(const KernelConfig &cfg) {
+  return std::make_unique<Elementwise>(cfg);
+}
+
+std::unique_ptr<RowNormalizer>
+lowering::createNormalizer(const KernelConfig &cfg, ScoreFunction &score,
+                           PositionTerms &positions) {
+  AttentionOp op = cfg.op;
+  if (op.getScore() == ScoreKind::multi_dimensional)
+    return createFeatureSoftmax(cfg, score);
+  switch (op.getNormalizer()) {
+  case Normalizer::softmax:
+    return createSoftmax(cfg, positions);
+  case Normalizer::sigmoid:
+  case Normalizer::none:
+    return createElementwise(cfg);
+  case Normalizer::hard:
+    return createHard(cfg);
+  case Normalizer::topk:
+    return createTopK(cfg);
+  case Normalizer::hard_sample:
+    return createHardSample(cfg);
+  }
+  llvm_unreachable("unknown normalizer");
+}

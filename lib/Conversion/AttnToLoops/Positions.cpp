@@ -1,0 +1,306 @@
+//===- Positions.cpp - relative_position tables, local_gaussian windows ---===//
+//
+// relative_position (Shaw et al., clip kappa): with r = clip(j - i, -kappa,
+// kappa) + kappa and i the query row index,
+//   s_ij = scale * q_i . (k_j + aK_r),   o_i = sum_j P_ij (v_j + aV_r).
+// Key side: q_i . aK_r takes only 2 kappa + 1 values per row, computed once
+// per query tile from the scaled query (so in the score's units) and added
+// per (i, j). Value side: sum_j P_ij aV_r = sum_r w_r aV_r with bucket
+// weights w_r = sum_{j in bucket r} P_ij, accumulated next to acc with the
+// same online rescaling and applied once in the epilogue.
+//
+// Both tables are kept per row in a padded layout that turns the clamped
+// index into a contiguous vector access. With W the vector width, slot x
+// stands for bucket clamp(x - (W - 1), 0, 2 kappa); the W keys of a chunk
+// starting at j0 use the slots off + [0, W) with
+//   off = clamp(j0 - i + kappa + W - 1, 0, 2 kappa + W - 1).
+// Inside the band this is the exact bucket of every lane; a chunk wholly
+// left (right) of the band reads W copies of bucket 0 (2 kappa). So the
+// score term is one vector load and the bucket update one vector
+// load-add-store per chunk: no gather, no branch.
+//
+// local_gaussian (Luong local-p): key j is visible to row i iff
+// |j - p_i| <= window; the weights of V are softmax_visible(s) times
+// exp(-(j - p_i)^2 / (2 sigma^2)), without renormalisation (l sums the
+// softmax weights only). The window of each row is turned into an integer
+// interval [lo, hi] once per query tile (in f64, so that p +- window is
+// exact); the union and the intersection over the tile's rows bound the key
+// loop and pick the tiles that need no mask, as the named masks do.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AttentionLowering.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::lowering;
+
+PositionTerms::PositionTerms(const KernelConfig &cfg,
+                             const ScoreFunction &score)
+    : cfg(cfg), score(score) {
+  AttentionOp op = cfg.op;
+  if (std::optional<uint64_t> c = op.getRelativeClip()) {
+    clip = static_cast<int64_t>(*c);
+    int64_t slots = 2 * clip + 1 + 2 * (cfg.width - 1);
+    padded = (slots + cfg.width - 1) / cfg.width * cfg.width;
+  }
+  if (std::optional<uint64_t> w = op.getGaussianWindow()) {
+    window = static_cast<int64_t>(*w);
+    sigma = op.getGaussianSigma()->convertToFloat();
+  }
+}
+
+void PositionTerms::allocate(ImplicitLocOpBuilder &b) {
+  if (hasRelative()) {
+    relKeys = stackBuffer(b, {cfg.queryTile, padded});
+    relWeights = stackBuffer(b, {cfg.queryTile, padded});
+  }
+  if (hasGaussian()) {
+    center = stackBuffer(b, {cfg.queryTile});
+    lo = stackBuffer(b, {cfg.queryTile}, b.getIndexType());
+    hi = stackBuffer(b, {cfg.queryTile}, b.getIndexType());
+  }
+}
+
+void PositionTerms::prepareQueryTile(ImplicitLocOpBuilder &b, QueryTile &tile) {
+  if (hasRelative()) {
+    // relKeys[r, W - 1 + t] = q'_r . aK_t (vectorised over D), then the
+    // pads on both sides copy buckets 0 and 2 kappa.
+    Value q = score.scaledQuery();
+    Value aK = cfg.positionInputs[0];
+    int64_t dw = widthFor(cfg.headDim, cfg.width);
+    int64_t first = cfg.width - 1, lastSlot = first + 2 * clip;
+    VectorType vt = VectorType::get({dw}, b.getF32Type());
+    buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+      SmallVector<Value> qRow;
+      for (int64_t c = 0; c < cfg.headDim / dw; ++c)
+        qRow.push_back(vector::LoadOp::create(
+            rb, vt, q, ValueRange{r, indexConst(rb, c * dw)}));
+      buildCountedLoop(
+          rb, indexConst(rb, 2 * clip + 1),
+          [&](ImplicitLocOpBuilder &tb, Value t) {
+            Value acc = splat(tb, f32Const(tb, 0.0), dw);
+            for (int64_t c = 0; c < cfg.headDim / dw; ++c)
+              acc = vector::FMAOp::create(
+                  tb, qRow[c],
+                  loadVectorAsF32(tb, aK, {t, indexConst(tb, c * dw)}, dw),
+                  acc);
+            Value dot = vector::ReductionOp::create(
+                tb, vector::CombiningKind::ADD, acc);
+            memref::StoreOp::create(
+                tb, dot, relKeys,
+                ValueRange{
+                    r, arith::AddIOp::create(tb, t, indexConst(tb, first))});
+          });
+      Value left = memref::LoadOp::create(rb, relKeys,
+                                          ValueRange{r, indexConst(rb, first)});
+      Value right = memref::LoadOp::create(
+          rb, relKeys, ValueRange{r, indexConst(rb, lastSlot)});
+      for (int64_t x = 0; x < first; ++x) {
+        memref::StoreOp::create(rb, left, relKeys,
+                                ValueRange{r, indexConst(rb, x)});
+        memref::StoreOp::create(
+            rb, right, relKeys,
+            ValueRange{r, indexConst(rb, lastSlot + 1 + x)});
+      }
+    });
+  }
+  if (!hasGaussian())
+    return;
+
+  // Per-row windows [lo, hi] = [ceil(p - w), floor(p + w)] clamped to the
+  // keys; an empty window (or a NaN position) becomes [Skv, -1] so that it
+  // widens neither the union nor the intersection.
+  Type f64 = b.getF64Type(), i64 = b.getI64Type();
+  Value keyLenF = arith::SIToFPOp::create(
+      b, f64, arith::IndexCastOp::create(b, i64, cfg.keyLen));
+  Value emptyLo = cfg.keyLen, emptyHi = indexConst(b, -1);
+  auto f64Const = [&](ImplicitLocOpBuilder &cb, double v) -> Value {
+    return arith::ConstantOp::create(cb, cb.getF64FloatAttr(v));
+  };
+  auto loop = buildCountedLoop(
+      b, tile.rows,
+      {cfg.keyLen, emptyHi, indexConst(b, 0),
+       arith::SubIOp::create(b, cfg.keyLen, indexConst(b, 1))},
+      [&](ImplicitLocOpBuilder &rb, Value r, ValueRange st) {
+        Value row = arith::AddIOp::create(rb, tile.row0, r);
+        Value p = memref::LoadOp::create(rb, cfg.positionInputs[0],
+                                         ValueRange{tile.b, tile.h, row});
+        memref::StoreOp::create(rb, p, center, ValueRange{r});
+        Value pd = arith::ExtFOp::create(rb, f64, p);
+        Value w = f64Const(rb, double(window));
+        Value loF = math::CeilOp::create(rb, arith::SubFOp::create(rb, pd, w));
+        Value hiF = math::FloorOp::create(rb, arith::AddFOp::create(rb, pd, w));
+        loF = arith::MinimumFOp::create(
+            rb, arith::MaximumFOp::create(rb, loF, f64Const(rb, 0.0)), keyLenF);
+        hiF = arith::MaximumFOp::create(
+            rb,
+            arith::MinimumFOp::create(
+                rb, hiF, arith::SubFOp::create(rb, keyLenF, f64Const(rb, 1.0))),
+            f64Const(rb, -1.0));
+        // Unordered-or-greater: true for NaN too.
+        Value empty =
+            arith::CmpFOp::create(rb, arith::CmpFPredicate::UGT, loF, hiF);
+        auto toIndex = [&](Value x) -> Value {
+          Value safe = arith::SelectOp::create(rb, empty, f64Const(rb, 0.0), x);
+          return arith::IndexCastOp::create(
+              rb, rb.getIndexType(), arith::FPToSIOp::create(rb, i64, safe));
+        };
+        Value l = arith::SelectOp::create(rb, empty, emptyLo, toIndex(loF));
+        Value h = arith::SelectOp::create(rb, empty, emptyHi, toIndex(hiF));
+        memref::StoreOp::create(rb, l, lo, ValueRange{r});
+        memref::StoreOp::create(rb, h, hi, ValueRange{r});
+        return SmallVector<Value>{arith::MinSIOp::create(rb, st[0], l),
+                                  arith::MaxSIOp::create(rb, st[1], h),
+                                  arith::MaxSIOp::create(rb, st[2], l),
+                                  arith::MinSIOp::create(rb, st[3], h)};
+      });
+  Value one = indexConst(b, 1);
+  tile.posBegin = loop.getResult(0);
+  tile.posEnd = arith::AddIOp::create(b, loop.getResult(1), one);
+  tile.posFullBegin = loop.getResult(2);
+  tile.posFullEnd = arith::AddIOp::create(b, loop.getResult(3), one);
+}
+
+namespace {
+/// Slot offset of the chunk of keys starting at keyBase for query row `row`.
+Value slotOffset(ImplicitLocOpBuilder &b, Value keyBase, Value row,
+                 int64_t clip, int64_t width) {
+  Value off = arith::AddIOp::create(b, arith::SubIOp::create(b, keyBase, row),
+                                    indexConst(b, clip + width - 1));
+  return arith::MinSIOp::create(
+      b, arith::MaxSIOp::create(b, off, indexConst(b, 0)),
+      indexConst(b, 2 * clip + width - 1));
+}
+} // namespace
+
+Value PositionTerms::addToScore(ImplicitLocOpBuilder &b, Value r, Value row,
+                                Value keyBase, Value s) {
+  if (!hasRelative())
+    return s;
+  Value off = slotOffset(b, keyBase, row, clip, cfg.width);
+  Value rel =
+      vector::LoadOp::create(b, VectorType::get({cfg.width}, b.getF32Type()),
+                             relKeys, ValueRange{r, off});
+  return arith::AddFOp::create(b, s, rel);
+}
+
+Value PositionTerms::visibility(ImplicitLocOpBuilder &b, Value r, Value keys) {
+  if (!hasGaussian())
+    return {};
+  Value l = splat(b, memref::LoadOp::create(b, lo, ValueRange{r}), cfg.width);
+  Value h = splat(b, memref::LoadOp::create(b, hi, ValueRange{r}), cfg.width);
+  return arith::AndIOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::sge, keys, l),
+      arith::CmpIOp::create(b, arith::CmpIPredicate::sle, keys, h));
+}
+
+Value PositionTerms::rowMeetsTile(ImplicitLocOpBuilder &b, Value r, Value k0,
+                                  Value n) {
+  if (!hasGaussian())
+    return {};
+  // The windows of a tile's rows are short and scattered: the union that
+  // bounds the key loop can be much wider than any one row's window.
+  Value l = memref::LoadOp::create(b, lo, ValueRange{r});
+  Value h = memref::LoadOp::create(b, hi, ValueRange{r});
+  return arith::AndIOp::create(
+      b,
+      arith::CmpIOp::create(b, arith::CmpIPredicate::slt, l,
+                            arith::AddIOp::create(b, k0, n)),
+      arith::CmpIOp::create(b, arith::CmpIPredicate::sge, h, k0));
+}
+
+void PositionTerms::initState(ImplicitLocOpBuilder &b, const QueryTile &) {
+  if (!hasRelative())
+    return;
+  Value zero = splat(b, f32Const(b, 0.0), cfg.width);
+  buildCountedLoop(
+      b, indexConst(b, cfg.queryTile), [&](ImplicitLocOpBuilder &rb, Value r) {
+        for (int64_t x = 0; x < padded; x += cfg.width)
+          vector::StoreOp::create(rb, zero, relWeights,
+                                  ValueRange{r, indexConst(rb, x)});
+      });
+}
+
+Value PositionTerms::valueWeights(ImplicitLocOpBuilder &b, Value r, Value keys,
+                                  Value p) {
+  if (!hasGaussian())
+    return p;
+  // g = exp(-(j - p)^2 / (2 sigma^2)) = exp2(-(j - p)^2 * log2(e) / (2
+  // sigma^2)); j - p is exact in f32 for any key of a visible window.
+  VectorType f32Vec = VectorType::get({cfg.width}, b.getF32Type());
+  Value j = arith::SIToFPOp::create(
+      b, f32Vec,
+      arith::IndexCastOp::create(
+          b, VectorType::get({cfg.width}, b.getI64Type()), keys));
+  Value d = arith::SubFOp::create(
+      b, j,
+      splat(b, memref::LoadOp::create(b, center, ValueRange{r}), cfg.width));
+  Value k = splat(b, f32Const(b, -M_LOG2E / (2.0 * sigma * sigma)), cfg.width);
+  Value g = math::Exp2Op::create(
+      b, arith::MulFOp::create(b, arith::MulFOp::create(b, d, d), k));
+  return arith::MulFOp::create(b, p, g);
+}
+
+void PositionTerms::accumulate(ImplicitLocOpBuilder &b, const RowTile &row,
+                               ArrayRef<Value> p, Value corr) {
+  if (!hasRelative())
+    return;
+  VectorType vt = VectorType::get({cfg.width}, b.getF32Type());
+  Value corrV = splat(b, corr, cfg.width);
+  for (int64_t x = 0; x < padded; x += cfg.width) {
+    SmallVector<Value> at = {row.r, indexConst(b, x)};
+    Value w = vector::LoadOp::create(b, vt, relWeights, at);
+    vector::StoreOp::create(b, arith::MulFOp::create(b, w, corrV), relWeights,
+                            at);
+  }
+  // Chunks may share slots (all left or all right of the band): each one is
+  // a load-add-store after the previous.
+  for (auto [c, pc] : llvm::enumerate(p)) {
+    Value keyBase =
+        arith::AddIOp::create(b, row.k0, indexConst(b, c * cfg.width));
+    SmallVector<Value> at = {row.r,
+                             slotOffset(b, keyBase, row.row, clip, cfg.width)};
+    Value w = vector::LoadOp::create(b, vt, relWeights, at);
+    vector::StoreOp::create(b, arith::AddFOp::create(b, w, pc), relWeights, at);
+  }
+}
+
+void PositionTerms::finishRow(ImplicitLocOpBuilder &b, Value r,
+                              SmallVectorImpl<Value> &acc) {
+  if (!hasRelative())
+    return;
+  // acc += sum_x w[x] aV[clamp(x - (W - 1), 0, 2 kappa)], over the slots the
+  // chunks can reach.
+  int64_t slots = 2 * clip + 1 + 2 * (cfg.width - 1);
+  auto loop = buildCountedLoop(
+      b, indexConst(b, slots), acc,
+      [&](ImplicitLocOpBuilder &xb, Value x, ValueRange accs) {
+        Value t = arith::MinSIOp::create(
+            xb,
+            arith::MaxSIOp::create(
+                xb, arith::SubIOp::create(xb, x, indexConst(xb, cfg.width - 1)),
+                indexConst(xb, 0)),
+            indexConst(xb, 2 * clip));
+        Value w =
+            splat(xb, memref::LoadOp::create(xb, relWeights, ValueRange{r, x}),
+                  cfg.valueWidth);
+        SmallVector<Value> next;
+        for (auto [e, a] : llvm::enumerate(accs))
+          next.push_back(vector::FMAOp::create(
+              xb, w,
+              loadVectorAsF32(xb, cfg.positionInputs[1],
+                              {t, indexConst(xb, int64_t(e) * cfg.valueWidth)},
+                              cfg.valueWidth),
+              a));
+        return next;
+      });
+  for (auto [e, a] : llvm::enumerate(acc))
+    a = loop.getResult(e);
+}

@@ -1,0 +1,243 @@
+//===- ScoreFunctions.cpp - dot-product family of score functions ---------===//
+//
+// Scores that reduce to one dot product per (query, key) pair once the query
+// tile and the key tile are prepared. The row loop is the same for all of
+// them: for each d, broadcast q'[r, d] and FMA it with the transposed key
+// tile kT[d, j0 .. j0 + width), one accumulator per chunk of keys.
+//
+//   dot            q' = q * scale                       kT = k^T
+//   general        q' = (q W) * scale, W applied once per query tile
+//   cosine         q' = q / |q| * scale                 kT = (k / |k|)^T
+//   neg_l2         -|q - k|^2 = 2 q.k - |q|^2 - |k|^2:  q' = 2 q * scale,
+//                  plus -|q|^2 * scale per row and -|k|^2 * scale per key
+//                  (computed with the key tile)
+//   compositional  q' = q; a second accumulator sums |q_d - k_dj| on the
+//                  same loads; M = tanh(q.k * scale) * sigmoid(-l1 * scale)
+//
+// Every prepared value carries cfg.scoreUnit (log2(e) under an exp2-based
+// normaliser), so the scores come out in the normaliser's units for free.
+// Nothing here is Sq x Skv: the prepared query is [queryTile, D], the key
+// tile [D, keyTile] plus at most keyTile norms.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AttentionLowering.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::lowering;
+
+namespace {
+class DotFamilyScore : public ScoreFunction {
+public:
+  DotFamilyScore(const KernelConfig &cfg)
+      : ScoreFunction(cfg), kind(AttentionOp(cfg.op).getScore()) {}
+
+  void allocate(ImplicitLocOpBuilder &b) override {
+    qPrep = stackBuffer(b, {cfg.queryTile, cfg.headDim});
+    kT = stackBuffer(b, {cfg.headDim, cfg.keyTile});
+    if (kind == ScoreKind::neg_l2) {
+      rowTerm = stackBuffer(b, {cfg.queryTile});
+      keyTerm = stackBuffer(b, {cfg.keyTile});
+    }
+  }
+
+  void prepareQueryTile(ImplicitLocOpBuilder &b,
+                        const QueryTile &tile) override;
+  void prepareKeyTile(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
+                      Value n) override;
+  SmallVector<Value> rowScores(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                               Value r) override;
+  Value scaledQuery() const override {
+    return kind == ScoreKind::dot ? qPrep : Value();
+  }
+
+private:
+  /// sum_d x(d)^2 over the head dimension, scalar (once per row or key).
+  Value sumOfSquares(ImplicitLocOpBuilder &b,
+                     function_ref<Value(ImplicitLocOpBuilder &, Value)> x);
+  /// 1 / |x| from |x|^2; 0 for a zero vector, whose cosine is taken as 0
+  /// rather than NaN.
+  Value inverseNorm(ImplicitLocOpBuilder &b, Value squares);
+
+  ScoreKind kind;
+  Value qPrep, kT, rowTerm, keyTerm;
+};
+} // namespace
+
+Value DotFamilyScore::sumOfSquares(
+    ImplicitLocOpBuilder &b,
+    function_ref<Value(ImplicitLocOpBuilder &, Value)> x) {
+  auto loop = buildCountedLoop(
+      b, indexConst(b, cfg.headDim), {f32Const(b, 0.0)},
+      [&](ImplicitLocOpBuilder &db, Value d, ValueRange acc) {
+        Value v = x(db, d);
+        return SmallVector<Value>{math::FmaOp::create(db, v, v, acc[0])};
+      });
+  return loop.getResult(0);
+}
+
+Value DotFamilyScore::inverseNorm(ImplicitLocOpBuilder &b, Value squares) {
+  Value zero = f32Const(b, 0.0);
+  Value positive =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, squares, zero);
+  Value inv = arith::DivFOp::create(b, f32Const(b, 1.0),
+                                    math::SqrtOp::create(b, squares));
+  return arith::SelectOp::create(b, positive, inv, zero);
+}
+
+void DotFamilyScore::prepareQueryTile(ImplicitLocOpBuilder &b,
+                                      const QueryTile &tile) {
+  float factor = cfg.scale * cfg.scoreUnit;
+  auto loadQ = [&](ImplicitLocOpBuilder &lb, Value r, Value d) {
+    Value row = arith::AddIOp::create(lb, tile.row0, r);
+    return loadAsF32(lb, cfg.query, {tile.b, tile.h, row, d});
+  };
+  if (kind == ScoreKind::general) {
+    // q' = q W once per query tile: the key loop then costs what dot costs.
+    emitRowProjection(b, tile.rows, cfg.headDim, loadQ, cfg.scoreWeights[0],
+                      /*bias=*/Value(), factor, qPrep,
+                      widthFor(cfg.headDim, cfg.width));
+    return;
+  }
+  if (kind == ScoreKind::compositional)
+    factor = 1.0f; // the scale goes inside tanh and the sigmoid.
+  if (kind == ScoreKind::neg_l2)
+    factor *= 2.0f;
+  Value headDim = indexConst(b, cfg.headDim);
+  buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+    Value mul = f32Const(rb, factor);
+    if (kind == ScoreKind::cosine || kind == ScoreKind::neg_l2) {
+      Value squares = sumOfSquares(rb, [&](ImplicitLocOpBuilder &db, Value d) {
+        return loadQ(db, r, d);
+      });
+      if (kind == ScoreKind::cosine)
+        mul = arith::MulFOp::create(rb, mul, inverseNorm(rb, squares));
+      else
+        memref::StoreOp::create(
+            rb,
+            arith::MulFOp::create(rb, squares,
+                                  f32Const(rb, -cfg.scale * cfg.scoreUnit)),
+            rowTerm, ValueRange{r});
+    }
+    buildCountedLoop(rb, headDim, [&](ImplicitLocOpBuilder &db, Value d) {
+      memref::StoreOp::create(db,
+                              arith::MulFOp::create(db, loadQ(db, r, d), mul),
+                              qPrep, ValueRange{r, d});
+    });
+  });
+}
+
+void DotFamilyScore::prepareKeyTile(ImplicitLocOpBuilder &b,
+                                    const QueryTile &tile, Value k0, Value n) {
+  // kT[d, j] = k[b, kvHead, k0 + j, d]: the row loop then reads keys as
+  // contiguous vectors. Cost D * n per tile, shared by all query rows; the
+  // per-key norms of cosine and neg_l2 come with it.
+  Value headDim = indexConst(b, cfg.headDim);
+  buildCountedLoop(b, n, [&](ImplicitLocOpBuilder &jb, Value j) {
+    Value key = arith::AddIOp::create(jb, k0, j);
+    auto loadK = [&](ImplicitLocOpBuilder &lb, Value d) {
+      return loadAsF32(lb, cfg.key, {tile.b, tile.kvHead, key, d});
+    };
+    Value mul;
+    if (kind == ScoreKind::cosine || kind == ScoreKind::neg_l2) {
+      Value squares = sumOfSquares(jb, loadK);
+      if (kind == ScoreKind::cosine)
+        mul = inverseNorm(jb, squares);
+      else
+        memref::StoreOp::create(
+            jb,
+            arith::MulFOp::create(jb, squares,
+                                  f32Const(jb, -cfg.scale * cfg.scoreUnit)),
+            keyTerm, ValueRange{j});
+    }
+    buildCountedLoop(jb, headDim, [&](ImplicitLocOpBuilder &db, Value d) {
+      Value x = loadK(db, d);
+      if (mul)
+        x = arith::MulFOp::create(db, x, mul);
+      memref::StoreOp::create(db, x, kT, ValueRange{d, j});
+    });
+  });
+}
+
+SmallVector<Value> DotFamilyScore::rowScores(ImplicitLocOpBuilder &b,
+                                             const QueryTile &tile, Value r) {
+  int64_t chunks = cfg.keyTile / cfg.width;
+  VectorType vecType = VectorType::get({cfg.width}, b.getF32Type());
+  bool l1 = kind == ScoreKind::compositional;
+  // Accumulators: chunks dot products, then (compositional) chunks L1
+  // distances fed by the same key loads.
+  SmallVector<Value> init(l1 ? 2 * chunks : chunks,
+                          splat(b, f32Const(b, 0.0), cfg.width));
+  auto loop = buildCountedLoop(
+      b, indexConst(b, cfg.headDim), init,
+      [&](ImplicitLocOpBuilder &ib, Value d, ValueRange accs) {
+        Value q = memref::LoadOp::create(ib, qPrep, ValueRange{r, d});
+        Value qv = vector::BroadcastOp::create(ib, vecType, q);
+        SmallVector<Value> next(accs.begin(), accs.end());
+        for (int64_t c = 0; c < chunks; ++c) {
+          Value kv = vector::LoadOp::create(
+              ib, vecType, kT, ValueRange{d, indexConst(ib, c * cfg.width)});
+          next[c] = vector::FMAOp::create(ib, qv, kv, accs[c]);
+          if (l1)
+            next[chunks + c] = arith::AddFOp::create(
+                ib, accs[chunks + c],
+                math::AbsFOp::create(ib, arith::SubFOp::create(ib, qv, kv)));
+        }
+        return next;
+      });
+
+  SmallVector<Value> scores;
+  for (int64_t c = 0; c < chunks; ++c) {
+    Value s = loop.getResult(c);
+    if (kind == ScoreKind::neg_l2) {
+      Value row = memref::LoadOp::create(b, rowTerm, ValueRange{r});
+      Value keys = vector::LoadOp::create(
+          b, vecType, keyTerm, ValueRange{indexConst(b, c * cfg.width)});
+      s = arith::AddFOp::create(
+          b, arith::AddFOp::create(b, s, splat(b, row, cfg.width)), keys);
+    }
+    if (l1) {
+      // M = tanh(q.k * scale) * sigmoid(-l1 * scale), with
+      // sigmoid(-y) = 1 / (1 + exp(y)): exp overflows to +inf for a far
+      // key and M becomes 0, its limit.
+      Value scale = splat(b, f32Const(b, cfg.scale), cfg.width);
+      Value t = math::TanhOp::create(b, arith::MulFOp::create(b, s, scale));
+      Value e = math::ExpOp::create(
+          b, arith::MulFOp::create(b, loop.getResult(chunks + c), scale));
+      Value one = splat(b, f32Const(b, 1.0), cfg.width);
+      s = arith::DivFOp::create(b, t, arith::AddFOp::create(b, one, e));
+      if (cfg.scoreUnit != 1.0f)
+        s = arith::MulFOp::create(
+            b, s, splat(b, f32Const(b, cfg.scoreUnit), cfg.width));
+    }
+    scores.push_back(s);
+  }
+  return scores;
+}
+
+std::unique_ptr<ScoreFunction>
+lowering::createDotFamilyScore(const KernelConfig &cfg) {
+  return std::make_unique<DotFamilyScore>(cfg);
+}
+
+std::unique_ptr<ScoreFunction>
+lowering::createScoreFunction(const KernelConfig &cfg) {
+  switch (AttentionOp(cfg.op).getScore()) {
+  case ScoreKind::dot:
+  case ScoreKind::general:
+  case ScoreKind::cosine:
+  case ScoreKind::neg_l2:
+  case ScoreKind::compositional:
+    return createDotFamilyScore(cfg);
+  case ScoreKind::additive:
+    return createAdditiveScore(cfg);
+  case ScoreKind::multi_dimensional:
+    return createMultiDimensionalScore(cfg);
+  }
+  llvm_unreachable("unknown score kind");
+}

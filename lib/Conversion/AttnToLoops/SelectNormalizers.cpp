@@ -1,0 +1,485 @@
+//===- SelectNormalizers.cpp - hard, topk and hard_sample -----------------===//
+//
+// Normalisers that choose keys by index. None of them needs a P*V product in
+// the key loop: the chosen value rows are read once, in the epilogue.
+//
+// hard         running argmax per row across key tiles: a tile's best key is
+//              the lowest j whose score equals the tile maximum (a vector
+//              min-reduction of the matching indices); it replaces the
+//              row's best only when strictly greater, so ties go to the
+//              lowest j. o = v_{j*}; a row without a visible key gives
+//              zeros.
+// topk         streaming per-row top-k: k (score, index) pairs kept sorted,
+//              descending, across key tiles. A chunk of keys whose maximum
+//              does not beat the current k-th score is skipped with one
+//              vector compare; otherwise each key that beats it is inserted
+//              by one bubbling pass over the k slots. Keys arrive in
+//              increasing j and only a strictly greater score moves an
+//              entry down, so ties keep the lower j. The epilogue is a
+//              softmax over the survivors (fewer than k when fewer keys are
+//              visible: all of them).
+// hard_sample  two passes over the key tiles. Pass 1: the online max m and
+//              sum l of the softmax (log-sum-exp). Pass 2: P = exp2(s - m) /
+//              l, a running CDF per row; a tile whose total lifts the CDF
+//              past u is scanned key by key for the first j with CDF > u.
+//              Rows that have found j* skip later tiles. If rounding leaves
+//              the CDF at or below u (u close to 1), the last visible key is
+//              taken. o = v_{j*}.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AttentionLowering.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::lowering;
+
+namespace {
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+Value maxOfChunks(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                  ArrayRef<Value> chunks) {
+  Value maxV = splat(b, f32Const(b, kNegInf), cfg.width);
+  for (Value s : chunks)
+    maxV = arith::MaximumFOp::create(b, maxV, s);
+  return vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, maxV);
+}
+
+Value keysAsI64(ImplicitLocOpBuilder &b, const KernelConfig &cfg, Value k0,
+                int64_t c) {
+  return arith::IndexCastOp::create(
+      b, VectorType::get({cfg.width}, b.getI64Type()),
+      chunkKeys(b, k0, c, cfg.width));
+}
+
+/// Epilogue of the selecting normalisers: output row i is v[j(i)] copied
+/// (no arithmetic, so no rounding), or zeros where j(i) < 0.
+void emitSelectedRows(
+    ImplicitLocOpBuilder &b, const KernelConfig &cfg, const QueryTile &tile,
+    function_ref<Value(ImplicitLocOpBuilder &, Value)> index) {
+  int64_t vw = cfg.valueWidth;
+  VectorType vt = VectorType::get({vw}, cfg.elementType);
+  buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+    Value row = arith::AddIOp::create(rb, tile.row0, r);
+    Value j = index(rb, r);
+    Value found = arith::CmpIOp::create(rb, arith::CmpIPredicate::sge, j,
+                                        indexConst(rb, 0));
+    auto copy = [&](bool zeros) {
+      return [&, zeros](OpBuilder &nb, Location loc) {
+        ImplicitLocOpBuilder ib(loc, nb);
+        Value zero = arith::ConstantOp::create(
+            ib, vt,
+            DenseElementsAttr::get(vt, ib.getZeroAttr(cfg.elementType)));
+        for (int64_t e = 0; e < cfg.valueDim / vw; ++e) {
+          Value col = indexConst(ib, e * vw);
+          Value v = zeros ? zero
+                          : vector::LoadOp::create(
+                                ib, vt, cfg.value,
+                                ValueRange{tile.b, tile.kvHead, j, col});
+          vector::StoreOp::create(ib, v, cfg.output,
+                                  ValueRange{tile.b, tile.h, row, col});
+        }
+        scf::YieldOp::create(ib);
+      };
+    };
+    scf::IfOp::create(rb, found, copy(false), copy(true));
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// hard
+//===----------------------------------------------------------------------===//
+
+class Hard : public RowNormalizer {
+public:
+  using RowNormalizer::RowNormalizer;
+  // Only the order of the scores matters: natural units, no extra rounding.
+  bool usesLog2Units() const override { return false; }
+
+  void allocate(ImplicitLocOpBuilder &b) override {
+    best = stackBuffer(b, {cfg.queryTile});
+    bestIndex = stackBuffer(b, {cfg.queryTile}, b.getIndexType());
+  }
+
+  void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
+    Value negInf = f32Const(b, kNegInf), zero = indexConst(b, 0);
+    buildCountedLoop(b, indexConst(b, cfg.queryTile),
+                     [&](ImplicitLocOpBuilder &rb, Value r) {
+                       memref::StoreOp::create(rb, negInf, best, ValueRange{r});
+                       memref::StoreOp::create(rb, zero, bestIndex,
+                                               ValueRange{r});
+                     });
+  }
+
+  void updateRow(ImplicitLocOpBuilder &b, const QueryTile &, const RowTile &row,
+                 unsigned) override {
+    Value tileMax = maxOfChunks(b, cfg, row.scores);
+    // Lowest key index whose score equals the tile maximum.
+    VectorType i64Vec = VectorType::get({cfg.width}, b.getI64Type());
+    Value none = arith::ConstantOp::create(
+        b, i64Vec,
+        DenseElementsAttr::get(
+            i64Vec, b.getI64IntegerAttr(std::numeric_limits<int64_t>::max())));
+    Value cand = none;
+    Value maxV = splat(b, tileMax, cfg.width);
+    for (auto [c, s] : llvm::enumerate(row.scores)) {
+      Value hit = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, s, maxV);
+      cand = arith::MinSIOp::create(
+          b, cand,
+          arith::SelectOp::create(b, hit, keysAsI64(b, cfg, row.k0, c), none));
+    }
+    Value first = arith::IndexCastOp::create(
+        b, b.getIndexType(),
+        vector::ReductionOp::create(b, vector::CombiningKind::MINSI, cand));
+    Value old = memref::LoadOp::create(b, best, ValueRange{row.r});
+    Value oldIndex = memref::LoadOp::create(b, bestIndex, ValueRange{row.r});
+    // Strictly greater: an earlier tile keeps a tie (lower j). A tile with
+    // no visible key has maximum -inf and never wins.
+    Value better =
+        arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, tileMax, old);
+    memref::StoreOp::create(b, arith::SelectOp::create(b, better, tileMax, old),
+                            best, ValueRange{row.r});
+    memref::StoreOp::create(b,
+                            arith::SelectOp::create(b, better, first, oldIndex),
+                            bestIndex, ValueRange{row.r});
+  }
+
+  void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
+    emitSelectedRows(b, cfg, tile, [&](ImplicitLocOpBuilder &rb, Value r) {
+      Value s = memref::LoadOp::create(rb, best, ValueRange{r});
+      Value seen = arith::CmpFOp::create(rb, arith::CmpFPredicate::OGT, s,
+                                         f32Const(rb, kNegInf));
+      return arith::SelectOp::create(
+          rb, seen, memref::LoadOp::create(rb, bestIndex, ValueRange{r}),
+          indexConst(rb, -1));
+    });
+  }
+
+private:
+  Value best, bestIndex; // [queryTile] f32, index
+};
+
+//===----------------------------------------------------------------------===//
+// topk
+//===----------------------------------------------------------------------===//
+
+class TopK : public RowNormalizer {
+public:
+  TopK(const KernelConfig &cfg)
+      : RowNormalizer(cfg),
+        k(static_cast<int64_t>(*AttentionOp(cfg.op).getTopK())) {}
+  bool usesLog2Units() const override { return true; }
+
+  void allocate(ImplicitLocOpBuilder &b) override {
+    values = stackBuffer(b, {cfg.queryTile, k});
+    indices = stackBuffer(b, {cfg.queryTile, k}, b.getIndexType());
+  }
+
+  void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
+    // Empty slots hold -inf, which every visible key beats: with fewer than
+    // k visible keys, all of them are kept.
+    Value negInf = f32Const(b, kNegInf), zero = indexConst(b, 0);
+    buildCountedLoop(
+        b, indexConst(b, cfg.queryTile),
+        [&](ImplicitLocOpBuilder &rb, Value r) {
+          buildCountedLoop(
+              rb, indexConst(rb, k), [&](ImplicitLocOpBuilder &tb, Value t) {
+                memref::StoreOp::create(tb, negInf, values, ValueRange{r, t});
+                memref::StoreOp::create(tb, zero, indices, ValueRange{r, t});
+              });
+        });
+  }
+
+  void updateRow(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                 const RowTile &row, unsigned) override {
+    Value last = indexConst(b, k - 1);
+    for (auto [c, s] : llvm::enumerate(row.scores)) {
+      // Skip the chunk unless some key beats the current k-th score.
+      Value kth = memref::LoadOp::create(b, values, ValueRange{row.r, last});
+      Value chunkMax =
+          vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, s);
+      Value any =
+          arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, chunkMax, kth);
+      int64_t chunk = c;
+      scf::IfOp::create(b, any, [&](OpBuilder &nb, Location loc) {
+        ImplicitLocOpBuilder ib(loc, nb);
+        buildCountedLoop(ib, indexConst(ib, cfg.width),
+                         [&](ImplicitLocOpBuilder &lb, Value l) {
+                           Value col = arith::AddIOp::create(
+                               lb, indexConst(lb, chunk * cfg.width), l);
+                           Value score = memref::LoadOp::create(
+                               lb, tile.scores, ValueRange{row.r, col});
+                           insert(lb, row.r, score,
+                                  arith::AddIOp::create(lb, row.k0, col));
+                         });
+        scf::YieldOp::create(ib);
+      });
+    }
+  }
+
+  void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
+    int64_t vw = cfg.valueWidth, chunks = cfg.valueDim / vw;
+    buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+      Value row = arith::AddIOp::create(rb, tile.row0, r);
+      Value top =
+          memref::LoadOp::create(rb, values, ValueRange{r, indexConst(rb, 0)});
+      Value seen = arith::CmpFOp::create(rb, arith::CmpFPredicate::OGT, top,
+                                         f32Const(rb, kNegInf));
+      // Softmax over the kept slots, against the largest (slot 0). Empty
+      // slots give exp2(-inf) = 0 times v[0]. A row that saw no key reads
+      // no value (Skv may be 0) and outputs zeros.
+      SmallVector<Value> init(chunks + 1, splat(rb, f32Const(rb, 0.0), vw));
+      init[chunks] = f32Const(rb, 0.0);
+      Value slots = arith::SelectOp::create(rb, seen, indexConst(rb, k),
+                                            indexConst(rb, 0));
+      auto loop = buildCountedLoop(
+          rb, slots, init,
+          [&](ImplicitLocOpBuilder &tb, Value t, ValueRange st) {
+            Value s = memref::LoadOp::create(tb, values, ValueRange{r, t});
+            Value j = memref::LoadOp::create(tb, indices, ValueRange{r, t});
+            Value p =
+                math::Exp2Op::create(tb, arith::SubFOp::create(tb, s, top));
+            Value pV = splat(tb, p, vw);
+            SmallVector<Value> next;
+            for (int64_t e = 0; e < chunks; ++e) {
+              Value v = loadVectorAsF32(
+                  tb, cfg.value,
+                  {tile.b, tile.kvHead, j, indexConst(tb, e * vw)}, vw);
+              next.push_back(vector::FMAOp::create(tb, pV, v, st[e]));
+            }
+            next.push_back(arith::AddFOp::create(tb, st[chunks], p));
+            return next;
+          });
+      Value inv =
+          arith::DivFOp::create(rb, f32Const(rb, 1.0), loop.getResult(chunks));
+      inv = arith::SelectOp::create(rb, seen, inv, f32Const(rb, 0.0));
+      VectorType outType = VectorType::get({vw}, cfg.elementType);
+      for (int64_t e = 0; e < chunks; ++e) {
+        Value o =
+            arith::MulFOp::create(rb, loop.getResult(e), splat(rb, inv, vw));
+        if (!cfg.elementType.isF32())
+          o = arith::TruncFOp::create(rb, outType, o);
+        vector::StoreOp::create(
+            rb, o, cfg.output,
+            ValueRange{tile.b, tile.h, row, indexConst(rb, e * vw)});
+      }
+    });
+  }
+
+private:
+  /// Inserts (score, key) into the sorted slots of row r if it beats the
+  /// k-th: one pass that carries the displaced entry down.
+  void insert(ImplicitLocOpBuilder &b, Value r, Value score, Value key) {
+    Value kth =
+        memref::LoadOp::create(b, values, ValueRange{r, indexConst(b, k - 1)});
+    Value beats =
+        arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, score, kth);
+    scf::IfOp::create(b, beats, [&](OpBuilder &nb, Location loc) {
+      ImplicitLocOpBuilder ib(loc, nb);
+      Value no = arith::ConstantOp::create(ib, ib.getBoolAttr(false));
+      buildCountedLoop(
+          ib, indexConst(ib, k), {score, key, no},
+          [&](ImplicitLocOpBuilder &tb, Value t, ValueRange st) {
+            Value vt = memref::LoadOp::create(tb, values, ValueRange{r, t});
+            Value jt = memref::LoadOp::create(tb, indices, ValueRange{r, t});
+            // Once an entry moved, every later one shifts down by one.
+            Value take = arith::OrIOp::create(
+                tb, st[2],
+                arith::CmpFOp::create(tb, arith::CmpFPredicate::OGT, st[0],
+                                      vt));
+            memref::StoreOp::create(
+                tb, arith::SelectOp::create(tb, take, st[0], vt), values,
+                ValueRange{r, t});
+            memref::StoreOp::create(
+                tb, arith::SelectOp::create(tb, take, st[1], jt), indices,
+                ValueRange{r, t});
+            return SmallVector<Value>{
+                arith::SelectOp::create(tb, take, vt, st[0]),
+                arith::SelectOp::create(tb, take, jt, st[1]), take};
+          });
+      scf::YieldOp::create(ib);
+    });
+  }
+
+  int64_t k;
+  Value values, indices; // [queryTile, k] f32 (log2 units), index
+};
+
+//===----------------------------------------------------------------------===//
+// hard_sample
+//===----------------------------------------------------------------------===//
+
+class HardSample : public RowNormalizer {
+public:
+  using RowNormalizer::RowNormalizer;
+  bool usesLog2Units() const override { return true; }
+  unsigned numPasses() const override { return 2; }
+
+  void allocate(ImplicitLocOpBuilder &b) override {
+    rowMax = stackBuffer(b, {cfg.queryTile});
+    rowSum = stackBuffer(b, {cfg.queryTile});
+    cdf = stackBuffer(b, {cfg.queryTile});
+    chosen = stackBuffer(b, {cfg.queryTile}, b.getIndexType());
+    lastVisible = stackBuffer(b, {cfg.queryTile}, b.getIndexType());
+  }
+
+  void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
+    Value negInf = f32Const(b, kNegInf), zero = f32Const(b, 0.0);
+    buildCountedLoop(b, indexConst(b, cfg.queryTile),
+                     [&](ImplicitLocOpBuilder &rb, Value r) {
+                       memref::StoreOp::create(rb, negInf, rowMax,
+                                               ValueRange{r});
+                       memref::StoreOp::create(rb, zero, rowSum, ValueRange{r});
+                     });
+  }
+
+  void beginPass(ImplicitLocOpBuilder &b, const QueryTile &,
+                 unsigned) override {
+    Value zero = f32Const(b, 0.0), none = indexConst(b, -1);
+    buildCountedLoop(b, indexConst(b, cfg.queryTile),
+                     [&](ImplicitLocOpBuilder &rb, Value r) {
+                       memref::StoreOp::create(rb, zero, cdf, ValueRange{r});
+                       memref::StoreOp::create(rb, none, chosen, ValueRange{r});
+                       memref::StoreOp::create(rb, none, lastVisible,
+                                               ValueRange{r});
+                     });
+  }
+
+  Value rowActive(ImplicitLocOpBuilder &b, const QueryTile &, Value r,
+                  unsigned pass) override {
+    if (pass == 0)
+      return {};
+    return arith::CmpIOp::create(
+        b, arith::CmpIPredicate::slt,
+        memref::LoadOp::create(b, chosen, ValueRange{r}), indexConst(b, 0));
+  }
+
+  void updateRow(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                 const RowTile &row, unsigned pass) override {
+    if (pass == 0) {
+      (void)emitOnlineSoftmaxUpdate(b, cfg, rowMax, rowSum, row);
+      return;
+    }
+    emitSampleScan(b, tile, row);
+  }
+
+  void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
+    emitSelectedRows(b, cfg, tile, [&](ImplicitLocOpBuilder &rb, Value r) {
+      Value j = memref::LoadOp::create(rb, chosen, ValueRange{r});
+      Value found = arith::CmpIOp::create(rb, arith::CmpIPredicate::sge, j,
+                                          indexConst(rb, 0));
+      return arith::SelectOp::create(
+          rb, found, j, memref::LoadOp::create(rb, lastVisible, ValueRange{r}));
+    });
+  }
+
+private:
+  void emitSampleScan(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                      const RowTile &row);
+
+  Value rowMax, rowSum, cdf; // [queryTile] f32
+  Value chosen, lastVisible; // [queryTile] index, -1 = none yet
+};
+
+void HardSample::emitSampleScan(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                                const RowTile &row) {
+  Value r = row.r;
+  Value negInf = f32Const(b, kNegInf);
+  Value m = memref::LoadOp::create(b, rowMax, ValueRange{r});
+  Value base = arith::SelectOp::create(
+      b, arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, m, negInf),
+      f32Const(b, 0.0), m);
+  Value l = memref::LoadOp::create(b, rowSum, ValueRange{r});
+  Value inv = arith::SelectOp::create(
+      b,
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, l, f32Const(b, 0.0)),
+      arith::DivFOp::create(b, f32Const(b, 1.0), l), f32Const(b, 0.0));
+  Value baseV = splat(b, base, cfg.width), invV = splat(b, inv, cfg.width);
+
+  // P of the tile (stored for the scan), its total, and the last visible key.
+  VectorType i64Vec = VectorType::get({cfg.width}, b.getI64Type());
+  Value noKey = arith::ConstantOp::create(
+      b, i64Vec, DenseElementsAttr::get(i64Vec, b.getI64IntegerAttr(-1)));
+  Value lastV = noKey;
+  Value sumV = splat(b, f32Const(b, 0.0), cfg.width);
+  for (auto [c, s] : llvm::enumerate(row.scores)) {
+    Value p = arith::MulFOp::create(
+        b, math::Exp2Op::create(b, arith::SubFOp::create(b, s, baseV)), invV);
+    vector::StoreOp::create(b, p, tile.scores,
+                            ValueRange{r, indexConst(b, c * cfg.width)});
+    sumV = arith::AddFOp::create(b, sumV, p);
+    Value visible = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, s,
+                                          splat(b, negInf, cfg.width));
+    lastV = arith::MaxSIOp::create(
+        b, lastV,
+        arith::SelectOp::create(b, visible, keysAsI64(b, cfg, row.k0, c),
+                                noKey));
+  }
+  Value tileLast = arith::IndexCastOp::create(
+      b, b.getIndexType(),
+      vector::ReductionOp::create(b, vector::CombiningKind::MAXSI, lastV));
+  memref::StoreOp::create(
+      b,
+      arith::MaxSIOp::create(
+          b, tileLast, memref::LoadOp::create(b, lastVisible, ValueRange{r})),
+      lastVisible, ValueRange{r});
+
+  Value total =
+      vector::ReductionOp::create(b, vector::CombiningKind::ADD, sumV);
+  Value before = memref::LoadOp::create(b, cdf, ValueRange{r});
+  Value u = memref::LoadOp::create(b, cfg.normalizerInputs[0],
+                                   ValueRange{tile.b, tile.h, row.row});
+  Value crosses = arith::CmpFOp::create(
+      b, arith::CmpFPredicate::OGT, arith::AddFOp::create(b, before, total), u);
+  scf::IfOp::create(
+      b, crosses,
+      [&](OpBuilder &nb, Location loc) {
+        // The CDF passes u inside this tile: find the first key, in order.
+        ImplicitLocOpBuilder ib(loc, nb);
+        auto scan = buildCountedLoop(
+            ib, row.n, {before, indexConst(ib, -1)},
+            [&](ImplicitLocOpBuilder &jb, Value j, ValueRange st) {
+              Value p =
+                  memref::LoadOp::create(jb, tile.scores, ValueRange{r, j});
+              Value next = arith::AddFOp::create(jb, st[0], p);
+              Value hit = arith::AndIOp::create(
+                  jb,
+                  arith::CmpFOp::create(jb, arith::CmpFPredicate::OGT, next, u),
+                  arith::CmpIOp::create(jb, arith::CmpIPredicate::slt, st[1],
+                                        indexConst(jb, 0)));
+              return SmallVector<Value>{
+                  next,
+                  arith::SelectOp::create(
+                      jb, hit, arith::AddIOp::create(jb, row.k0, j), st[1])};
+            });
+        memref::StoreOp::create(ib, scan.getResult(0), cdf, ValueRange{r});
+        memref::StoreOp::create(ib, scan.getResult(1), chosen, ValueRange{r});
+        scf::YieldOp::create(ib);
+      },
+      [&](OpBuilder &nb, Location loc) {
+        ImplicitLocOpBuilder ib(loc, nb);
+        memref::StoreOp::create(ib, arith::AddFOp::create(ib, before, total),
+                                cdf, ValueRange{r});
+        scf::YieldOp::create(ib);
+      });
+}
+} // namespace
+
+std::unique_ptr<RowNormalizer> lowering::createHard(const KernelConfig &cfg) {
+  return std::make_unique<Hard>(cfg);
+}
+
+std::unique_ptr<RowNormalizer> lowering::createTopK(const KernelConfig &cfg) {
+  return std::make_unique<TopK>(cfg);
+}
+
+std::unique_ptr<RowNormalizer>
+lowering::createHardSample(const KernelConfig &cfg) {
+  return std::make_unique<HardSample>(cfg);
+}

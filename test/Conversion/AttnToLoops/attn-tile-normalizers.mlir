@@ -1,0 +1,148 @@
+// RUN: attn-opt %s --attn-tile --split-input-file | FileCheck %s
+
+// Normalisers inside the fused loop nest.
+
+// sigmoid: weights 1 / (1 + 2^-s) per score (s carries log2(e)); no running
+// max, no sum and no rescaling; the epilogue stores acc as is.
+// CHECK-LABEL: func.func @sigmoid
+// CHECK-NOT:     vector.reduction
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// CHECK:           %[[NEG:.*]] = arith.negf %{{.*}} : vector<16xf32>
+// CHECK:           %[[E:.*]] = math.exp2 %[[NEG]] : vector<16xf32>
+// CHECK:           %[[D:.*]] = arith.addf %{{.*}}, %[[E]] : vector<16xf32>
+// CHECK:           arith.divf %{{.*}}, %[[D]] : vector<16xf32>
+// CHECK:           vector.fma
+// CHECK-NOT:     vector.reduction
+// CHECK-NOT:     arith.cmpf ogt
+// CHECK:         return
+func.func @sigmoid(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                   %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<sigmoid>}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}
+
+// -----
+
+// hard: a running (max, index) per row. In each key tile the lowest key
+// index reaching the tile maximum (a min-reduction) replaces the row's best
+// only when strictly greater. No exp2 and no P*V: the epilogue copies the
+// value row v[j*], or zeros for a row without a visible key.
+// CHECK-LABEL: func.func @hard
+// CHECK-SAME:    %[[V:[^:]*]]: tensor<?x4x?x64xf32>) -> tensor
+// CHECK:         %[[VB:.*]] = bufferization.to_buffer %[[V]]
+// CHECK-DAG:     memref.alloca() {{.*}} : memref<32xf32>
+// CHECK-DAG:     memref.alloca() {{.*}} : memref<32xindex>
+// CHECK-NOT:     math.exp2
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// CHECK:           %[[MAX:.*]] = vector.reduction <maximumf>
+// CHECK:           arith.cmpf oeq, {{.*}} : vector<16xf32>
+// CHECK:           %[[FIRST:.*]] = vector.reduction <minsi>, %{{.*}} : vector<16xi64> into i64
+// CHECK:           %[[BETTER:.*]] = arith.cmpf ogt, %[[MAX]], %{{.*}} : f32
+// CHECK:           arith.select %[[BETTER]], %[[MAX]]
+// CHECK-NOT:     math.exp2
+// CHECK-NOT:     %[[VB]][
+// CHECK:         %[[FOUND:.*]] = arith.cmpi sge
+// CHECK:         scf.if %[[FOUND]] {
+// CHECK:           vector.load %[[VB]]
+// CHECK:         } else {
+// CHECK:           vector.store %{{.*}} : memref<?x4x?x64xf32>, vector<16xf32>
+func.func @hard(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<hard>}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}
+
+// -----
+
+// topk (k = 8): per row, 8 (score, index) slots kept sorted across key tiles.
+// A chunk of 16 keys is skipped unless its maximum beats the 8th slot; a key
+// that beats it is inserted by one pass over the 8 slots that carries the
+// displaced entry down. The epilogue is a softmax over the kept slots.
+// CHECK-LABEL: func.func @topk
+// CHECK-SAME:    %[[V:[^:]*]]: tensor<?x4x?x64xf32>) -> tensor
+// CHECK:         %[[VB:.*]] = bufferization.to_buffer %[[V]]
+// CHECK-DAG:     %[[VALS:.*]] = memref.alloca() {{.*}} : memref<32x8xf32>
+// CHECK-DAG:     %[[IDX:.*]] = memref.alloca() {{.*}} : memref<32x8xindex>
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// CHECK:           %[[KTH:.*]] = memref.load %[[VALS]][%{{.*}}, %c7] : memref<32x8xf32>
+// CHECK:           %[[CMAX:.*]] = vector.reduction <maximumf>
+// CHECK:           %[[ANY:.*]] = arith.cmpf ogt, %[[CMAX]], %[[KTH]] : f32
+// CHECK:           scf.if %[[ANY]] {
+// CHECK:             scf.for {{.*}} to %c16
+// CHECK:               scf.if
+// CHECK:                 scf.for {{.*}} to %c8 {{.*}} iter_args({{.*}}) -> (f32, index, i1)
+// CHECK:                   memref.store %{{.*}}, %[[VALS]]
+// CHECK:                   memref.store %{{.*}}, %[[IDX]]
+// CHECK-NOT:     %[[VB]][
+// CHECK:         scf.for
+// CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, f32)
+// CHECK:             %[[J:.*]] = memref.load %[[IDX]]
+// CHECK:             math.exp2 %{{.*}} : f32
+// CHECK:             vector.load %[[VB]][%{{.*}}, %{{.*}}, %[[J]], %{{.*}}]
+// CHECK:             vector.fma
+func.func @topk(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<topk>, top_k = 8 : i64}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}
+
+// -----
+
+// hard_sample: two passes over the key tiles. Pass 1 is the online max and
+// sum (log-sum-exp); no value is read in either pass. Pass 2 skips rows that have their sample
+// and accumulates the CDF; a tile that lifts it past u is scanned key by key.
+// CHECK-LABEL: func.func @hard_sample
+// CHECK-SAME:    %[[V:[^:]*]]: tensor<?x4x?x64xf32>, %[[U:[^:]*]]: tensor<?x4x?xf32>
+// CHECK:         %[[VB:.*]] = bufferization.to_buffer %[[V]]
+// CHECK:         %[[UB:.*]] = bufferization.to_buffer %[[U]]
+// CHECK:         scf.parallel
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// CHECK-NOT:         %[[VB]][
+// CHECK:             vector.reduction <maximumf>
+// CHECK:             vector.reduction <add>
+// CHECK-NOT:         %[[VB]][
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// CHECK-NOT:         %[[VB]][
+// CHECK:             %[[TODO:.*]] = arith.cmpi slt, %{{.*}}, %c0{{.*}} : index
+// CHECK:             scf.if %[[TODO]] {
+// CHECK:               vector.reduction <maxsi>
+// CHECK:               %[[TOTAL:.*]] = vector.reduction <add>
+// CHECK:               %[[UV:.*]] = memref.load %[[UB]]
+// CHECK:               %[[CUM:.*]] = arith.addf %{{.*}}, %[[TOTAL]] : f32
+// CHECK:               %[[CROSS:.*]] = arith.cmpf ogt, %[[CUM]], %[[UV]] : f32
+// CHECK:               scf.if %[[CROSS]] {
+// CHECK:                 scf.for {{.*}} iter_args({{.*}}) -> (f32, index)
+// CHECK:               } else {
+func.func @hard_sample(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                       %v: tensor<?x4x?x64xf32>, %u: tensor<?x4x?xf32>)
+    -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v normalizer_operands(%u : tensor<?x4x?xf32>)
+      {normalizer = #attn.normalizer<hard_sample>}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}
+
+// -----
+
+// Normalisers compose with masks: hidden keys score -inf (sigmoid weight 0,
+// never the argmax) and a causal key loop still stops at the diagonal.
+// CHECK-LABEL: func.func @hard_causal
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// CHECK:           scf.if
+// CHECK:           } else {
+// CHECK:             arith.cmpi sle, %{{.*}}, %{{.*}} : vector<16xindex>
+// CHECK:             vector.reduction <minsi>
+func.func @hard_causal(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                       %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v {causal, normalizer = #attn.normalizer<hard>}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}

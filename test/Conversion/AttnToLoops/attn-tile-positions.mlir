@@ -1,0 +1,112 @@
+// RUN: attn-opt %s --attn-tile --split-input-file | FileCheck %s
+// RUN: attn-opt %s --attn-tile="query-tile=8 key-tile=32 vector-width=8" --split-input-file | FileCheck %s --check-prefix=SMALL
+
+// Masks and positional terms inside the fused loop nest.
+
+// local_window (window = [16, 16]) is a named mask: the key loop runs over
+// [first row' - 16, last row' + 17) only, and the partial tiles compare the
+// keys against both sides of each row's window.
+// CHECK-LABEL: func.func @local_window
+// CHECK:         %[[LO:.*]] = arith.subi %{{.*}}, %c16{{.*}} : index
+// CHECK:         %[[BEGIN:.*]] = arith.maxsi %{{.*}}, %[[LO]] : index
+// CHECK:         scf.for %{{.*}} = %[[BEGIN]] to %{{.*}} step %c64
+// CHECK:           scf.if
+// CHECK:           } else {
+// CHECK:             arith.cmpi sge, %{{.*}}, %{{.*}} : vector<16xindex>
+// CHECK:             arith.cmpi sle, %{{.*}}, %{{.*}} : vector<16xindex>
+// SMALL-LABEL: func.func @local_window
+func.func @local_window(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                        %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v {window = array<i64: 16, 16>}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}
+
+// -----
+
+// local_gaussian: the prologue turns each row's position p into the integer
+// window [ceil(p - 8), floor(p + 8)] (in f64: exact) and folds the union and
+// the intersection over the tile's rows, which bound the key loop and pick
+// the unmasked tiles. In a masked tile, a row whose window misses the tile
+// skips it. The Gaussian factor multiplies the weights of V after their sum
+// went into l (no renormalisation).
+// CHECK-LABEL: func.func @local_gaussian
+// CHECK:         scf.parallel
+// CHECK:           %[[W:.*]]:4 = scf.for {{.*}} -> (index, index, index, index) {
+// CHECK:             arith.extf %{{.*}} : f32 to f64
+// CHECK:             math.ceil %{{.*}} : f64
+// CHECK:             math.floor %{{.*}} : f64
+// CHECK:             arith.cmpf ugt, %{{.*}}, %{{.*}} : f64
+// CHECK:           %[[BEGIN:.*]] = arith.maxsi %{{.*}}, %[[W]]#0 : index
+// CHECK:           scf.for %{{.*}} = %[[BEGIN]] to %{{.*}} step %c64
+// CHECK:             scf.if
+// CHECK:               vector.reduction <add>
+// CHECK:               %[[G:.*]] = math.exp2 %{{.*}} : vector<16xf32>
+// CHECK:               arith.mulf %{{.*}}, %[[G]] : vector<16xf32>
+// CHECK:             } else {
+// CHECK:               %[[MEETS:.*]] = arith.andi %{{.*}}, %{{.*}} : i1
+// CHECK:               scf.if %[[MEETS]] {
+// CHECK:                 arith.cmpi sge, %{{.*}}, %{{.*}} : vector<16xindex>
+// CHECK:                 arith.cmpi sle, %{{.*}}, %{{.*}} : vector<16xindex>
+// SMALL-LABEL: func.func @local_gaussian
+func.func @local_gaussian(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                          %v: tensor<?x4x?x64xf32>, %p: tensor<?x4x?xf32>)
+    -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v position_operands(%p : tensor<?x4x?xf32>)
+      {gaussian_window = 8 : i64, gaussian_sigma = 4.0 : f32}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}
+
+// -----
+
+// relative_position (clip 16), shown with vector width 8. Per query tile,
+// q . aK_r for the 33 buckets goes into a padded row of 33 + 2 * 7 = 47
+// slots (48 allocated): slot x holds bucket clamp(x - 7, 0, 32). A chunk of 8
+// keys then reads its key-side terms with one vector load at the clamped
+// offset j0 - i + 23 in [0, 39], and adds its softmax weights to the
+// value-side bucket weights the same way, after rescaling them by corr. The
+// epilogue adds sum_x w[x] aV[bucket(x)] before dividing by l.
+// SMALL-LABEL: func.func @relative_position
+// SMALL-SAME:    %[[AK:[^:]*]]: tensor<33x64xf32>, %[[AV:[^:]*]]: tensor<33x64xf32>
+// SMALL-DAG:     %[[AKB:.*]] = bufferization.to_buffer %[[AK]]
+// SMALL-DAG:     %[[AVB:.*]] = bufferization.to_buffer %[[AV]]
+// SMALL:         scf.parallel
+// SMALL-DAG:       %[[RK:.*]] = memref.alloca() {{.*}} : memref<8x48xf32>
+// SMALL-DAG:       %[[RW:.*]] = memref.alloca() {{.*}} : memref<8x48xf32>
+// SMALL:           scf.for %{{.*}} = %{{.*}} to %c33
+// SMALL:             vector.load %[[AKB]]
+// SMALL:             vector.reduction <add>
+// SMALL:             memref.store %{{.*}}, %[[RK]]
+// SMALL:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// SMALL-NOT:         %[[AKB]][
+// SMALL:             %[[OFF:.*]] = arith.minsi %{{.*}}, %c39{{(_[0-9]+)?}} : index
+// SMALL:             %[[REL:.*]] = vector.load %[[RK]][%{{.*}}, %[[OFF]]] : memref<8x48xf32>, vector<8xf32>
+// SMALL:             arith.addf %{{.*}}, %[[REL]] : vector<8xf32>
+// SMALL:             %[[CORR:.*]] = math.exp2 %{{.*}} : f32
+// SMALL:             %[[CORRV:.*]] = vector.broadcast %[[CORR]]
+// SMALL:             %[[OLD:.*]] = vector.load %[[RW]][%{{.*}}, %c0{{.*}}]
+// SMALL:             arith.mulf %[[OLD]], %[[CORRV]] : vector<8xf32>
+// SMALL:             %[[WOFF:.*]] = arith.minsi %{{.*}}, %c39{{(_[0-9]+)?}} : index
+// SMALL:             %[[W:.*]] = vector.load %[[RW]][%{{.*}}, %[[WOFF]]]
+// SMALL:             %[[SUM:.*]] = arith.addf %[[W]], %{{.*}} : vector<8xf32>
+// SMALL:             vector.store %[[SUM]], %[[RW]][%{{.*}}, %[[WOFF]]]
+// SMALL-NOT:         %[[AVB]][
+// SMALL:           scf.for %{{.*}} = %{{.*}} to %c47
+// SMALL:             memref.load %[[RW]]
+// SMALL:             vector.load %[[AVB]]
+// SMALL:             vector.fma
+// SMALL:           arith.mulf {{.*}} : vector<8xf32>
+// CHECK-LABEL: func.func @relative_position
+func.func @relative_position(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                             %v: tensor<?x4x?x64xf32>, %ak: tensor<33x64xf32>,
+                             %av: tensor<33x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v
+      position_operands(%ak, %av : tensor<33x64xf32>, tensor<33x64xf32>)
+      {relative_clip = 16 : i64}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}
