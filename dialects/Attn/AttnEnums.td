@@ -7,7 +7,8 @@ include "AttnBase.td"
 include "mlir/IR/EnumAttr.td"
 
 // Adding a score function: a case here, its operand signature in
-// ScoreKinds.cpp, and its tile emitter in the lowering.
+// AttentionOp.cpp (the score operand verifier), and its tile emitter in
+// lib/Conversion/AttnToLoops/ScoreFunctions.cpp.
 def Attn_ScoreKind : I32EnumAttr<"ScoreKind", "attention score function", [
     I32EnumAttrCase<"dot", 0>,
     I32EnumAttrCase<"general", 1>,
