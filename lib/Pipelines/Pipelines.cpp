@@ -65,7 +65,12 @@ void attn::buildLowerToCpuPipeline(OpPassManager &pm,
   pm.addPass(createAttnApproximateMath());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(arith::createArithExpandOpsPass());
+  // bf16 conversions become integer arithmetic (round to nearest even):
+  // otherwise LLVM calls __truncsfbf2 on CPUs without AVX512-BF16, and that
+  // libgcc/compiler-rt builtin is not always there to link against.
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
   pm.addPass(createConvertVectorToLLVMPass());
   // memref before scf: alloca_scope (the per-work-item scratch) lowers to
   // stacksave/stackrestore while its body is still structured.
