@@ -167,5 +167,7 @@ def Attn_YieldOp : Attn_Op<"yield", [
 }
 
 include "AttnStructureOps.td"
+include "AttnGateOps.td"
+include "AttnVisionOps.td"
 
 #endif // ATTN_OPS_TD

@@ -56,6 +56,15 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
     The inner tile is vectorised along the key axis (scores) and the value
     head dimension (accumulation); `vector-width` sets the lane count.
 
+    Each (batch, head, query tile) work item owns scratch of static size
+    (tiles times head dimensions, top_k, relative-position buckets). Up to
+    `stack-scratch-bytes` of it lives on the stack of the thread that runs
+    the item (1 MiB by default, well inside the 4 to 8 MiB stacks that
+    OpenMP worker threads get); more is allocated on the heap once per work
+    item. An op whose scratch passes `max-scratch-bytes` is rejected with
+    the sizes named, as are `key-tile / vector-width` above 64 and
+    `vector-width` above 64 (both are unrolled in the tile body).
+
     Inputs are wrapped with `bufferization.to_buffer` and the output with
     `bufferization.to_tensor`, so one-shot bufferization removes the
     boundary afterwards.
@@ -70,7 +79,14 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
     Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
            "Keys per tile (a multiple of vector-width)">,
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
-           "f32 lanes of the inner vectors (16 for AVX-512)">,
+           "f32 lanes of the inner vectors (16 for AVX-512), at most 64">,
+    Option<"stackScratchBytes", "stack-scratch-bytes", "int64_t",
+           /*default=*/"1048576",
+           "Scratch of one work item kept on the stack of its thread; more "
+           "is allocated on the heap">,
+    Option<"maxScratchBytes", "max-scratch-bytes", "int64_t",
+           /*default=*/"67108864",
+           "Scratch of one work item above which an op is rejected">,
   ];
 }
 

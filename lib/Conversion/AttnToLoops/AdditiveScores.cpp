@@ -57,10 +57,10 @@ public:
                     .getDimSize(1)) {}
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    qa = stackBuffer(b, {cfg.queryTile, attnDim});
-    kT = stackBuffer(b, {cfg.headDim, cfg.keyTile});
-    kaT = stackBuffer(b, {attnDim, cfg.keyTile});
-    va = stackBuffer(b, {attnDim});
+    qa = scratchBuffer(b, cfg, {cfg.queryTile, attnDim});
+    kT = scratchBuffer(b, cfg, {cfg.headDim, cfg.keyTile});
+    kaT = scratchBuffer(b, cfg, {attnDim, cfg.keyTile});
+    va = scratchBuffer(b, cfg, {attnDim});
   }
 
   void prepareQueryTile(ImplicitLocOpBuilder &b,
@@ -165,8 +165,8 @@ public:
   using ScoreFunction::ScoreFunction;
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    qw = stackBuffer(b, {cfg.queryTile, cfg.valueDim});
-    kw = stackBuffer(b, {cfg.keyTile, cfg.valueDim});
+    qw = scratchBuffer(b, cfg, {cfg.queryTile, cfg.valueDim});
+    kw = scratchBuffer(b, cfg, {cfg.keyTile, cfg.valueDim});
   }
 
   void prepareQueryTile(ImplicitLocOpBuilder &b,
@@ -211,8 +211,8 @@ public:
   bool usesLog2Units() const override { return true; }
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    sum = stackBuffer(b, {cfg.queryTile, cfg.valueDim});
-    acc = stackBuffer(b, {cfg.queryTile, cfg.valueDim});
+    sum = scratchBuffer(b, cfg, {cfg.queryTile, cfg.valueDim});
+    acc = scratchBuffer(b, cfg, {cfg.queryTile, cfg.valueDim});
   }
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
@@ -220,63 +220,72 @@ public:
     buildCountedLoop(
         b, indexConst(b, cfg.queryTile),
         [&](ImplicitLocOpBuilder &rb, Value r) {
-          for (int64_t e = 0; e < chunks(); ++e) {
-            Value col = indexConst(rb, e * cfg.valueWidth);
-            vector::StoreOp::create(rb, zero, sum, ValueRange{r, col});
-            vector::StoreOp::create(rb, zero, acc, ValueRange{r, col});
-          }
+          forEachChunkBlock(
+              rb, chunks(), cfg.valueWidth,
+              [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+                for (int64_t e = 0; e < block.count; ++e) {
+                  Value col = block.column(cb, e);
+                  vector::StoreOp::create(cb, zero, sum, ValueRange{r, col});
+                  vector::StoreOp::create(cb, zero, acc, ValueRange{r, col});
+                }
+              });
         });
   }
 
   void updateRow(ImplicitLocOpBuilder &b, const QueryTile &tile,
                  const RowTile &row, unsigned) override {
-    int64_t vw = cfg.valueWidth, e = chunks();
+    // A wide Dv goes in blocks of features, each a pass over the keys.
+    int64_t vw = cfg.valueWidth;
     Value unit = splat(b, f32Const(b, cfg.scale * M_LOG2E), vw);
-    SmallVector<Value> init, qws;
-    for (Value buffer : {sum, acc})
-      for (int64_t c = 0; c < e; ++c)
-        init.push_back(vector::LoadOp::create(
-            b, VectorType::get({vw}, b.getF32Type()), buffer,
-            ValueRange{row.r, indexConst(b, c * vw)}));
-    for (int64_t c = 0; c < e; ++c)
-      qws.push_back(vector::LoadOp::create(
-          b, VectorType::get({vw}, b.getF32Type()), score.qw,
-          ValueRange{row.r, indexConst(b, c * vw)}));
-    auto loop = buildCountedLoop(
-        b, row.n, init, [&](ImplicitLocOpBuilder &jb, Value j, ValueRange st) {
-          Value key = arith::AddIOp::create(jb, row.k0, j);
-          Value hidden;
-          if (row.masked)
-            hidden = splat(
-                jb,
-                memref::LoadOp::create(jb, tile.scores, ValueRange{row.r, j}),
-                vw);
-          SmallVector<Value> next(st.begin(), st.end());
+    VectorType f32Vec = VectorType::get({vw}, b.getF32Type());
+    forEachChunkBlock(
+        b, chunks(), vw,
+        [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+          int64_t e = block.count;
+          SmallVector<Value> init, qws;
+          for (Value buffer : {sum, acc})
+            for (int64_t c = 0; c < e; ++c)
+              init.push_back(vector::LoadOp::create(
+                  cb, f32Vec, buffer, ValueRange{row.r, block.column(cb, c)}));
+          for (int64_t c = 0; c < e; ++c)
+            qws.push_back(vector::LoadOp::create(
+                cb, f32Vec, score.qw, ValueRange{row.r, block.column(cb, c)}));
+          auto loop = buildCountedLoop(
+              cb, row.n, init,
+              [&](ImplicitLocOpBuilder &jb, Value j, ValueRange st) {
+                Value key = arith::AddIOp::create(jb, row.k0, j);
+                Value hidden;
+                if (row.masked)
+                  hidden = splat(jb,
+                                 memref::LoadOp::create(jb, tile.scores,
+                                                        ValueRange{row.r, j}),
+                                 vw);
+                SmallVector<Value> next(st.begin(), st.end());
+                for (int64_t c = 0; c < e; ++c) {
+                  Value col = block.column(jb, c);
+                  Value kv = vector::LoadOp::create(jb, f32Vec, score.kw,
+                                                    ValueRange{j, col});
+                  Value t = math::TanhOp::create(
+                      jb, arith::AddFOp::create(jb, qws[c], kv));
+                  Value arg = arith::MulFOp::create(jb, t, unit);
+                  if (hidden)
+                    arg = arith::AddFOp::create(jb, arg, hidden);
+                  Value p = math::Exp2Op::create(jb, arg);
+                  next[c] = arith::AddFOp::create(jb, st[c], p);
+                  Value v = loadVectorAsF32(
+                      jb, cfg.value, {tile.b, tile.kvHead, key, col}, vw);
+                  next[e + c] = vector::FMAOp::create(jb, p, v, st[e + c]);
+                }
+                return next;
+              });
           for (int64_t c = 0; c < e; ++c) {
-            Value col = indexConst(jb, c * vw);
-            Value kv = vector::LoadOp::create(
-                jb, VectorType::get({vw}, jb.getF32Type()), score.kw,
-                ValueRange{j, col});
-            Value t =
-                math::TanhOp::create(jb, arith::AddFOp::create(jb, qws[c], kv));
-            Value arg = arith::MulFOp::create(jb, t, unit);
-            if (hidden)
-              arg = arith::AddFOp::create(jb, arg, hidden);
-            Value p = math::Exp2Op::create(jb, arg);
-            next[c] = arith::AddFOp::create(jb, st[c], p);
-            Value v = loadVectorAsF32(jb, cfg.value,
-                                      {tile.b, tile.kvHead, key, col}, vw);
-            next[e + c] = vector::FMAOp::create(jb, p, v, st[e + c]);
+            Value col = block.column(cb, c);
+            vector::StoreOp::create(cb, loop.getResult(c), sum,
+                                    ValueRange{row.r, col});
+            vector::StoreOp::create(cb, loop.getResult(e + c), acc,
+                                    ValueRange{row.r, col});
           }
-          return next;
         });
-    for (int64_t c = 0; c < e; ++c) {
-      Value col = indexConst(b, c * vw);
-      vector::StoreOp::create(b, loop.getResult(c), sum,
-                              ValueRange{row.r, col});
-      vector::StoreOp::create(b, loop.getResult(e + c), acc,
-                              ValueRange{row.r, col});
-    }
   }
 
   void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
@@ -285,21 +294,28 @@ public:
     buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
       Value row = arith::AddIOp::create(rb, tile.row0, r);
       Value zero = splat(rb, f32Const(rb, 0.0), vw);
-      for (int64_t c = 0; c < chunks(); ++c) {
-        Value col = indexConst(rb, c * vw);
-        Value l = vector::LoadOp::create(rb, f32Vec, sum, ValueRange{r, col});
-        Value a = vector::LoadOp::create(rb, f32Vec, acc, ValueRange{r, col});
-        // A row without a visible key has l = 0 in every feature: zeros.
-        Value positive =
-            arith::CmpFOp::create(rb, arith::CmpFPredicate::OGT, l, zero);
-        Value o = arith::SelectOp::create(
-            rb, positive, arith::DivFOp::create(rb, a, l), zero);
-        if (!cfg.elementType.isF32())
-          o = arith::TruncFOp::create(
-              rb, VectorType::get({vw}, cfg.elementType), o);
-        vector::StoreOp::create(rb, o, cfg.output,
-                                ValueRange{tile.b, tile.h, row, col});
-      }
+      forEachChunkBlock(
+          rb, chunks(), vw,
+          [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+            for (int64_t c = 0; c < block.count; ++c) {
+              Value col = block.column(cb, c);
+              Value l =
+                  vector::LoadOp::create(cb, f32Vec, sum, ValueRange{r, col});
+              Value a =
+                  vector::LoadOp::create(cb, f32Vec, acc, ValueRange{r, col});
+              // A row without a visible key has l = 0 in every feature:
+              // zeros.
+              Value positive =
+                  arith::CmpFOp::create(cb, arith::CmpFPredicate::OGT, l, zero);
+              Value o = arith::SelectOp::create(
+                  cb, positive, arith::DivFOp::create(cb, a, l), zero);
+              if (!cfg.elementType.isF32())
+                o = arith::TruncFOp::create(
+                    cb, VectorType::get({vw}, cfg.elementType), o);
+              vector::StoreOp::create(cb, o, cfg.output,
+                                      ValueRange{tile.b, tile.h, row, col});
+            }
+          });
     });
   }
 

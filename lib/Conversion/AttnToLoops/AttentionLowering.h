@@ -37,8 +37,52 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <memory>
+#include <string>
 
 namespace mlir::attn::lowering {
+
+/// The scratch buffers of one (batch, head, query tile) work item, all of
+/// static shape. The parts request them in allocate(); attn-tile runs those
+/// requests twice: first to measure them, building no IR (buffer() returns
+/// null), so that sizes a work item cannot hold are rejected before anything
+/// is emitted; then to emit them, on the stack of the work item (inside its
+/// alloca_scope) or, when they pass the stack budget, on the heap (freed by
+/// the buffer deallocation pipeline at the end of the work item).
+class Scratch {
+public:
+  enum class Placement { Measure, Stack, Heap };
+  explicit Scratch(Placement placement) : where(placement) {}
+
+  /// A 64-byte aligned buffer of `shape` and `elem` (f32 when null).
+  Value buffer(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape, Type elem);
+
+  /// Bytes of all the buffers, alignment included; saturates at UINT64_MAX.
+  uint64_t totalBytes() const { return total; }
+  Placement placement() const { return where; }
+  /// The largest buffer, as `32x64xf32`, for diagnostics.
+  StringRef largestBuffer() const { return largest; }
+
+private:
+  Placement where;
+  uint64_t total = 0, largestBytes = 0;
+  std::string largest;
+};
+
+/// At most this many vector chunks of a static dimension (D, Dv, A, the
+/// relative-position slots) are unrolled in one loop body: beyond it the
+/// chunks go in blocks through an scf.for, so that big head dimensions
+/// neither blow up the IR nor keep more accumulators live than there are
+/// vector registers.
+constexpr int64_t kMaxUnrolledChunks = 16;
+
+/// A block of `count` chunks of `width` columns starting at column `base`
+/// (null: column 0, where the columns are constants).
+struct ChunkBlock {
+  Value base;
+  int64_t count, width;
+  /// First column of chunk c of the block.
+  Value column(ImplicitLocOpBuilder &b, int64_t c) const;
+};
 
 /// Everything about one attention op that the emitters need, fixed before
 /// the loop nest is built.
@@ -62,6 +106,8 @@ struct KernelConfig {
   /// True when scores need a multiply by log2(e) after the score changes.
   bool convertAfterMods;
   Type elementType;
+  /// Where allocate() puts the work item's buffers (see Scratch).
+  Scratch *scratch = nullptr;
 };
 
 /// Per query tile coordinates, fixed inside the parallel loop.
@@ -186,12 +232,14 @@ public:
   /// Softmax hooks. initState: before the key loop. valueWeights: the
   /// weights that multiply V (p times the Gaussian factor). accumulate:
   /// bucket weights of the value-side table, rescaled by corr like the
-  /// accumulator. finishRow: adds sum_r w[r] aV_r to the accumulator row.
+  /// accumulator. finishRow: adds sum_r w[r] aV_r to the chunks `acc` of
+  /// the accumulator row, the value features of `block`.
   void initState(ImplicitLocOpBuilder &b, const QueryTile &tile);
   Value valueWeights(ImplicitLocOpBuilder &b, Value r, Value keys, Value p);
   void accumulate(ImplicitLocOpBuilder &b, const RowTile &row,
                   ArrayRef<Value> p, Value corr);
-  void finishRow(ImplicitLocOpBuilder &b, Value r, SmallVectorImpl<Value> &acc);
+  void finishRow(ImplicitLocOpBuilder &b, Value r, const ChunkBlock &block,
+                 SmallVectorImpl<Value> &acc);
 
 private:
   const KernelConfig &cfg;
@@ -269,9 +317,28 @@ Value indexConst(ImplicitLocOpBuilder &b, int64_t v);
 Value f32Const(ImplicitLocOpBuilder &b, double v);
 Value splat(ImplicitLocOpBuilder &b, Value scalar, int64_t width);
 
-/// A 64-byte aligned f32 (or `elem`) stack buffer of a static shape.
-Value stackBuffer(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
-                  Type elem = {});
+/// A scratch buffer of the work item (f32 unless `elem` is given), from
+/// cfg.scratch; null while the scratch is being measured.
+Value scratchBuffer(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                    ArrayRef<int64_t> shape, Type elem = {});
+
+/// Body of a chunk block: gets the builder, the block and the carried
+/// values, returns the values to carry on.
+using ChunkBlockBody = function_ref<SmallVector<Value>(
+    ImplicitLocOpBuilder &, const ChunkBlock &, ValueRange)>;
+
+/// Emits `body` over `chunks` chunks of `width` columns carrying `init`
+/// from block to block, and returns the values after the last block. Up to
+/// kMaxUnrolledChunks chunks are one block at column 0 (no loop); more are
+/// an scf.for over blocks of kMaxUnrolledChunks, then a tail block.
+SmallVector<Value> forEachChunkBlock(ImplicitLocOpBuilder &b, int64_t chunks,
+                                     int64_t width, ValueRange init,
+                                     ChunkBlockBody body);
+
+/// The same without carried values.
+void forEachChunkBlock(
+    ImplicitLocOpBuilder &b, int64_t chunks, int64_t width,
+    function_ref<void(ImplicitLocOpBuilder &, const ChunkBlock &)> body);
 
 /// The global key indices k0 + c * width + [0, width) of chunk c.
 Value chunkKeys(ImplicitLocOpBuilder &b, Value k0, int64_t c, int64_t width);

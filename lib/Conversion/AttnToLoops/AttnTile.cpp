@@ -5,7 +5,9 @@
 //   out = alloc [B, Hq, Sq, Dv]
 //   scf.parallel (b, h, t) in [B, Hq, ceil(Sq / Tq)]:
 //     alloca_scope: scratch of the score function, the normaliser, the
-//                   positional terms and the score tile  (O(tile))
+//                   positional terms and the score tile  (O(tile); on the
+//                   heap instead past stack-scratch-bytes, and rejected
+//                   past max-scratch-bytes before anything is emitted)
 //       score.prepareQueryTile      (scale, project, normalise q once)
 //       positions.prepareQueryTile  (relative tables, per-row windows)
 //       normalizer.initState
@@ -28,6 +30,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace mlir::attn {
 #define GEN_PASS_DEF_ATTNTILE
@@ -40,6 +43,12 @@ using namespace mlir::attn::lowering;
 
 namespace {
 
+/// Most lanes of one vector: masks are gathered lane by lane.
+constexpr int64_t kMaxVectorWidth = 64;
+/// Most vector chunks of a key tile, each unrolled in the tile body (scores,
+/// score changes, masks, normaliser update): 1024 keys at 16 lanes.
+constexpr int64_t kMaxKeyChunks = 64;
+
 /// Rejects what this lowering does not implement, naming it. Everything
 /// the verifier accepts is lowered except these combinations.
 LogicalResult checkSupported(AttentionOp op) {
@@ -47,9 +56,9 @@ LogicalResult checkSupported(AttentionOp op) {
   // width A ('additive' allows one) has no such width.
   for (Value w : op.getScoreOperands())
     if (!cast<ShapedType>(w.getType()).hasStaticShape())
-      return op.emitOpError() << "score operands of dynamic shape ("
-                              << w.getType()
-                              << ") are not supported by attn-tile";
+      return op.emitOpError()
+             << "score operands of dynamic shape (" << w.getType()
+             << ") are not supported by attn-tile";
   ScoreKind score = op.getScore();
   bool hasMods = op.getBias() || op.getAlibi() || op.getSoftcap() ||
                  !op.getScoreMod().empty();
@@ -82,11 +91,19 @@ LogicalResult checkSupported(AttentionOp op) {
   return success();
 }
 
+/// Bounds of one work item's scratch, in bytes (the pass options).
+struct ScratchLimits {
+  /// Up to this much lives on the stack of the thread running the item.
+  uint64_t stack;
+  /// More than this is rejected.
+  uint64_t max;
+};
+
 class AttentionLowering {
 public:
   AttentionLowering(AttentionOp op, int64_t queryTile, int64_t keyTile,
-                    int64_t width)
-      : op(op), b(op.getLoc(), op) {
+                    int64_t width, ScratchLimits limits)
+      : op(op), b(op.getLoc(), op), limits(limits) {
     cfg.op = op;
     cfg.queryTile = queryTile;
     cfg.keyTile = keyTile;
@@ -121,13 +138,17 @@ private:
     return memref::AllocOp::create(b, memType, dyn, b.getI64IntegerAttr(64));
   }
 
+  void allocateScratch(ImplicitLocOpBuilder &ib, QueryTile &tile);
+  LogicalResult checkScratch(const Scratch &measured);
   LogicalResult emitQueryTile(ImplicitLocOpBuilder &ib, ValueRange ivs);
   LogicalResult emitKeyLoop(ImplicitLocOpBuilder &ib, const QueryTile &tile,
                             unsigned pass);
 
   AttentionOp op;
   ImplicitLocOpBuilder b;
+  ScratchLimits limits;
   KernelConfig cfg;
+  std::optional<Scratch> scratch;
   std::unique_ptr<ScoreFunction> score;
   std::unique_ptr<PositionTerms> positions;
   std::unique_ptr<RowNormalizer> normalizer;
@@ -156,6 +177,19 @@ LogicalResult AttentionLowering::run() {
   bool log2Units = normalizer->usesLog2Units();
   cfg.convertAfterMods = hasMods && log2Units;
   cfg.scoreUnit = log2Units && !hasMods ? float(M_LOG2E) : 1.0f;
+
+  // Measure the scratch of a work item before emitting anything: sizes
+  // whose scratch no thread can hold are rejected here, not at run time.
+  Scratch measured(Scratch::Placement::Measure);
+  cfg.scratch = &measured;
+  QueryTile unused;
+  allocateScratch(b, unused);
+  if (failed(checkScratch(measured)))
+    return failure();
+  scratch.emplace(measured.totalBytes() > limits.stack
+                      ? Scratch::Placement::Heap
+                      : Scratch::Placement::Stack);
+  cfg.scratch = &*scratch;
 
   // Check the regions vectorise before emitting anything.
   for (Region *region : {&op.getScoreMod(), &op.getMaskMod()}) {
@@ -195,20 +229,28 @@ LogicalResult AttentionLowering::run() {
   // scf.parallel that a threading pass (scf-to-openmp) may distribute. Each
   // item owns its scratch, O(tile) and independent of the sequence lengths,
   // on the stack of an alloca_scope so that a sequential lowering does not
-  // grow the stack per iteration.
+  // grow the stack per iteration; scratch past the stack budget is
+  // allocated on the heap instead, once per work item, which the
+  // deallocation pipeline frees at its end.
   LogicalResult result = success();
   Value zero = idx(0), one = idx(1);
+  bool onStack = scratch->placement() == Scratch::Placement::Stack;
   scf::ParallelOp::create(
       b, ValueRange{zero, zero, zero}, ValueRange{cfg.batch, hq, numTiles},
       ValueRange{one, one, one},
       [&](OpBuilder &nested, Location loc, ValueRange ivs) {
         ImplicitLocOpBuilder ib(loc, nested);
-        auto scope = memref::AllocaScopeOp::create(ib, TypeRange{});
-        ib.setInsertionPointToStart(&scope.getBodyRegion().emplaceBlock());
+        memref::AllocaScopeOp scope;
+        if (onStack) {
+          scope = memref::AllocaScopeOp::create(ib, TypeRange{});
+          ib.setInsertionPointToStart(&scope.getBodyRegion().emplaceBlock());
+        }
         if (failed(emitQueryTile(ib, ivs)))
           result = failure();
-        memref::AllocaScopeReturnOp::create(ib, ValueRange{});
-        ib.setInsertionPointAfter(scope);
+        if (onStack) {
+          memref::AllocaScopeReturnOp::create(ib, ValueRange{});
+          ib.setInsertionPointAfter(scope);
+        }
         scf::ReduceOp::create(ib);
       });
   if (failed(result))
@@ -223,6 +265,45 @@ LogicalResult AttentionLowering::run() {
   op->replaceAllUsesWith(results);
   op->erase();
   return success();
+}
+
+/// Every scratch buffer of a work item, from cfg.scratch: the measure and
+/// the emission run exactly the same requests.
+void AttentionLowering::allocateScratch(ImplicitLocOpBuilder &ib,
+                                        QueryTile &tile) {
+  tile.scores = scratchBuffer(ib, cfg, {cfg.queryTile, cfg.keyTile});
+  score->allocate(ib);
+  positions->allocate(ib);
+  normalizer->allocate(ib);
+}
+
+LogicalResult AttentionLowering::checkScratch(const Scratch &measured) {
+  uint64_t bytes = measured.totalBytes();
+  if (bytes <= limits.max)
+    return success();
+  // Name every size the scratch grows with, so that the one to change is
+  // among them.
+  InFlightDiagnostic diag = op.emitOpError();
+  diag << "needs ";
+  if (bytes == std::numeric_limits<uint64_t>::max())
+    diag << "at least 2^64";
+  else
+    diag << bytes;
+  diag << " bytes of scratch per (batch, head, query tile) work item, more "
+          "than max-scratch-bytes = "
+       << limits.max << " (query-tile = " << cfg.queryTile
+       << ", key-tile = " << cfg.keyTile << ", D = " << cfg.headDim
+       << ", Dv = " << cfg.valueDim;
+  if (op.getScore() == ScoreKind::additive)
+    diag << ", A = "
+         << cast<ShapedType>(op.getScoreOperands()[0].getType()).getDimSize(1);
+  if (std::optional<uint64_t> k = op.getTopK())
+    diag << ", top_k = " << *k;
+  if (std::optional<uint64_t> clip = op.getRelativeClip())
+    diag << ", relative_clip = " << *clip;
+  diag << "; largest buffer " << measured.largestBuffer()
+       << "); use smaller tiles or sizes";
+  return failure();
 }
 
 LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
@@ -245,10 +326,7 @@ LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
     tile.keyLimit = arith::MaxSIOp::create(
         ib, indexConst(ib, 0), arith::MinSIOp::create(ib, len, cfg.keyLen));
   }
-  tile.scores = stackBuffer(ib, {cfg.queryTile, cfg.keyTile});
-  score->allocate(ib);
-  positions->allocate(ib);
-  normalizer->allocate(ib);
+  allocateScratch(ib, tile);
 
   score->prepareQueryTile(ib, tile);
   positions->prepareQueryTile(ib, tile);
@@ -307,20 +385,49 @@ LogicalResult AttentionLowering::emitKeyLoop(ImplicitLocOpBuilder &ib,
 
 struct AttnTilePass : mlir::attn::impl::AttnTileBase<AttnTilePass> {
   using AttnTileBase::AttnTileBase;
-  void runOnOperation() override {
+
+  /// Rejects options the lowering cannot honour. The error names the
+  /// options at the function's location only: its IR says nothing more.
+  LogicalResult checkOptions() {
+    auto fail = [&]() { return emitError(getOperation().getLoc()); };
     if (queryTile < 1 || keyTile < 1 || vectorWidth < 1 ||
-        keyTile % vectorWidth != 0) {
-      getOperation().emitError()
-          << "attn-tile expects positive query-tile, key-tile and "
-             "vector-width with key-tile a multiple of vector-width, but got "
-          << int64_t(queryTile) << ", " << int64_t(keyTile) << ", "
-          << int64_t(vectorWidth);
+        keyTile % vectorWidth != 0)
+      return fail() << "attn-tile expects positive query-tile, key-tile and "
+                       "vector-width with key-tile a multiple of "
+                       "vector-width, but got "
+                    << int64_t(queryTile) << ", " << int64_t(keyTile) << ", "
+                    << int64_t(vectorWidth);
+    // The lanes of a vector and the chunks of a key tile are unrolled in
+    // the tile body: bounded so that the IR stays small.
+    if (vectorWidth > kMaxVectorWidth)
+      return fail() << "attn-tile expects vector-width <= " << kMaxVectorWidth
+                    << ", but got " << int64_t(vectorWidth);
+    if (keyTile / vectorWidth > kMaxKeyChunks)
+      return fail() << "attn-tile unrolls key-tile / vector-width = "
+                    << int64_t(keyTile) / int64_t(vectorWidth)
+                    << " vector chunks per row, more than " << kMaxKeyChunks
+                    << "; with vector-width = " << int64_t(vectorWidth)
+                    << " key-tile must be at most "
+                    << kMaxKeyChunks * int64_t(vectorWidth) << ", but got "
+                    << int64_t(keyTile);
+    if (stackScratchBytes < 0 || maxScratchBytes < 0)
+      return fail() << "attn-tile expects non-negative stack-scratch-bytes "
+                       "and max-scratch-bytes, but got "
+                    << int64_t(stackScratchBytes) << ", "
+                    << int64_t(maxScratchBytes);
+    return success();
+  }
+
+  void runOnOperation() override {
+    if (failed(checkOptions()))
       return signalPassFailure();
-    }
+    ScratchLimits limits{uint64_t(int64_t(stackScratchBytes)),
+                         uint64_t(int64_t(maxScratchBytes))};
     SmallVector<AttentionOp> ops;
     getOperation().walk([&](AttentionOp op) { ops.push_back(op); });
     for (AttentionOp op : ops)
-      if (failed(AttentionLowering(op, queryTile, keyTile, vectorWidth).run()))
+      if (failed(AttentionLowering(op, queryTile, keyTile, vectorWidth, limits)
+                     .run()))
         return signalPassFailure();
   }
 };

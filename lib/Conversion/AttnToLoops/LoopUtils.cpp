@@ -5,6 +5,9 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
 using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::lowering;
@@ -63,12 +66,84 @@ Value lowering::splat(ImplicitLocOpBuilder &b, Value scalar, int64_t width) {
       b, VectorType::get({width}, scalar.getType()), scalar);
 }
 
-Value lowering::stackBuffer(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
-                            Type elem) {
+Value Scratch::buffer(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
+                      Type elem) {
   if (!elem)
     elem = b.getF32Type();
-  return memref::AllocaOp::create(b, MemRefType::get(shape, elem),
-                                  b.getI64IntegerAttr(64));
+  // Index buffers hold 64-bit values on the hosts this lowers for; 64 bytes
+  // per buffer cover the alignment padding.
+  uint64_t elemBytes =
+      elem.isIndex() ? 8 : (elem.getIntOrFloatBitWidth() + 7) / 8;
+  bool overflow = false;
+  uint64_t bytes = elemBytes;
+  for (int64_t size : shape)
+    bytes = llvm::SaturatingMultiply(bytes, uint64_t(size), &overflow);
+  bytes = llvm::SaturatingAdd(bytes, uint64_t(64), &overflow);
+  total = llvm::SaturatingAdd(total, bytes, &overflow);
+  if (bytes > largestBytes) {
+    largestBytes = bytes;
+    largest.clear();
+    llvm::raw_string_ostream os(largest);
+    for (int64_t size : shape)
+      os << size << 'x';
+    os << elem;
+  }
+  if (where == Placement::Measure)
+    return {};
+  auto type = MemRefType::get(shape, elem);
+  IntegerAttr alignment = b.getI64IntegerAttr(64);
+  if (where == Placement::Heap)
+    return memref::AllocOp::create(b, type, alignment);
+  return memref::AllocaOp::create(b, type, alignment);
+}
+
+Value lowering::scratchBuffer(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                              ArrayRef<int64_t> shape, Type elem) {
+  return cfg.scratch->buffer(b, shape, elem);
+}
+
+Value ChunkBlock::column(ImplicitLocOpBuilder &b, int64_t c) const {
+  if (!base)
+    return indexConst(b, c * width);
+  if (c == 0)
+    return base;
+  return arith::AddIOp::create(b, base, indexConst(b, c * width));
+}
+
+SmallVector<Value> lowering::forEachChunkBlock(ImplicitLocOpBuilder &b,
+                                               int64_t chunks, int64_t width,
+                                               ValueRange init,
+                                               ChunkBlockBody body) {
+  if (chunks <= kMaxUnrolledChunks)
+    return body(b, ChunkBlock{Value(), chunks, width}, init);
+  int64_t blockColumns = kMaxUnrolledChunks * width;
+  int64_t full = chunks / kMaxUnrolledChunks;
+  int64_t tail = chunks % kMaxUnrolledChunks;
+  auto loop = scf::ForOp::create(
+      b, indexConst(b, 0), indexConst(b, full * blockColumns),
+      indexConst(b, blockColumns), init,
+      [&](OpBuilder &nested, Location loc, Value base, ValueRange args) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        SmallVector<Value> next =
+            body(ib, ChunkBlock{base, kMaxUnrolledChunks, width}, args);
+        scf::YieldOp::create(ib, next);
+      });
+  SmallVector<Value> results(loop.getResults());
+  if (tail == 0)
+    return results;
+  return body(b, ChunkBlock{indexConst(b, full * blockColumns), tail, width},
+              results);
+}
+
+void lowering::forEachChunkBlock(
+    ImplicitLocOpBuilder &b, int64_t chunks, int64_t width,
+    function_ref<void(ImplicitLocOpBuilder &, const ChunkBlock &)> body) {
+  forEachChunkBlock(
+      b, chunks, width, ValueRange{},
+      [&](ImplicitLocOpBuilder &ib, const ChunkBlock &block, ValueRange) {
+        body(ib, block);
+        return SmallVector<Value>{};
+      });
 }
 
 Value lowering::chunkKeys(ImplicitLocOpBuilder &b, Value k0, int64_t c,
@@ -97,29 +172,35 @@ void lowering::emitRowProjection(
   int64_t chunks = cols / colWidth;
   VectorType vt = VectorType::get({colWidth}, b.getF32Type());
   buildCountedLoop(b, rows, [&](ImplicitLocOpBuilder &rb, Value r) {
-    SmallVector<Value> init(chunks, splat(rb, f32Const(rb, 0.0), colWidth));
-    auto loop = buildCountedLoop(
-        rb, indexConst(rb, depth), init,
-        [&](ImplicitLocOpBuilder &db, Value d, ValueRange accs) {
-          Value x = vector::BroadcastOp::create(db, vt, loadInput(db, r, d));
-          SmallVector<Value> next;
-          for (int64_t c = 0; c < chunks; ++c) {
-            Value w = loadVectorAsF32(
-                db, weights, {d, indexConst(db, c * colWidth)}, colWidth);
-            next.push_back(vector::FMAOp::create(db, x, w, accs[c]));
+    forEachChunkBlock(
+        rb, chunks, colWidth,
+        [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+          SmallVector<Value> init(block.count,
+                                  splat(cb, f32Const(cb, 0.0), colWidth));
+          auto loop = buildCountedLoop(
+              cb, indexConst(cb, depth), init,
+              [&](ImplicitLocOpBuilder &db, Value d, ValueRange accs) {
+                Value x =
+                    vector::BroadcastOp::create(db, vt, loadInput(db, r, d));
+                SmallVector<Value> next;
+                for (int64_t c = 0; c < block.count; ++c) {
+                  Value w = loadVectorAsF32(db, weights,
+                                            {d, block.column(db, c)}, colWidth);
+                  next.push_back(vector::FMAOp::create(db, x, w, accs[c]));
+                }
+                return next;
+              });
+          Value scaleV = splat(cb, f32Const(cb, scale), colWidth);
+          for (int64_t c = 0; c < block.count; ++c) {
+            Value col = block.column(cb, c);
+            Value y = loop.getResult(c);
+            if (bias)
+              y = arith::AddFOp::create(
+                  cb, y, loadVectorAsF32(cb, bias, {col}, colWidth));
+            if (scale != 1.0f)
+              y = arith::MulFOp::create(cb, y, scaleV);
+            vector::StoreOp::create(cb, y, out, ValueRange{r, col});
           }
-          return next;
         });
-    Value scaleV = splat(rb, f32Const(rb, scale), colWidth);
-    for (int64_t c = 0; c < chunks; ++c) {
-      Value col = indexConst(rb, c * colWidth);
-      Value y = loop.getResult(c);
-      if (bias)
-        y = arith::AddFOp::create(rb, y,
-                                  loadVectorAsF32(rb, bias, {col}, colWidth));
-      if (scale != 1.0f)
-        y = arith::MulFOp::create(rb, y, scaleV);
-      vector::StoreOp::create(rb, y, out, ValueRange{r, col});
-    }
   });
 }

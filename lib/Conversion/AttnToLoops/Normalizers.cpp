@@ -77,41 +77,49 @@ void lowering::emitWeightedValues(ImplicitLocOpBuilder &b,
                                   const KernelConfig &cfg,
                                   const QueryTile &tile, Value acc, Value r,
                                   Value k0, Value n, Value corr) {
-  // Vectorised over Dv; V is read in place, row-major, no copy.
+  // Vectorised over Dv; V is read in place, row-major, no copy. A wide Dv
+  // goes in blocks of chunks, each a pass over the keys of the tile.
   VectorType accType = VectorType::get({cfg.valueWidth}, b.getF32Type());
   int64_t accChunks = cfg.valueDim / cfg.valueWidth;
   Value corrV = corr ? splat(b, corr, cfg.valueWidth) : Value();
-  SmallVector<Value> accInit;
-  for (int64_t e = 0; e < accChunks; ++e) {
-    Value a = vector::LoadOp::create(
-        b, accType, acc, ValueRange{r, indexConst(b, e * cfg.valueWidth)});
-    accInit.push_back(corrV ? arith::MulFOp::create(b, a, corrV) : a);
-  }
-  auto pv = buildCountedLoop(
-      b, n, accInit, [&](ImplicitLocOpBuilder &ib, Value j, ValueRange accs) {
-        Value p = memref::LoadOp::create(ib, tile.scores, ValueRange{r, j});
-        Value pV = vector::BroadcastOp::create(ib, accType, p);
-        Value key = arith::AddIOp::create(ib, k0, j);
-        SmallVector<Value> next;
-        for (int64_t e = 0; e < accChunks; ++e) {
-          Value v = loadVectorAsF32(
-              ib, cfg.value,
-              {tile.b, tile.kvHead, key, indexConst(ib, e * cfg.valueWidth)},
-              cfg.valueWidth);
-          next.push_back(vector::FMAOp::create(ib, pV, v, accs[e]));
+  forEachChunkBlock(
+      b, accChunks, cfg.valueWidth,
+      [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+        SmallVector<Value> accInit;
+        for (int64_t e = 0; e < block.count; ++e) {
+          Value a = vector::LoadOp::create(cb, accType, acc,
+                                           ValueRange{r, block.column(cb, e)});
+          accInit.push_back(corrV ? arith::MulFOp::create(cb, a, corrV) : a);
         }
-        return next;
+        auto pv = buildCountedLoop(
+            cb, n, accInit,
+            [&](ImplicitLocOpBuilder &ib, Value j, ValueRange accs) {
+              Value p =
+                  memref::LoadOp::create(ib, tile.scores, ValueRange{r, j});
+              Value pV = vector::BroadcastOp::create(ib, accType, p);
+              Value key = arith::AddIOp::create(ib, k0, j);
+              SmallVector<Value> next;
+              for (int64_t e = 0; e < block.count; ++e) {
+                Value v = loadVectorAsF32(
+                    ib, cfg.value,
+                    {tile.b, tile.kvHead, key, block.column(ib, e)},
+                    cfg.valueWidth);
+                next.push_back(vector::FMAOp::create(ib, pV, v, accs[e]));
+              }
+              return next;
+            });
+        for (int64_t e = 0; e < block.count; ++e)
+          vector::StoreOp::create(cb, pv.getResult(e), acc,
+                                  ValueRange{r, block.column(cb, e)});
       });
-  for (int64_t e = 0; e < accChunks; ++e)
-    vector::StoreOp::create(b, pv.getResult(e), acc,
-                            ValueRange{r, indexConst(b, e * cfg.valueWidth)});
 }
 
 namespace {
-/// Stores acc[r] * factor (factor may be null) as output row `row`.
+/// Stores the chunks `acc` of `block` times factor (factor may be null) in
+/// output row `row`.
 void storeOutputRow(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
-                    const QueryTile &tile, Value row, ArrayRef<Value> acc,
-                    Value factor) {
+                    const QueryTile &tile, Value row, const ChunkBlock &block,
+                    ArrayRef<Value> acc, Value factor) {
   VectorType outType = VectorType::get({cfg.valueWidth}, cfg.elementType);
   Value factorV = factor ? splat(b, factor, cfg.valueWidth) : Value();
   for (auto [e, a] : llvm::enumerate(acc)) {
@@ -120,18 +128,18 @@ void storeOutputRow(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
       o = arith::TruncFOp::create(b, outType, o);
     vector::StoreOp::create(
         b, o, cfg.output,
-        ValueRange{tile.b, tile.h, row,
-                   indexConst(b, int64_t(e) * cfg.valueWidth)});
+        ValueRange{tile.b, tile.h, row, block.column(b, int64_t(e))});
   }
 }
 
+/// The chunks of `block` of accumulator row r.
 SmallVector<Value> loadAccRow(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
-                              Value acc, Value r) {
+                              Value acc, Value r, const ChunkBlock &block) {
   VectorType accType = VectorType::get({cfg.valueWidth}, b.getF32Type());
   SmallVector<Value> out;
-  for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e)
-    out.push_back(vector::LoadOp::create(
-        b, accType, acc, ValueRange{r, indexConst(b, e * cfg.valueWidth)}));
+  for (int64_t e = 0; e < block.count; ++e)
+    out.push_back(vector::LoadOp::create(b, accType, acc,
+                                         ValueRange{r, block.column(b, e)}));
   return out;
 }
 
@@ -139,9 +147,13 @@ void zeroAcc(ImplicitLocOpBuilder &b, const KernelConfig &cfg, Value acc) {
   Value zero = splat(b, f32Const(b, 0.0), cfg.valueWidth);
   buildCountedLoop(
       b, indexConst(b, cfg.queryTile), [&](ImplicitLocOpBuilder &rb, Value r) {
-        for (int64_t e = 0; e < cfg.valueDim / cfg.valueWidth; ++e)
-          vector::StoreOp::create(
-              rb, zero, acc, ValueRange{r, indexConst(rb, e * cfg.valueWidth)});
+        forEachChunkBlock(
+            rb, cfg.valueDim / cfg.valueWidth, cfg.valueWidth,
+            [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+              for (int64_t e = 0; e < block.count; ++e)
+                vector::StoreOp::create(cb, zero, acc,
+                                        ValueRange{r, block.column(cb, e)});
+            });
       });
 }
 
@@ -153,9 +165,9 @@ public:
   bool usesLog2Units() const override { return true; }
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    rowMax = stackBuffer(b, {cfg.queryTile});
-    rowSum = stackBuffer(b, {cfg.queryTile});
-    acc = stackBuffer(b, {cfg.queryTile, cfg.valueDim});
+    rowMax = scratchBuffer(b, cfg, {cfg.queryTile});
+    rowSum = scratchBuffer(b, cfg, {cfg.queryTile});
+    acc = scratchBuffer(b, cfg, {cfg.queryTile, cfg.valueDim});
   }
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
@@ -197,9 +209,13 @@ public:
       Value inv = arith::SelectOp::create(
           rb, positive, arith::DivFOp::create(rb, f32Const(rb, 1.0), sum),
           zero);
-      SmallVector<Value> a = loadAccRow(rb, cfg, acc, r);
-      positions.finishRow(rb, r, a);
-      storeOutputRow(rb, cfg, tile, row, a, inv);
+      forEachChunkBlock(rb, cfg.valueDim / cfg.valueWidth, cfg.valueWidth,
+                        [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+                          SmallVector<Value> a =
+                              loadAccRow(cb, cfg, acc, r, block);
+                          positions.finishRow(cb, r, block, a);
+                          storeOutputRow(cb, cfg, tile, row, block, a, inv);
+                        });
       if (cfg.lse) {
         // lse = (m + log2 l) * ln 2, with m in log2 units; -inf when l = 0.
         Value m = memref::LoadOp::create(rb, rowMax, ValueRange{r});
@@ -231,7 +247,7 @@ public:
   }
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    acc = stackBuffer(b, {cfg.queryTile, cfg.valueDim});
+    acc = scratchBuffer(b, cfg, {cfg.queryTile, cfg.valueDim});
   }
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
@@ -261,8 +277,12 @@ public:
   void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
     buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
       Value row = arith::AddIOp::create(rb, tile.row0, r);
-      storeOutputRow(rb, cfg, tile, row, loadAccRow(rb, cfg, acc, r),
-                     /*factor=*/Value());
+      forEachChunkBlock(rb, cfg.valueDim / cfg.valueWidth, cfg.valueWidth,
+                        [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+                          storeOutputRow(cb, cfg, tile, row, block,
+                                         loadAccRow(cb, cfg, acc, r, block),
+                                         /*factor=*/Value());
+                        });
     });
   }
 

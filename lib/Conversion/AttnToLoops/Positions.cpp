@@ -58,13 +58,13 @@ PositionTerms::PositionTerms(const KernelConfig &cfg,
 
 void PositionTerms::allocate(ImplicitLocOpBuilder &b) {
   if (hasRelative()) {
-    relKeys = stackBuffer(b, {cfg.queryTile, padded});
-    relWeights = stackBuffer(b, {cfg.queryTile, padded});
+    relKeys = scratchBuffer(b, cfg, {cfg.queryTile, padded});
+    relWeights = scratchBuffer(b, cfg, {cfg.queryTile, padded});
   }
   if (hasGaussian()) {
-    center = stackBuffer(b, {cfg.queryTile});
-    lo = stackBuffer(b, {cfg.queryTile}, b.getIndexType());
-    hi = stackBuffer(b, {cfg.queryTile}, b.getIndexType());
+    center = scratchBuffer(b, cfg, {cfg.queryTile});
+    lo = scratchBuffer(b, cfg, {cfg.queryTile}, b.getIndexType());
+    hi = scratchBuffer(b, cfg, {cfg.queryTile}, b.getIndexType());
   }
 }
 
@@ -77,20 +77,34 @@ void PositionTerms::prepareQueryTile(ImplicitLocOpBuilder &b, QueryTile &tile) {
     int64_t dw = widthFor(cfg.headDim, cfg.width);
     int64_t first = cfg.width - 1, lastSlot = first + 2 * clip;
     VectorType vt = VectorType::get({dw}, b.getF32Type());
+    int64_t dChunks = cfg.headDim / dw;
     buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+      // The query row stays in registers across the buckets when it fits
+      // in one block of chunks; a wider one is read block by block.
       SmallVector<Value> qRow;
-      for (int64_t c = 0; c < cfg.headDim / dw; ++c)
-        qRow.push_back(vector::LoadOp::create(
-            rb, vt, q, ValueRange{r, indexConst(rb, c * dw)}));
+      if (dChunks <= kMaxUnrolledChunks)
+        for (int64_t c = 0; c < dChunks; ++c)
+          qRow.push_back(vector::LoadOp::create(
+              rb, vt, q, ValueRange{r, indexConst(rb, c * dw)}));
       buildCountedLoop(
           rb, indexConst(rb, 2 * clip + 1),
           [&](ImplicitLocOpBuilder &tb, Value t) {
-            Value acc = splat(tb, f32Const(tb, 0.0), dw);
-            for (int64_t c = 0; c < cfg.headDim / dw; ++c)
-              acc = vector::FMAOp::create(
-                  tb, qRow[c],
-                  loadVectorAsF32(tb, aK, {t, indexConst(tb, c * dw)}, dw),
-                  acc);
+            Value zero = splat(tb, f32Const(tb, 0.0), dw);
+            Value acc = forEachChunkBlock(
+                tb, dChunks, dw, {zero},
+                [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block,
+                    ValueRange carried) {
+                  Value sum = carried[0];
+                  for (int64_t c = 0; c < block.count; ++c) {
+                    Value col = block.column(cb, c);
+                    Value qc = block.base ? vector::LoadOp::create(
+                                                cb, vt, q, ValueRange{r, col})
+                                          : qRow[c];
+                    sum = vector::FMAOp::create(
+                        cb, qc, loadVectorAsF32(cb, aK, {t, col}, dw), sum);
+                  }
+                  return SmallVector<Value>{sum};
+                })[0];
             Value dot = vector::ReductionOp::create(
                 tb, vector::CombiningKind::ADD, acc);
             memref::StoreOp::create(
@@ -222,9 +236,13 @@ void PositionTerms::initState(ImplicitLocOpBuilder &b, const QueryTile &) {
   Value zero = splat(b, f32Const(b, 0.0), cfg.width);
   buildCountedLoop(
       b, indexConst(b, cfg.queryTile), [&](ImplicitLocOpBuilder &rb, Value r) {
-        for (int64_t x = 0; x < padded; x += cfg.width)
-          vector::StoreOp::create(rb, zero, relWeights,
-                                  ValueRange{r, indexConst(rb, x)});
+        forEachChunkBlock(
+            rb, padded / cfg.width, cfg.width,
+            [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+              for (int64_t x = 0; x < block.count; ++x)
+                vector::StoreOp::create(cb, zero, relWeights,
+                                        ValueRange{r, block.column(cb, x)});
+            });
       });
 }
 
@@ -254,12 +272,16 @@ void PositionTerms::accumulate(ImplicitLocOpBuilder &b, const RowTile &row,
     return;
   VectorType vt = VectorType::get({cfg.width}, b.getF32Type());
   Value corrV = splat(b, corr, cfg.width);
-  for (int64_t x = 0; x < padded; x += cfg.width) {
-    SmallVector<Value> at = {row.r, indexConst(b, x)};
-    Value w = vector::LoadOp::create(b, vt, relWeights, at);
-    vector::StoreOp::create(b, arith::MulFOp::create(b, w, corrV), relWeights,
-                            at);
-  }
+  forEachChunkBlock(
+      b, padded / cfg.width, cfg.width,
+      [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+        for (int64_t x = 0; x < block.count; ++x) {
+          SmallVector<Value> at = {row.r, block.column(cb, x)};
+          Value w = vector::LoadOp::create(cb, vt, relWeights, at);
+          vector::StoreOp::create(cb, arith::MulFOp::create(cb, w, corrV),
+                                  relWeights, at);
+        }
+      });
   // Chunks may share slots (all left or all right of the band): each one is
   // a load-add-store after the previous.
   for (auto [c, pc] : llvm::enumerate(p)) {
@@ -273,6 +295,7 @@ void PositionTerms::accumulate(ImplicitLocOpBuilder &b, const RowTile &row,
 }
 
 void PositionTerms::finishRow(ImplicitLocOpBuilder &b, Value r,
+                              const ChunkBlock &block,
                               SmallVectorImpl<Value> &acc) {
   if (!hasRelative())
     return;
@@ -296,7 +319,7 @@ void PositionTerms::finishRow(ImplicitLocOpBuilder &b, Value r,
           next.push_back(vector::FMAOp::create(
               xb, w,
               loadVectorAsF32(xb, cfg.positionInputs[1],
-                              {t, indexConst(xb, int64_t(e) * cfg.valueWidth)},
+                              {t, block.column(xb, int64_t(e))},
                               cfg.valueWidth),
               a));
         return next;

@@ -38,11 +38,11 @@ public:
       : ScoreFunction(cfg), kind(AttentionOp(cfg.op).getScore()) {}
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    qPrep = stackBuffer(b, {cfg.queryTile, cfg.headDim});
-    kT = stackBuffer(b, {cfg.headDim, cfg.keyTile});
+    qPrep = scratchBuffer(b, cfg, {cfg.queryTile, cfg.headDim});
+    kT = scratchBuffer(b, cfg, {cfg.headDim, cfg.keyTile});
     if (kind == ScoreKind::neg_l2) {
-      rowTerm = stackBuffer(b, {cfg.queryTile});
-      keyTerm = stackBuffer(b, {cfg.keyTile});
+      rowTerm = scratchBuffer(b, cfg, {cfg.queryTile});
+      keyTerm = scratchBuffer(b, cfg, {cfg.keyTile});
     }
   }
 

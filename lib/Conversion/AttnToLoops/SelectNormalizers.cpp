@@ -76,15 +76,19 @@ void emitSelectedRows(
         Value zero = arith::ConstantOp::create(
             ib, vt,
             DenseElementsAttr::get(vt, ib.getZeroAttr(cfg.elementType)));
-        for (int64_t e = 0; e < cfg.valueDim / vw; ++e) {
-          Value col = indexConst(ib, e * vw);
-          Value v = zeros ? zero
-                          : vector::LoadOp::create(
-                                ib, vt, cfg.value,
-                                ValueRange{tile.b, tile.kvHead, j, col});
-          vector::StoreOp::create(ib, v, cfg.output,
-                                  ValueRange{tile.b, tile.h, row, col});
-        }
+        forEachChunkBlock(
+            ib, cfg.valueDim / vw, vw,
+            [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+              for (int64_t e = 0; e < block.count; ++e) {
+                Value col = block.column(cb, e);
+                Value v = zeros ? zero
+                                : vector::LoadOp::create(
+                                      cb, vt, cfg.value,
+                                      ValueRange{tile.b, tile.kvHead, j, col});
+                vector::StoreOp::create(cb, v, cfg.output,
+                                        ValueRange{tile.b, tile.h, row, col});
+              }
+            });
         scf::YieldOp::create(ib);
       };
     };
@@ -103,8 +107,8 @@ public:
   bool usesLog2Units() const override { return false; }
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    best = stackBuffer(b, {cfg.queryTile});
-    bestIndex = stackBuffer(b, {cfg.queryTile}, b.getIndexType());
+    best = scratchBuffer(b, cfg, {cfg.queryTile});
+    bestIndex = scratchBuffer(b, cfg, {cfg.queryTile}, b.getIndexType());
   }
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
@@ -177,8 +181,8 @@ public:
   bool usesLog2Units() const override { return true; }
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    values = stackBuffer(b, {cfg.queryTile, k});
-    indices = stackBuffer(b, {cfg.queryTile, k}, b.getIndexType());
+    values = scratchBuffer(b, cfg, {cfg.queryTile, k});
+    indices = scratchBuffer(b, cfg, {cfg.queryTile, k}, b.getIndexType());
   }
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
@@ -233,42 +237,51 @@ public:
                                          f32Const(rb, kNegInf));
       // Softmax over the kept slots, against the largest (slot 0). Empty
       // slots give exp2(-inf) = 0 times v[0]. A row that saw no key reads
-      // no value (Skv may be 0) and outputs zeros.
-      SmallVector<Value> init(chunks + 1, splat(rb, f32Const(rb, 0.0), vw));
-      init[chunks] = f32Const(rb, 0.0);
+      // no value (Skv may be 0) and outputs zeros. A wide Dv goes in blocks
+      // of chunks, each a pass over the slots (the sum comes out the same
+      // in every pass).
       Value slots = arith::SelectOp::create(rb, seen, indexConst(rb, k),
                                             indexConst(rb, 0));
-      auto loop = buildCountedLoop(
-          rb, slots, init,
-          [&](ImplicitLocOpBuilder &tb, Value t, ValueRange st) {
-            Value s = memref::LoadOp::create(tb, values, ValueRange{r, t});
-            Value j = memref::LoadOp::create(tb, indices, ValueRange{r, t});
-            Value p =
-                math::Exp2Op::create(tb, arith::SubFOp::create(tb, s, top));
-            Value pV = splat(tb, p, vw);
-            SmallVector<Value> next;
-            for (int64_t e = 0; e < chunks; ++e) {
-              Value v = loadVectorAsF32(
-                  tb, cfg.value,
-                  {tile.b, tile.kvHead, j, indexConst(tb, e * vw)}, vw);
-              next.push_back(vector::FMAOp::create(tb, pV, v, st[e]));
+      forEachChunkBlock(
+          rb, chunks, vw,
+          [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+            int64_t n = block.count;
+            SmallVector<Value> init(n + 1, splat(cb, f32Const(cb, 0.0), vw));
+            init[n] = f32Const(cb, 0.0);
+            auto loop = buildCountedLoop(
+                cb, slots, init,
+                [&](ImplicitLocOpBuilder &tb, Value t, ValueRange st) {
+                  Value s =
+                      memref::LoadOp::create(tb, values, ValueRange{r, t});
+                  Value j =
+                      memref::LoadOp::create(tb, indices, ValueRange{r, t});
+                  Value p = math::Exp2Op::create(
+                      tb, arith::SubFOp::create(tb, s, top));
+                  Value pV = splat(tb, p, vw);
+                  SmallVector<Value> next;
+                  for (int64_t e = 0; e < n; ++e) {
+                    Value v = loadVectorAsF32(
+                        tb, cfg.value,
+                        {tile.b, tile.kvHead, j, block.column(tb, e)}, vw);
+                    next.push_back(vector::FMAOp::create(tb, pV, v, st[e]));
+                  }
+                  next.push_back(arith::AddFOp::create(tb, st[n], p));
+                  return next;
+                });
+            Value inv =
+                arith::DivFOp::create(cb, f32Const(cb, 1.0), loop.getResult(n));
+            inv = arith::SelectOp::create(cb, seen, inv, f32Const(cb, 0.0));
+            VectorType outType = VectorType::get({vw}, cfg.elementType);
+            for (int64_t e = 0; e < n; ++e) {
+              Value o = arith::MulFOp::create(cb, loop.getResult(e),
+                                              splat(cb, inv, vw));
+              if (!cfg.elementType.isF32())
+                o = arith::TruncFOp::create(cb, outType, o);
+              vector::StoreOp::create(
+                  cb, o, cfg.output,
+                  ValueRange{tile.b, tile.h, row, block.column(cb, e)});
             }
-            next.push_back(arith::AddFOp::create(tb, st[chunks], p));
-            return next;
           });
-      Value inv =
-          arith::DivFOp::create(rb, f32Const(rb, 1.0), loop.getResult(chunks));
-      inv = arith::SelectOp::create(rb, seen, inv, f32Const(rb, 0.0));
-      VectorType outType = VectorType::get({vw}, cfg.elementType);
-      for (int64_t e = 0; e < chunks; ++e) {
-        Value o =
-            arith::MulFOp::create(rb, loop.getResult(e), splat(rb, inv, vw));
-        if (!cfg.elementType.isF32())
-          o = arith::TruncFOp::create(rb, outType, o);
-        vector::StoreOp::create(
-            rb, o, cfg.output,
-            ValueRange{tile.b, tile.h, row, indexConst(rb, e * vw)});
-      }
     });
   }
 
@@ -322,11 +335,11 @@ public:
   unsigned numPasses() const override { return 2; }
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    rowMax = stackBuffer(b, {cfg.queryTile});
-    rowSum = stackBuffer(b, {cfg.queryTile});
-    cdf = stackBuffer(b, {cfg.queryTile});
-    chosen = stackBuffer(b, {cfg.queryTile}, b.getIndexType());
-    lastVisible = stackBuffer(b, {cfg.queryTile}, b.getIndexType());
+    rowMax = scratchBuffer(b, cfg, {cfg.queryTile});
+    rowSum = scratchBuffer(b, cfg, {cfg.queryTile});
+    cdf = scratchBuffer(b, cfg, {cfg.queryTile});
+    chosen = scratchBuffer(b, cfg, {cfg.queryTile}, b.getIndexType());
+    lastVisible = scratchBuffer(b, cfg, {cfg.queryTile}, b.getIndexType());
   }
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {

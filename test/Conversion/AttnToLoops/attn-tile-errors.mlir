@@ -1,7 +1,18 @@
 // RUN: attn-opt %s --attn-tile --split-input-file --verify-diagnostics
 // RUN: not attn-opt %s --attn-tile="key-tile=40 vector-width=16" 2>&1 | FileCheck %s --check-prefix=OPTS
 
+// RUN: not attn-opt %s --attn-tile="key-tile=128 vector-width=128" 2>&1 | FileCheck %s --check-prefix=WIDTH
+// RUN: not attn-opt %s --attn-tile="key-tile=2048" 2>&1 | FileCheck %s --check-prefix=KEYS
+// RUN: not attn-opt %s --attn-tile="stack-scratch-bytes=-1" 2>&1 | FileCheck %s --check-prefix=BYTES
+
 // OPTS: key-tile a multiple of vector-width, but got 32, 40, 16
+
+// The lanes of a vector and the vector chunks of a key tile are unrolled in
+// the tile body; the tile sizes' scratch is bounded per op
+// (test/Robustness/scratch-limits.mlir).
+// WIDTH: error: attn-tile expects vector-width <= 64, but got 128
+// KEYS: error: attn-tile unrolls key-tile / vector-width = 128 vector chunks per row, more than 64; with vector-width = 16 key-tile must be at most 1024, but got 2048
+// BYTES: error: attn-tile expects non-negative stack-scratch-bytes and max-scratch-bytes, but got -1, 67108864
 
 // Every score, normaliser and positional term of the dialect is lowered;
 // the combinations below are not, and are rejected with a diagnostic naming

@@ -57,6 +57,15 @@ reference_structure.ROWS; --B, --Sq, --Skv set B, Sq, Skv and
 (both of co_attention) is compared with the f32 tolerances. --case,
 --module and tiles do not apply to them, except --query-tile/--key-tile.
 
+Section E (vision) rows run the same way against reference_vision.py
+(squeeze_excite, eca, spatial, cbam, selective_kernel and the other rows
+of reference_vision.ROWS): --dim sets N, H, W, or the sizes a row lists as
+its own "dynamic" (N, C for channel_self; N, C, H, W for
+spatial_transformer) (default N=2 and the sizes of
+reference_vision.DEFAULT_DIMS); --case random or large (activations times
+reference_vision.LARGE_SCALE, so the gates saturate); --module runs another
+module with the row's arguments and results.
+
 --self-test checks the oracle itself: reference.py against naive.py (plain
 Python loops) for every variant of sections A-C on tiny sizes, plus the
 input generators, bf16 rounding, the comparison and the example files'
@@ -79,6 +88,16 @@ sys.dont_write_bytecode = True  # keep the source tree clean under lit
 sys.path.insert(0, HERE)
 import reference as ref  # noqa: E402
 import reference_structure as rs  # noqa: E402
+import reference_vision as rv  # noqa: E402
+
+# Modules of float64 references for whole rows (sections D and E), each
+# with ROWS, DYNAMIC, DEFAULT_DIMS, make_inputs, reference and self_test.
+ROW_REFERENCES = (rs, rv)
+
+
+def row_reference(name):
+    """The reference module whose ROWS holds `name`, or None."""
+    return next((m for m in ROW_REFERENCES if name in m.ROWS), None)
 
 REPO_ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 
@@ -649,14 +668,16 @@ def run_variant(args):
 
 
 # ---------------------------------------------------------------------------
-# Section D (structure): reference_structure.py.
+# Whole rows (section D: reference_structure.py, section E:
+# reference_vision.py).
 # ---------------------------------------------------------------------------
 
 def structure_dims(name, path):
     """Static sizes of row `name` read off its example's @main, after
     checking the argument count, ranks, element types (f32), which sizes
     are dynamic, and the results."""
-    row = rs.ROWS[name]
+    mod = row_reference(name)
+    row = mod.ROWS[name]
     signature = parse_main_signature(path)
     if len(signature) != len(row["args"]):
         raise UsageError(f"{name}: @main takes {len(signature)} tensors, "
@@ -673,7 +694,7 @@ def structure_dims(name, path):
             if isinstance(sym, int):
                 if d != sym:
                     raise UsageError(f"{name}: argument {arg} needs {sym}, has {d}")
-            elif sym in rs.DYNAMIC:
+            elif sym in row.get("dynamic", mod.DYNAMIC):
                 if d is not None:
                     raise UsageError(f"{name}: {sym} of argument {arg} must be "
                                      f"dynamic ('?')")
@@ -694,32 +715,39 @@ def structure_dims(name, path):
 
 def run_structure(args):
     name = args.name
-    example = os.path.join(args.examples, name + ".mlir")
+    mod = row_reference(name)
+    # Section D has one input case; vision rows list theirs (CASES).
+    cases = getattr(mod, "CASES", ("random",))
+    if args.case not in cases or (args.module and mod is rs):
+        raise UsageError(f"{name}: --case {args.case}"
+                         f"{' and --module' if args.module else ''} do not "
+                         f"apply (cases: {', '.join(cases)})")
+    example = args.module or os.path.join(args.examples, name + ".mlir")
     if not os.path.exists(example):
         raise UsageError(f"no module file {example}")
-    if args.case != "random" or args.module:
-        raise UsageError(f"{name}: --case and --module do not apply to "
-                         f"section D rows")
     dims = structure_dims(name, example)
-    for sym, val in rs.DEFAULT_DIMS.items():
+    for sym, val in mod.DEFAULT_DIMS.items():
         dims.setdefault(sym, val)
     dims.update(B=args.B, Sq=args.Sq, Skv=args.Skv)
-    used = [s for s in rs.DYNAMIC
-            if any(s in shape for _, shape, _ in rs.ROWS[name]["args"])]
+    used = [s for s in mod.ROWS[name].get("dynamic", mod.DYNAMIC)
+            if any(s in shape for _, shape, _ in mod.ROWS[name]["args"])]
     for item in args.dim:
         sym, _, val = item.partition("=")
         if sym not in used or not val.isdigit() or int(val) < 1:
             raise UsageError(f"{name}: --dim {item}: expected SYM=N with N >= 1 "
                              f"and SYM one of {', '.join(used)}")
         dims[sym] = int(val)
-    inputs = rs.make_inputs(name, dims, args.seed)
-    expected = rs.reference(name, *inputs)
+    if len(cases) > 1:
+        inputs = mod.make_inputs(name, dims, args.seed, args.case)
+    else:
+        inputs = mod.make_inputs(name, dims, args.seed)
+    expected = mod.reference(name, *inputs)
 
     tmp = args.keep_dir or tempfile.mkdtemp(prefix=f"check-{name}-")
     os.makedirs(tmp, exist_ok=True)
     try:
         cmd = [find_attn_run(args.attn_run), example]
-        for (arg, _, _), x in zip(rs.ROWS[name]["args"], inputs):
+        for (arg, _, _), x in zip(mod.ROWS[name]["args"], inputs):
             path = os.path.join(tmp, f"{arg}.npy")
             np.save(path, x)
             cmd.append(f"--input=@{path}")
@@ -735,6 +763,10 @@ def run_structure(args):
         if args.key_tile is not None:
             cmd.append(f"--key-tile={args.key_tile}")
         head = name + " " + " ".join(f"{s}={dims[s]}" for s in used)
+        if args.case != "random":
+            head += f" case={args.case}"
+        if args.module:
+            head += f" module={os.path.basename(args.module)}"
         try:
             proc = subprocess.run(cmd, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT,
@@ -980,6 +1012,24 @@ def self_test():
             check(False, f"{name}.mlir: {err}")
     print(f"structure self-test: {structure_count} comparisons")
 
+    # Section E: reference_vision.py against independent forms, the bugs
+    # its checks must catch, and the signatures of its examples.
+    vision_count = rv.self_test(check)
+    for what, good, bad in rv.plausible_bugs():
+        vision_count += 1
+        check(not compare(np.asarray(bad, np.float32), good, "f32")[0],
+              f"vision self-test: the comparison misses {what}")
+    for name in rv.ROWS:
+        path = os.path.join(examples, name + ".mlir")
+        if not os.path.exists(path):
+            continue
+        found += 1
+        try:
+            structure_dims(name, path)
+        except UsageError as err:
+            check(False, f"{name}.mlir: {err}")
+    print(f"vision self-test: {vision_count} comparisons")
+
     print(f"self-test: {count} reference/naive comparisons, {found} example "
           f"signatures, {len(modules)} test module signatures: "
           f"{'FAIL' if failures else 'PASS'}")
@@ -993,7 +1043,8 @@ def main(argv=None):
     p.add_argument("--Sq", type=int, default=33)
     p.add_argument("--Skv", type=int, default=65)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--case", choices=CASES, default="random")
+    p.add_argument("--case", default="random",
+                   choices=list(dict.fromkeys(CASES + rv.CASES)))
     p.add_argument("--attn-run", dest="attn_run", default=None,
                    help="attn-run binary (default: on PATH, else build/bin)")
     p.add_argument("--examples", default=os.path.join(REPO_ROOT, "examples", "variants"))
@@ -1013,8 +1064,8 @@ def main(argv=None):
                    help="write the .npy files here and keep them")
     p.add_argument("--self-test", dest="self_test", action="store_true")
     p.add_argument("--dim", action="append", default=[], metavar="SYM=N",
-                   help="section D rows: a length other than B, Sq, Skv "
-                        "(S, Ns, Nw, Na, Nb, Nd, Nq, N)")
+                   help="section D and E rows: a length other than B, Sq, "
+                        "Skv (S, Ns, Nw, Na, Nb, Nd, Nq, N; vision: N, H, W)")
     args = p.parse_args(argv)
     try:
         if args.self_test:
@@ -1024,8 +1075,10 @@ def main(argv=None):
         for dim in ("B", "Sq", "Skv"):
             if getattr(args, dim) < 1:
                 raise UsageError(f"--{dim} must be at least 1")
-        if args.name in rs.ROWS:
+        if row_reference(args.name):
             return run_structure(args)
+        if args.case not in CASES:
+            raise UsageError(f"case {args.case} applies to vision rows only")
         return run_variant(args)
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -170,6 +170,8 @@ void mlir::attn::populateDecomposePatterns(RewritePatternSet &patterns) {
   populateDecomposeMultiHeadPatterns(patterns);
   populateDecomposePoolingPatterns(patterns);
   populateDecomposeCoAttentionPatterns(patterns);
+  populateDecomposeGatePatterns(patterns);
+  populateDecomposeVisionPatterns(patterns);
 }
 
 namespace {

@@ -17,6 +17,14 @@ namespace attn {
 /// Adds one pattern per structural op of the attn dialect.
 void populateDecomposePatterns(RewritePatternSet &patterns);
 
+/// Adds the patterns of the vision ops (non_local, channel_self,
+/// spatial_transformer) only.
+void populateDecomposeVisionPatterns(RewritePatternSet &patterns);
+
+/// Adds the patterns of the gating vision ops (squeeze_excite, eca,
+/// spatial_gate, cbam, selective_kernel) only.
+void populateDecomposeGatePatterns(RewritePatternSet &patterns);
+
 } // namespace attn
 } // namespace mlir
 
