@@ -8,68 +8,18 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "ShapeRules.h"
 
 using namespace mlir;
 using namespace mlir::attn;
+using namespace mlir::attn::shape_rules;
 
 namespace {
 constexpr int64_t kDyn = ShapedType::kDynamic;
 
-/// Expected size of one dimension, with the symbol used in messages.
-struct Dim {
-  StringRef name;
-  int64_t size; // kDyn when unknown.
-};
-
-RankedTensorType tensorType(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-/// Size `d` of `v`, or kDyn when `v` has no dimension `d`.
-int64_t dimOf(Value v, int64_t d) {
-  RankedTensorType type = tensorType(v);
-  return d < type.getRank() ? type.getDimSize(d) : kDyn;
-}
-
-/// The static one of two sizes that must be equal (a dynamic size says
-/// nothing), so later messages show what is known.
-int64_t refine(int64_t known, int64_t other) {
-  return ShapedType::isDynamic(known) ? other : known;
-}
-
-/// Checks that `value` has the expected shape (a `?` on either side
-/// matches any size).
-LogicalResult verifyShape(Operation *op, StringRef what, Value value,
-                          ArrayRef<Dim> dims) {
-  RankedTensorType type = tensorType(value);
-  bool ok = type.getRank() == static_cast<int64_t>(dims.size());
-  for (auto [i, d] : llvm::enumerate(dims))
-    ok = ok && (ShapedType::isDynamic(d.size) ||
-                type.isDynamicDim(static_cast<unsigned>(i)) ||
-                type.getDimSize(i) == d.size);
-  if (ok)
-    return success();
-  InFlightDiagnostic diag = op->emitOpError()
-                            << "expects " << what << " of shape [";
-  llvm::interleaveComma(dims, diag, [&](const Dim &d) { diag << d.name; });
-  diag << "] = [";
-  llvm::interleaveComma(dims, diag, [&](const Dim &d) {
-    if (ShapedType::isDynamic(d.size))
-      diag << "?";
-    else
-      diag << d.size;
-  });
-  return diag << "], but got " << type;
-}
-
 /// Checks that the feature map `what` is [N, C, H, W].
 LogicalResult verifyFeatureMap(Operation *op, StringRef what, Value map) {
-  if (tensorType(map).getRank() == 4)
-    return success();
-  return op->emitOpError() << "expects " << what
-                           << " of rank 4 ([N, C, H, W]), but got "
-                           << map.getType();
+  return verifyRank(op, what, map, 4, "[N, C, H, W]");
 }
 
 /// [N, C, H, W] of `map` with C replaced by `c` where that is known.
@@ -115,26 +65,14 @@ FailureOr<int64_t> verifyChannelMlp(Operation *op, int64_t c, Value w1,
 /// The spatial gate's weights: ws [1, 2, K, K] with K static and odd, and
 /// bs [1].
 LogicalResult verifySpatialWeights(Operation *op, Value ws, Value bs) {
-  if (tensorType(ws).getRank() != 4)
-    return op->emitOpError()
-           << "expects ws of rank 4 ([1, 2, K, K]), but got " << ws.getType();
-  if (failed(verifyKernelSize(op, "ws", ws, 2)))
+  if (failed(verifyRank(op, "ws", ws, 4, "[1, 2, K, K]")) ||
+      failed(verifyKernelSize(op, "ws", ws, 2)))
     return failure();
   int64_t k = dimOf(ws, 2);
   if (failed(
           verifyShape(op, "ws", ws, {{"1", 1}, {"2", 2}, {"K", k}, {"K", k}})))
     return failure();
   return verifyShape(op, "bs", bs, {{"1", 1}});
-}
-
-void same(SmallVectorImpl<DimEquality> &eqs, Value a, int64_t da, Value b,
-          int64_t db) {
-  eqs.push_back({DimRef{a, da}, DimRef{b, db}});
-}
-
-void sameShape(SmallVectorImpl<DimEquality> &eqs, Value a, Value b) {
-  for (int64_t d = 0; d < 4; ++d)
-    same(eqs, a, d, b, d);
 }
 
 /// The equal sizes of the channel MLP on the channels of `input`.
@@ -178,10 +116,8 @@ LogicalResult EcaOp::verify() {
   Value x = getInput();
   if (failed(verifyFeatureMap(op, "input", x)))
     return failure();
-  if (tensorType(getW()).getRank() != 1)
-    return emitOpError() << "expects w of rank 1 ([K]), but got "
-                         << getW().getType();
-  if (failed(verifyKernelSize(op, "w", getW(), 0)))
+  if (failed(verifyRank(op, "w", getW(), 1, "[K]")) ||
+      failed(verifyKernelSize(op, "w", getW(), 0)))
     return failure();
   return verifyShape(op, "output", getOutput(), featureMapDims(x, kDyn));
 }

@@ -6,79 +6,21 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "ShapeRules.h"
 
 using namespace mlir;
 using namespace mlir::attn;
+using namespace mlir::attn::shape_rules;
 
 namespace {
-/// Expected size of one dimension, with the symbol used in messages.
-struct Dim {
-  std::string name;
-  int64_t size; // ShapedType::kDynamic when unknown.
-};
-
-bool sameSize(int64_t a, int64_t b) {
-  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
-}
-
-/// "[B, S, E] = [?, ?, 64]".
-std::string formatShape(ArrayRef<Dim> dims) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << "[";
-  llvm::interleaveComma(dims, os, [&](const Dim &d) { os << d.name; });
-  os << "] = [";
-  llvm::interleaveComma(dims, os, [&](const Dim &d) {
-    if (ShapedType::isDynamic(d.size))
-      os << "?";
-    else
-      os << d.size;
-  });
-  os << "]";
-  return text;
-}
-
-RankedTensorType tensorType(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-/// Checks that `value` has exactly the expected shape.
-LogicalResult verifyShape(Operation *op, StringRef what, Value value,
-                          ArrayRef<Dim> dims) {
-  RankedTensorType type = tensorType(value);
-  bool ok = type.getRank() == static_cast<int64_t>(dims.size());
-  for (auto [i, d] : llvm::enumerate(dims))
-    ok = ok && sameSize(type.getDimSize(i), d.size);
-  if (ok)
-    return success();
-  return op->emitOpError() << "expects " << what << " of shape "
-                           << formatShape(dims) << ", but got " << type;
-}
-
 /// Checks the rank of `value` and that its dimension `dim` (named `name`) is
 /// static; returns its size.
 FailureOr<int64_t> staticDim(Operation *op, StringRef what, Value value,
                              int64_t rank, StringRef layout, int64_t dim,
                              StringRef name) {
-  RankedTensorType type = tensorType(value);
-  if (type.getRank() != rank)
-    return op->emitOpError() << "expects " << what << " of rank " << rank
-                             << " (" << layout << "), but got " << type;
-  int64_t size = type.getDimSize(dim);
-  if (ShapedType::isDynamic(size))
-    return op->emitOpError() << "expects a static " << name << " (dimension "
-                             << dim << " of " << what << "), but got " << type;
-  if (size < 1)
-    return op->emitOpError() << "expects " << name << " >= 1, but got " << type;
-  return size;
-}
-
-int64_t dimOf(Value v, int64_t d) { return tensorType(v).getDimSize(d); }
-
-void same(SmallVectorImpl<DimEquality> &eqs, Value a, int64_t da, Value b,
-          int64_t db) {
-  eqs.push_back({DimRef{a, da}, DimRef{b, db}});
+  if (failed(verifyRank(op, what, value, rank, layout)))
+    return failure();
+  return verifyStaticPositive(op, what, value, dim, name);
 }
 } // namespace
 

@@ -42,6 +42,12 @@ Value castTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape) {
   return tensor::CastOp::create(b, loc, type.clone(shape), v);
 }
 
+void replaceWithCast(PatternRewriter &rewriter, Operation *op, Value result) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  rewriter.replaceOp(op,
+                     castTo(rewriter, op->getLoc(), result, type.getShape()));
+}
+
 Value emptyF32(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes) {
   return tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
 }

@@ -116,8 +116,7 @@ struct DecomposeAttentionOverAttention
         [](OpBuilder &nb, Location l, ValueRange args) -> Value {
           return math::ExpOp::create(nb, l, args[0]);
         });
-    rewriter.replaceOp(
-        op, castTo(rewriter, loc, s, op.getScores().getType().getShape()));
+    replaceWithCast(rewriter, op, s);
     return success();
   }
 };

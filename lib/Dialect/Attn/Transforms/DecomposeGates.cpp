@@ -38,9 +38,6 @@ using namespace mlir::attn;
 using namespace mlir::attn::decompose;
 
 namespace {
-constexpr utils::IteratorType kPar = utils::IteratorType::parallel;
-constexpr utils::IteratorType kRed = utils::IteratorType::reduction;
-
 using BodyFn =
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>;
 
@@ -346,11 +343,14 @@ Value multiply(OpBuilder &b, Location loc, ValueRange a) {
   return arith::MulFOp::create(b, loc, a[0], a[1]);
 }
 
-/// Replaces `op` by `result`, cast to the op's result type.
-void replace(PatternRewriter &rewriter, Operation *op, Value result) {
-  auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  rewriter.replaceOp(op,
-                     castTo(rewriter, op->getLoc(), result, type.getShape()));
+/// x * gate, with the gate indexed by the loops `gateDims` of (n, c, h, w):
+/// {0, 1} for a channel gate [N, C], {0, 2, 3} for a spatial gate [N, H, W].
+Value gateMap(OpBuilder &b, Location loc, Value x, Value gate,
+              ArrayRef<unsigned> gateDims, ArrayRef<OpFoldResult> sizes) {
+  return rescale(
+      b, loc, {x, gate},
+      {b.getMultiDimIdentityMap(4), loopMap(b.getContext(), 4, gateDims)},
+      sizes, multiply);
 }
 
 struct DecomposeSqueezeExcite : OpRewritePattern<SqueezeExciteOp> {
@@ -359,7 +359,6 @@ struct DecomposeSqueezeExcite : OpRewritePattern<SqueezeExciteOp> {
   LogicalResult matchAndRewrite(SqueezeExciteOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     Value x = op.getInput();
     SmallVector<OpFoldResult> sizes = mapSizes(rewriter, loc, x);
     Value count = countF32(rewriter, loc, {sizes[2], sizes[3]});
@@ -367,11 +366,7 @@ struct DecomposeSqueezeExcite : OpRewritePattern<SqueezeExciteOp> {
     Value t = channelMlp(rewriter, loc, z.sum, count, op.getW1(), op.getB1(),
                          op.getW2());
     Value s = channelGate(rewriter, loc, t, op.getB2(), 1);
-    replace(
-        rewriter, op,
-        rescale(rewriter, loc, {x, s},
-                {rewriter.getMultiDimIdentityMap(4), loopMap(ctx, 4, {0, 1})},
-                sizes, multiply));
+    replaceWithCast(rewriter, op, gateMap(rewriter, loc, x, s, {0, 1}, sizes));
     return success();
   }
 };
@@ -416,11 +411,7 @@ struct DecomposeEca : OpRewritePattern<EcaOp> {
                             b, l, arith::DivFOp::create(b, l, a[0], count))};
                       })
                   .front();
-    replace(
-        rewriter, op,
-        rescale(rewriter, loc, {x, s},
-                {rewriter.getMultiDimIdentityMap(4), loopMap(ctx, 4, {0, 1})},
-                sizes, multiply));
+    replaceWithCast(rewriter, op, gateMap(rewriter, loc, x, s, {0, 1}, sizes));
     return success();
   }
 };
@@ -431,7 +422,6 @@ struct DecomposeSpatialGate : OpRewritePattern<SpatialGateOp> {
   LogicalResult matchAndRewrite(SpatialGateOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     Value x = op.getInput();
     SmallVector<OpFoldResult> sizes = mapSizes(rewriter, loc, x);
     Pooled stats =
@@ -441,11 +431,8 @@ struct DecomposeSpatialGate : OpRewritePattern<SpatialGateOp> {
     Value s =
         spatialGate(rewriter, loc, stats, countF32(rewriter, loc, sizes[1]),
                     op.getWs(), op.getBs());
-    replace(rewriter, op,
-            rescale(rewriter, loc, {x, s},
-                    {rewriter.getMultiDimIdentityMap(4),
-                     loopMap(ctx, 4, {0, 2, 3})},
-                    sizes, multiply));
+    replaceWithCast(rewriter, op,
+                    gateMap(rewriter, loc, x, s, {0, 2, 3}, sizes));
     return success();
   }
 };
@@ -479,12 +466,13 @@ struct DecomposeCbam : OpRewritePattern<CbamOp> {
                     op.getWs(), op.getBs());
 
     // (x * s_c) * s, rounded as x' would be (third read of x).
-    replace(rewriter, op,
-            rescale(rewriter, loc, {x, sc, s}, {id, perChannel, perPosition},
-                    sizes, [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                      Value xc = arith::MulFOp::create(b, l, a[0], a[1]);
-                      return arith::MulFOp::create(b, l, xc, a[2]);
-                    }));
+    replaceWithCast(
+        rewriter, op,
+        rescale(rewriter, loc, {x, sc, s}, {id, perChannel, perPosition}, sizes,
+                [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  Value xc = arith::MulFOp::create(b, l, a[0], a[1]);
+                  return arith::MulFOp::create(b, l, xc, a[2]);
+                }));
     return success();
   }
 };
@@ -551,14 +539,15 @@ struct DecomposeSelectiveKernel : OpRewritePattern<SelectiveKernelOp> {
 
     // alpha u1 + beta u2: the second read of each branch.
     AffineMap perChannel = loopMap(ctx, 4, {0, 1});
-    replace(rewriter, op,
-            rescale(rewriter, loc, {u1, u2, weights[0], weights[1]},
-                    {id, id, perChannel, perChannel}, sizes,
-                    [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                      return arith::AddFOp::create(
-                          b, l, arith::MulFOp::create(b, l, a[2], a[0]),
-                          arith::MulFOp::create(b, l, a[3], a[1]));
-                    }));
+    replaceWithCast(
+        rewriter, op,
+        rescale(rewriter, loc, {u1, u2, weights[0], weights[1]},
+                {id, id, perChannel, perChannel}, sizes,
+                [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  return arith::AddFOp::create(
+                      b, l, arith::MulFOp::create(b, l, a[2], a[0]),
+                      arith::MulFOp::create(b, l, a[3], a[1]));
+                }));
     return success();
   }
 };

@@ -21,9 +21,6 @@ using namespace mlir::attn;
 using namespace mlir::attn::decompose;
 
 namespace {
-constexpr utils::IteratorType kPar = utils::IteratorType::parallel;
-constexpr utils::IteratorType kRed = utils::IteratorType::reduction;
-
 struct DecomposeMultiHead : OpRewritePattern<MultiHeadOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -73,8 +70,7 @@ struct DecomposeMultiHead : OpRewritePattern<MultiHeadOp> {
     maps.push_back(loopMap(ctx, 5, {0, 1, 4}));
     Value y = contract(rewriter, loc, ins, maps, {kPar, kPar, kRed, kRed, kPar},
                        {bSize, sq, idx(e)});
-    rewriter.replaceOp(
-        op, castTo(rewriter, loc, y, op.getOutput().getType().getShape()));
+    replaceWithCast(rewriter, op, y);
     return success();
   }
 };

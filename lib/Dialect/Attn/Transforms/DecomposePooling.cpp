@@ -29,9 +29,6 @@ using namespace mlir::attn;
 using namespace mlir::attn::decompose;
 
 namespace {
-constexpr utils::IteratorType kPar = utils::IteratorType::parallel;
-constexpr utils::IteratorType kRed = utils::IteratorType::reduction;
-
 struct DecomposeFeedForwardPool : OpRewritePattern<FeedForwardPoolOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -101,8 +98,7 @@ struct DecomposeFeedForwardPool : OpRewritePattern<FeedForwardPoolOp> {
       sizes.push_back(idx(e));
       result = expand(rewriter, loc, result, sizes, {lead, {rank - 2}});
     }
-    rewriter.replaceOp(
-        op, castTo(rewriter, loc, result, op.getOutput().getType().getShape()));
+    replaceWithCast(rewriter, op, result);
     return success();
   }
 };
@@ -131,8 +127,7 @@ struct DecomposeMemoryNetwork : OpRewritePattern<MemoryNetworkOp> {
                         return arith::AddFOp::create(b, l, args[0], args[1]);
                       });
     }
-    rewriter.replaceOp(
-        op, castTo(rewriter, loc, u, op.getOutput().getType().getShape()));
+    replaceWithCast(rewriter, op, u);
     return success();
   }
 };

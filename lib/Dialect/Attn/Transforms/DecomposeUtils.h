@@ -19,12 +19,19 @@
 
 namespace mlir::attn::decompose {
 
+constexpr utils::IteratorType kPar = utils::IteratorType::parallel;
+constexpr utils::IteratorType kRed = utils::IteratorType::reduction;
+
 /// Size `d` of the ranked tensor `v`: an index attribute when static, else
 /// a tensor.dim.
 OpFoldResult dimOf(OpBuilder &b, Location loc, Value v, int64_t d);
 
 /// `v`, tensor.cast to `shape` when its type is less static.
 Value castTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape);
+
+/// Replaces the single-result `op` by `result`, tensor.cast to the op's
+/// result type (the decompositions build shapes that are less static).
+void replaceWithCast(PatternRewriter &rewriter, Operation *op, Value result);
 
 /// tensor.empty of f32 with the given sizes.
 Value emptyF32(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes);

@@ -34,9 +34,6 @@ using namespace mlir::attn;
 using namespace mlir::attn::decompose;
 
 namespace {
-constexpr utils::IteratorType kPar = utils::IteratorType::parallel;
-constexpr utils::IteratorType kRed = utils::IteratorType::reduction;
-
 int64_t staticDim(Value v, int64_t d) {
   return cast<RankedTensorType>(v.getType()).getDimSize(d);
 }
@@ -118,8 +115,7 @@ struct DecomposeNonLocal : OpRewritePattern<NonLocalOp> {
           Value sum = arith::AddFOp::create(nb, nl, args[2], product);
           linalg::YieldOp::create(nb, nl, sum);
         });
-    rewriter.replaceOp(op, castTo(rewriter, loc, z.getResult(0),
-                                  op.getOutput().getType().getShape()));
+    replaceWithCast(rewriter, op, z.getResult(0));
     return success();
   }
 };
@@ -294,8 +290,7 @@ struct DecomposeSpatialTransformer : OpRewritePattern<SpatialTransformerOp> {
           ImplicitLocOpBuilder ib(nl, nb);
           linalg::YieldOp::create(ib, sampler.build(ib));
         });
-    rewriter.replaceOp(op, castTo(b, b.getLoc(), generic.getResult(0),
-                                  op.getOutput().getType().getShape()));
+    replaceWithCast(rewriter, op, generic.getResult(0));
     return success();
   }
 };
