@@ -23,7 +23,6 @@ import argparse
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -75,32 +74,14 @@ def main(argv=None):
     head = f"{name} B={args.B} Sq={args.Sq} Skv={args.Skv}"
     tmp = tempfile.mkdtemp(prefix=f"check-memory-{name}-")
     try:
-        cmd = [cv.find_attn_run(args.attn_run), example]
-        for arg, x in zip(("q", "k", "v"), inputs):
-            path = os.path.join(tmp, f"{arg}.npy")
-            np.save(path, x)
-            cmd.append(f"--input=@{path}")
-        out_path = os.path.join(tmp, "out.npy")
-        cmd.append(f"--output=@{out_path}")
-        if args.query_tile is not None:
-            cmd.append(f"--query-tile={args.query_tile}")
-        if args.key_tile is not None:
-            cmd.append(f"--key-tile={args.key_tile}")
+        cmd, (out_path,) = cv.attn_run_command(
+            args, example, list(zip(("q", "k", "v"), inputs)), tmp, ["out"])
         del inputs
-        try:
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT,
-                                  universal_newlines=True, timeout=args.timeout)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            print(f"{head}: FAIL: could not run attn-run: {e}")
+        proc = cv.invoke_attn_run(cmd, head, args.timeout)
+        if proc is None:
             return 1
         # Linux reports ru_maxrss in KiB.
         peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-        if proc.returncode != 0:
-            print(f"{head}: FAIL: attn-run exited with {proc.returncode}")
-            print("  command: " + " ".join(cmd))
-            print("  " + proc.stdout.rstrip().replace("\n", "\n  "))
-            return 1
         out = np.load(out_path, mmap_mode="r")
         want_shape = (args.B, q.shape[1], args.Sq, v.shape[-1])
         ok = True

@@ -571,6 +571,48 @@ def visible_flops(name, inputs):
     return 4.0 * pairs * inputs[0].shape[-1]
 
 
+def attn_run_command(args, example, named_inputs, tmp, out_names):
+    """The attn-run command for `example`: each (name, array) of
+    `named_inputs` saved as tmp/<name>.npy, one output tmp/<name>.npy per
+    entry of `out_names`, and the timing and tile options of `args` (those
+    it has). Returns the command and the output paths."""
+    cmd = [find_attn_run(args.attn_run), example]
+    for arg, x in named_inputs:
+        path = os.path.join(tmp, f"{arg}.npy")
+        np.save(path, x)
+        cmd.append(f"--input=@{path}")
+    out_paths = [os.path.join(tmp, f"{n}.npy") for n in out_names]
+    cmd += [f"--output=@{path}" for path in out_paths]
+    if getattr(args, "print_time", False):
+        cmd.append("--print-time")
+    if getattr(args, "repeat", None) is not None:
+        cmd.append(f"--repeat={args.repeat}")
+    if args.query_tile is not None:
+        cmd.append(f"--query-tile={args.query_tile}")
+    if args.key_tile is not None:
+        cmd.append(f"--key-tile={args.key_tile}")
+    return cmd, out_paths
+
+
+def invoke_attn_run(cmd, head, timeout):
+    """Runs attn-run; returns the finished process, or None after printing
+    a FAIL line (`head: FAIL: ...`) when it could not run or exited with an
+    error."""
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT,
+                              universal_newlines=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        print(f"{head}: FAIL: could not run attn-run: {e}")
+        return None
+    if proc.returncode != 0:
+        print(f"{head}: FAIL: attn-run exited with {proc.returncode}")
+        print("  command: " + " ".join(cmd))
+        print("  " + proc.stdout.rstrip().replace("\n", "\n  "))
+        return None
+    return proc
+
+
 def run_variant(args):
     name = args.name
     if name not in SPECS:
@@ -592,21 +634,9 @@ def run_variant(args):
     tmp = args.keep_dir or tempfile.mkdtemp(prefix=f"check-{name}-")
     os.makedirs(tmp, exist_ok=True)
     try:
-        cmd = [find_attn_run(args.attn_run), example]
-        for (arg, _, _), x in zip(SPECS[name], inputs):
-            path = os.path.join(tmp, f"{arg}.npy")
-            np.save(path, x)
-            cmd.append(f"--input=@{path}")
-        out_paths = [os.path.join(tmp, f"{role}.npy") for role in roles]
-        cmd += [f"--output=@{path}" for path in out_paths]
-        if args.print_time:
-            cmd.append("--print-time")
-        if args.repeat is not None:
-            cmd.append(f"--repeat={args.repeat}")
-        if args.query_tile is not None:
-            cmd.append(f"--query-tile={args.query_tile}")
-        if args.key_tile is not None:
-            cmd.append(f"--key-tile={args.key_tile}")
+        cmd, out_paths = attn_run_command(
+            args, example, [(arg, x) for (arg, _, _), x in
+                            zip(SPECS[name], inputs)], tmp, roles)
         head = f"{name} B={args.B} Sq={args.Sq} Skv={args.Skv}"
         if args.module:
             head += f" module={os.path.basename(args.module)}"
@@ -614,17 +644,8 @@ def run_variant(args):
             head += f" case={args.case}"
         if args.query_tile is not None or args.key_tile is not None:
             head += f" tiles={args.query_tile or '-'}x{args.key_tile or '-'}"
-        try:
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT,
-                                  universal_newlines=True, timeout=args.timeout)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            print(f"{head}: FAIL: could not run attn-run: {e}")
-            return 1
-        if proc.returncode != 0:
-            print(f"{head}: FAIL: attn-run exited with {proc.returncode}")
-            print("  command: " + " ".join(cmd))
-            print("  " + proc.stdout.rstrip().replace("\n", "\n  "))
+        proc = invoke_attn_run(cmd, head, args.timeout)
+        if proc is None:
             return 1
         ok, summaries, all_details = True, [], []
         for role, path in zip(roles, out_paths):
@@ -746,38 +767,17 @@ def run_structure(args):
     tmp = args.keep_dir or tempfile.mkdtemp(prefix=f"check-{name}-")
     os.makedirs(tmp, exist_ok=True)
     try:
-        cmd = [find_attn_run(args.attn_run), example]
-        for (arg, _, _), x in zip(mod.ROWS[name]["args"], inputs):
-            path = os.path.join(tmp, f"{arg}.npy")
-            np.save(path, x)
-            cmd.append(f"--input=@{path}")
-        out_paths = [os.path.join(tmp, f"res{n}.npy")
-                     for n in range(len(expected))]
-        cmd += [f"--output=@{path}" for path in out_paths]
-        if args.print_time:
-            cmd.append("--print-time")
-        if args.repeat is not None:
-            cmd.append(f"--repeat={args.repeat}")
-        if args.query_tile is not None:
-            cmd.append(f"--query-tile={args.query_tile}")
-        if args.key_tile is not None:
-            cmd.append(f"--key-tile={args.key_tile}")
+        cmd, out_paths = attn_run_command(
+            args, example, [(arg, x) for (arg, _, _), x in
+                            zip(mod.ROWS[name]["args"], inputs)], tmp,
+            [f"res{n}" for n in range(len(expected))])
         head = name + " " + " ".join(f"{s}={dims[s]}" for s in used)
         if args.case != "random":
             head += f" case={args.case}"
         if args.module:
             head += f" module={os.path.basename(args.module)}"
-        try:
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT,
-                                  universal_newlines=True, timeout=args.timeout)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            print(f"{head}: FAIL: could not run attn-run: {e}")
-            return 1
-        if proc.returncode != 0:
-            print(f"{head}: FAIL: attn-run exited with {proc.returncode}")
-            print("  command: " + " ".join(cmd))
-            print("  " + proc.stdout.rstrip().replace("\n", "\n  "))
+        proc = invoke_attn_run(cmd, head, args.timeout)
+        if proc is None:
             return 1
         ok, summaries, details = True, [], []
         for n, (path, want) in enumerate(zip(out_paths, expected)):
