@@ -14,7 +14,11 @@ srcs = sorted(glob.glob("examples/variants/*.mlir")) + sorted(glob.glob("test/In
    "test/Dialect/Attn/Transforms/attn-abi-signature.mlir", "test/Tools/attn-run/Inputs/attention.mlir",
    "test/Dialect/Attn/structure-ops.mlir", "test/Dialect/Attn/structure-invalid.mlir",
    "test/Dialect/Attn/Transforms/attn-decompose.mlir", "test/Conversion/AttnToLoops/attn-tile-scores.mlir",
-   "test/Conversion/AttnToLoops/attn-tile-normalizers.mlir", "test/Conversion/AttnToLoops/attn-tile-positions.mlir"]
+   "test/Conversion/AttnToLoops/attn-tile-normalizers.mlir", "test/Conversion/AttnToLoops/attn-tile-positions.mlir",
+   "test/Dialect/Attn/gate-ops.mlir", "test/Dialect/Attn/gate-invalid.mlir",
+   "test/Dialect/Attn/vision-ops.mlir", "test/Dialect/Attn/vision-invalid.mlir",
+   "test/Dialect/Attn/Transforms/attn-decompose-gates.mlir",
+   "test/Dialect/Attn/Transforms/attn-decompose-vision.mlir"]
 def strip(text):
     lines = []
     for l in text.splitlines():

@@ -1,0 +1,8 @@
+func.func @squeeze_excite(%x: tensor<?x64x?x?xf32>, %w1: tensor<64x16xf32>,
+                          %b1: tensor<16xf32>, %w2: tensor<16x64xf32>,
+                          %b2: tensor<64xf32>) -> tensor<?x64x?x?xf32> {
+  %y = attn.squeeze_excite %x, %w1, %b1, %w2, %b2
+      : tensor<?x64x?x?xf32>, tensor<64x16xf32>, tensor<16xf32>,
+        tensor<16x64xf32>, tensor<64xf32> -> tensor<?x64x?x?xf32>
+  return %y : tensor<?x64x?x?xf32>
+}

@@ -1,0 +1,4 @@
+func.func @cs_empty_h(%x: tensor<?x?x0x8xf32>, %g: tensor<1xf32>) -> tensor<?x?x0x8xf32> {
+  %y = attn.channel_self %x, %g : tensor<?x?x0x8xf32>, tensor<1xf32> -> tensor<?x?x0x8xf32>
+  return %y : tensor<?x?x0x8xf32>
+}

@@ -1,0 +1,4 @@
+func.func @st_theta_rank(%x: tensor<?x?x?x?xf32>, %t: tensor<2x3xf32>) -> tensor<?x?x?x?xf32> {
+  %y = attn.spatial_transformer %x, %t : tensor<?x?x?x?xf32>, tensor<2x3xf32> -> tensor<?x?x?x?xf32>
+  return %y : tensor<?x?x?x?xf32>
+}

@@ -1,0 +1,4 @@
+func.func @st_theta(%x: tensor<?x?x?x?xf32>, %t: tensor<?x3x3xf32>) -> tensor<?x?x?x?xf32> {
+  %y = attn.spatial_transformer %x, %t : tensor<?x?x?x?xf32>, tensor<?x3x3xf32> -> tensor<?x?x?x?xf32>
+  return %y : tensor<?x?x?x?xf32>
+}

@@ -1,0 +1,6 @@
+func.func @spatial_transformer(%x: tensor<?x?x?x?xf32>, %t: tensor<?x2x3xf32>)
+    -> tensor<?x?x?x?xf32> {
+  %y = attn.spatial_transformer %x, %t
+      : tensor<?x?x?x?xf32>, tensor<?x2x3xf32> -> tensor<?x?x?x?xf32>
+  return %y : tensor<?x?x?x?xf32>
+}

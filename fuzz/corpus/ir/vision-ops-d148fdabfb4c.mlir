@@ -1,0 +1,6 @@
+func.func @channel_self(%x: tensor<?x?x8x8xf32>, %g: tensor<1xf32>)
+    -> tensor<?x?x8x8xf32> {
+  %y = attn.channel_self %x, %g
+      : tensor<?x?x8x8xf32>, tensor<1xf32> -> tensor<?x?x8x8xf32>
+  return %y : tensor<?x?x8x8xf32>
+}
