@@ -58,6 +58,7 @@ static void buildPipeline(OpPassManager &pm, const CompileOptions &options) {
   mlir::attn::CpuPipelineOptions pipeline;
   pipeline.queryTile = options.queryTile;
   pipeline.keyTile = options.keyTile;
+  pipeline.stackScratchBytes = options.stackScratchBytes;
   pipeline.parallel = options.parallel;
   mlir::attn::buildLowerToCpuPipeline(pm, pipeline);
 }

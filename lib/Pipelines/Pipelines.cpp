@@ -32,6 +32,7 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   tile.queryTile = options.queryTile;
   tile.keyTile = options.keyTile;
   tile.vectorWidth = options.vectorWidth;
+  tile.stackScratchBytes = options.stackScratchBytes;
   pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -27,6 +27,11 @@ static cl::opt<int64_t> queryTile("query-tile", cl::desc("Query rows per tile"),
                                   cl::init(32));
 static cl::opt<int64_t> keyTile("key-tile", cl::desc("Keys per tile"),
                                 cl::init(64));
+static cl::opt<int64_t> stackScratchBytes(
+    "stack-scratch-bytes",
+    cl::desc("Scratch per work item kept on the thread's stack; more goes "
+             "to the heap (lower it for threads with small stacks)"),
+    cl::init(attn::CompileOptions().stackScratchBytes));
 static cl::opt<std::string>
     cpu("mcpu", cl::desc("Target CPU ('native' = this machine)"),
         cl::init("native"));
@@ -53,6 +58,7 @@ int main(int argc, char **argv) {
   attn::CompileOptions options;
   options.queryTile = queryTile;
   options.keyTile = keyTile;
+  options.stackScratchBytes = stackScratchBytes;
   options.cpu = cpu;
   options.optLevel = optLevel;
   options.parallel = parallel;

@@ -53,6 +53,11 @@ static cl::opt<int64_t>
 static cl::opt<int64_t>
     keyTile("key-tile", cl::desc("Keys per tile of the fused attention loop"),
             cl::init(attn::CompileOptions().keyTile));
+static cl::opt<int64_t> stackScratchBytes(
+    "stack-scratch-bytes",
+    cl::desc("Scratch per work item kept on the thread's stack; more goes "
+             "to the heap"),
+    cl::init(attn::CompileOptions().stackScratchBytes));
 
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "error: " << message << "\n";
@@ -110,6 +115,7 @@ int main(int argc, char **argv) {
   attn::CompileOptions options;
   options.queryTile = queryTile;
   options.keyTile = keyTile;
+  options.stackScratchBytes = stackScratchBytes;
   mlir::FailureOr<attn::TemporaryLibrary> library =
       attn::compileToTemporaryLibrary(inputFile, "attn-run", options);
   if (mlir::failed(library))

@@ -27,6 +27,10 @@ struct CompileOptions {
   /// Query rows and keys per tile of the fused attention loop nest.
   int64_t queryTile = 32;
   int64_t keyTile = 64;
+  /// Scratch of one work item of a fused nest kept on the stack of the
+  /// thread running it (more goes to the heap). The default fits threads
+  /// with 2 MiB stacks or more; callers on smaller stacks lower it.
+  int64_t stackScratchBytes = 1 << 20;
   /// Target CPU and features for code generation ("native" = this host).
   std::string cpu = "native";
   /// Optimisation level of the LLVM back end (0-3).

@@ -20,6 +20,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "vector-width",
       llvm::cl::desc("f32 lanes of the inner vectors (16 for AVX-512)"),
       llvm::cl::init(16)};
+  PassOptions::Option<int64_t> stackScratchBytes{
+      *this, "stack-scratch-bytes",
+      llvm::cl::desc("Scratch of one work item kept on the stack of the "
+                     "thread that runs it; more goes to the heap"),
+      llvm::cl::init(1048576)};
   PassOptions::Option<bool> parallel{
       *this, "parallel",
       llvm::cl::desc("Distribute the (batch, head, query tile) work items "
