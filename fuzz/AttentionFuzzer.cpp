@@ -49,10 +49,9 @@ private:
     return expected < 0 ? "?" : std::to_string(expected);
   }
   std::string floatValue() {
-    return pick<const char *>({"0.125", "1.0", "2.0", "0.0", "-1.0",
-                               "1.0e+30", "1.0e-30", "0x7FC00000",
-                               "0x7F800000", "0xFF800000", "50.0", "40.0",
-                               "41.0"});
+    return pick<const char *>({"0.125", "1.0", "2.0", "0.0", "-1.0", "1.0e+30",
+                               "1.0e-30", "0x7FC00000", "0x7F800000",
+                               "0xFF800000", "50.0", "40.0", "41.0"});
   }
   std::string tensor(const std::vector<std::string> &dims,
                      const std::string &elem) {
@@ -74,9 +73,9 @@ private:
     return dims;
   }
   std::string elemOr(const std::string &elem) {
-    return chance(3) ? pick<const char *>({"f32", "f16", "bf16", "f64", "i1",
-                                           "i32"})
-                     : elem;
+    return chance(3)
+               ? pick<const char *>({"f32", "f16", "bf16", "f64", "i1", "i32"})
+               : elem;
   }
   std::string region(bool scoreMod);
 
@@ -88,8 +87,7 @@ private:
 
 std::string Generator::region(bool scoreMod) {
   // Values by type: the block arguments, then what the body defines.
-  std::vector<std::string> f32s, indices = {"%b", "%h", "%i", "%j"}, i64s,
-                                 i1s;
+  std::vector<std::string> f32s, indices = {"%b", "%h", "%i", "%j"}, i64s, i1s;
   std::string body;
   if (scoreMod)
     f32s.push_back("%s");
@@ -196,15 +194,15 @@ std::string Generator::generate() {
   int64_t d = pick<int64_t>({1, 2, 3, 4, 8, 16, 17, 32, 64});
   int64_t dv = chance(70) ? d : pick<int64_t>({1, 4, 5, 16, 32, 64});
 
-  std::string score = chance(50) ? "dot"
-                                 : pick<const char *>(
-                                       {"dot", "general", "additive", "cosine",
-                                        "neg_l2", "multi_dimensional",
-                                        "compositional"});
-  std::string norm = chance(50) ? "softmax"
-                                : pick<const char *>(
-                                      {"softmax", "sigmoid", "hard", "topk",
-                                       "hard_sample", "none"});
+  std::string score =
+      chance(50) ? "dot"
+                 : pick<const char *>({"dot", "general", "additive", "cosine",
+                                       "neg_l2", "multi_dimensional",
+                                       "compositional"});
+  std::string norm = chance(50)
+                         ? "softmax"
+                         : pick<const char *>({"softmax", "sigmoid", "hard",
+                                               "topk", "hard_sample", "none"});
   if (score == "multi_dimensional" && chance(80))
     norm = "softmax";
   if (score == "compositional" && chance(80))
@@ -217,13 +215,12 @@ std::string Generator::generate() {
     argTypes.push_back(type);
     return name;
   };
-  std::string qT = tensor(shape({b, hq, sq, d}, {true, false, true, false}),
-                          elem);
-  std::string kT = tensor(shape({b, hkv, skv, d}, {true, false, true, false}),
+  std::string qT =
+      tensor(shape({b, hq, sq, d}, {true, false, true, false}), elem);
+  std::string kT =
+      tensor(shape({b, hkv, skv, d}, {true, false, true, false}), elemOr(elem));
+  std::string vT = tensor(shape({b, hkv, skv, dv}, {true, false, true, false}),
                           elemOr(elem));
-  std::string vT =
-      tensor(shape({b, hkv, skv, dv}, {true, false, true, false}),
-             elemOr(elem));
   std::string oT =
       tensor(shape({b, hq, sq, dv}, {true, false, true, false}), elemOr(elem));
   std::string q = arg(qT), k = arg(kT), v = arg(vT);
@@ -231,15 +228,15 @@ std::string Generator::generate() {
   auto bcast = [&](int64_t full) { return chance(30) ? 1 : full; };
 
   if (chance(20)) {
-    std::string t = tensor(shape({bcast(b), bcast(hq), bcast(sq), bcast(skv)},
-                                 dyn4),
-                           chance(95) ? "i1" : "i8");
+    std::string t =
+        tensor(shape({bcast(b), bcast(hq), bcast(sq), bcast(skv)}, dyn4),
+               chance(95) ? "i1" : "i8");
     optional += " mask(" + arg(t) + " : " + t + ")";
   }
   if (chance(20)) {
-    std::string t = tensor(shape({bcast(b), bcast(hq), bcast(sq), bcast(skv)},
-                                 dyn4),
-                           chance(50) ? "f32" : elemOr(elem));
+    std::string t =
+        tensor(shape({bcast(b), bcast(hq), bcast(sq), bcast(skv)}, dyn4),
+               chance(50) ? "f32" : elemOr(elem));
     optional += " bias(" + arg(t) + " : " + t + ")";
   }
   if (chance(15)) {
@@ -277,8 +274,8 @@ std::string Generator::generate() {
     operandGroup("normalizer_operands",
                  {tensor(shape({b, hq, sq}, {true, false, true}), "f32")});
 
-  attrs += "score = #attn.score<" + score + ">, normalizer = " +
-           "#attn.normalizer<" + norm + ">";
+  attrs += "score = #attn.score<" + score +
+           ">, normalizer = " + "#attn.normalizer<" + norm + ">";
   if (chance(30))
     attrs += ", scale = " + floatValue() + " : f32";
   if (chance(30))
@@ -304,9 +301,9 @@ std::string Generator::generate() {
                  {tensor(shape({rows, d}, {}), chance(80) ? "f32" : elem),
                   tensor(shape({rows, dv}, {}), chance(80) ? "f32" : elem)});
   } else if (position == 1) {
-    attrs += ", gaussian_window = " +
-             std::to_string(pick<int64_t>({0, 2, 8, -1})) +
-             " : i64, gaussian_sigma = " + floatValue() + " : f32";
+    attrs +=
+        ", gaussian_window = " + std::to_string(pick<int64_t>({0, 2, 8, -1})) +
+        " : i64, gaussian_sigma = " + floatValue() + " : f32";
     operandGroup("position_operands",
                  {tensor(shape({b, hq, sq}, {true, false, true}), "f32")});
   }

@@ -24,9 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (const rt::ManifestTensor &tensor : *list) {
       (void)rt::formatTensorType(tensor);
       for (const rt::ManifestDim &dim : tensor.dims)
-        if (dim.isSymbol ? (dim.value < 0 ||
-                            static_cast<size_t>(dim.value) >=
-                                manifest->sizeLabels.size())
+        if (dim.isSymbol ? (dim.value < 0 || static_cast<size_t>(dim.value) >=
+                                                 manifest->sizeLabels.size())
                          : dim.value < 0) {
           std::fprintf(stderr, "attn-fuzz-manifest: accepted a dimension "
                                "outside the size list or negative\n");
