@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
@@ -29,6 +30,7 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -52,6 +54,8 @@ void ::attn::registerAllDialects(mlir::DialectRegistry &registry) {
   // The linalg ops that attn-decompose and model graphs (encoder layers)
   // produce around the core op.
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  // attn-parallelize tiles them into scf.forall.
+  linalg::registerTilingInterfaceExternalModels(registry);
   // Lets buffer-results-to-out-params write results straight into the
   // caller's buffer instead of copying them there.
   memref::registerAllocationOpInterfaceExternalModels(registry);
@@ -70,6 +74,7 @@ void ::attn::registerAllPasses() {
   bufferization::registerOwnershipBasedBufferDeallocationPass();
   bufferization::registerBufferDeallocationSimplificationPass();
   bufferization::registerLowerDeallocationsPass();
+  registerSCFForallToParallelLoopPass();
   registerConvertLinalgToLoopsPass();
   memref::registerExpandStridedMetadataPass();
   arith::registerArithExpandOpsPass();

@@ -154,4 +154,31 @@ def AttnEmitCInterface : Pass<"attn-emit-c-interface", "ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def AttnParallelize : Pass<"attn-parallelize", "func::FuncOp"> {
+  let summary = "Distribute the linalg ops around the fused nests over "
+                "scf.forall";
+  let description = [{
+    Tiles every `linalg` op on tensors (what `attn-decompose` and model
+    graphs leave around the fused attention: projections, pooling, gates,
+    rescales, norms) by 1 along each of its parallel loops except the
+    innermost loop, into one `scf.forall` per op. The pipelines turn the
+    `scf.forall` into `scf.parallel` after bufferization, and
+    `attn-lower-to-cpu` hands it to OpenMP like the work items of the fused
+    nests. The innermost loop stays whole so that each tile is a
+    contiguous, vectorisable row, and reductions stay inside a tile in
+    their sequential order: each output element is computed by one thread,
+    in one order, so results do not depend on the thread count.
+
+    Ops with fewer than `min-loops` loops are left alone: a fork of the
+    thread team costs more than their work.
+  }];
+  let options = [
+    Option<"minLoops", "min-loops", "int64_t", /*default=*/"2",
+           "Loops an op must have to be distributed (its innermost loop "
+           "is never split)">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // ATTN_PASSES_TD

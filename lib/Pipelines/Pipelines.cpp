@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -34,6 +35,9 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   tile.vectorWidth = options.vectorWidth;
   tile.stackScratchBytes = options.stackScratchBytes;
   pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
+  // The linalg ops around the fused nests, in rows that threads can share.
+  if (options.parallel)
+    pm.addNestedPass<func::FuncOp>(createAttnParallelize());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -42,6 +46,8 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  if (options.parallel)
+    pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
   // What surrounds the fused nests (projections, norms, residuals from
   // attn-decompose or the model graph) becomes plain loops on buffers.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -189,8 +189,9 @@ struct AttnDecomposePass
     // One walk suffices: no decomposition produces a structural op.
     walkAndApplyPatterns(getOperation(), std::move(patterns));
     WalkResult left = getOperation()->walk([](Operation *op) {
-      if (isa<MultiHeadOp, FeedForwardPoolOp, CoAttentionOp,
-              AttentionOverAttentionOp, MemoryNetworkOp>(op)) {
+      // Every attn op but the core op (and what its regions hold).
+      if (isa<AttnDialect>(op->getDialect()) && !isa<AttentionOp>(op) &&
+          !op->getParentOfType<AttentionOp>()) {
         op->emitOpError() << "was not decomposed by attn-decompose";
         return WalkResult::interrupt();
       }

@@ -296,9 +296,24 @@ def case_determinism(r, rng):
     B, H, SQ, SKV = 2, 4, 200, 300
     q, k, v = qkv(rng, B, H, SQ, SKV)
     mask = rng.random((B, 1, SQ, SKV)) < 0.7
+    # Decomposed rows: their linalg ops are distributed row by row
+    # (attn-parallelize), reductions inside a row.
+    f32 = np.float32
+    x = rng.standard_normal((2, 64, 9, 11)).astype(f32)
+    w = [(rng.standard_normal(s) * 0.2).astype(f32)
+         for s in ((64, 16), (16,), (16, 64), (64,), (1, 2, 7, 7), (1,))]
+    e = 64
+    xs = rng.standard_normal((2, 37, e)).astype(f32)
+    proj = [(rng.standard_normal((e, e)) * 0.1).astype(f32) for _ in range(4)]
+    x16 = rng.standard_normal((2, 16, 6, 7)).astype(f32)
+    nl = [(rng.standard_normal(s) * 0.2).astype(f32)
+          for s in ((16, 8), (16, 8), (16, 8), (8, 16))]
     for variant, inputs in (("causal", [q, k, v]),
                             ("bool_mask", [q, k, v, mask]),
-                            ("scaled_dot_bf16", [q, k, v])):
+                            ("scaled_dot_bf16", [q, k, v]),
+                            ("cbam", [x] + w),
+                            ("multi_head", [xs, xs] + proj),
+                            ("non_local", [x16] + nl)):
         outs = [r.run(variant, inputs, env={"OMP_NUM_THREADS": str(t)})
                 for t in (2, 2, 1, 1, 2)]
         same = all(o.tobytes() == outs[0].tobytes() for o in outs[1:])

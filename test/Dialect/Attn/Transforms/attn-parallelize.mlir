@@ -1,0 +1,97 @@
+// RUN: attn-opt %s --split-input-file --attn-parallelize --canonicalize --cse | FileCheck %s --enable-var-scope
+// RUN: attn-opt %s --split-input-file --attn-parallelize="min-loops=5" | FileCheck %s --check-prefix=MIN
+
+// MIN-NOT: scf.forall
+
+// A rescale of an NCHW map: one forall over (n, c, h), each tile a whole
+// row of w.
+// CHECK-LABEL: func.func @rescale
+// CHECK-SAME:    %[[X:[a-z0-9]+]]: tensor<?x64x?x?xf32>, %[[S:[a-z0-9]+]]: tensor<?x64xf32>, %[[INIT:[a-z0-9]+]]: tensor<?x64x?x?xf32>
+// CHECK:         scf.forall (%[[N:.*]], %[[C:.*]], %[[H:.*]]) in (%{{.*}}, 64, %{{.*}}) shared_outs(%[[OUT:.*]] = %[[INIT]])
+// CHECK:           %[[XT:.*]] = tensor.extract_slice %[[X]][%[[N]], %[[C]], %[[H]], 0] [1, 1, 1, %{{.*}}] [1, 1, 1, 1]
+// CHECK:           %[[ST:.*]] = tensor.extract_slice %[[S]][%[[N]], %[[C]]] [1, 1] [1, 1]
+// CHECK:           %[[R:.*]] = linalg.generic {{.*}} ins(%[[XT]], %[[ST]] : tensor<1x1x1x?xf32>, tensor<1x1xf32>)
+// CHECK:           tensor.parallel_insert_slice %[[R]] into %[[OUT]][%[[N]], %[[C]], %[[H]], 0]
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#nc = affine_map<(n, c, h, w) -> (n, c)>
+func.func @rescale(%x: tensor<?x64x?x?xf32>, %s: tensor<?x64xf32>,
+                   %init: tensor<?x64x?x?xf32>) -> tensor<?x64x?x?xf32> {
+  %0 = linalg.generic {indexing_maps = [#id, #nc, #id],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %s : tensor<?x64x?x?xf32>, tensor<?x64xf32>)
+      outs(%init : tensor<?x64x?x?xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<?x64x?x?xf32>
+  return %0 : tensor<?x64x?x?xf32>
+}
+
+// -----
+
+// A pooling: the parallel (n, c) are distributed, the reduction over
+// (h, w) stays inside one tile, in its order.
+// CHECK-LABEL: func.func @pool
+// CHECK:         scf.forall (%[[N:.*]], %[[C:.*]]) in (%{{.*}}, 64)
+// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "reduction"]{{.*}} ins(%{{.*}} : tensor<1x1x?x?xf32>) outs(%{{.*}} : tensor<1x1xf32>)
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#nc = affine_map<(n, c, h, w) -> (n, c)>
+func.func @pool(%x: tensor<?x64x?x?xf32>, %init: tensor<?x64xf32>)
+    -> tensor<?x64xf32> {
+  %0 = linalg.generic {indexing_maps = [#id, #nc],
+                       iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%x : tensor<?x64x?x?xf32>) outs(%init : tensor<?x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.addf %a, %o : f32
+    linalg.yield %m : f32
+  } -> tensor<?x64xf32>
+  return %0 : tensor<?x64xf32>
+}
+
+// -----
+
+// One loop: nothing to distribute besides the innermost loop.
+// CHECK-LABEL: func.func @one_loop
+// CHECK-NOT:     scf.forall
+// CHECK:         linalg.fill
+func.func @one_loop(%x: tensor<?xf32>) -> tensor<?xf32> {
+  %c = arith.constant 1.0 : f32
+  %0 = linalg.fill ins(%c : f32) outs(%x : tensor<?xf32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+// An indexing map that is not a projected permutation (a reversed axis) is
+// left alone: its tiles' slices would not follow from the tile alone.
+// CHECK-LABEL: func.func @reversed
+// CHECK-NOT:     scf.forall
+// CHECK:         linalg.generic
+func.func @reversed(%x: tensor<8x7xf32>, %init: tensor<8x7xf32>)
+    -> tensor<8x7xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, 6 - j)>,
+                                        affine_map<(i, j) -> (i, j)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<8x7xf32>) outs(%init : tensor<8x7xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<8x7xf32>
+  return %0 : tensor<8x7xf32>
+}
+
+// -----
+
+// Ops inside loops are not distributed again.
+// CHECK-LABEL: func.func @in_loop
+// CHECK:         scf.for
+// CHECK-NOT:     scf.forall
+func.func @in_loop(%x: tensor<4x8xf32>, %n: index) -> tensor<4x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %one = arith.constant 1.0 : f32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %x) -> tensor<4x8xf32> {
+    %f = linalg.fill ins(%one : f32) outs(%acc : tensor<4x8xf32>) -> tensor<4x8xf32>
+    scf.yield %f : tensor<4x8xf32>
+  }
+  return %r : tensor<4x8xf32>
+}
