@@ -31,14 +31,16 @@ def AttnDecompose : Pass<"attn-decompose"> {
     - `attn.attention_over_attention`: four `attn.attention` whose
       log-sum-exp results give the row and column normalisers and the
       scores, without materialising the `Nd x Nq` matrix.
-    - `attn.memory_network`: per hop one `attn.attention` (`scale = 1.0`)
-      and one `linalg.generic` adding the read to `u`.
+    - `attn.memory_network`: an `scf.for` over the hops whose body is one
+      `attn.attention` (`scale = 1.0`) and one `linalg.generic` adding the
+      read to `u`, so the IR does not grow with `hops`.
 
     docs/variants/structure.md shows each decomposition.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"];
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"];
 }
 
 def AttnTile : Pass<"attn-tile", "func::FuncOp"> {

@@ -45,6 +45,9 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
+  // Loops over tensors (the hops of attn.memory_network) may yield a new
+  // buffer per iteration; the deallocation pipeline frees the old one.
+  bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   if (options.parallel)
     pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());

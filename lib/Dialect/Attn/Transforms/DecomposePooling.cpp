@@ -23,6 +23,7 @@
 #include "attn/Dialect/Attn/Transforms/Decompose.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -116,17 +117,30 @@ struct DecomposeMemoryNetwork : OpRewritePattern<MemoryNetworkOp> {
                  dSize = rewriter.getIndexAttr(d);
     Value keys = asSingleHead(rewriter, loc, op.getMemory(), d);
     Value values = asSingleHead(rewriter, loc, op.getOutputMemory(), d);
-    for (int64_t hop = 0; hop < static_cast<int64_t>(op.getHops()); ++hop) {
+    // One hop, u -> u + read(u), as the body of an scf.for over the hops:
+    // the IR (and the compiled code) stays one fused nest however many
+    // hops there are.
+    auto hopBody = [&](OpBuilder &b, Location l, Value, ValueRange iter) {
+      Value uIn = iter.front();
       Value query =
-          expand(rewriter, loc, u, {bSize, one, one, dSize}, {{0, 1, 2}, {3}});
-      Value read =
-          attention(rewriter, loc, query, keys, values, /*scale=*/1.0f).output;
-      Value read2 = collapse(rewriter, loc, read, {{0, 1, 2}, {3}});
-      u = elementwise(rewriter, loc, {u, read2}, {bSize, dSize},
-                      [](OpBuilder &b, Location l, ValueRange args) -> Value {
-                        return arith::AddFOp::create(b, l, args[0], args[1]);
+          expand(b, l, uIn, {bSize, one, one, dSize}, {{0, 1, 2}, {3}});
+      Value read = attention(b, l, query, keys, values, /*scale=*/1.0f).output;
+      Value read2 = collapse(b, l, read, {{0, 1, 2}, {3}});
+      Value next =
+          elementwise(b, l, {uIn, read2}, {bSize, dSize},
+                      [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                        return arith::AddFOp::create(nb, nl, args[0], args[1]);
                       });
-    }
+      auto type = cast<RankedTensorType>(uIn.getType());
+      scf::YieldOp::create(b, l, castTo(b, l, next, type.getShape()));
+    };
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value hops = arith::ConstantIndexOp::create(
+        rewriter, loc, static_cast<int64_t>(op.getHops()));
+    Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    u = scf::ForOp::create(rewriter, loc, zero, hops, step, ValueRange{u},
+                           hopBody)
+            .getResult(0);
     replaceWithCast(rewriter, op, u);
     return success();
   }

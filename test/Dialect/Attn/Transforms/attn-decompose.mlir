@@ -192,17 +192,18 @@ func.func @attention_over_attention(%d: tensor<2x10x8xf32>, %q: tensor<2x3x8xf32
 // CHECK-SAME: (%[[U:[^:]*]]: tensor<?x64xf32>, %[[M:[^:]*]]: tensor<?x?x64xf32>, %[[C:[^:]*]]: tensor<?x?x64xf32>)
 // CHECK:     %[[M4:.*]] = tensor.expand_shape %[[M]] {{.*}} into tensor<?x1x?x64xf32>
 // CHECK:     %[[C4:.*]] = tensor.expand_shape %[[C]] {{.*}} into tensor<?x1x?x64xf32>
-// CHECK:     %[[U4:.*]] = tensor.expand_shape %[[U]] {{\[\[}}0, 1, 2], [3]] {{.*}} into tensor<?x1x1x64xf32>
-// CHECK:     %[[O1:.*]] = attn.attention %[[U4]], %[[M4]], %[[C4]] {scale = 1.000000e+00 : f32}
-// CHECK:     %[[R1:.*]] = tensor.collapse_shape %[[O1]] {{\[\[}}0, 1, 2], [3]] : tensor<?x1x1x64xf32> into tensor<?x64xf32>
-// CHECK:     %[[U1:.*]] = linalg.generic {{.*}} ins(%[[U]], %[[R1]] : tensor<?x64xf32>, tensor<?x64xf32>)
-// CHECK:       arith.addf
-// CHECK:     %[[U1_4:.*]] = tensor.expand_shape %[[U1]]
-// CHECK:     %[[O2:.*]] = attn.attention %[[U1_4]], %[[M4]], %[[C4]] {scale = 1.000000e+00 : f32}
-// CHECK:     %[[R2:.*]] = tensor.collapse_shape %[[O2]]
-// CHECK:     %[[U2:.*]] = linalg.generic {{.*}} ins(%[[U1]], %[[R2]] : tensor<?x64xf32>, tensor<?x64xf32>)
+// The hops are an scf.for whose body is one hop: the IR does not grow
+// with `hops`.
+// CHECK:     %[[HOPS:.*]] = arith.constant 2 : index
+// CHECK:     %[[UN:.*]] = scf.for %{{.*}} = %{{.*}} to %[[HOPS]] step %{{.*}} iter_args(%[[UI:.*]] = %[[U]]) -> (tensor<?x64xf32>)
+// CHECK:       %[[U4:.*]] = tensor.expand_shape %[[UI]] {{\[\[}}0, 1, 2], [3]] {{.*}} into tensor<?x1x1x64xf32>
+// CHECK:       %[[O:.*]] = attn.attention %[[U4]], %[[M4]], %[[C4]] {scale = 1.000000e+00 : f32}
+// CHECK:       %[[R:.*]] = tensor.collapse_shape %[[O]] {{\[\[}}0, 1, 2], [3]] : tensor<?x1x1x64xf32> into tensor<?x64xf32>
+// CHECK:       %[[NEXT:.*]] = linalg.generic {{.*}} ins(%[[UI]], %[[R]] : tensor<?x64xf32>, tensor<?x64xf32>)
+// CHECK:         arith.addf
+// CHECK:       scf.yield %[[NEXT]]
 // CHECK-NOT: attn.attention
-// CHECK:     return %[[U2]]
+// CHECK:     return %[[UN]]
 func.func @memory_network(%u: tensor<?x64xf32>, %m: tensor<?x?x64xf32>,
                           %c: tensor<?x?x64xf32>) -> tensor<?x64xf32> {
   %o = attn.memory_network %u, %m, %c {hops = 2 : i64}
