@@ -998,18 +998,24 @@ def self_test():
         except (UsageError, OSError) as err:
             check(False, f"{path}: {err}")
 
+    def check_row_signatures(rows):
+        """The examples of `rows` bind their sizes; returns how many."""
+        seen = 0
+        for name in rows:
+            path = os.path.join(examples, name + ".mlir")
+            if not os.path.exists(path):
+                continue
+            seen += 1
+            try:
+                structure_dims(name, path)
+            except UsageError as err:
+                check(False, f"{name}.mlir: {err}")
+        return seen
+
     # Section D: reference_structure.py against independent forms, and
     # the signatures of its examples.
     structure_count = rs.self_test(check)
-    for name in rs.ROWS:
-        path = os.path.join(examples, name + ".mlir")
-        if not os.path.exists(path):
-            continue
-        found += 1
-        try:
-            structure_dims(name, path)
-        except UsageError as err:
-            check(False, f"{name}.mlir: {err}")
+    found += check_row_signatures(rs.ROWS)
     print(f"structure self-test: {structure_count} comparisons")
 
     # Section E: reference_vision.py against independent forms, the bugs
@@ -1019,15 +1025,7 @@ def self_test():
         vision_count += 1
         check(not compare(np.asarray(bad, np.float32), good, "f32")[0],
               f"vision self-test: the comparison misses {what}")
-    for name in rv.ROWS:
-        path = os.path.join(examples, name + ".mlir")
-        if not os.path.exists(path):
-            continue
-        found += 1
-        try:
-            structure_dims(name, path)
-        except UsageError as err:
-            check(False, f"{name}.mlir: {err}")
+    found += check_row_signatures(rv.ROWS)
     print(f"vision self-test: {vision_count} comparisons")
 
     print(f"self-test: {count} reference/naive comparisons, {found} example "
