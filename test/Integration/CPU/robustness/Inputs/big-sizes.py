@@ -32,7 +32,6 @@ import math
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -43,6 +42,9 @@ sys.dont_write_bytecode = True  # keep the source tree clean under lit
 REPO = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "test", "Integration", "lib"))
 import reference as ref  # noqa: E402
+
+sys.path.insert(0, HERE)
+import numerics  # noqa: E402
 
 F32_TOL = (1e-4, 1e-3)  # atol, rtol of shared/VARIANTS.md for f32
 
@@ -61,55 +63,26 @@ def resize(text, dim, rows=None, attrs=()):
     return text
 
 
-class Runner:
-    def __init__(self, attn_run, examples, workdir):
-        self.attn_run = attn_run
-        self.examples = examples
-        self.workdir = workdir
-        self.count = 0
-        self.failures = 0
-
+class Runner(numerics.Runner):
     def run(self, variant, inputs, **resize_args):
         """Runs examples/variants/VARIANT.mlir, resized, on `inputs`;
         returns the output array."""
-        self.count += 1
         with open(os.path.join(self.examples, variant + ".mlir")) as f:
             text = resize(f.read(), **resize_args)
-        module = os.path.join(self.workdir, f"m{self.count}.mlir")
+        module = os.path.join(self.workdir, f"m{self.count + 1}.mlir")
         with open(module, "w") as f:
             f.write(text)
-        paths = []
-        for i, array in enumerate(inputs):
-            path = os.path.join(self.workdir, f"in{self.count}_{i}.npy")
-            np.save(path, array)
-            paths.append(path)
-        out = os.path.join(self.workdir, f"out{self.count}.npy")
-        cmd = [self.attn_run, module] + [f"--input=@{p}" for p in paths]
-        cmd.append(f"--output=@{out}")
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-        if proc.returncode != 0:
-            raise SystemExit(f"attn-run failed ({proc.returncode}) on "
-                             f"{variant} resized {resize_args}:\n"
-                             f"{proc.stderr}")
-        return np.load(out)
+        return super().run(variant, inputs, module=module)
 
     def compare(self, name, out, expected):
         atol, rtol = F32_TOL
         if out.shape != expected.shape:
-            return self.report(name, False, f"shape {out.shape}, expected "
+            return self.check(name, False, f"shape {out.shape}, expected "
                                             f"{expected.shape}")
         err = np.abs(out.astype(np.float64) - expected)
         ok = bool(np.all(np.isfinite(out))) and bool(
             np.all(err <= atol + rtol * np.abs(expected)))
-        return self.report(name, ok, f"max abs err {err.max():.3e}")
-
-    def report(self, name, ok, detail=""):
-        if ok:
-            print(f"{name}: PASS")
-        else:
-            self.failures += 1
-            print(f"{name}: FAIL {detail}")
+        return self.check(name, ok, f"max abs err {err.max():.3e}")
 
 
 def normal(rng, shape, scale=1.0):

@@ -51,9 +51,9 @@ class Runner:
         self.count = 0
         self.failures = 0
 
-    def run(self, variant, inputs, env=None, extra=()):
-        """Runs examples/variants/VARIANT.mlir on `inputs`; returns the
-        output array."""
+    def run(self, variant, inputs, env=None, extra=(), module=None):
+        """Runs examples/variants/VARIANT.mlir (or `module`, a variant of
+        it) on `inputs`; returns the output array."""
         self.count += 1
         paths = []
         for i, array in enumerate(inputs):
@@ -61,7 +61,8 @@ class Runner:
             np.save(path, array)
             paths.append(path)
         out = os.path.join(self.workdir, f"out{self.count}.npy")
-        cmd = [self.attn_run, os.path.join(self.examples, variant + ".mlir")]
+        cmd = [self.attn_run,
+               module or os.path.join(self.examples, variant + ".mlir")]
         cmd += [f"--input=@{p}" for p in paths] + [f"--output=@{out}"]
         cmd += list(extra)
         full_env = dict(os.environ)
@@ -70,7 +71,7 @@ class Runner:
                               stderr=subprocess.PIPE, text=True)
         if proc.returncode != 0:
             raise SystemExit(f"attn-run failed ({proc.returncode}) on "
-                             f"{variant}:\n{proc.stderr}")
+                             f"{module or variant}:\n{proc.stderr}")
         return np.load(out)
 
     def check(self, name, ok, detail=""):
