@@ -55,8 +55,18 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
     Named masks (`causal`, `window`, `key_lengths`) bound the key loop so
     that tiles without a visible key are never visited, and split each tile
     into a fully visible variant (no mask arithmetic) and a partial one.
-    The inner tile is vectorised along the key axis (scores) and the value
-    head dimension (accumulation); `vector-width` sets the lane count.
+    The inner tile is key-major where the score function and the
+    normaliser allow it (dot, general, cosine and neg_l2 scores with the
+    softmax, sigmoid or none normaliser, without positional terms): the
+    scores of a key tile are `S^T = K Q'^T` with query rows in the lanes,
+    and both `Q K^T` and `P V` are contractions on register tiles (blocks
+    of accumulator vectors sized by `vector-registers`), each load feeding
+    several FMAs; the online softmax then reduces along the keys, lane by
+    lane. The other parts (additive and multi_dimensional scores; hard, topk
+    and hard_sample; relative positions and Gaussian windows) use the
+    row-major tile: one query row at a time, vectorised along the keys.
+    `vector-width` sets the lane count; `key-major=false` forces the
+    row-major tile everywhere.
 
     Each (batch, head, query tile) work item owns scratch of static size
     (tiles times head dimensions, top_k, relative-position buckets). Up to
@@ -82,6 +92,12 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
            "Keys per tile (a multiple of vector-width)">,
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
            "f32 lanes of the inner vectors (16 for AVX-512), at most 64">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"32",
+           "Vectors of vector-width f32 lanes that the register file holds "
+           "(32 for AVX-512 at 16 lanes, 8 for AVX2); sizes the register "
+           "tiles">,
+    Option<"keyMajor", "key-major", "bool", /*default=*/"true",
+           "Use the key-major register-tile inner tile where the op allows it">,
     Option<"stackScratchBytes", "stack-scratch-bytes", "int64_t",
            /*default=*/"1048576",
            "Scratch of one work item kept on the stack of its thread; more "

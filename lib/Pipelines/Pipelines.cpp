@@ -33,6 +33,8 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   tile.queryTile = options.queryTile;
   tile.keyTile = options.keyTile;
   tile.vectorWidth = options.vectorWidth;
+  tile.vectorRegisters = options.vectorRegisters;
+  tile.keyMajor = options.keyMajor;
   tile.stackScratchBytes = options.stackScratchBytes;
   pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
   // The linalg ops around the fused nests, in rows that threads can share.

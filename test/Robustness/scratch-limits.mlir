@@ -12,7 +12,7 @@ func.func @head_dim_2_pow_40(%q: tensor<?x4x?x1099511627776xf32>,
                              %k: tensor<?x4x?x1099511627776xf32>,
                              %v: tensor<?x4x?x1099511627776xf32>)
     -> tensor<?x4x?x1099511627776xf32> {
-  // expected-error @+1 {{bytes of scratch per (batch, head, query tile) work item, more than max-scratch-bytes = 67108864 (query-tile = 32, key-tile = 64, D = 1099511627776, Dv = 1099511627776; largest buffer 1099511627776x64xf32); use smaller tiles or sizes}}
+  // expected-error @+1 {{bytes of scratch per (batch, head, query tile) work item, more than max-scratch-bytes = 67108864 (query-tile = 32, key-tile = 64, D = 1099511627776, Dv = 1099511627776; largest buffer 1099511627776x32xf32); use smaller tiles or sizes}}
   %o = attn.attention %q, %k, %v
       : tensor<?x4x?x1099511627776xf32>, tensor<?x4x?x1099511627776xf32>,
         tensor<?x4x?x1099511627776xf32> -> tensor<?x4x?x1099511627776xf32>

@@ -20,6 +20,16 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "vector-width",
       llvm::cl::desc("f32 lanes of the inner vectors (16 for AVX-512)"),
       llvm::cl::init(16)};
+  PassOptions::Option<int64_t> vectorRegisters{
+      *this, "vector-registers",
+      llvm::cl::desc("Vectors of vector-width f32 lanes that the register "
+                     "file holds (32 for AVX-512 at 16 lanes, 8 for AVX2)"),
+      llvm::cl::init(32)};
+  PassOptions::Option<bool> keyMajor{
+      *this, "key-major",
+      llvm::cl::desc("Use the key-major register-tile inner tile where the "
+                     "op allows it"),
+      llvm::cl::init(true)};
   PassOptions::Option<int64_t> stackScratchBytes{
       *this, "stack-scratch-bytes",
       llvm::cl::desc("Scratch of one work item kept on the stack of the "

@@ -7,9 +7,15 @@
 //                         (once per normaliser pass);
 //   KeyRange.cpp          mask analysis: the live key range of a query tile
 //                         and the test for a fully visible key tile;
-//   TileBody.cpp          one key tile: the row loop, score changes and
-//                         masks between the score function and the
-//                         normaliser;
+//   TileBody.cpp          one key tile, row-major: the row loop between
+//                         the score function and the normaliser;
+//   KeyMajorTile.cpp      one key tile, key-major: scores and P*V as
+//                         contractions on register tiles, the online
+//                         softmax with query rows in the lanes;
+//   RegisterTile.cpp      the contraction on a register tile (the
+//                         micro-kernel);
+//   ScoreChanges.cpp      score changes and masks of a vector of scores,
+//                         shared by both layouts;
 //   ScoreFunctions.cpp    dot, general, cosine, neg_l2, compositional:
 //                         scores vectorised over keys from a prepared query
 //                         tile and a transposed key tile;
@@ -106,6 +112,18 @@ struct KernelConfig {
   /// True when scores need a multiply by log2(e) after the score changes.
   bool convertAfterMods;
   Type elementType;
+  /// Layout of the inner tile. Row-major: tile.scores is [queryTile,
+  /// keyTile] and rows are processed one by one (TileBody.cpp). Key-major:
+  /// tile.scores is [keyTile, paddedRows], query rows run in the lanes, and
+  /// Q K^T and P V are register-tile contractions (KeyMajorTile.cpp). Set
+  /// when the score function and the normaliser both support it.
+  bool keyMajor = false;
+  /// Query rows of the row-indexed scratch: queryTile, rounded up to a
+  /// multiple of width in key-major (the padding rows hold zero queries).
+  int64_t paddedRows = 0;
+  /// vector<width x f32> values that fit in the vector register file (32
+  /// for AVX-512 at 16 lanes): sizes the register tiles.
+  int64_t vectorRegisters = 32;
   /// Where allocate() puts the work item's buffers (see Scratch).
   Scratch *scratch = nullptr;
 };
@@ -133,6 +151,27 @@ struct KeyRange {
   /// fullBegin <= k0 and k0 + keyTile <= fullEnd (and no opaque mask).
   Value fullBegin, fullEnd;
 };
+
+/// Global indices of one vector of scores: the query row i, its aligned
+/// position i' = i + Skv - Sq and the key j. In a row-major tile row and pos
+/// are scalars and key a vector; in a key-major tile row and pos are
+/// vectors and key a scalar.
+struct ScoreIndices {
+  Value row, pos, key;
+};
+
+/// Applies bias, ALiBi, softcap and score_mod to the scores `s`, and the
+/// conversion to log2 units when cfg.convertAfterMods.
+FailureOr<Value> emitScoreChanges(ImplicitLocOpBuilder &b,
+                                  const KernelConfig &cfg,
+                                  const QueryTile &tile, Value s,
+                                  const ScoreIndices &at);
+
+/// Visibility (i1 vector) from causal, window, key padding, the boolean
+/// mask and mask_mod, and keys < keyEnd.
+Value emitVisibility(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                     const QueryTile &tile, const ScoreIndices &at,
+                     Value keyEnd);
 
 /// One row of one key tile, as the tile body hands it to the normaliser.
 struct RowTile {
@@ -171,6 +210,13 @@ public:
   /// [queryTile, headDim] f32: q * scale * scoreUnit, for scores of the
   /// form scale * q . x (positional key tables); null for other scores.
   virtual Value scaledQuery() const { return {}; }
+  /// Whether the score function implements keyMajorScores.
+  virtual bool supportsKeyMajor() const { return false; }
+  /// Key-major: stores the scores of the keys [k0, k0 + n) against every
+  /// query row of the tile (padding rows included) in tile.scores[j, r],
+  /// before score changes and masks, times cfg.scoreUnit.
+  virtual void keyMajorScores(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                              Value k0, Value n) {}
 
 protected:
   const KernelConfig &cfg;
@@ -205,6 +251,13 @@ public:
                          const RowTile &row, unsigned pass) = 0;
   /// Writes the output rows (and the lse) of the query tile.
   virtual void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) = 0;
+  /// Whether the normaliser implements updateKeyMajor (one pass, no rows
+  /// skipped).
+  virtual bool supportsKeyMajor() const { return false; }
+  /// Key-major: consumes the scores tile.scores[j, r] of the keys
+  /// [k0, k0 + n) for all rows at once and accumulates the output.
+  virtual void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                              Value k0, Value n) {}
 
 protected:
   const KernelConfig &cfg;
@@ -288,6 +341,53 @@ void emitWeightedValues(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
                         const QueryTile &tile, Value acc, Value r, Value k0,
                         Value n, Value corr);
 
+/// Key-major P V: acc[r] = acc[r] * corr[r] + sum_j w[j, r] v[k0 + j] for
+/// the rows r < tile.rows, with w = tile.scores ([keyTile, paddedRows]) and
+/// corr a [paddedRows] buffer (null: no rescale). Register tiles of rows x
+/// value chunks.
+void emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
+                                const KernelConfig &cfg, const QueryTile &tile,
+                                Value acc, Value k0, Value n, Value corr);
+
+/// Emits the key-major work of one key tile (see emitKeyTile).
+LogicalResult emitKeyMajorTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                               const QueryTile &tile, ScoreFunction &score,
+                               RowNormalizer &normalizer, Value k0, Value n,
+                               bool masked);
+
+//===----------------------------------------------------------------------===//
+// The register tile (micro-kernel).
+//===----------------------------------------------------------------------===//
+
+/// A contraction on a register tile: acc[i][c] += lhs(i, k) * rhs(k, c) for
+/// k in [0, depth), i < rows, c < cols, with lhs a scalar (broadcast to the
+/// lanes) and rhs a vector; acc is row-major (i * cols + c), carried through
+/// one loop over k. Returns the final accumulators. Every inner tile
+/// contraction (Q K^T, P V) goes through here, so a target changes how a
+/// tile maps onto its matrix units in one place.
+using TileLhs =
+    function_ref<Value(ImplicitLocOpBuilder &, int64_t /*i*/, Value /*k*/)>;
+using TileRhs =
+    function_ref<Value(ImplicitLocOpBuilder &, Value /*k*/, int64_t /*c*/)>;
+SmallVector<Value> emitRegisterTile(ImplicitLocOpBuilder &b, int64_t rows,
+                                    int64_t cols, Value depth, ValueRange init,
+                                    TileLhs lhs, TileRhs rhs);
+
+/// Register tile shape for `vectors` vector columns: at most `vectors`
+/// columns per tile and as many rows as the accumulators leave registers
+/// for (at least 1), given cfg.vectorRegisters.
+struct TileShape {
+  int64_t rows, cols;
+};
+TileShape chooseTileShape(const KernelConfig &cfg, int64_t vectors);
+
+/// Calls `body(rowBase, rows)` over [0, count) in blocks of `block` rows
+/// (dynamic count): an scf.for over the full blocks, then the remainder
+/// one row at a time.
+void forEachRowBlock(
+    ImplicitLocOpBuilder &b, Value count, int64_t block,
+    function_ref<void(ImplicitLocOpBuilder &, Value, int64_t)> body);
+
 //===----------------------------------------------------------------------===//
 // Drivers and helpers.
 //===----------------------------------------------------------------------===//
@@ -329,16 +429,18 @@ using ChunkBlockBody = function_ref<SmallVector<Value>(
 
 /// Emits `body` over `chunks` chunks of `width` columns carrying `init`
 /// from block to block, and returns the values after the last block. Up to
-/// kMaxUnrolledChunks chunks are one block at column 0 (no loop); more are
-/// an scf.for over blocks of kMaxUnrolledChunks, then a tail block.
+/// blockChunks chunks are one block at column 0 (no loop); more are an
+/// scf.for over blocks of blockChunks, then a tail block.
 SmallVector<Value> forEachChunkBlock(ImplicitLocOpBuilder &b, int64_t chunks,
                                      int64_t width, ValueRange init,
-                                     ChunkBlockBody body);
+                                     ChunkBlockBody body,
+                                     int64_t blockChunks = kMaxUnrolledChunks);
 
 /// The same without carried values.
 void forEachChunkBlock(
     ImplicitLocOpBuilder &b, int64_t chunks, int64_t width,
-    function_ref<void(ImplicitLocOpBuilder &, const ChunkBlock &)> body);
+    function_ref<void(ImplicitLocOpBuilder &, const ChunkBlock &)> body,
+    int64_t blockChunks = kMaxUnrolledChunks);
 
 /// The global key indices k0 + c * width + [0, width) of chunk c.
 Value chunkKeys(ImplicitLocOpBuilder &b, Value k0, int64_t c, int64_t width);

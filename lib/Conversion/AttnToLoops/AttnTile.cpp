@@ -91,6 +91,12 @@ LogicalResult checkSupported(AttentionOp op) {
   return success();
 }
 
+/// The tiling options of the pass.
+struct TileOptions {
+  int64_t queryTile, keyTile, width, vectorRegisters;
+  bool keyMajor;
+};
+
 /// Bounds of one work item's scratch, in bytes (the pass options).
 struct ScratchLimits {
   /// Up to this much lives on the stack of the thread running the item.
@@ -101,13 +107,15 @@ struct ScratchLimits {
 
 class AttentionLowering {
 public:
-  AttentionLowering(AttentionOp op, int64_t queryTile, int64_t keyTile,
-                    int64_t width, ScratchLimits limits)
-      : op(op), b(op.getLoc(), op), limits(limits) {
+  AttentionLowering(AttentionOp op, const TileOptions &options,
+                    ScratchLimits limits)
+      : op(op), b(op.getLoc(), op), limits(limits),
+        allowKeyMajor(options.keyMajor) {
     cfg.op = op;
-    cfg.queryTile = queryTile;
-    cfg.keyTile = keyTile;
-    cfg.width = width;
+    cfg.queryTile = options.queryTile;
+    cfg.keyTile = options.keyTile;
+    cfg.width = options.width;
+    cfg.vectorRegisters = options.vectorRegisters;
   }
 
   LogicalResult run();
@@ -147,6 +155,7 @@ private:
   AttentionOp op;
   ImplicitLocOpBuilder b;
   ScratchLimits limits;
+  bool allowKeyMajor;
   KernelConfig cfg;
   std::optional<Scratch> scratch;
   std::unique_ptr<ScoreFunction> score;
@@ -177,6 +186,12 @@ LogicalResult AttentionLowering::run() {
   bool log2Units = normalizer->usesLog2Units();
   cfg.convertAfterMods = hasMods && log2Units;
   cfg.scoreUnit = log2Units && !hasMods ? float(M_LOG2E) : 1.0f;
+  // The key-major tile (register-tile contractions) where both parts
+  // implement it; the row-major tile otherwise.
+  cfg.keyMajor = allowKeyMajor && score->supportsKeyMajor() &&
+                 normalizer->supportsKeyMajor();
+  cfg.paddedRows =
+      cfg.keyMajor ? llvm::alignTo(cfg.queryTile, cfg.width) : cfg.queryTile;
 
   // Measure the scratch of a work item before emitting anything: sizes
   // whose scratch no thread can hold are rejected here, not at run time.
@@ -271,7 +286,10 @@ LogicalResult AttentionLowering::run() {
 /// the emission run exactly the same requests.
 void AttentionLowering::allocateScratch(ImplicitLocOpBuilder &ib,
                                         QueryTile &tile) {
-  tile.scores = scratchBuffer(ib, cfg, {cfg.queryTile, cfg.keyTile});
+  if (cfg.keyMajor)
+    tile.scores = scratchBuffer(ib, cfg, {cfg.keyTile, cfg.paddedRows});
+  else
+    tile.scores = scratchBuffer(ib, cfg, {cfg.queryTile, cfg.keyTile});
   score->allocate(ib);
   positions->allocate(ib);
   normalizer->allocate(ib);
@@ -410,6 +428,9 @@ struct AttnTilePass : mlir::attn::impl::AttnTileBase<AttnTilePass> {
                     << " key-tile must be at most "
                     << kMaxKeyChunks * int64_t(vectorWidth) << ", but got "
                     << int64_t(keyTile);
+    if (vectorRegisters < 1)
+      return fail() << "attn-tile expects positive vector-registers, but got "
+                    << int64_t(vectorRegisters);
     if (stackScratchBytes < 0 || maxScratchBytes < 0)
       return fail() << "attn-tile expects non-negative stack-scratch-bytes "
                        "and max-scratch-bytes, but got "
@@ -425,9 +446,10 @@ struct AttnTilePass : mlir::attn::impl::AttnTileBase<AttnTilePass> {
                          uint64_t(int64_t(maxScratchBytes))};
     SmallVector<AttentionOp> ops;
     getOperation().walk([&](AttentionOp op) { ops.push_back(op); });
+    TileOptions options{queryTile, keyTile, vectorWidth, vectorRegisters,
+                        keyMajor};
     for (AttentionOp op : ops)
-      if (failed(AttentionLowering(op, queryTile, keyTile, vectorWidth, limits)
-                     .run()))
+      if (failed(AttentionLowering(op, options, limits).run()))
         return signalPassFailure();
   }
 };

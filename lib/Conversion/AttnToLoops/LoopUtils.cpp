@@ -113,19 +113,20 @@ Value ChunkBlock::column(ImplicitLocOpBuilder &b, int64_t c) const {
 SmallVector<Value> lowering::forEachChunkBlock(ImplicitLocOpBuilder &b,
                                                int64_t chunks, int64_t width,
                                                ValueRange init,
-                                               ChunkBlockBody body) {
-  if (chunks <= kMaxUnrolledChunks)
+                                               ChunkBlockBody body,
+                                               int64_t blockChunks) {
+  if (chunks <= blockChunks)
     return body(b, ChunkBlock{Value(), chunks, width}, init);
-  int64_t blockColumns = kMaxUnrolledChunks * width;
-  int64_t full = chunks / kMaxUnrolledChunks;
-  int64_t tail = chunks % kMaxUnrolledChunks;
+  int64_t blockColumns = blockChunks * width;
+  int64_t full = chunks / blockChunks;
+  int64_t tail = chunks % blockChunks;
   auto loop = scf::ForOp::create(
       b, indexConst(b, 0), indexConst(b, full * blockColumns),
       indexConst(b, blockColumns), init,
       [&](OpBuilder &nested, Location loc, Value base, ValueRange args) {
         ImplicitLocOpBuilder ib(loc, nested);
         SmallVector<Value> next =
-            body(ib, ChunkBlock{base, kMaxUnrolledChunks, width}, args);
+            body(ib, ChunkBlock{base, blockChunks, width}, args);
         scf::YieldOp::create(ib, next);
       });
   SmallVector<Value> results(loop.getResults());
@@ -137,13 +138,15 @@ SmallVector<Value> lowering::forEachChunkBlock(ImplicitLocOpBuilder &b,
 
 void lowering::forEachChunkBlock(
     ImplicitLocOpBuilder &b, int64_t chunks, int64_t width,
-    function_ref<void(ImplicitLocOpBuilder &, const ChunkBlock &)> body) {
+    function_ref<void(ImplicitLocOpBuilder &, const ChunkBlock &)> body,
+    int64_t blockChunks) {
   forEachChunkBlock(
       b, chunks, width, ValueRange{},
       [&](ImplicitLocOpBuilder &ib, const ChunkBlock &block, ValueRange) {
         body(ib, block);
         return SmallVector<Value>{};
-      });
+      },
+      blockChunks);
 }
 
 Value lowering::chunkKeys(ImplicitLocOpBuilder &b, Value k0, int64_t c,

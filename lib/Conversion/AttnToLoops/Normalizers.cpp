@@ -165,15 +165,24 @@ public:
   bool usesLog2Units() const override { return true; }
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    rowMax = scratchBuffer(b, cfg, {cfg.queryTile});
-    rowSum = scratchBuffer(b, cfg, {cfg.queryTile});
+    rowMax = scratchBuffer(b, cfg, {cfg.paddedRows});
+    rowSum = scratchBuffer(b, cfg, {cfg.paddedRows});
+    if (cfg.keyMajor)
+      corr = scratchBuffer(b, cfg, {cfg.paddedRows});
     acc = scratchBuffer(b, cfg, {cfg.queryTile, cfg.valueDim});
   }
+
+  bool supportsKeyMajor() const override {
+    return !positions.hasGaussian() && !positions.hasRelative();
+  }
+
+  void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
+                      Value n) override;
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
     Value negInf = f32Const(b, -std::numeric_limits<double>::infinity());
     Value zero = f32Const(b, 0.0);
-    buildCountedLoop(b, indexConst(b, cfg.queryTile),
+    buildCountedLoop(b, indexConst(b, cfg.paddedRows),
                      [&](ImplicitLocOpBuilder &rb, Value r) {
                        memref::StoreOp::create(rb, negInf, rowMax,
                                                ValueRange{r});
@@ -232,8 +241,82 @@ public:
 
 private:
   PositionTerms &positions;
-  Value rowMax, rowSum, acc; // [queryTile], [queryTile], [queryTile, Dv]
+  // [paddedRows] running max and sum (and key-major: the correction of the
+  // current key tile), [queryTile, Dv] accumulator.
+  Value rowMax, rowSum, corr, acc;
 };
+
+void Softmax::updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                             Value k0, Value n) {
+  // The same update as emitOnlineSoftmaxUpdate, with rows in the lanes:
+  // maxima and sums run along the keys, lane by lane.
+  int64_t width = cfg.width;
+  VectorType vecType = VectorType::get({width}, b.getF32Type());
+  Value negInf =
+      splat(b, f32Const(b, -std::numeric_limits<double>::infinity()), width);
+  Value zero = splat(b, f32Const(b, 0.0), width);
+  forEachChunkBlock(
+      b, cfg.paddedRows / width, width,
+      [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+        SmallVector<Value> cols;
+        for (int64_t c = 0; c < block.count; ++c)
+          cols.push_back(block.column(cb, c));
+        auto tileMax = buildCountedLoop(
+            cb, n, SmallVector<Value>(block.count, negInf),
+            [&](ImplicitLocOpBuilder &jb, Value j, ValueRange m) {
+              SmallVector<Value> next;
+              for (int64_t c = 0; c < block.count; ++c)
+                next.push_back(arith::MaximumFOp::create(
+                    jb, m[c],
+                    vector::LoadOp::create(jb, vecType, tile.scores,
+                                           ValueRange{j, cols[c]})));
+              return next;
+            });
+        SmallVector<Value> base;
+        for (int64_t c = 0; c < block.count; ++c) {
+          Value oldMax =
+              vector::LoadOp::create(cb, vecType, rowMax, ValueRange{cols[c]});
+          Value newMax =
+              arith::MaximumFOp::create(cb, oldMax, tileMax.getResult(c));
+          // While every key seen is hidden the max is -inf: exp2 is taken
+          // against 0 instead, so no NaN appears.
+          Value allHidden = arith::CmpFOp::create(cb, arith::CmpFPredicate::OEQ,
+                                                  newMax, negInf);
+          base.push_back(arith::SelectOp::create(cb, allHidden, zero, newMax));
+          vector::StoreOp::create(
+              cb,
+              math::Exp2Op::create(cb,
+                                   arith::SubFOp::create(cb, oldMax, base[c])),
+              corr, ValueRange{cols[c]});
+          vector::StoreOp::create(cb, newMax, rowMax, ValueRange{cols[c]});
+        }
+        auto tileSum = buildCountedLoop(
+            cb, n, SmallVector<Value>(block.count, zero),
+            [&](ImplicitLocOpBuilder &jb, Value j, ValueRange sum) {
+              SmallVector<Value> next;
+              for (int64_t c = 0; c < block.count; ++c) {
+                Value s = vector::LoadOp::create(jb, vecType, tile.scores,
+                                                 ValueRange{j, cols[c]});
+                Value p = math::Exp2Op::create(
+                    jb, arith::SubFOp::create(jb, s, base[c]));
+                vector::StoreOp::create(jb, p, tile.scores,
+                                        ValueRange{j, cols[c]});
+                next.push_back(arith::AddFOp::create(jb, sum[c], p));
+              }
+              return next;
+            });
+        for (int64_t c = 0; c < block.count; ++c) {
+          Value l =
+              vector::LoadOp::create(cb, vecType, rowSum, ValueRange{cols[c]});
+          Value factor =
+              vector::LoadOp::create(cb, vecType, corr, ValueRange{cols[c]});
+          vector::StoreOp::create(
+              cb, vector::FMAOp::create(cb, l, factor, tileSum.getResult(c)),
+              rowSum, ValueRange{cols[c]});
+        }
+      });
+  emitKeyMajorWeightedValues(b, cfg, tile, acc, k0, n, corr);
+}
 
 class Elementwise : public RowNormalizer {
 public:
@@ -254,20 +337,37 @@ public:
     zeroAcc(b, cfg, acc);
   }
 
+  bool supportsKeyMajor() const override { return true; }
+
+  void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
+                      Value n) override {
+    if (sigmoid) {
+      int64_t width = cfg.width;
+      VectorType vecType = VectorType::get({width}, b.getF32Type());
+      buildCountedLoop(b, n, [&](ImplicitLocOpBuilder &jb, Value j) {
+        forEachChunkBlock(
+            jb, cfg.paddedRows / width, width,
+            [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+              for (int64_t c = 0; c < block.count; ++c) {
+                Value col = block.column(cb, c);
+                Value s = vector::LoadOp::create(cb, vecType, tile.scores,
+                                                 ValueRange{j, col});
+                vector::StoreOp::create(cb, sigmoidOfLog2Units(cb, s),
+                                        tile.scores, ValueRange{j, col});
+              }
+            });
+      });
+    }
+    emitKeyMajorWeightedValues(b, cfg, tile, acc, k0, n, /*corr=*/Value());
+  }
+
   void updateRow(ImplicitLocOpBuilder &b, const QueryTile &tile,
                  const RowTile &row, unsigned) override {
     if (sigmoid) {
-      Value one = splat(b, f32Const(b, 1.0), cfg.width);
-      for (auto [c, s] : llvm::enumerate(row.scores)) {
-        // The score is s log2(e): sigmoid(s) = 1 / (1 + 2^-(s log2 e)).
-        // exp2 of +inf (hidden key) or of a large value gives +inf and the
-        // weight 0; of a very negative one gives 0 and the weight 1.
-        Value e = math::Exp2Op::create(b, arith::NegFOp::create(b, s));
-        Value p =
-            arith::DivFOp::create(b, one, arith::AddFOp::create(b, one, e));
+      for (auto [c, s] : llvm::enumerate(row.scores))
         vector::StoreOp::create(
-            b, p, tile.scores, ValueRange{row.r, indexConst(b, c * cfg.width)});
-      }
+            b, sigmoidOfLog2Units(b, s), tile.scores,
+            ValueRange{row.r, indexConst(b, c * cfg.width)});
     }
     // none: the stored scores already are the weights.
     emitWeightedValues(b, cfg, tile, acc, row.r, row.k0, row.n,
@@ -287,6 +387,15 @@ public:
   }
 
 private:
+  /// The score is s log2(e): sigmoid(s) = 1 / (1 + 2^-(s log2 e)). exp2 of
+  /// +inf (hidden key) or of a large value gives +inf and the weight 0; of a
+  /// very negative one gives 0 and the weight 1.
+  Value sigmoidOfLog2Units(ImplicitLocOpBuilder &b, Value s) {
+    Value one = splat(b, f32Const(b, 1.0), cfg.width);
+    Value e = math::Exp2Op::create(b, arith::NegFOp::create(b, s));
+    return arith::DivFOp::create(b, one, arith::AddFOp::create(b, one, e));
+  }
+
   bool sigmoid;
   Value acc; // [queryTile, Dv]
 };

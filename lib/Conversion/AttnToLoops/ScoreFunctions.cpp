@@ -38,12 +38,24 @@ public:
       : ScoreFunction(cfg), kind(AttentionOp(cfg.op).getScore()) {}
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    qPrep = scratchBuffer(b, cfg, {cfg.queryTile, cfg.headDim});
-    kT = scratchBuffer(b, cfg, {cfg.headDim, cfg.keyTile});
-    if (kind == ScoreKind::neg_l2) {
-      rowTerm = scratchBuffer(b, cfg, {cfg.queryTile});
-      keyTerm = scratchBuffer(b, cfg, {cfg.keyTile});
+    if (cfg.keyMajor) {
+      // qT[d, r]: the right operand of S^T = K Q'^T. general projects into
+      // qPrep first. Keys are read in place, or packed to f32 once per key
+      // tile when they are narrower.
+      qT = scratchBuffer(b, cfg, {cfg.headDim, cfg.paddedRows});
+      if (kind == ScoreKind::general)
+        qPrep = scratchBuffer(b, cfg, {cfg.queryTile, cfg.headDim});
+      if (!cfg.elementType.isF32())
+        kPack = scratchBuffer(b, cfg, {cfg.keyTile, cfg.headDim});
+    } else {
+      qPrep = scratchBuffer(b, cfg, {cfg.queryTile, cfg.headDim});
+      kT = scratchBuffer(b, cfg, {cfg.headDim, cfg.keyTile});
     }
+    if (kind == ScoreKind::neg_l2)
+      rowTerm = scratchBuffer(b, cfg, {cfg.paddedRows});
+    if (kind == ScoreKind::neg_l2 ||
+        (cfg.keyMajor && kind == ScoreKind::cosine))
+      keyTerm = scratchBuffer(b, cfg, {cfg.keyTile});
   }
 
   void prepareQueryTile(ImplicitLocOpBuilder &b,
@@ -55,6 +67,11 @@ public:
   Value scaledQuery() const override {
     return kind == ScoreKind::dot ? qPrep : Value();
   }
+  bool supportsKeyMajor() const override {
+    return kind != ScoreKind::compositional;
+  }
+  void keyMajorScores(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
+                      Value n) override;
 
 private:
   /// sum_d x(d)^2 over the head dimension, scalar (once per row or key).
@@ -63,9 +80,18 @@ private:
   /// 1 / |x| from |x|^2; 0 for a zero vector, whose cosine is taken as 0
   /// rather than NaN.
   Value inverseNorm(ImplicitLocOpBuilder &b, Value squares);
+  /// Stores a prepared query value at (r, d), in the layout of the tile.
+  void storeQuery(ImplicitLocOpBuilder &b, Value x, Value r, Value d);
+  /// Key-major: zero queries (and neg_l2 row terms) for the padding rows
+  /// [rows, paddedRows), so that their scores are finite.
+  void zeroPaddingRows(ImplicitLocOpBuilder &b, const QueryTile &tile);
 
   ScoreKind kind;
-  Value qPrep, kT, rowTerm, keyTerm;
+  // Row-major: qPrep [queryTile, D] and kT [D, keyTile]. Key-major: qT
+  // [D, paddedRows], kPack [keyTile, D] for non-f32 keys (and qPrep for
+  // general). Row terms [paddedRows] (neg_l2) and key terms [keyTile]
+  // (neg_l2: -|k|^2, key-major cosine: 1 / |k|).
+  Value qPrep, kT, qT, kPack, rowTerm, keyTerm;
 };
 } // namespace
 
@@ -102,6 +128,18 @@ void DotFamilyScore::prepareQueryTile(ImplicitLocOpBuilder &b,
     emitRowProjection(b, tile.rows, cfg.headDim, loadQ, cfg.scoreWeights[0],
                       /*bias=*/Value(), factor, qPrep,
                       widthFor(cfg.headDim, cfg.width));
+    if (cfg.keyMajor) {
+      buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+        buildCountedLoop(
+            rb, indexConst(rb, cfg.headDim),
+            [&](ImplicitLocOpBuilder &db, Value d) {
+              storeQuery(db,
+                         memref::LoadOp::create(db, qPrep, ValueRange{r, d}), r,
+                         d);
+            });
+      });
+      zeroPaddingRows(b, tile);
+    }
     return;
   }
   if (kind == ScoreKind::compositional)
@@ -125,18 +163,46 @@ void DotFamilyScore::prepareQueryTile(ImplicitLocOpBuilder &b,
             rowTerm, ValueRange{r});
     }
     buildCountedLoop(rb, headDim, [&](ImplicitLocOpBuilder &db, Value d) {
-      memref::StoreOp::create(db,
-                              arith::MulFOp::create(db, loadQ(db, r, d), mul),
-                              qPrep, ValueRange{r, d});
+      storeQuery(db, arith::MulFOp::create(db, loadQ(db, r, d), mul), r, d);
     });
   });
+  if (cfg.keyMajor)
+    zeroPaddingRows(b, tile);
+}
+
+void DotFamilyScore::storeQuery(ImplicitLocOpBuilder &b, Value x, Value r,
+                                Value d) {
+  if (cfg.keyMajor)
+    memref::StoreOp::create(b, x, qT, ValueRange{d, r});
+  else
+    memref::StoreOp::create(b, x, qPrep, ValueRange{r, d});
+}
+
+void DotFamilyScore::zeroPaddingRows(ImplicitLocOpBuilder &b,
+                                     const QueryTile &tile) {
+  Value zero = f32Const(b, 0.0), one = indexConst(b, 1);
+  scf::ForOp::create(
+      b, tile.rows, indexConst(b, cfg.paddedRows), one, ValueRange{},
+      [&](OpBuilder &nb, Location loc, Value r, ValueRange) {
+        ImplicitLocOpBuilder rb(loc, nb);
+        if (rowTerm)
+          memref::StoreOp::create(rb, zero, rowTerm, ValueRange{r});
+        buildCountedLoop(rb, indexConst(rb, cfg.headDim),
+                         [&](ImplicitLocOpBuilder &db, Value d) {
+                           storeQuery(db, zero, r, d);
+                         });
+        scf::YieldOp::create(rb);
+      });
 }
 
 void DotFamilyScore::prepareKeyTile(ImplicitLocOpBuilder &b,
                                     const QueryTile &tile, Value k0, Value n) {
   // kT[d, j] = k[b, kvHead, k0 + j, d]: the row loop then reads keys as
   // contiguous vectors. Cost D * n per tile, shared by all query rows; the
-  // per-key norms of cosine and neg_l2 come with it.
+  // per-key norms of cosine and neg_l2 come with it. Key-major reads the
+  // keys in place and needs only the norms, or f32 copies of narrow keys.
+  if (cfg.keyMajor && !kPack && !keyTerm)
+    return;
   Value headDim = indexConst(b, cfg.headDim);
   buildCountedLoop(b, n, [&](ImplicitLocOpBuilder &jb, Value j) {
     Value key = arith::AddIOp::create(jb, k0, j);
@@ -154,6 +220,21 @@ void DotFamilyScore::prepareKeyTile(ImplicitLocOpBuilder &b,
             arith::MulFOp::create(jb, squares,
                                   f32Const(jb, -cfg.scale * cfg.scoreUnit)),
             keyTerm, ValueRange{j});
+    }
+    if (cfg.keyMajor) {
+      // The cosine's key norm multiplies the scores of the key instead.
+      if (kind == ScoreKind::cosine)
+        memref::StoreOp::create(jb, mul, keyTerm, ValueRange{j});
+      if (kPack) {
+        int64_t w = widthFor(cfg.headDim, cfg.width);
+        for (int64_t d = 0; d < cfg.headDim; d += w)
+          vector::StoreOp::create(
+              jb,
+              loadVectorAsF32(jb, cfg.key,
+                              {tile.b, tile.kvHead, key, indexConst(jb, d)}, w),
+              kPack, ValueRange{j, indexConst(jb, d)});
+      }
+      return;
     }
     buildCountedLoop(jb, headDim, [&](ImplicitLocOpBuilder &db, Value d) {
       Value x = loadK(db, d);
@@ -218,6 +299,62 @@ SmallVector<Value> DotFamilyScore::rowScores(ImplicitLocOpBuilder &b,
     scores.push_back(s);
   }
   return scores;
+}
+
+void DotFamilyScore::keyMajorScores(ImplicitLocOpBuilder &b,
+                                    const QueryTile &tile, Value k0, Value n) {
+  // S^T[j, r] = sum_d k[j, d] qT[d, r]: keys are the rows of the register
+  // tile (one broadcast scalar each), query rows its vector columns.
+  int64_t vectors = cfg.paddedRows / cfg.width;
+  TileShape shape = chooseTileShape(cfg, vectors);
+  VectorType vecType = VectorType::get({cfg.width}, b.getF32Type());
+  Value depth = indexConst(b, cfg.headDim);
+  auto emitBlock = [&](ImplicitLocOpBuilder &bb, const ChunkBlock &block) {
+    int64_t cols = block.count;
+    forEachRowBlock(
+        bb, n, shape.rows,
+        [&](ImplicitLocOpBuilder &kb, Value j0, int64_t keys) {
+          SmallVector<Value> j, column;
+          for (int64_t i = 0; i < keys; ++i)
+            j.push_back(arith::AddIOp::create(kb, j0, indexConst(kb, i)));
+          for (int64_t c = 0; c < cols; ++c)
+            column.push_back(block.column(kb, c));
+          SmallVector<Value> init(keys * cols,
+                                  splat(kb, f32Const(kb, 0.0), cfg.width));
+          SmallVector<Value> acc = emitRegisterTile(
+              kb, keys, cols, depth, init,
+              [&](ImplicitLocOpBuilder &lb, int64_t i, Value d) -> Value {
+                if (kPack)
+                  return memref::LoadOp::create(lb, kPack, ValueRange{j[i], d});
+                Value key = arith::AddIOp::create(lb, k0, j[i]);
+                return memref::LoadOp::create(
+                    lb, cfg.key, ValueRange{tile.b, tile.kvHead, key, d});
+              },
+              [&](ImplicitLocOpBuilder &lb, Value d, int64_t c) -> Value {
+                return vector::LoadOp::create(lb, vecType, qT,
+                                              ValueRange{d, column[c]});
+              });
+          for (int64_t i = 0; i < keys; ++i) {
+            Value term;
+            if (keyTerm)
+              term = splat(kb, memref::LoadOp::create(kb, keyTerm, j[i]),
+                           cfg.width);
+            for (int64_t c = 0; c < cols; ++c) {
+              Value s = acc[i * cols + c];
+              if (kind == ScoreKind::cosine)
+                s = arith::MulFOp::create(kb, s, term);
+              if (kind == ScoreKind::neg_l2)
+                s = arith::AddFOp::create(
+                    kb, arith::AddFOp::create(kb, s, term),
+                    vector::LoadOp::create(kb, vecType, rowTerm,
+                                           ValueRange{column[c]}));
+              vector::StoreOp::create(kb, s, tile.scores,
+                                      ValueRange{j[i], column[c]});
+            }
+          }
+        });
+  };
+  forEachChunkBlock(b, vectors, cfg.width, emitBlock, shape.cols);
 }
 
 std::unique_ptr<ScoreFunction>

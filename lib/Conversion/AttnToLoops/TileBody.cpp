@@ -1,4 +1,4 @@
-//===- TileBody.cpp - one key tile of the fused attention loop ------------===//
+//===- TileBody.cpp - one key tile of the fused loop, row by row ----------===//
 //
 // For the key tile [k0, k0 + n) of a query tile:
 //   score.prepareKeyTile                     once, shared by all rows
@@ -11,8 +11,10 @@
 // The scores of a row are kept both as SSA vectors and in the score tile
 // row, where the normaliser may overwrite them with its weights.
 //
-// This is the inner tile of the design: an AVX-512 or AMX micro-kernel
-// replaces the contractions here without touching the loop nest.
+// The row-major tile serves the parts that work row by row (additive and
+// multi_dimensional scores, hard, topk and hard_sample, positional terms);
+// the others take the key-major tile of KeyMajorTile.cpp, whose
+// contractions are register tiles.
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,18 +55,6 @@ private:
   Value splat(Value scalar, VectorType type) {
     return vector::BroadcastOp::create(b, type, scalar);
   }
-  Value toF32(Value v) {
-    Type elem = getElementTypeOrSelf(v.getType());
-    if (elem.isF32())
-      return v;
-    Type target = f32;
-    if (auto vt = dyn_cast<VectorType>(v.getType()))
-      target = VectorType::get(vt.getShape(), f32);
-    return arith::ExtFOp::create(b, target, v);
-  }
-  FailureOr<Value> scoreChanges(Value s, Value row, Value pos, Value keys);
-  Value visibility(Value r, Value row, Value pos, Value keys);
-  Value loadBroadcastable(Value buffer, Value row, Value keyBase, Type elem);
   LogicalResult emitRow(Value r);
 
   ImplicitLocOpBuilder &b;
@@ -81,139 +71,30 @@ private:
 };
 } // namespace
 
-/// Loads width consecutive keys of a rank-4 broadcastable [B,H,Sq,Skv]
-/// operand at (b, h, row, keyBase...), honouring size-1 dimensions.
-Value KeyTileEmitter::loadBroadcastable(Value buffer, Value row, Value keyBase,
-                                        Type elem) {
-  auto type = cast<MemRefType>(buffer.getType());
-  Value zero = idx(0);
-  SmallVector<Value> base = {type.getDimSize(0) == 1 ? zero : tile.b,
-                             type.getDimSize(1) == 1 ? zero : tile.h,
-                             type.getDimSize(2) == 1 ? zero : row};
-  VectorType vt = VectorType::get({cfg.width}, elem);
-  if (type.getDimSize(3) == 1) {
-    base.push_back(zero);
-    return splat(memref::LoadOp::create(b, buffer, base), vt);
-  }
-  if (elem.isInteger(1)) {
-    // i1 vectors are bit-packed in memory but i1 buffers hold one byte per
-    // element, so masks are gathered lane by lane (clamped to the buffer).
-    Value last = arith::SubIOp::create(b, cfg.keyLen, idx(1));
-    SmallVector<Value> lanes;
-    for (int64_t l = 0; l < cfg.width; ++l) {
-      Value j = arith::MinSIOp::create(
-          b, arith::AddIOp::create(b, keyBase, idx(l)), last);
-      SmallVector<Value> at = base;
-      at.push_back(j);
-      lanes.push_back(memref::LoadOp::create(b, buffer, at));
-    }
-    return vector::FromElementsOp::create(b, vt, lanes);
-  }
-  base.push_back(keyBase);
-  Value pad = arith::ConstantOp::create(b, b.getFloatAttr(elem, 0.0));
-  // Out-of-range lanes (past Skv) read the padding.
-  return vector::TransferReadOp::create(b, vt, buffer, base, pad,
-                                        ArrayRef<bool>{false});
-}
-
-FailureOr<Value> KeyTileEmitter::scoreChanges(Value s, Value row, Value pos,
-                                              Value keys) {
-  AttentionOp op = cfg.op;
-  if (cfg.bias) {
-    Type elem = cast<MemRefType>(cfg.bias.getType()).getElementType();
-    Value keyBase = vector::ExtractOp::create(b, keys, ArrayRef<int64_t>{0});
-    s = arith::AddFOp::create(
-        b, s, toF32(loadBroadcastable(cfg.bias, row, keyBase, elem)));
-  }
-  if (op.getAlibi()) {
-    // s -= m_h * (pos - j), m_h = 2^(-8 (h + 1) / Hq).
-    Value h1 = arith::IndexCastOp::create(
-        b, b.getI64Type(), arith::AddIOp::create(b, tile.h, idx(1)));
-    Value hf = arith::SIToFPOp::create(b, f32, h1);
-    Value slope = math::Exp2Op::create(
-        b, arith::MulFOp::create(b, hf, f32Const(-8.0 / cfg.queryHeads)));
-    VectorType idxVec = VectorType::get({cfg.width}, b.getIndexType());
-    Value dist = arith::SubIOp::create(b, splat(pos, idxVec), keys);
-    Value distF = arith::SIToFPOp::create(
-        b, vecType,
-        arith::IndexCastOp::create(
-            b, VectorType::get({cfg.width}, b.getI64Type()), dist));
-    s = arith::SubFOp::create(
-        b, s, arith::MulFOp::create(b, splat(slope, vecType), distF));
-  }
-  if (std::optional<APFloat> cap = op.getSoftcap()) {
-    Value c = splat(f32Const(cap->convertToDouble()), vecType);
-    s = arith::MulFOp::create(
-        b, c, math::TanhOp::create(b, arith::DivFOp::create(b, s, c)));
-  }
-  if (!op.getScoreMod().empty()) {
-    FailureOr<Value> modded = vectorizeRegion(
-        b, op.getScoreMod(), {s, tile.b, tile.h, pos, keys}, cfg.width);
-    if (failed(modded))
-      return failure();
-    s = *modded;
-  }
-  if (cfg.convertAfterMods)
-    s = arith::MulFOp::create(b, s, splat(f32Const(M_LOG2E), vecType));
-  return s;
-}
-
-Value KeyTileEmitter::visibility(Value r, Value row, Value pos, Value keys) {
-  AttentionOp op = cfg.op;
-  VectorType idxVec = VectorType::get({cfg.width}, b.getIndexType());
-  using P = arith::CmpIPredicate;
-  auto cmp = [&](P pred, Value lhs, Value rhsScalar) -> Value {
-    return arith::CmpIOp::create(b, pred, lhs, splat(rhsScalar, idxVec));
-  };
-  auto both = [&](Value x, Value y) -> Value {
-    return arith::AndIOp::create(b, x, y);
-  };
-  Value vis = cmp(P::slt, keys, arith::AddIOp::create(b, k0, n));
-  if (op.getCausal())
-    vis = both(vis, cmp(P::sle, keys, pos));
-  auto [left, right] = op.getWindowBounds();
-  if (left >= 0)
-    vis =
-        both(vis, cmp(P::sge, keys, arith::SubIOp::create(b, pos, idx(left))));
-  if (right >= 0)
-    vis =
-        both(vis, cmp(P::sle, keys, arith::AddIOp::create(b, pos, idx(right))));
-  if (tile.keyLimit)
-    vis = both(vis, cmp(P::slt, keys, tile.keyLimit));
-  if (cfg.mask) {
-    Value keyBase = vector::ExtractOp::create(b, keys, ArrayRef<int64_t>{0});
-    vis = both(vis, loadBroadcastable(cfg.mask, row, keyBase, b.getI1Type()));
-  }
-  if (!op.getMaskMod().empty()) {
-    FailureOr<Value> modVis = vectorizeRegion(
-        b, op.getMaskMod(), {tile.b, tile.h, pos, keys}, cfg.width);
-    // The region was checked to vectorise in the score pass already.
-    if (succeeded(modVis))
-      vis = both(vis, *modVis);
-  }
-  if (Value window = positions.visibility(b, r, keys))
-    vis = both(vis, window);
-  return vis;
-}
-
 LogicalResult KeyTileEmitter::emitRow(Value r) {
   Value row = arith::AddIOp::create(b, tile.row0, r);
   Value pos = arith::AddIOp::create(b, row, cfg.alignOffset);
   VectorType idxVec = VectorType::get({cfg.width}, b.getIndexType());
   Value lanes = vector::StepOp::create(b, idxVec);
   Value hiddenV = splat(f32Const(normalizer.hiddenScore()), vecType);
+  Value keyEnd = arith::AddIOp::create(b, k0, n);
 
   RowTile rowTile{r, row, pos, k0, n, masked, {}};
   for (auto [c, s] : llvm::enumerate(score.rowScores(b, tile, r))) {
     Value keyBase = arith::AddIOp::create(b, k0, idx(c * cfg.width));
     Value keys = arith::AddIOp::create(b, splat(keyBase, idxVec), lanes);
     s = positions.addToScore(b, r, row, keyBase, s);
-    FailureOr<Value> changed = scoreChanges(s, row, pos, keys);
+    ScoreIndices at{row, pos, keys};
+    FailureOr<Value> changed = emitScoreChanges(b, cfg, tile, s, at);
     if (failed(changed))
       return failure();
     s = *changed;
-    if (masked)
-      s = arith::SelectOp::create(b, visibility(r, row, pos, keys), s, hiddenV);
+    if (masked) {
+      Value vis = emitVisibility(b, cfg, tile, at, keyEnd);
+      if (Value window = positions.visibility(b, r, keys))
+        vis = arith::AndIOp::create(b, vis, window);
+      s = arith::SelectOp::create(b, vis, s, hiddenV);
+    }
     vector::StoreOp::create(b, s, tile.scores,
                             ValueRange{r, idx(c * cfg.width)});
     rowTile.scores.push_back(s);
@@ -257,6 +138,8 @@ LogicalResult lowering::emitKeyTile(ImplicitLocOpBuilder &b,
                                     RowNormalizer &normalizer,
                                     PositionTerms &positions, Value k0, Value n,
                                     bool masked, unsigned pass) {
+  if (cfg.keyMajor)
+    return emitKeyMajorTile(b, cfg, tile, score, normalizer, k0, n, masked);
   return KeyTileEmitter(b, cfg, tile, score, normalizer, positions, k0, n,
                         masked, pass)
       .emit();

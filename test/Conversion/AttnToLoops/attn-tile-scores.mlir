@@ -34,8 +34,9 @@ func.func @general(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 
 // -----
 
-// cosine: each query row is normalised once in the prologue, each key row
-// while the transposed key tile is built (a zero vector gets factor 0).
+// cosine: each query row is normalised once in the prologue; the inverse
+// norm of each key is computed once per key tile and multiplies the key's
+// scores (a zero vector gets factor 0).
 // CHECK-LABEL: func.func @cosine
 // CHECK:         scf.parallel
 // CHECK:           math.fma {{.*}} : f32
@@ -44,9 +45,12 @@ func.func @general(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
 // CHECK:             math.fma {{.*}} : f32
 // CHECK:             %[[KN:.*]] = math.sqrt %{{.*}} : f32
-// CHECK:             arith.divf %{{.*}}, %[[KN]] : f32
-// CHECK:             memref.store %{{.*}}, %{{.*}} : memref<64x64xf32>
+// CHECK:             %[[INV:.*]] = arith.divf %{{.*}}, %[[KN]] : f32
+// CHECK:             memref.store %{{.*}}, %[[NORMS:.*]][%{{.*}}] : memref<64xf32>
 // CHECK:             vector.fma {{.*}} : vector<16xf32>
+// CHECK:             %[[N:.*]] = memref.load %[[NORMS]]
+// CHECK:             %[[NV:.*]] = vector.broadcast %[[N]]
+// CHECK:             arith.mulf %{{.*}}, %[[NV]] : vector<16xf32>
 func.func @cosine(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                   %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
   %o = attn.attention %q, %k, %v {score = #attn.score<cosine>, scale = 10.0 : f32}
@@ -60,6 +64,8 @@ func.func @cosine(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // neg_l2: -|q - k|^2 scale = 2 scale q.k - scale |q|^2 - scale |k|^2. The
 // query is pre-scaled by 2 * 0.125 * log2(e); -|q|^2 per row (query tile)
 // and -|k|^2 per key (key tile) are added to the dot product.
+// In the key-major tile a vector holds one key's scores for 16 rows: the
+// key term is broadcast, the row terms are a vector.
 // CHECK-LABEL: func.func @neg_l2
 // CHECK-DAG:     memref.alloca() {{.*}} : memref<32xf32>
 // CHECK-DAG:     memref.alloca() {{.*}} : memref<64xf32>
@@ -68,10 +74,11 @@ func.func @cosine(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
 // CHECK:           memref.store %{{.*}}, %{{.*}} : memref<64xf32>
 // CHECK:           vector.fma {{.*}} : vector<16xf32>
-// CHECK:           %[[ROW:.*]] = memref.load %{{.*}} : memref<32xf32>
-// CHECK:           %[[KEYS:.*]] = vector.load %{{.*}} : memref<64xf32>, vector<16xf32>
-// CHECK:           vector.broadcast %[[ROW]]
-// CHECK:           arith.addf %{{.*}}, %[[KEYS]] : vector<16xf32>
+// CHECK:           %[[KEY:.*]] = memref.load %{{.*}} : memref<64xf32>
+// CHECK:           %[[KEYV:.*]] = vector.broadcast %[[KEY]]
+// CHECK:           arith.addf %{{.*}}, %[[KEYV]] : vector<16xf32>
+// CHECK:           %[[ROWS:.*]] = vector.load %{{.*}} : memref<32xf32>, vector<16xf32>
+// CHECK:           arith.addf %{{.*}}, %[[ROWS]] : vector<16xf32>
 func.func @neg_l2(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                   %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
   %o = attn.attention %q, %k, %v {score = #attn.score<neg_l2>}

@@ -17,18 +17,26 @@
 // its scratch.
 // CHECK:         scf.parallel (%[[B:.*]], %[[H:.*]], %[[T:.*]]) =
 // CHECK:           memref.alloca_scope
+// The inner tile is key-major: the transposed query tile qT [D, rows], the
+// scores [keys, rows] and the accumulator [rows, Dv].
+// CHECK-DAG:         memref.alloca() {{.*}} : memref<64x32xf32>
 // CHECK-DAG:         memref.alloca() {{.*}} : memref<32x64xf32>
-// CHECK-DAG:         memref.alloca() {{.*}} : memref<64x64xf32>
 // CHECK-DAG:         memref.alloca() {{.*}} : memref<32xf32>
 // The query tile is loaded once, pre-scaled by 1/sqrt(64) * log2(e).
 // CHECK:               arith.constant 0.180336878 : f32
 // CHECK:               scf.for %[[K0:.*]] = %{{.*}} to %[[END:.*]] step %{{.*}} {
 // CHECK:                 %[[FULL:.*]] = arith.andi
 // CHECK:                 scf.if %[[FULL]] {
-// CHECK:                   vector.fma
+// S^T = K Q'^T: a register tile of 12 keys x 2 row vectors, 24 FMAs per
+// step of the head dimension.
+// CHECK-COUNT-24:          vector.fma {{.*}} : vector<16xf32>
 // CHECK-NOT:               arith.cmpi
-// CHECK:                   vector.reduction <maximumf>
+// Online softmax with rows in the lanes: lane-wise maxima, no reductions.
+// CHECK:                   arith.maximumf {{.*}} : vector<16xf32>
+// CHECK-NOT:               vector.reduction
 // CHECK:                   math.exp2 {{.*}} : vector<16xf32>
+// P V: a register tile of 6 rows x 4 value chunks.
+// CHECK-COUNT-24:          vector.fma {{.*}} : vector<16xf32>
 // CHECK:                 } else {
 // CHECK:                   vector.step : vector<16xindex>
 // CHECK:                   arith.cmpi sle, %{{.*}}, %{{.*}} : vector<16xindex>
@@ -41,8 +49,8 @@
 // CHECK:         return %[[RES]]
 
 // SMALL-LABEL: func.func @causal
-// SMALL-DAG:     memref.alloca() {{.*}} : memref<8x64xf32>
-// SMALL-DAG:     memref.alloca() {{.*}} : memref<64x32xf32>
+// SMALL-DAG:     memref.alloca() {{.*}} : memref<64x8xf32>
+// SMALL-DAG:     memref.alloca() {{.*}} : memref<32x8xf32>
 // SMALL:         vector.fma {{.*}} : vector<8xf32>
 func.func @causal(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                   %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
@@ -129,7 +137,10 @@ func.func @gqa_bf16(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
 // score_mod region is cloned onto vectors with global indices.
 // CHECK-LABEL: func.func @mods
 // CHECK:         arith.constant 1.250000e-01 : f32
-// CHECK:         vector.transfer_read {{.*}} : memref<?x4x?x?xf32>, vector<16xf32>
+// The bias is read along the query rows of a key (the lanes of the
+// key-major tile).
+// CHECK:         memref.load {{.*}} : memref<?x4x?x?xf32>
+// CHECK:         vector.from_elements {{.*}} : vector<16xf32>
 // CHECK:         math.tanh {{.*}} : vector<16xf32>
 // CHECK:         arith.mulf {{.*}} : vector<16xf32>
 // CHECK:         arith.constant 1.44269502 : f32

@@ -1,0 +1,134 @@
+//===- KeyMajorTile.cpp - one key tile with query rows in the lanes -------===//
+//
+// The key-major inner tile, for the key tile [k0, k0 + n) of a query tile:
+//
+//   S^T = K_t Q'^T          register tiles of keys x row vectors; Q' is
+//                           transposed once per query tile (qT[d, r]) and K
+//                           is read in place, a broadcast scalar per key
+//   S^T = changes, masks    per vector of rows of one key (ScoreChanges.cpp,
+//                           the same code as the row-major tile)
+//   normaliser              online max and sum with rows in the lanes: all
+//                           reductions run along the keys, lane-wise, no
+//                           horizontal shuffles
+//   acc = acc corr + P V    register tiles of rows x value chunks
+//
+// tile.scores is [keyTile, paddedRows]: a vector of it holds one key's
+// scores (then weights) for `width` consecutive query rows.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AttentionLowering.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::lowering;
+
+void lowering::emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
+                                          const KernelConfig &cfg,
+                                          const QueryTile &tile, Value acc,
+                                          Value k0, Value n, Value corr) {
+  int64_t chunks = cfg.valueDim / cfg.valueWidth;
+  TileShape shape = chooseTileShape(cfg, chunks);
+  VectorType accType = VectorType::get({cfg.valueWidth}, b.getF32Type());
+  auto emitBlock = [&](ImplicitLocOpBuilder &bb, const ChunkBlock &block) {
+    int64_t cols = block.count;
+    forEachRowBlock(
+        bb, tile.rows, shape.rows,
+        [&](ImplicitLocOpBuilder &rb, Value r0, int64_t rows) {
+          SmallVector<Value> rowIdx, column, init;
+          for (int64_t i = 0; i < rows; ++i)
+            rowIdx.push_back(arith::AddIOp::create(rb, r0, indexConst(rb, i)));
+          for (int64_t c = 0; c < cols; ++c)
+            column.push_back(block.column(rb, c));
+          for (int64_t i = 0; i < rows; ++i) {
+            Value factor;
+            if (corr)
+              factor = splat(rb, memref::LoadOp::create(rb, corr, rowIdx[i]),
+                             cfg.valueWidth);
+            for (int64_t c = 0; c < cols; ++c) {
+              Value a = vector::LoadOp::create(
+                  rb, accType, acc, ValueRange{rowIdx[i], column[c]});
+              init.push_back(factor ? arith::MulFOp::create(rb, a, factor) : a);
+            }
+          }
+          SmallVector<Value> result = emitRegisterTile(
+              rb, rows, cols, n, init,
+              [&](ImplicitLocOpBuilder &lb, int64_t i, Value j) -> Value {
+                return memref::LoadOp::create(lb, tile.scores,
+                                              ValueRange{j, rowIdx[i]});
+              },
+              [&](ImplicitLocOpBuilder &lb, Value j, int64_t c) {
+                Value key = arith::AddIOp::create(lb, k0, j);
+                return loadVectorAsF32(lb, cfg.value,
+                                       {tile.b, tile.kvHead, key, column[c]},
+                                       cfg.valueWidth);
+              });
+          for (int64_t i = 0; i < rows; ++i)
+            for (int64_t c = 0; c < cols; ++c)
+              vector::StoreOp::create(rb, result[i * cols + c], acc,
+                                      ValueRange{rowIdx[i], column[c]});
+        });
+  };
+  forEachChunkBlock(b, chunks, cfg.valueWidth, emitBlock, shape.cols);
+}
+
+LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
+                                         const KernelConfig &cfg,
+                                         const QueryTile &tile,
+                                         ScoreFunction &score,
+                                         RowNormalizer &normalizer, Value k0,
+                                         Value n, bool masked) {
+  score.prepareKeyTile(b, tile, k0, n);
+  score.keyMajorScores(b, tile, k0, n);
+
+  AttentionOp op = cfg.op;
+  bool changes = cfg.bias || op.getAlibi() || op.getSoftcap() ||
+                 !op.getScoreMod().empty() || cfg.convertAfterMods;
+  LogicalResult result = success();
+  if (changes || masked) {
+    int64_t width = cfg.width;
+    VectorType vecType = VectorType::get({width}, b.getF32Type());
+    VectorType idxVec = VectorType::get({width}, b.getIndexType());
+    Value keyEnd = arith::AddIOp::create(b, k0, n);
+    Value hidden = splat(b, f32Const(b, normalizer.hiddenScore()), width);
+    Value lanes = vector::StepOp::create(b, idxVec);
+    buildCountedLoop(b, n, [&](ImplicitLocOpBuilder &jb, Value j) {
+      Value key = arith::AddIOp::create(jb, k0, j);
+      forEachChunkBlock(
+          jb, cfg.paddedRows / width, width,
+          [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+            for (int64_t c = 0; c < block.count; ++c) {
+              Value col = block.column(cb, c);
+              Value rows = arith::AddIOp::create(
+                  cb,
+                  vector::BroadcastOp::create(
+                      cb, idxVec, arith::AddIOp::create(cb, tile.row0, col)),
+                  lanes);
+              Value pos = arith::AddIOp::create(
+                  cb, rows,
+                  vector::BroadcastOp::create(cb, idxVec, cfg.alignOffset));
+              ScoreIndices at{rows, pos, key};
+              Value s = vector::LoadOp::create(cb, vecType, tile.scores,
+                                               ValueRange{j, col});
+              FailureOr<Value> changed = emitScoreChanges(cb, cfg, tile, s, at);
+              if (failed(changed)) {
+                result = failure();
+                return;
+              }
+              s = *changed;
+              if (masked)
+                s = arith::SelectOp::create(
+                    cb, emitVisibility(cb, cfg, tile, at, keyEnd), s, hidden);
+              vector::StoreOp::create(cb, s, tile.scores, ValueRange{j, col});
+            }
+          });
+    });
+  }
+  if (failed(result))
+    return failure();
+  normalizer.updateKeyMajor(b, tile, k0, n);
+  return success();
+}
