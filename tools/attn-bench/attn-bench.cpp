@@ -2,7 +2,8 @@
 //
 //   attn-bench examples/variants/causal.mlir --B 1 --Sq 1024 --Skv 1024 \
 //       [--repeat N] [--warmup N] [--query-tile N --key-tile N] \
-//       [--baseline=blas|none] [--threads N] [--peak-gflops G] [--csv]
+//       [--baseline=blas|none] [--threads N] [--peak | --peak-gflops G]
+//       [--csv]
 //
 // Compiles the module as attn-run does (attn::compileFile into a temporary
 // directory), loads it with the runtime, fills the arguments with seeded
@@ -10,7 +11,11 @@
 // unfused f32 attention on OpenBLAS (bench/BlasAttention.h) on the same
 // inputs, reports both in GFLOP/s (useful FLOPs: visible pairs only), their
 // ratio and the percent of the fp32 FMA peak, and checks the compiled result
-// against the baseline. Exit status 1 on any error or a failed check. Both
+// against the baseline. With --peak it also measures this machine's fp32
+// FMA peak and read bandwidth on the same threads (bench/MachinePeak.h) and
+// reports percent of each: FLOPs against the FMA peak, the bytes of K and V
+// (read once per call at least) against the bandwidth, which is what bounds
+// decode. Exit status 1 on any error or a failed check. Both
 // sides run on --threads threads (default 1): OMP_NUM_THREADS for the
 // compiled module, openblas_set_num_threads for the baseline.
 //
@@ -22,6 +27,7 @@
 
 #include "BenchModule.h"
 #include "BlasAttention.h"
+#include "MachinePeak.h"
 
 #include "attn/Compiler/Compiler.h"
 #include "attn/Runtime/Float.h"
@@ -99,6 +105,12 @@ static cl::opt<double>
                cl::desc("fp32 FMA peak of one core in GFLOP/s, for the "
                         "percent of peak"),
                cl::init(125.0), cl::cat(benchCategory));
+static cl::opt<bool>
+    measurePeak("peak",
+                cl::desc("Measure this machine's fp32 FMA peak and read "
+                         "bandwidth on the same threads, and report percent "
+                         "of them (instead of --peak-gflops)"),
+                cl::cat(benchCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("Random seed of the inputs"),
                               cl::init(1), cl::cat(benchCategory));
 static cl::opt<bool> csv("csv",
@@ -258,6 +270,10 @@ int main(int argc, char **argv) {
       !status)
     return fail(status.getError());
 
+  attn_bench::MachinePeak machine;
+  if (measurePeak)
+    machine = attn_bench::measureMachinePeak(threads);
+
   // Time the compiled entry.
   int32_t status = 0;
   Timing compiled = timeCalls([&] {
@@ -324,7 +340,13 @@ int main(int argc, char **argv) {
   double flops = attn_bench::countFlops(problem);
   auto gflops = [&](const Timing &t) { return flops / (t.medianMs * 1e6); };
   double compiledGflops = gflops(compiled);
-  double peak = peakGflops * threads; // the same cores for both sides
+  // The same cores for both sides.
+  double peak = measurePeak ? machine.fmaGflops : peakGflops * threads;
+  // K and V are read at least once per call: the floor of its traffic.
+  double kvBytes = double(problem.batch) * problem.kvHeads * problem.keySeq *
+                   (problem.headDim + problem.valueDim) *
+                   (bench.elementType == "f32" ? 4 : 2);
+  double kvGBs = kvBytes / (compiled.medianMs * 1e6);
   bool haveBaseline = baseline == Baseline::Blas;
   double blasGflops = haveBaseline ? gflops(blas) : 0;
   double ratio = haveBaseline ? compiledGflops / blasGflops : 0;
@@ -337,7 +359,8 @@ int main(int argc, char **argv) {
     os << "variant,dtype,B,Hq,Hkv,Sq,Skv,D,mask,flops,compiled_median_ms,"
           "compiled_min_ms,compiled_gflops,compiled_peak_pct,"
           "baseline_median_ms,baseline_min_ms,baseline_gflops,"
-          "baseline_peak_pct,ratio,threads,max_abs_err,check\n";
+          "baseline_peak_pct,ratio,threads,max_abs_err,check,peak_gflops,"
+          "read_gbs,kv_gbs,kv_bandwidth_pct\n";
     os << llvm::sys::path::stem(inputFile) << "," << bench.elementType << ","
        << problem.batch << "," << problem.queryHeads << "," << problem.kvHeads
        << "," << problem.querySeq << "," << problem.keySeq << ","
@@ -351,7 +374,13 @@ int main(int argc, char **argv) {
     else
       os << ",,,,,";
     os << "," << threads << "," << llvm::format("%.3e", maxAbsErr) << ","
-       << (pass ? "pass" : "FAIL") << "\n";
+       << (pass ? "pass" : "FAIL") << "," << llvm::format("%.1f", peak) << ",";
+    if (measurePeak)
+      os << llvm::format("%.1f", machine.readGBs);
+    os << "," << llvm::format("%.2f", kvGBs) << ",";
+    if (measurePeak)
+      os << llvm::format("%.1f", 100 * kvGBs / machine.readGBs);
+    os << "\n";
     return pass ? 0 : 1;
   }
 
@@ -367,10 +396,17 @@ int main(int argc, char **argv) {
   os << "flops: " << llvm::format("%.4e", flops) << " = 2*(D+Dv)*Hq*" << pairs
      << " visible pairs (of "
      << problem.batch * problem.querySeq * problem.keySeq << ")\n";
-  os << "peak: " << llvm::format("%.1f", peak)
-     << " GFLOP/s = " << llvm::format("%.1f", double(peakGflops))
-     << " fp32 FMA per core (--peak-gflops; default 125 = 250 / 2 cores) x "
-     << threads << " thread" << (threads == 1 ? "" : "s") << "\n";
+  if (measurePeak)
+    os << "peak: " << llvm::format("%.1f", peak) << " GFLOP/s fp32 FMA ("
+       << machine.isa << "), read bandwidth "
+       << llvm::format("%.1f", machine.readGBs) << " GB/s, measured on "
+       << threads << " thread" << (threads == 1 ? "" : "s") << "\n";
+  else
+    os << "peak: " << llvm::format("%.1f", peak)
+       << " GFLOP/s = " << llvm::format("%.1f", double(peakGflops))
+       << " fp32 FMA per core (--peak-gflops; default 125 = 250 / 2 cores) x "
+       << threads << " thread" << (threads == 1 ? "" : "s")
+       << " (--peak measures it)\n";
   os << "timing: median and min of " << repeat << " calls after " << warmup
      << " warmup, steady_clock\n";
   os << "compiled: median "
@@ -379,6 +415,12 @@ int main(int argc, char **argv) {
                      100 * compiledGflops / peak)
      << " (" << threads << " thread" << (threads == 1 ? "" : "s")
      << ", OMP_NUM_THREADS)\n";
+  os << "memory: K and V " << llvm::format("%.1f", kvBytes / 1e6) << " MB, "
+     << llvm::format("%.2f GB/s", kvGBs);
+  if (measurePeak)
+    os << llvm::format(", %.1f%% of the read bandwidth",
+                       100 * kvGBs / machine.readGBs);
+  os << "\n";
   if (haveBaseline) {
     os << "baseline: median "
        << llvm::format("%.3f ms  min %.3f ms  %.2f GFLOP/s  %.1f%% of peak",

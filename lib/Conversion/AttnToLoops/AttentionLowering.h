@@ -373,6 +373,16 @@ SmallVector<Value> emitRegisterTile(ImplicitLocOpBuilder &b, int64_t rows,
                                     int64_t cols, Value depth, ValueRange init,
                                     TileLhs lhs, TileRhs rhs);
 
+/// `count` dot products along a contraction split into `chunks` vectors:
+/// lane l of the result is sum_c lhs[c] . rhs(l, c), with count equal to
+/// the lanes of a vector (a power of 2). The partial products stay in
+/// count accumulators and are reduced together (log2(count) levels of
+/// shuffles and adds), not one horizontal reduction each. The kernel for a
+/// single query row, where a register tile over rows would be empty.
+Value emitDotProducts(ImplicitLocOpBuilder &b, int64_t count, int64_t chunks,
+                      ArrayRef<Value> lhs,
+                      function_ref<Value(int64_t /*l*/, int64_t /*c*/)> rhs);
+
 /// Register tile shape for `vectors` vector columns: at most `vectors`
 /// columns per tile and as many rows as the accumulators leave registers
 /// for (at least 1), given cfg.vectorRegisters.
@@ -382,8 +392,8 @@ struct TileShape {
 TileShape chooseTileShape(const KernelConfig &cfg, int64_t vectors);
 
 /// Calls `body(rowBase, rows)` over [0, count) in blocks of `block` rows
-/// (dynamic count): an scf.for over the full blocks, then the remainder
-/// one row at a time.
+/// (dynamic count): an scf.for over the full blocks, then the remainder as
+/// one block of its height (an scf.index_switch over the heights).
 void forEachRowBlock(
     ImplicitLocOpBuilder &b, Value count, int64_t block,
     function_ref<void(ImplicitLocOpBuilder &, Value, int64_t)> body);

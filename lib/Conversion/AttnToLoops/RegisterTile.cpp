@@ -59,19 +59,80 @@ TileShape lowering::chooseTileShape(const KernelConfig &cfg, int64_t vectors) {
 void lowering::forEachRowBlock(
     ImplicitLocOpBuilder &b, Value count, int64_t block,
     function_ref<void(ImplicitLocOpBuilder &, Value, int64_t)> body) {
-  Value rest = indexConst(b, 0);
-  if (block > 1) {
-    Value full = arith::DivUIOp::create(b, count, indexConst(b, block));
-    buildCountedLoop(b, full, [&](ImplicitLocOpBuilder &ib, Value i) {
-      body(ib, arith::MulIOp::create(ib, i, indexConst(ib, block)), block);
-    });
-    rest = arith::MulIOp::create(b, full, indexConst(b, block));
+  if (block == 1) {
+    buildCountedLoop(
+        b, count, [&](ImplicitLocOpBuilder &ib, Value i) { body(ib, i, 1); });
+    return;
   }
-  Value one = indexConst(b, 1);
-  scf::ForOp::create(b, rest, count, one, ValueRange{},
-                     [&](OpBuilder &nb, Location loc, Value r, ValueRange) {
-                       ImplicitLocOpBuilder rb(loc, nb);
-                       body(rb, r, 1);
-                       scf::YieldOp::create(rb);
-                     });
+  Value full = arith::DivUIOp::create(b, count, indexConst(b, block));
+  buildCountedLoop(b, full, [&](ImplicitLocOpBuilder &ib, Value i) {
+    body(ib, arith::MulIOp::create(ib, i, indexConst(ib, block)), block);
+  });
+  // The remainder as one tile of its own height: a switch over the heights
+  // 1 .. block - 1, each case a static tile.
+  Value rest = arith::MulIOp::create(b, full, indexConst(b, block));
+  Value left = arith::SubIOp::create(b, count, rest);
+  SmallVector<int64_t> heights;
+  for (int64_t h = 1; h < block; ++h)
+    heights.push_back(h);
+  auto sw =
+      scf::IndexSwitchOp::create(b, TypeRange{}, left, heights, heights.size());
+  ImplicitLocOpBuilder db(
+      b.getLoc(),
+      OpBuilder::atBlockBegin(&sw.getDefaultRegion().emplaceBlock()));
+  scf::YieldOp::create(db);
+  for (auto [c, h] : llvm::enumerate(heights)) {
+    ImplicitLocOpBuilder cb(
+        b.getLoc(),
+        OpBuilder::atBlockBegin(&sw.getCaseRegions()[c].emplaceBlock()));
+    body(cb, rest, h);
+    scf::YieldOp::create(cb);
+  }
+}
+
+/// Sums the lanes of each of `parts` (G vectors of G lanes) into one vector
+/// whose lane l is the sum of parts[l]: log2(G) levels, each halving the
+/// vectors by adding the low and high halves of the lanes of pairs.
+static Value reduceTransposed(ImplicitLocOpBuilder &b,
+                              SmallVector<Value> parts) {
+  int64_t width = cast<VectorType>(parts.front().getType()).getNumElements();
+  // lanesPerSum: lanes still holding partial sums of one vector's total.
+  for (int64_t lanesPerSum = width; parts.size() > 1; lanesPerSum /= 2) {
+    int64_t sums = width / lanesPerSum, half = lanesPerSum / 2;
+    SmallVector<Value> next;
+    for (size_t p = 0; p + 1 < parts.size(); p += 2) {
+      // Lanes of the shuffle: x's sums then y's (y's lanes are offset by
+      // width), the low halves in `lo` and the high halves in `hi`.
+      SmallVector<int64_t> lo, hi;
+      for (int64_t src = 0; src < 2; ++src)
+        for (int64_t s = 0; s < sums; ++s)
+          for (int64_t l = 0; l < half; ++l) {
+            lo.push_back(src * width + s * lanesPerSum + l);
+            hi.push_back(src * width + s * lanesPerSum + half + l);
+          }
+      Value x = parts[p], y = parts[p + 1];
+      next.push_back(
+          arith::AddFOp::create(b, vector::ShuffleOp::create(b, x, y, lo),
+                                vector::ShuffleOp::create(b, x, y, hi)));
+    }
+    parts = std::move(next);
+  }
+  return parts.front();
+}
+
+Value lowering::emitDotProducts(ImplicitLocOpBuilder &b, int64_t count,
+                                int64_t chunks, ArrayRef<Value> lhs,
+                                function_ref<Value(int64_t, int64_t)> rhs) {
+  assert(int64_t(lhs.size()) == chunks && "one lhs vector per chunk");
+  assert(count == cast<VectorType>(lhs.front().getType()).getNumElements() &&
+         llvm::isPowerOf2_64(count) && "one dot product per lane");
+  SmallVector<Value> parts;
+  for (int64_t l = 0; l < count; ++l) {
+    Value acc;
+    for (int64_t c = 0; c < chunks; ++c)
+      acc = acc ? Value(vector::FMAOp::create(b, lhs[c], rhs(l, c), acc))
+                : Value(arith::MulFOp::create(b, lhs[c], rhs(l, c)));
+    parts.push_back(acc);
+  }
+  return reduceTransposed(b, parts);
 }

@@ -80,6 +80,19 @@ private:
   /// 1 / |x| from |x|^2; 0 for a zero vector, whose cosine is taken as 0
   /// rather than NaN.
   Value inverseNorm(ImplicitLocOpBuilder &b, Value squares);
+  /// Key-major kernels: register tiles of keys x row vectors, or dot
+  /// products along the head dimension for each of a few rows.
+  void registerTileScores(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                          Value k0, Value n);
+  void fewRowScores(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
+                    Value n);
+  /// Key f32 vector k[k0 + j, d .. d + width) (packed when narrow).
+  Value keyVector(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
+                  Value j, int64_t d, int64_t width);
+  /// The dot products `s` with the per-key and per-row terms of cosine and
+  /// neg_l2 applied (both vectors of the lanes of s, or null).
+  Value finishScores(ImplicitLocOpBuilder &b, Value s, Value keyTerms,
+                     Value rowTerms);
   /// Stores a prepared query value at (r, d), in the layout of the tile.
   void storeQuery(ImplicitLocOpBuilder &b, Value x, Value r, Value d);
   /// Key-major: zero queries (and neg_l2 row terms) for the padding rows
@@ -301,8 +314,115 @@ SmallVector<Value> DotFamilyScore::rowScores(ImplicitLocOpBuilder &b,
   return scores;
 }
 
+/// Query tiles of at most this many rows (decode, the last rows of a
+/// sequence) take dot products along the head dimension: a register tile
+/// over row vectors would compute mostly padding rows.
+constexpr int64_t kFewRows = 4;
+
 void DotFamilyScore::keyMajorScores(ImplicitLocOpBuilder &b,
                                     const QueryTile &tile, Value k0, Value n) {
+  Value few = arith::CmpIOp::create(b, arith::CmpIPredicate::ule, tile.rows,
+                                    indexConst(b, kFewRows));
+  scf::IfOp::create(
+      b, few,
+      [&](OpBuilder &nb, Location loc) {
+        ImplicitLocOpBuilder ib(loc, nb);
+        fewRowScores(ib, tile, k0, n);
+        scf::YieldOp::create(ib);
+      },
+      [&](OpBuilder &nb, Location loc) {
+        ImplicitLocOpBuilder ib(loc, nb);
+        registerTileScores(ib, tile, k0, n);
+        scf::YieldOp::create(ib);
+      });
+}
+
+Value DotFamilyScore::keyVector(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                                Value k0, Value j, int64_t d, int64_t width) {
+  if (kPack)
+    return vector::LoadOp::create(b, VectorType::get({width}, b.getF32Type()),
+                                  kPack, ValueRange{j, indexConst(b, d)});
+  Value key = arith::AddIOp::create(b, k0, j);
+  return loadVectorAsF32(b, cfg.key,
+                         {tile.b, tile.kvHead, key, indexConst(b, d)}, width);
+}
+
+Value DotFamilyScore::finishScores(ImplicitLocOpBuilder &b, Value s,
+                                   Value keyTerms, Value rowTerms) {
+  if (kind == ScoreKind::cosine)
+    return arith::MulFOp::create(b, s, keyTerms);
+  if (kind == ScoreKind::neg_l2)
+    return arith::AddFOp::create(b, arith::AddFOp::create(b, s, keyTerms),
+                                 rowTerms);
+  return s;
+}
+
+void DotFamilyScore::fewRowScores(ImplicitLocOpBuilder &b,
+                                  const QueryTile &tile, Value k0, Value n) {
+  // For each row: groups of `width` keys, each key's dot product split in
+  // chunks of the head dimension and the group reduced at once into a
+  // vector of its scores; the last keys one by one.
+  int64_t width = widthFor(cfg.headDim, cfg.width);
+  int64_t chunks = cfg.headDim / width;
+  VectorType vecType = VectorType::get({width}, b.getF32Type());
+  Value groups = arith::DivUIOp::create(b, n, indexConst(b, width));
+  Value grouped = arith::MulIOp::create(b, groups, indexConst(b, width));
+  buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+    // The row's query, gathered from the transposed tile once per key tile.
+    SmallVector<Value> q;
+    for (int64_t c = 0; c < chunks; ++c) {
+      SmallVector<Value> lanes;
+      for (int64_t l = 0; l < width; ++l)
+        lanes.push_back(memref::LoadOp::create(
+            rb, qT, ValueRange{indexConst(rb, c * width + l), r}));
+      q.push_back(vector::FromElementsOp::create(rb, vecType, lanes));
+    }
+    Value rowTerm1 =
+        rowTerm ? memref::LoadOp::create(rb, rowTerm, ValueRange{r}) : Value();
+    auto store = [&](ImplicitLocOpBuilder &sb, Value score, Value j) {
+      memref::StoreOp::create(sb, score, tile.scores, ValueRange{j, r});
+    };
+    buildCountedLoop(rb, groups, [&](ImplicitLocOpBuilder &gb, Value g) {
+      Value j0 = arith::MulIOp::create(gb, g, indexConst(gb, width));
+      SmallVector<Value> j;
+      for (int64_t l = 0; l < width; ++l)
+        j.push_back(arith::AddIOp::create(gb, j0, indexConst(gb, l)));
+      Value s =
+          emitDotProducts(gb, width, chunks, q, [&](int64_t l, int64_t c) {
+            return keyVector(gb, tile, k0, j[l], c * width, width);
+          });
+      Value keys =
+          keyTerm ? vector::LoadOp::create(gb, vecType, keyTerm, ValueRange{j0})
+                  : Value();
+      Value rows = rowTerm1 ? splat(gb, rowTerm1, width) : Value();
+      s = finishScores(gb, s, keys, rows);
+      for (int64_t l = 0; l < width; ++l)
+        store(gb, vector::ExtractOp::create(gb, s, ArrayRef<int64_t>{l}), j[l]);
+    });
+    scf::ForOp::create(
+        rb, grouped, n, indexConst(rb, 1), ValueRange{},
+        [&](OpBuilder &nb, Location loc, Value j, ValueRange) {
+          ImplicitLocOpBuilder jb(loc, nb);
+          Value acc;
+          for (int64_t c = 0; c < chunks; ++c) {
+            Value k = keyVector(jb, tile, k0, j, c * width, width);
+            acc = acc ? Value(vector::FMAOp::create(jb, q[c], k, acc))
+                      : Value(arith::MulFOp::create(jb, q[c], k));
+          }
+          Value s =
+              vector::ReductionOp::create(jb, vector::CombiningKind::ADD, acc);
+          Value keyT = keyTerm
+                           ? memref::LoadOp::create(jb, keyTerm, ValueRange{j})
+                           : Value();
+          store(jb, finishScores(jb, s, keyT, rowTerm1), j);
+          scf::YieldOp::create(jb);
+        });
+  });
+}
+
+void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
+                                        const QueryTile &tile, Value k0,
+                                        Value n) {
   // S^T[j, r] = sum_d k[j, d] qT[d, r]: keys are the rows of the register
   // tile (one broadcast scalar each), query rows its vector columns.
   int64_t vectors = cfg.paddedRows / cfg.width;
@@ -340,14 +460,11 @@ void DotFamilyScore::keyMajorScores(ImplicitLocOpBuilder &b,
               term = splat(kb, memref::LoadOp::create(kb, keyTerm, j[i]),
                            cfg.width);
             for (int64_t c = 0; c < cols; ++c) {
-              Value s = acc[i * cols + c];
-              if (kind == ScoreKind::cosine)
-                s = arith::MulFOp::create(kb, s, term);
-              if (kind == ScoreKind::neg_l2)
-                s = arith::AddFOp::create(
-                    kb, arith::AddFOp::create(kb, s, term),
-                    vector::LoadOp::create(kb, vecType, rowTerm,
-                                           ValueRange{column[c]}));
+              Value rows = rowTerm
+                               ? vector::LoadOp::create(kb, vecType, rowTerm,
+                                                        ValueRange{column[c]})
+                               : Value();
+              Value s = finishScores(kb, acc[i * cols + c], term, rows);
               vector::StoreOp::create(kb, s, tile.scores,
                                       ValueRange{j[i], column[c]});
             }
