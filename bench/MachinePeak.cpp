@@ -5,8 +5,9 @@
 // units never wait; the widest vector unit the CPU has is used (chosen at
 // run time, like the compiled modules, so one binary serves every machine).
 //
-// Read bandwidth: every thread sums its part of a 512 MiB buffer with
-// several accumulators (the sum is kept, so the reads are not removed).
+// Read bandwidth: every thread sums its part of a 256 MiB buffer (far past the
+// caches) with several accumulators (the sum is kept, so the reads are not
+// removed).
 //
 //===----------------------------------------------------------------------===//
 
@@ -136,7 +137,7 @@ MachinePeak attn_bench::measureMachinePeak(unsigned threads) {
                                    return kernel(kFmaIterations);
                                  }) / 1e9);
 
-  size_t elements = (size_t(512) << 20) / sizeof(float);
+  size_t elements = (size_t(256) << 20) / sizeof(float);
   std::vector<float> buffer(elements, 1.0f);
   size_t slice = elements / threads;
   std::vector<float> sums(threads);

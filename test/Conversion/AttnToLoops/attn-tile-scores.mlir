@@ -47,6 +47,12 @@ func.func @general(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // CHECK:             %[[KN:.*]] = math.sqrt %{{.*}} : f32
 // CHECK:             %[[INV:.*]] = arith.divf %{{.*}}, %[[KN]] : f32
 // CHECK:             memref.store %{{.*}}, %[[NORMS:.*]][%{{.*}}] : memref<64xf32>
+// A query tile of a few rows: the dot products of a group of 16 keys times
+// their 16 norms.
+// CHECK:             %[[GROUP:.*]] = vector.load %[[NORMS]]
+// CHECK:             arith.mulf %{{.*}}, %[[GROUP]] : vector<16xf32>
+// Otherwise the register tile: each key's scores times its norm.
+// CHECK:           } else {
 // CHECK:             vector.fma {{.*}} : vector<16xf32>
 // CHECK:             %[[N:.*]] = memref.load %[[NORMS]]
 // CHECK:             %[[NV:.*]] = vector.broadcast %[[N]]

@@ -80,10 +80,12 @@ func.func @unmasked(%q: tensor<2x4x100x64xf32>, %k: tensor<2x4x70x64xf32>,
 
 // -----
 
-// A boolean mask is opaque to the analysis: every tile is masked, and the
-// i1 mask is gathered lane by lane (i1 buffers hold a byte per element).
+// A boolean mask is opaque to the analysis: every tile is masked (no test
+// of a fully visible tile), and the i1 mask is gathered lane by lane (i1
+// buffers hold a byte per element).
 // CHECK-LABEL: func.func @bool_mask
-// CHECK-NOT:     scf.if
+// CHECK:         scf.for
+// CHECK-NOT:     arith.andi
 // CHECK:         memref.load %{{.*}} : memref<?x1x?x?xi1>
 // CHECK:         vector.from_elements {{.*}} : vector<16xi1>
 func.func @bool_mask(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
