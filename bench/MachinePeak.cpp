@@ -105,10 +105,12 @@ template <typename Work> double runOnThreads(unsigned threads, Work work) {
 }
 
 double sumSlice(const float *data, size_t count) {
-  float acc[16] = {};
+  // 64 partial sums: four independent vector add chains, so the adds keep
+  // up with the loads.
+  float acc[64] = {};
   size_t i = 0;
-  for (; i + 16 <= count; i += 16)
-    for (int l = 0; l < 16; ++l)
+  for (; i + 64 <= count; i += 64)
+    for (int l = 0; l < 64; ++l)
       acc[l] += data[i + l];
   float sum = 0;
   for (float a : acc)

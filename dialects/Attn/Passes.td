@@ -68,6 +68,21 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
     `vector-width` sets the lane count; `key-major=false` forces the
     row-major tile everywhere.
 
+    Tile sizes of 0 are chosen per op by a cost model (attn-compile,
+    attn-run and attn-bench pass 0 unless told otherwise, and the host's L2
+    size). Key-major: 64 query rows (four row vectors, so each broadcast key
+    feeds four FMAs of the 6 x 4 register tile) and `clamp(Dv, 64, 128)`
+    keys (the per-tile costs, rescaling the `Tq x Dv` accumulator and the
+    softmax passes, stay small beside the `Tq x Tk x (D + Dv)` FMAs).
+    Row-major: 32 x 64. Then, while the working set of a work item (K and V
+    rows of a key tile, the score tile, the query tile and the accumulator,
+    in f32) exceeds half of `l2-cache-bytes`, the key tile and then the
+    query tile are halved (not below `vector-width`). With `bf16-dot-products` (set by attn-compile
+    on CPUs with AVX512-BF16), bf16 `dot` scores multiply pairs of bf16
+    values in one instruction (`vdpbf16ps`): the query tile is kept in bf16
+    pairs, unscaled (exact), keys are read in place as pairs, and the scale
+    multiplies the f32 sums.
+
     Each (batch, head, query tile) work item owns scratch of static size
     (tiles times head dimensions, top_k, relative-position buckets). Up to
     `stack-scratch-bytes` of it lives on the stack of the thread that runs
@@ -84,12 +99,16 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::x86vector::X86VectorDialect"];
   let options = [
     Option<"queryTile", "query-tile", "int64_t", /*default=*/"32",
-           "Query rows per tile">,
+           "Query rows per tile (0: chosen by the tile cost model)">,
     Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
-           "Keys per tile (a multiple of vector-width)">,
+           "Keys per tile, a multiple of vector-width (0: chosen by the tile "
+           "cost model)">,
+    Option<"l2CacheBytes", "l2-cache-bytes", "int64_t", /*default=*/"1048576",
+           "L2 cache of one core, for the tile cost model">,
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
            "f32 lanes of the inner vectors (16 for AVX-512), at most 64">,
     Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"32",
@@ -98,6 +117,11 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
            "tiles">,
     Option<"keyMajor", "key-major", "bool", /*default=*/"true",
            "Use the key-major register-tile inner tile where the op allows it">,
+    Option<"bf16DotProducts", "bf16-dot-products", "bool",
+           /*default=*/"false",
+           "Compute bf16 dot-product scores with AVX512-BF16 pair dot "
+           "products (x86vector.avx512.dot, vdpbf16ps); only for CPUs that "
+           "have them">,
     Option<"stackScratchBytes", "stack-scratch-bytes", "int64_t",
            /*default=*/"1048576",
            "Scratch of one work item kept on the stack of its thread; more "

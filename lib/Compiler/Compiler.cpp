@@ -36,6 +36,8 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <unistd.h>
+
 using namespace mlir;
 
 namespace attn {
@@ -56,12 +58,11 @@ OwningOpRef<ModuleOp> parseModule(llvm::StringRef inputPath,
 }
 
 /// Whether the CPU code is generated for (`options.cpu`, "native" = this
-/// host) has AVX-512: 32 vector registers of 16 f32 lanes rather than 16 of
-/// 8, which sizes the register tiles of the fused nests.
-static bool targetHasAvx512(const CompileOptions &options) {
+/// host) has `feature` (an LLVM feature name such as "avx512f").
+static bool targetHas(const CompileOptions &options, llvm::StringRef feature) {
   if (options.cpu == "native") {
     llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-    return features.lookup("avx512f");
+    return features.lookup(feature);
   }
   llvm::InitializeNativeTarget();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
@@ -72,13 +73,18 @@ static bool targetHasAvx512(const CompileOptions &options) {
     return false;
   std::unique_ptr<llvm::MCSubtargetInfo> info(
       target->createMCSubtargetInfo(triple, options.cpu, ""));
-  return info && info->checkFeatures("+avx512f");
+  return info && info->checkFeatures(("+" + feature).str());
 }
 
 static void buildPipeline(OpPassManager &pm, const CompileOptions &options) {
   mlir::attn::CpuPipelineOptions pipeline;
   // Vectors of 16 f32 lanes: one zmm each (32 registers), or two ymm (16).
-  pipeline.vectorRegisters = targetHasAvx512(options) ? 32 : 8;
+  pipeline.vectorRegisters = targetHas(options, "avx512f") ? 32 : 8;
+  pipeline.bf16DotProducts = targetHas(options, "avx512bf16");
+  // The host's L2 for the tile cost model; 1 MiB for other CPUs.
+  if (options.cpu == "native")
+    if (long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE); l2 > 0)
+      pipeline.l2CacheBytes = l2;
   pipeline.queryTile = options.queryTile;
   pipeline.keyTile = options.keyTile;
   pipeline.stackScratchBytes = options.stackScratchBytes;

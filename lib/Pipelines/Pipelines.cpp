@@ -35,6 +35,8 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   tile.vectorWidth = options.vectorWidth;
   tile.vectorRegisters = options.vectorRegisters;
   tile.keyMajor = options.keyMajor;
+  tile.l2CacheBytes = options.l2CacheBytes;
+  tile.bf16DotProducts = options.bf16DotProducts;
   tile.stackScratchBytes = options.stackScratchBytes;
   pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
   // The linalg ops around the fused nests, in rows that threads can share.
@@ -83,7 +85,10 @@ void attn::buildLowerToCpuPipeline(OpPassManager &pm,
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
-  pm.addPass(createConvertVectorToLLVMPass());
+  // x86vector: the AVX512-BF16 dot products of bf16-dot-products.
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.x86Vector = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   // memref before scf: alloca_scope (the per-work-item scratch) lowers to
   // stacksave/stackrestore while its body is still structured.
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

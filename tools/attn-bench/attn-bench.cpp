@@ -212,8 +212,9 @@ int main(int argc, char **argv) {
     return fail("--repeat must be at least 1");
   if (peakGflops <= 0)
     return fail("--peak-gflops must be positive");
-  if (queryTile < 1 || keyTile < 1)
-    return fail("--query-tile and --key-tile must be positive");
+  if (queryTile < 0 || keyTile < 0)
+    return fail("--query-tile and --key-tile must be at least 0 (0: chosen by "
+                "the tile cost model)");
   if (inputFile != "-" && !llvm::sys::fs::exists(inputFile))
     return fail("cannot open '" + inputFile + "': no such file");
   // Both sides get the same threads. libomp (the compiled module's work
@@ -390,9 +391,12 @@ int main(int argc, char **argv) {
      << " Skv=" << problem.keySeq << " D=" << problem.headDim
      << " Dv=" << problem.valueDim << " dtype=" << bench.elementType
      << " mask=" << problem.describe() << "\n";
-  os << "compile: query-tile=" << options.queryTile
-     << " key-tile=" << options.keyTile << " cpu=" << options.cpu << " ("
-     << llvm::format("%.2f", compileSeconds) << " s)\n";
+  auto tileSize = [](int64_t size) {
+    return size ? std::to_string(size) : std::string("auto");
+  };
+  os << "compile: query-tile=" << tileSize(options.queryTile)
+     << " key-tile=" << tileSize(options.keyTile) << " cpu=" << options.cpu
+     << " (" << llvm::format("%.2f", compileSeconds) << " s)\n";
   os << "flops: " << llvm::format("%.4e", flops) << " = 2*(D+Dv)*Hq*" << pairs
      << " visible pairs (of "
      << problem.batch * problem.querySeq * problem.keySeq << ")\n";

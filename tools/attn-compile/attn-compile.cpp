@@ -23,10 +23,14 @@ static cl::opt<std::string>
     headerFile("header",
                cl::desc("Output C header (default: the output with .h)"),
                cl::value_desc("file.h"));
-static cl::opt<int64_t> queryTile("query-tile", cl::desc("Query rows per tile"),
-                                  cl::init(32));
-static cl::opt<int64_t> keyTile("key-tile", cl::desc("Keys per tile"),
-                                cl::init(64));
+static cl::opt<int64_t> queryTile(
+    "query-tile",
+    cl::desc("Query rows per tile (0: chosen by the tile cost model)"),
+    cl::init(attn::CompileOptions().queryTile));
+static cl::opt<int64_t>
+    keyTile("key-tile",
+            cl::desc("Keys per tile (0: chosen by the tile cost model)"),
+            cl::init(attn::CompileOptions().keyTile));
 static cl::opt<int64_t> stackScratchBytes(
     "stack-scratch-bytes",
     cl::desc("Scratch per work item kept on the thread's stack; more goes "

@@ -48,10 +48,13 @@ static cl::opt<bool>
               cl::desc("Print the median wall time of the calls"));
 static cl::opt<int64_t>
     queryTile("query-tile",
-              cl::desc("Query rows per tile of the fused attention loop"),
+              cl::desc("Query rows per tile of the fused attention loop (0: "
+                       "chosen by the tile cost model)"),
               cl::init(attn::CompileOptions().queryTile));
 static cl::opt<int64_t>
-    keyTile("key-tile", cl::desc("Keys per tile of the fused attention loop"),
+    keyTile("key-tile",
+            cl::desc("Keys per tile of the fused attention loop (0: chosen "
+                     "by the tile cost model)"),
             cl::init(attn::CompileOptions().keyTile));
 static cl::opt<int64_t> stackScratchBytes(
     "stack-scratch-bytes",
@@ -84,8 +87,9 @@ int main(int argc, char **argv) {
                               "inputs\n");
   if (repeat == 0)
     return fail("--repeat must be at least 1");
-  if (queryTile < 1 || keyTile < 1)
-    return fail("--query-tile and --key-tile must be at least 1");
+  if (queryTile < 0 || keyTile < 0)
+    return fail("--query-tile and --key-tile must be at least 0 (0: chosen by "
+                "the tile cost model)");
   if (inputFile != "-" && !llvm::sys::fs::exists(inputFile))
     return fail("cannot open '" + inputFile + "': no such file");
 

@@ -24,9 +24,11 @@ class MLIRContext;
 namespace attn {
 
 struct CompileOptions {
-  /// Query rows and keys per tile of the fused attention loop nest.
-  int64_t queryTile = 32;
-  int64_t keyTile = 64;
+  /// Query rows and keys per tile of the fused attention loop nest; 0: the
+  /// tile cost model of attn-tile chooses them per op, from the head
+  /// dimensions and the target's L2 size.
+  int64_t queryTile = 0;
+  int64_t keyTile = 0;
   /// Scratch of one work item of a fused nest kept on the stack of the
   /// thread running it (more goes to the heap). The default fits threads
   /// with 2 MiB stacks or more; callers on smaller stacks lower it.

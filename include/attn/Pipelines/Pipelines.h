@@ -9,13 +9,19 @@
 namespace mlir::attn {
 
 struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
-  PassOptions::Option<int64_t> queryTile{*this, "query-tile",
-                                         llvm::cl::desc("Query rows per tile"),
-                                         llvm::cl::init(32)};
+  PassOptions::Option<int64_t> queryTile{
+      *this, "query-tile",
+      llvm::cl::desc("Query rows per tile (0: chosen by the tile cost model)"),
+      llvm::cl::init(32)};
   PassOptions::Option<int64_t> keyTile{
       *this, "key-tile",
-      llvm::cl::desc("Keys per tile (a multiple of vector-width)"),
+      llvm::cl::desc("Keys per tile, a multiple of vector-width (0: chosen by "
+                     "the tile cost model)"),
       llvm::cl::init(64)};
+  PassOptions::Option<int64_t> l2CacheBytes{
+      *this, "l2-cache-bytes",
+      llvm::cl::desc("L2 cache of one core, for the tile cost model"),
+      llvm::cl::init(1048576)};
   PassOptions::Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("f32 lanes of the inner vectors (16 for AVX-512)"),
@@ -30,6 +36,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::desc("Use the key-major register-tile inner tile where the "
                      "op allows it"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> bf16DotProducts{
+      *this, "bf16-dot-products",
+      llvm::cl::desc("Compute bf16 dot-product scores with AVX512-BF16 pair "
+                     "dot products (only for CPUs that have them)"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> stackScratchBytes{
       *this, "stack-scratch-bytes",
       llvm::cl::desc("Scratch of one work item kept on the stack of the "

@@ -124,6 +124,8 @@ struct KernelConfig {
   /// vector<width x f32> values that fit in the vector register file (32
   /// for AVX-512 at 16 lanes): sizes the register tiles.
   int64_t vectorRegisters = 32;
+  /// Key-major bf16 dot scores with AVX512-BF16 pair dot products.
+  bool bf16Dot = false;
   /// Where allocate() puts the work item's buffers (see Scratch).
   Scratch *scratch = nullptr;
 };
@@ -349,11 +351,21 @@ void emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
                                 const KernelConfig &cfg, const QueryTile &tile,
                                 Value acc, Value k0, Value n, Value corr);
 
-/// Emits the key-major work of one key tile (see emitKeyTile).
+/// Calls `body` on the blocks of row vectors of a key-major tile
+/// (paddedRows / width vectors) that hold rows of `tile`: only the first
+/// when the tile has at most `width` rows (decode, short queries), else all.
+void forEachRowVectorBlock(
+    ImplicitLocOpBuilder &b, const KernelConfig &cfg, const QueryTile &tile,
+    function_ref<void(ImplicitLocOpBuilder &, const ChunkBlock &)> body);
+
+/// Emits the key-major work of one key tile [k0, k0 + n): one copy for
+/// fully visible and masked tiles (the masks are applied when the i1
+/// `full` is false; a null `full` means always), which keeps the code of
+/// the register tiles once.
 LogicalResult emitKeyMajorTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
                                const QueryTile &tile, ScoreFunction &score,
                                RowNormalizer &normalizer, Value k0, Value n,
-                               bool masked);
+                               Value full);
 
 //===----------------------------------------------------------------------===//
 // The register tile (micro-kernel).
@@ -361,27 +373,36 @@ LogicalResult emitKeyMajorTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
 
 /// A contraction on a register tile: acc[i][c] += lhs(i, k) * rhs(k, c) for
 /// k in [0, depth), i < rows, c < cols, with lhs a scalar (broadcast to the
-/// lanes) and rhs a vector; acc is row-major (i * cols + c), carried through
-/// one loop over k. Returns the final accumulators. Every inner tile
-/// contraction (Q K^T, P V) goes through here, so a target changes how a
-/// tile maps onto its matrix units in one place.
+/// lanes) or a vector, and rhs a vector; acc is row-major (i * cols + c),
+/// carried through one loop over k. `accumulate` computes acc + lhs * rhs
+/// for one cell (null: vector.fma; a target's matrix instruction, e.g.
+/// vdpbf16ps on pairs of bf16, otherwise). Returns the final accumulators.
+/// Every inner tile contraction (Q K^T, P V) goes through here, so a target
+/// changes how a tile maps onto its matrix units in one place.
 using TileLhs =
     function_ref<Value(ImplicitLocOpBuilder &, int64_t /*i*/, Value /*k*/)>;
 using TileRhs =
     function_ref<Value(ImplicitLocOpBuilder &, Value /*k*/, int64_t /*c*/)>;
+using TileAccumulate = function_ref<Value(ImplicitLocOpBuilder &, Value /*acc*/,
+                                          Value /*lhs*/, Value /*rhs*/)>;
 SmallVector<Value> emitRegisterTile(ImplicitLocOpBuilder &b, int64_t rows,
                                     int64_t cols, Value depth, ValueRange init,
-                                    TileLhs lhs, TileRhs rhs);
+                                    TileLhs lhs, TileRhs rhs,
+                                    TileAccumulate accumulate = {});
 
-/// `count` dot products along a contraction split into `chunks` vectors:
-/// lane l of the result is sum_c lhs[c] . rhs(l, c), with count equal to
-/// the lanes of a vector (a power of 2). The partial products stay in
-/// count accumulators and are reduced together (log2(count) levels of
-/// shuffles and adds), not one horizontal reduction each. The kernel for a
-/// single query row, where a register tile over rows would be empty.
-Value emitDotProducts(ImplicitLocOpBuilder &b, int64_t count, int64_t chunks,
-                      ArrayRef<Value> lhs,
-                      function_ref<Value(int64_t /*l*/, int64_t /*c*/)> rhs);
+/// `count` dot products along a contraction of `chunks` vectors of `count`
+/// lanes: lane l of the result is sum_c lhs(col_c) . rhs(l, col_c), with
+/// col_c the first column of chunk c, and count a power of 2. The partial
+/// products stay in count accumulators (carried through blocks of chunks,
+/// so a long contraction is a loop) and are reduced together (log2(count)
+/// levels of shuffles and adds), not one horizontal reduction each. The
+/// kernel for a single query row, where a register tile over rows would be
+/// mostly padding.
+Value emitDotProducts(
+    ImplicitLocOpBuilder &b, int64_t count, int64_t chunks,
+    function_ref<Value(ImplicitLocOpBuilder &, Value /*col*/)> lhs,
+    function_ref<Value(ImplicitLocOpBuilder &, int64_t /*l*/, Value /*col*/)>
+        rhs);
 
 /// Register tile shape for `vectors` vector columns: at most `vectors`
 /// columns per tile and as many rows as the accumulators leave registers
@@ -393,7 +414,8 @@ TileShape chooseTileShape(const KernelConfig &cfg, int64_t vectors);
 
 /// Calls `body(rowBase, rows)` over [0, count) in blocks of `block` rows
 /// (dynamic count): an scf.for over the full blocks, then the remainder as
-/// one block of its height (an scf.index_switch over the heights).
+/// blocks of the heights of its binary digits (one block when the count is
+/// a constant).
 void forEachRowBlock(
     ImplicitLocOpBuilder &b, Value count, int64_t block,
     function_ref<void(ImplicitLocOpBuilder &, Value, int64_t)> body);

@@ -93,9 +93,35 @@ LogicalResult checkSupported(AttentionOp op) {
 
 /// The tiling options of the pass.
 struct TileOptions {
-  int64_t queryTile, keyTile, width, vectorRegisters;
-  bool keyMajor;
+  int64_t queryTile, keyTile, width, vectorRegisters, l2CacheBytes;
+  bool keyMajor, bf16DotProducts;
 };
+
+/// The tile cost model of the pass description, for a tile size of 0.
+void chooseTileSizes(KernelConfig &cfg, int64_t l2CacheBytes) {
+  int64_t width = cfg.width;
+  auto roundUp = [&](int64_t x) { return llvm::alignTo(x, width); };
+  // Only the sizes left to the model are chosen (and shrunk).
+  bool autoQueries = cfg.queryTile == 0;
+  if (autoQueries)
+    cfg.queryTile = cfg.keyMajor ? 64 : 32;
+  bool autoKeys = cfg.keyTile == 0;
+  if (autoKeys)
+    cfg.keyTile =
+        cfg.keyMajor ? std::clamp<int64_t>(roundUp(cfg.valueDim), 64, 128) : 64;
+  auto workingSet = [&]() {
+    return 4 * (cfg.keyTile * (cfg.headDim + cfg.valueDim) +
+                cfg.queryTile * (cfg.keyTile + cfg.headDim + cfg.valueDim));
+  };
+  while (workingSet() > l2CacheBytes / 2) {
+    if (autoKeys && cfg.keyTile > width)
+      cfg.keyTile = roundUp(cfg.keyTile / 2);
+    else if (autoQueries && cfg.queryTile > width)
+      cfg.queryTile = roundUp(cfg.queryTile / 2);
+    else
+      break;
+  }
+}
 
 /// Bounds of one work item's scratch, in bytes (the pass options).
 struct ScratchLimits {
@@ -110,7 +136,8 @@ public:
   AttentionLowering(AttentionOp op, const TileOptions &options,
                     ScratchLimits limits)
       : op(op), b(op.getLoc(), op), limits(limits),
-        allowKeyMajor(options.keyMajor) {
+        l2CacheBytes(options.l2CacheBytes), allowKeyMajor(options.keyMajor),
+        allowBf16Dot(options.bf16DotProducts) {
     cfg.op = op;
     cfg.queryTile = options.queryTile;
     cfg.keyTile = options.keyTile;
@@ -155,7 +182,8 @@ private:
   AttentionOp op;
   ImplicitLocOpBuilder b;
   ScratchLimits limits;
-  bool allowKeyMajor;
+  int64_t l2CacheBytes;
+  bool allowKeyMajor, allowBf16Dot;
   KernelConfig cfg;
   std::optional<Scratch> scratch;
   std::unique_ptr<ScoreFunction> score;
@@ -190,8 +218,13 @@ LogicalResult AttentionLowering::run() {
   // implement it; the row-major tile otherwise.
   cfg.keyMajor = allowKeyMajor && score->supportsKeyMajor() &&
                  normalizer->supportsKeyMajor();
+  chooseTileSizes(cfg, l2CacheBytes);
   cfg.paddedRows =
       cfg.keyMajor ? llvm::alignTo(cfg.queryTile, cfg.width) : cfg.queryTile;
+  // vdpbf16ps: lanes of 16 f32 sums, each of pairs along the head dim.
+  cfg.bf16Dot = allowBf16Dot && cfg.keyMajor && cfg.width == 16 &&
+                cfg.elementType.isBF16() && op.getScore() == ScoreKind::dot &&
+                cfg.headDim % 2 == 0;
 
   // Measure the scratch of a work item before emitting anything: sizes
   // whose scratch no thread can hold are rejected here, not at run time.
@@ -345,6 +378,23 @@ LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
         ib, indexConst(ib, 0), arith::MinSIOp::create(ib, len, cfg.keyLen));
   }
   allocateScratch(ib, tile);
+  if (cfg.keyMajor) {
+    // The few-row score kernel writes only the rows of the tile; the
+    // padding lanes it leaves must hold finite values, not whatever the
+    // stack held, for the lane-wise softmax (denormals and NaNs are slow).
+    Value zero = splat(ib, f32Const(ib, 0.0), cfg.width);
+    buildCountedLoop(
+        ib, indexConst(ib, cfg.keyTile),
+        [&](ImplicitLocOpBuilder &jb, Value j) {
+          forEachChunkBlock(
+              jb, cfg.paddedRows / cfg.width, cfg.width,
+              [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+                for (int64_t c = 0; c < block.count; ++c)
+                  vector::StoreOp::create(cb, zero, tile.scores,
+                                          ValueRange{j, block.column(cb, c)});
+              });
+        });
+  }
 
   score->prepareQueryTile(ib, tile);
   positions->prepareQueryTile(ib, tile);
@@ -376,17 +426,31 @@ LogicalResult AttentionLowering::emitKeyLoop(ImplicitLocOpBuilder &ib,
         Value n = arith::SubIOp::create(
             kb, arith::MinSIOp::create(kb, tileEnd, range.end), k0);
         auto emit = [&](ImplicitLocOpBuilder &eb, bool masked) {
+          // A fully visible tile is a whole key tile: a constant count lets
+          // its loops be static.
+          Value count = masked ? n : indexConst(eb, cfg.keyTile);
           if (failed(emitKeyTile(eb, cfg, tile, *score, *normalizer, *positions,
-                                 k0, n, masked, pass)))
+                                 k0, count, masked, pass)))
             result = failure();
         };
-        if (opaqueMask) {
+        using P = arith::CmpIPredicate;
+        Value full =
+            opaqueMask
+                ? Value()
+                : arith::AndIOp::create(
+                      kb,
+                      arith::CmpIOp::create(kb, P::sle, range.fullBegin, k0),
+                      arith::CmpIOp::create(kb, P::sle, tileEnd,
+                                            range.fullEnd));
+        if (cfg.keyMajor) {
+          // One copy of the register tiles; the masks are applied inside
+          // where the tile is not fully visible.
+          if (failed(emitKeyMajorTile(kb, cfg, tile, *score, *normalizer, k0, n,
+                                      full)))
+            result = failure();
+        } else if (opaqueMask) {
           emit(kb, /*masked=*/true);
         } else {
-          using P = arith::CmpIPredicate;
-          Value full = arith::AndIOp::create(
-              kb, arith::CmpIOp::create(kb, P::sle, range.fullBegin, k0),
-              arith::CmpIOp::create(kb, P::sle, tileEnd, range.fullEnd));
           auto variant = [&](bool masked) {
             return [&, masked](OpBuilder &vb, Location vloc) {
               ImplicitLocOpBuilder vib(vloc, vb);
@@ -408,13 +472,14 @@ struct AttnTilePass : mlir::attn::impl::AttnTileBase<AttnTilePass> {
   /// options at the function's location only: its IR says nothing more.
   LogicalResult checkOptions() {
     auto fail = [&]() { return emitError(getOperation().getLoc()); };
-    if (queryTile < 1 || keyTile < 1 || vectorWidth < 1 ||
-        keyTile % vectorWidth != 0)
-      return fail() << "attn-tile expects positive query-tile, key-tile and "
-                       "vector-width with key-tile a multiple of "
-                       "vector-width, but got "
+    if (queryTile < 0 || keyTile < 0 || vectorWidth < 1 ||
+        keyTile % vectorWidth != 0 || l2CacheBytes < 1)
+      return fail() << "attn-tile expects non-negative query-tile and "
+                       "key-tile (0: chosen by the cost model), positive "
+                       "vector-width and l2-cache-bytes, with key-tile a "
+                       "multiple of vector-width, but got "
                     << int64_t(queryTile) << ", " << int64_t(keyTile) << ", "
-                    << int64_t(vectorWidth);
+                    << int64_t(vectorWidth) << ", " << int64_t(l2CacheBytes);
     // The lanes of a vector and the chunks of a key tile are unrolled in
     // the tile body: bounded so that the IR stays small.
     if (vectorWidth > kMaxVectorWidth)
@@ -446,8 +511,8 @@ struct AttnTilePass : mlir::attn::impl::AttnTileBase<AttnTilePass> {
                          uint64_t(int64_t(maxScratchBytes))};
     SmallVector<AttentionOp> ops;
     getOperation().walk([&](AttentionOp op) { ops.push_back(op); });
-    TileOptions options{queryTile, keyTile, vectorWidth, vectorRegisters,
-                        keyMajor};
+    TileOptions options{queryTile,    keyTile,  vectorWidth,    vectorRegisters,
+                        l2CacheBytes, keyMajor, bf16DotProducts};
     for (AttentionOp op : ops)
       if (failed(AttentionLowering(op, options, limits).run()))
         return signalPassFailure();

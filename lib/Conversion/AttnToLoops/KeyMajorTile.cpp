@@ -75,31 +75,56 @@ void lowering::emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
   forEachChunkBlock(b, chunks, cfg.valueWidth, emitBlock, shape.cols);
 }
 
+void lowering::forEachRowVectorBlock(
+    ImplicitLocOpBuilder &b, const KernelConfig &cfg, const QueryTile &tile,
+    function_ref<void(ImplicitLocOpBuilder &, const ChunkBlock &)> body) {
+  int64_t vectors = cfg.paddedRows / cfg.width;
+  if (vectors == 1) {
+    forEachChunkBlock(b, vectors, cfg.width, body);
+    return;
+  }
+  Value one = arith::CmpIOp::create(b, arith::CmpIPredicate::ule, tile.rows,
+                                    indexConst(b, cfg.width));
+  scf::IfOp::create(
+      b, one,
+      [&](OpBuilder &nb, Location loc) {
+        ImplicitLocOpBuilder ib(loc, nb);
+        forEachChunkBlock(ib, 1, cfg.width, body);
+        scf::YieldOp::create(ib);
+      },
+      [&](OpBuilder &nb, Location loc) {
+        ImplicitLocOpBuilder ib(loc, nb);
+        forEachChunkBlock(ib, vectors, cfg.width, body);
+        scf::YieldOp::create(ib);
+      });
+}
+
 LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
                                          const KernelConfig &cfg,
                                          const QueryTile &tile,
                                          ScoreFunction &score,
                                          RowNormalizer &normalizer, Value k0,
-                                         Value n, bool masked) {
+                                         Value n, Value full) {
   score.prepareKeyTile(b, tile, k0, n);
   score.keyMajorScores(b, tile, k0, n);
 
+  // Score changes, and masks where the tile is not fully visible: one pass
+  // over the key's vectors of rows.
   AttentionOp op = cfg.op;
   bool changes = cfg.bias || op.getAlibi() || op.getSoftcap() ||
                  !op.getScoreMod().empty() || cfg.convertAfterMods;
   LogicalResult result = success();
-  if (changes || masked) {
-    int64_t width = cfg.width;
-    VectorType vecType = VectorType::get({width}, b.getF32Type());
-    VectorType idxVec = VectorType::get({width}, b.getIndexType());
-    Value keyEnd = arith::AddIOp::create(b, k0, n);
-    Value hidden = splat(b, f32Const(b, normalizer.hiddenScore()), width);
-    Value lanes = vector::StepOp::create(b, idxVec);
-    buildCountedLoop(b, n, [&](ImplicitLocOpBuilder &jb, Value j) {
-      Value key = arith::AddIOp::create(jb, k0, j);
-      forEachChunkBlock(
-          jb, cfg.paddedRows / width, width,
-          [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+  int64_t width = cfg.width;
+  VectorType vecType = VectorType::get({width}, b.getF32Type());
+  VectorType idxVec = VectorType::get({width}, b.getIndexType());
+  auto emitPass = [&](ImplicitLocOpBuilder &pb, bool masked) {
+    Value keyEnd = arith::AddIOp::create(pb, k0, n);
+    Value hidden = splat(pb, f32Const(pb, normalizer.hiddenScore()), width);
+    Value lanes = vector::StepOp::create(pb, idxVec);
+    forEachRowVectorBlock(
+        pb, cfg, tile, [&](ImplicitLocOpBuilder &bb, const ChunkBlock &block) {
+          buildCountedLoop(bb, n, [&](ImplicitLocOpBuilder &cb, Value j) {
+            Value key = arith::AddIOp::create(cb, k0, j);
             for (int64_t c = 0; c < block.count; ++c) {
               Value col = block.column(cb, c);
               Value rows = arith::AddIOp::create(
@@ -125,7 +150,20 @@ LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
               vector::StoreOp::create(cb, s, tile.scores, ValueRange{j, col});
             }
           });
-    });
+        });
+  };
+  if (!full) {
+    emitPass(b, /*masked=*/true);
+  } else {
+    auto branch = [&](bool masked) {
+      return [&, masked](OpBuilder &nb, Location loc) {
+        ImplicitLocOpBuilder ib(loc, nb);
+        if (masked || changes)
+          emitPass(ib, masked);
+        scf::YieldOp::create(ib);
+      };
+    };
+    scf::IfOp::create(b, full, branch(false), branch(true));
   }
   if (failed(result))
     return failure();

@@ -255,9 +255,8 @@ void Softmax::updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
   Value negInf =
       splat(b, f32Const(b, -std::numeric_limits<double>::infinity()), width);
   Value zero = splat(b, f32Const(b, 0.0), width);
-  forEachChunkBlock(
-      b, cfg.paddedRows / width, width,
-      [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+  forEachRowVectorBlock(
+      b, cfg, tile, [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
         SmallVector<Value> cols;
         for (int64_t c = 0; c < block.count; ++c)
           cols.push_back(block.column(cb, c));
@@ -344,10 +343,9 @@ public:
     if (sigmoid) {
       int64_t width = cfg.width;
       VectorType vecType = VectorType::get({width}, b.getF32Type());
-      buildCountedLoop(b, n, [&](ImplicitLocOpBuilder &jb, Value j) {
-        forEachChunkBlock(
-            jb, cfg.paddedRows / width, width,
-            [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+      forEachRowVectorBlock(
+          b, cfg, tile, [&](ImplicitLocOpBuilder &bb, const ChunkBlock &block) {
+            buildCountedLoop(bb, n, [&](ImplicitLocOpBuilder &cb, Value j) {
               for (int64_t c = 0; c < block.count; ++c) {
                 Value col = block.column(cb, c);
                 Value s = vector::LoadOp::create(cb, vecType, tile.scores,
@@ -356,7 +354,7 @@ public:
                                         tile.scores, ValueRange{j, col});
               }
             });
-      });
+          });
     }
     emitKeyMajorWeightedValues(b, cfg, tile, acc, k0, n, /*corr=*/Value());
   }

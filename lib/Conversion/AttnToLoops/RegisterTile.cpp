@@ -12,6 +12,7 @@
 
 #include "AttentionLowering.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <algorithm>
@@ -27,7 +28,8 @@ constexpr int64_t kMaxTileRows = 16;
 SmallVector<Value> lowering::emitRegisterTile(ImplicitLocOpBuilder &b,
                                               int64_t rows, int64_t cols,
                                               Value depth, ValueRange init,
-                                              TileLhs lhs, TileRhs rhs) {
+                                              TileLhs lhs, TileRhs rhs,
+                                              TileAccumulate accumulate) {
   assert(int64_t(init.size()) == rows * cols && "one accumulator per cell");
   auto loop = buildCountedLoop(
       b, depth, init, [&](ImplicitLocOpBuilder &kb, Value k, ValueRange acc) {
@@ -37,10 +39,15 @@ SmallVector<Value> lowering::emitRegisterTile(ImplicitLocOpBuilder &b,
         auto vecType = cast<VectorType>(right.front().getType());
         SmallVector<Value> next(acc.begin(), acc.end());
         for (int64_t i = 0; i < rows; ++i) {
-          Value left = vector::BroadcastOp::create(kb, vecType, lhs(kb, i, k));
-          for (int64_t c = 0; c < cols; ++c)
-            next[i * cols + c] =
-                vector::FMAOp::create(kb, left, right[c], acc[i * cols + c]);
+          Value left = lhs(kb, i, k);
+          if (!isa<VectorType>(left.getType()))
+            left = vector::BroadcastOp::create(kb, vecType, left);
+          for (int64_t c = 0; c < cols; ++c) {
+            Value &cell = next[i * cols + c];
+            cell = accumulate
+                       ? accumulate(kb, cell, left, right[c])
+                       : Value(vector::FMAOp::create(kb, left, right[c], cell));
+          }
         }
         return next;
       });
@@ -68,25 +75,29 @@ void lowering::forEachRowBlock(
   buildCountedLoop(b, full, [&](ImplicitLocOpBuilder &ib, Value i) {
     body(ib, arith::MulIOp::create(ib, i, indexConst(ib, block)), block);
   });
-  // The remainder as one tile of its own height: a switch over the heights
-  // 1 .. block - 1, each case a static tile.
+  if (std::optional<int64_t> known = getConstantIntValue(count)) {
+    // A constant count has one remainder, known here.
+    if (int64_t height = *known % block)
+      body(b, indexConst(b, *known - height), height);
+    return;
+  }
+  // The remainder, 0 .. block - 1 rows, as tiles of the heights of its
+  // binary digits: log2(block) static tiles rather than one per height.
   Value rest = arith::MulIOp::create(b, full, indexConst(b, block));
   Value left = arith::SubIOp::create(b, count, rest);
-  SmallVector<int64_t> heights;
-  for (int64_t h = 1; h < block; ++h)
-    heights.push_back(h);
-  auto sw =
-      scf::IndexSwitchOp::create(b, TypeRange{}, left, heights, heights.size());
-  ImplicitLocOpBuilder db(
-      b.getLoc(),
-      OpBuilder::atBlockBegin(&sw.getDefaultRegion().emplaceBlock()));
-  scf::YieldOp::create(db);
-  for (auto [c, h] : llvm::enumerate(heights)) {
-    ImplicitLocOpBuilder cb(
-        b.getLoc(),
-        OpBuilder::atBlockBegin(&sw.getCaseRegions()[c].emplaceBlock()));
-    body(cb, rest, h);
-    scf::YieldOp::create(cb);
+  for (int64_t h = int64_t(llvm::bit_floor(uint64_t(block - 1))); h >= 1;
+       h /= 2) {
+    Value bit = arith::AndIOp::create(b, left, indexConst(b, h));
+    Value has = arith::CmpIOp::create(b, arith::CmpIPredicate::ne, bit,
+                                      indexConst(b, 0));
+    scf::IfOp::create(b, has, [&](OpBuilder &nb, Location loc) {
+      ImplicitLocOpBuilder ib(loc, nb);
+      // The rows of the higher digits come first.
+      Value above =
+          arith::AndIOp::create(ib, left, indexConst(ib, ~(2 * h - 1)));
+      body(ib, arith::AddIOp::create(ib, rest, above), h);
+      scf::YieldOp::create(ib);
+    });
   }
 }
 
@@ -120,19 +131,23 @@ static Value reduceTransposed(ImplicitLocOpBuilder &b,
   return parts.front();
 }
 
-Value lowering::emitDotProducts(ImplicitLocOpBuilder &b, int64_t count,
-                                int64_t chunks, ArrayRef<Value> lhs,
-                                function_ref<Value(int64_t, int64_t)> rhs) {
-  assert(int64_t(lhs.size()) == chunks && "one lhs vector per chunk");
-  assert(count == cast<VectorType>(lhs.front().getType()).getNumElements() &&
-         llvm::isPowerOf2_64(count) && "one dot product per lane");
-  SmallVector<Value> parts;
-  for (int64_t l = 0; l < count; ++l) {
-    Value acc;
-    for (int64_t c = 0; c < chunks; ++c)
-      acc = acc ? Value(vector::FMAOp::create(b, lhs[c], rhs(l, c), acc))
-                : Value(arith::MulFOp::create(b, lhs[c], rhs(l, c)));
-    parts.push_back(acc);
-  }
+Value lowering::emitDotProducts(
+    ImplicitLocOpBuilder &b, int64_t count, int64_t chunks,
+    function_ref<Value(ImplicitLocOpBuilder &, Value)> lhs,
+    function_ref<Value(ImplicitLocOpBuilder &, int64_t, Value)> rhs) {
+  assert(llvm::isPowerOf2_64(count) && "one dot product per lane");
+  SmallVector<Value> init(count, splat(b, f32Const(b, 0.0), count));
+  SmallVector<Value> parts = forEachChunkBlock(
+      b, chunks, count, init,
+      [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block, ValueRange acc) {
+        SmallVector<Value> next(acc.begin(), acc.end());
+        for (int64_t c = 0; c < block.count; ++c) {
+          Value col = block.column(cb, c);
+          Value left = lhs(cb, col);
+          for (int64_t l = 0; l < count; ++l)
+            next[l] = vector::FMAOp::create(cb, left, rhs(cb, l, col), next[l]);
+        }
+        return next;
+      });
   return reduceTransposed(b, parts);
 }

@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -40,13 +41,18 @@ public:
   void allocate(ImplicitLocOpBuilder &b) override {
     if (cfg.keyMajor) {
       // qT[d, r]: the right operand of S^T = K Q'^T. general projects into
-      // qPrep first. Keys are read in place, or packed to f32 once per key
-      // tile when they are narrower.
+      // qPrep first. f32 keys are read in place (a copy per key tile costs
+      // more than the address registers it saves); narrower keys are
+      // packed to f32 once per key tile.
       qT = scratchBuffer(b, cfg, {cfg.headDim, cfg.paddedRows});
+      if (cfg.bf16Dot)
+        qPairs = scratchBuffer(b, cfg, {cfg.headDim / 2, 2 * cfg.paddedRows},
+                               b.getBF16Type());
       if (kind == ScoreKind::general)
         qPrep = scratchBuffer(b, cfg, {cfg.queryTile, cfg.headDim});
       if (!cfg.elementType.isF32())
         kPack = scratchBuffer(b, cfg, {cfg.keyTile, cfg.headDim});
+      qRow = scratchBuffer(b, cfg, {cfg.headDim});
     } else {
       qPrep = scratchBuffer(b, cfg, {cfg.queryTile, cfg.headDim});
       kT = scratchBuffer(b, cfg, {cfg.headDim, cfg.keyTile});
@@ -88,11 +94,19 @@ private:
                     Value n);
   /// Key f32 vector k[k0 + j, d .. d + width) (packed when narrow).
   Value keyVector(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
-                  Value j, int64_t d, int64_t width);
+                  Value j, Value d, int64_t width);
   /// The dot products `s` with the per-key and per-row terms of cosine and
   /// neg_l2 applied (both vectors of the lanes of s, or null).
   Value finishScores(ImplicitLocOpBuilder &b, Value s, Value keyTerms,
                      Value rowTerms);
+  /// Stores the bf16 query value at (r, d) in qPairs.
+  void storePair(ImplicitLocOpBuilder &b, Value x, Value r, Value d) {
+    Value two = indexConst(b, 2);
+    Value lane = arith::AddIOp::create(b, arith::MulIOp::create(b, r, two),
+                                       arith::RemUIOp::create(b, d, two));
+    memref::StoreOp::create(
+        b, x, qPairs, ValueRange{arith::DivUIOp::create(b, d, two), lane});
+  }
   /// Stores a prepared query value at (r, d), in the layout of the tile.
   void storeQuery(ImplicitLocOpBuilder &b, Value x, Value r, Value d);
   /// Key-major: zero queries (and neg_l2 row terms) for the padding rows
@@ -104,7 +118,12 @@ private:
   // [D, paddedRows], kPack [keyTile, D] for non-f32 keys (and qPrep for
   // general). Row terms [paddedRows] (neg_l2) and key terms [keyTile]
   // (neg_l2: -|k|^2, key-major cosine: 1 / |k|).
-  Value qPrep, kT, qT, kPack, rowTerm, keyTerm;
+  // bf16 dot products: qPairs [D / 2, 2 paddedRows] bf16, the unscaled
+  // query in pairs along d (qPairs[p, 2 r + t] = q[r, 2 p + t]), and the
+  // factor the sums are scaled by.
+  // qRow [D]: one row of qT, row-major, for the few-row kernel.
+  Value qPrep, kT, qT, kPack, rowTerm, keyTerm, qPairs, qRow;
+  float pairFactor = 1.0f;
 };
 } // namespace
 
@@ -132,6 +151,7 @@ Value DotFamilyScore::inverseNorm(ImplicitLocOpBuilder &b, Value squares) {
 void DotFamilyScore::prepareQueryTile(ImplicitLocOpBuilder &b,
                                       const QueryTile &tile) {
   float factor = cfg.scale * cfg.scoreUnit;
+  pairFactor = factor;
   auto loadQ = [&](ImplicitLocOpBuilder &lb, Value r, Value d) {
     Value row = arith::AddIOp::create(lb, tile.row0, r);
     return loadAsF32(lb, cfg.query, {tile.b, tile.h, row, d});
@@ -177,6 +197,13 @@ void DotFamilyScore::prepareQueryTile(ImplicitLocOpBuilder &b,
     }
     buildCountedLoop(rb, headDim, [&](ImplicitLocOpBuilder &db, Value d) {
       storeQuery(db, arith::MulFOp::create(db, loadQ(db, r, d), mul), r, d);
+      if (qPairs)
+        storePair(
+            db,
+            memref::LoadOp::create(
+                db, cfg.query,
+                {tile.b, tile.h, arith::AddIOp::create(db, tile.row0, r), d}),
+            r, d);
     });
   });
   if (cfg.keyMajor)
@@ -200,10 +227,16 @@ void DotFamilyScore::zeroPaddingRows(ImplicitLocOpBuilder &b,
         ImplicitLocOpBuilder rb(loc, nb);
         if (rowTerm)
           memref::StoreOp::create(rb, zero, rowTerm, ValueRange{r});
-        buildCountedLoop(rb, indexConst(rb, cfg.headDim),
-                         [&](ImplicitLocOpBuilder &db, Value d) {
-                           storeQuery(db, zero, r, d);
-                         });
+        buildCountedLoop(
+            rb, indexConst(rb, cfg.headDim),
+            [&](ImplicitLocOpBuilder &db, Value d) {
+              storeQuery(db, zero, r, d);
+              if (qPairs)
+                storePair(db,
+                          arith::ConstantOp::create(
+                              db, db.getFloatAttr(db.getBF16Type(), 0.0)),
+                          r, d);
+            });
         scf::YieldOp::create(rb);
       });
 }
@@ -240,12 +273,18 @@ void DotFamilyScore::prepareKeyTile(ImplicitLocOpBuilder &b,
         memref::StoreOp::create(jb, mul, keyTerm, ValueRange{j});
       if (kPack) {
         int64_t w = widthFor(cfg.headDim, cfg.width);
-        for (int64_t d = 0; d < cfg.headDim; d += w)
-          vector::StoreOp::create(
-              jb,
-              loadVectorAsF32(jb, cfg.key,
-                              {tile.b, tile.kvHead, key, indexConst(jb, d)}, w),
-              kPack, ValueRange{j, indexConst(jb, d)});
+        forEachChunkBlock(
+            jb, cfg.headDim / w, w,
+            [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+              for (int64_t c = 0; c < block.count; ++c) {
+                Value d = block.column(cb, c);
+                vector::StoreOp::create(
+                    cb,
+                    loadVectorAsF32(cb, cfg.key, {tile.b, tile.kvHead, key, d},
+                                    w),
+                    kPack, ValueRange{j, d});
+              }
+            });
       }
       return;
     }
@@ -338,13 +377,12 @@ void DotFamilyScore::keyMajorScores(ImplicitLocOpBuilder &b,
 }
 
 Value DotFamilyScore::keyVector(ImplicitLocOpBuilder &b, const QueryTile &tile,
-                                Value k0, Value j, int64_t d, int64_t width) {
+                                Value k0, Value j, Value d, int64_t width) {
   if (kPack)
     return vector::LoadOp::create(b, VectorType::get({width}, b.getF32Type()),
-                                  kPack, ValueRange{j, indexConst(b, d)});
+                                  kPack, ValueRange{j, d});
   Value key = arith::AddIOp::create(b, k0, j);
-  return loadVectorAsF32(b, cfg.key,
-                         {tile.b, tile.kvHead, key, indexConst(b, d)}, width);
+  return loadVectorAsF32(b, cfg.key, {tile.b, tile.kvHead, key, d}, width);
 }
 
 Value DotFamilyScore::finishScores(ImplicitLocOpBuilder &b, Value s,
@@ -368,15 +406,16 @@ void DotFamilyScore::fewRowScores(ImplicitLocOpBuilder &b,
   Value groups = arith::DivUIOp::create(b, n, indexConst(b, width));
   Value grouped = arith::MulIOp::create(b, groups, indexConst(b, width));
   buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
-    // The row's query, gathered from the transposed tile once per key tile.
-    SmallVector<Value> q;
-    for (int64_t c = 0; c < chunks; ++c) {
-      SmallVector<Value> lanes;
-      for (int64_t l = 0; l < width; ++l)
-        lanes.push_back(memref::LoadOp::create(
-            rb, qT, ValueRange{indexConst(rb, c * width + l), r}));
-      q.push_back(vector::FromElementsOp::create(rb, vecType, lanes));
-    }
+    // The row's query, copied from the transposed tile once per key tile.
+    buildCountedLoop(rb, indexConst(rb, cfg.headDim),
+                     [&](ImplicitLocOpBuilder &db, Value d) {
+                       memref::StoreOp::create(
+                           db, memref::LoadOp::create(db, qT, ValueRange{d, r}),
+                           qRow, ValueRange{d});
+                     });
+    auto query = [&](ImplicitLocOpBuilder &lb, Value col) -> Value {
+      return vector::LoadOp::create(lb, vecType, qRow, ValueRange{col});
+    };
     Value rowTerm1 =
         rowTerm ? memref::LoadOp::create(rb, rowTerm, ValueRange{r}) : Value();
     auto store = [&](ImplicitLocOpBuilder &sb, Value score, Value j) {
@@ -388,9 +427,10 @@ void DotFamilyScore::fewRowScores(ImplicitLocOpBuilder &b,
       for (int64_t l = 0; l < width; ++l)
         j.push_back(arith::AddIOp::create(gb, j0, indexConst(gb, l)));
       Value s =
-          emitDotProducts(gb, width, chunks, q, [&](int64_t l, int64_t c) {
-            return keyVector(gb, tile, k0, j[l], c * width, width);
-          });
+          emitDotProducts(gb, width, chunks, query,
+                          [&](ImplicitLocOpBuilder &lb, int64_t l, Value col) {
+                            return keyVector(lb, tile, k0, j[l], col, width);
+                          });
       Value keys =
           keyTerm ? vector::LoadOp::create(gb, vecType, keyTerm, ValueRange{j0})
                   : Value();
@@ -403,14 +443,21 @@ void DotFamilyScore::fewRowScores(ImplicitLocOpBuilder &b,
         rb, grouped, n, indexConst(rb, 1), ValueRange{},
         [&](OpBuilder &nb, Location loc, Value j, ValueRange) {
           ImplicitLocOpBuilder jb(loc, nb);
-          Value acc;
-          for (int64_t c = 0; c < chunks; ++c) {
-            Value k = keyVector(jb, tile, k0, j, c * width, width);
-            acc = acc ? Value(vector::FMAOp::create(jb, q[c], k, acc))
-                      : Value(arith::MulFOp::create(jb, q[c], k));
-          }
-          Value s =
-              vector::ReductionOp::create(jb, vector::CombiningKind::ADD, acc);
+          SmallVector<Value> acc = forEachChunkBlock(
+              jb, chunks, width, {splat(jb, f32Const(jb, 0.0), width)},
+              [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block,
+                  ValueRange sum) {
+                Value next = sum[0];
+                for (int64_t c = 0; c < block.count; ++c) {
+                  Value col = block.column(cb, c);
+                  next = vector::FMAOp::create(
+                      cb, query(cb, col),
+                      keyVector(cb, tile, k0, j, col, width), next);
+                }
+                return SmallVector<Value>{next};
+              });
+          Value s = vector::ReductionOp::create(jb, vector::CombiningKind::ADD,
+                                                acc[0]);
           Value keyT = keyTerm
                            ? memref::LoadOp::create(jb, keyTerm, ValueRange{j})
                            : Value();
@@ -428,7 +475,26 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
   int64_t vectors = cfg.paddedRows / cfg.width;
   TileShape shape = chooseTileShape(cfg, vectors);
   VectorType vecType = VectorType::get({cfg.width}, b.getF32Type());
-  Value depth = indexConst(b, cfg.headDim);
+  // With bf16 dot products each step takes a pair of the head dimension:
+  // the K pair of a key is one 32-bit broadcast, the query pairs of 16 rows
+  // one vector of 32 bf16, and vdpbf16ps adds both products to each sum.
+  bool pairs = cfg.bf16Dot;
+  Value depth = indexConst(b, pairs ? cfg.headDim / 2 : cfg.headDim);
+  VectorType pairType = VectorType::get({2 * cfg.width}, b.getBF16Type());
+  auto keyPair = [&](ImplicitLocOpBuilder &lb, Value key, Value p) -> Value {
+    Value d = arith::MulIOp::create(lb, p, indexConst(lb, 2));
+    Value two = vector::LoadOp::create(
+        lb, VectorType::get({2}, b.getBF16Type()), cfg.key,
+        ValueRange{tile.b, tile.kvHead, key, d});
+    Value word = vector::BitCastOp::create(
+        lb, VectorType::get({1}, b.getI32Type()), two);
+    Value words = vector::BroadcastOp::create(
+        lb, VectorType::get({cfg.width}, b.getI32Type()), word);
+    return vector::BitCastOp::create(lb, pairType, words);
+  };
+  auto pairDot = [](ImplicitLocOpBuilder &ab, Value acc, Value l, Value r) {
+    return Value(x86vector::DotBF16Op::create(ab, acc.getType(), acc, l, r));
+  };
   auto emitBlock = [&](ImplicitLocOpBuilder &bb, const ChunkBlock &block) {
     int64_t cols = block.count;
     forEachRowBlock(
@@ -444,16 +510,28 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
           SmallVector<Value> acc = emitRegisterTile(
               kb, keys, cols, depth, init,
               [&](ImplicitLocOpBuilder &lb, int64_t i, Value d) -> Value {
+                Value key = arith::AddIOp::create(lb, k0, j[i]);
+                if (pairs)
+                  return keyPair(lb, key, d);
                 if (kPack)
                   return memref::LoadOp::create(lb, kPack, ValueRange{j[i], d});
-                Value key = arith::AddIOp::create(lb, k0, j[i]);
                 return memref::LoadOp::create(
                     lb, cfg.key, ValueRange{tile.b, tile.kvHead, key, d});
               },
               [&](ImplicitLocOpBuilder &lb, Value d, int64_t c) -> Value {
+                if (pairs)
+                  return vector::LoadOp::create(
+                      lb, pairType, qPairs,
+                      ValueRange{d, arith::MulIOp::create(lb, column[c],
+                                                          indexConst(lb, 2))});
                 return vector::LoadOp::create(lb, vecType, qT,
                                               ValueRange{d, column[c]});
-              });
+              },
+              pairs ? TileAccumulate(pairDot) : TileAccumulate());
+          if (pairs)
+            for (Value &a : acc)
+              a = arith::MulFOp::create(
+                  kb, a, splat(kb, f32Const(kb, pairFactor), cfg.width));
           for (int64_t i = 0; i < keys; ++i) {
             Value term;
             if (keyTerm)

@@ -138,8 +138,6 @@ LogicalResult lowering::emitKeyTile(ImplicitLocOpBuilder &b,
                                     RowNormalizer &normalizer,
                                     PositionTerms &positions, Value k0, Value n,
                                     bool masked, unsigned pass) {
-  if (cfg.keyMajor)
-    return emitKeyMajorTile(b, cfg, tile, score, normalizer, k0, n, masked);
   return KeyTileEmitter(b, cfg, tile, score, normalizer, positions, k0, n,
                         masked, pass)
       .emit();

@@ -4,8 +4,10 @@
 // RUN: not attn-opt %s --attn-tile="key-tile=128 vector-width=128" 2>&1 | FileCheck %s --check-prefix=WIDTH
 // RUN: not attn-opt %s --attn-tile="key-tile=2048" 2>&1 | FileCheck %s --check-prefix=KEYS
 // RUN: not attn-opt %s --attn-tile="stack-scratch-bytes=-1" 2>&1 | FileCheck %s --check-prefix=BYTES
+// RUN: not attn-opt %s --attn-tile="query-tile=-1" 2>&1 | FileCheck %s --check-prefix=NEGTILE
 
-// OPTS: key-tile a multiple of vector-width, but got 32, 40, 16
+// OPTS: key-tile a multiple of vector-width, but got 32, 40, 16, 1048576
+// NEGTILE: error: attn-tile expects non-negative query-tile and key-tile (0: chosen by the cost model), positive vector-width and l2-cache-bytes, with key-tile a multiple of vector-width, but got -1, 64, 16, 1048576
 
 // The lanes of a vector and the vector chunks of a key tile are unrolled in
 // the tile body; the tile sizes' scratch is bounded per op

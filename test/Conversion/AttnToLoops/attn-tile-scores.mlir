@@ -79,6 +79,7 @@ func.func @cosine(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // CHECK:         arith.constant -0.180336878 : f32
 // CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
 // CHECK:           memref.store %{{.*}}, %{{.*}} : memref<64xf32>
+// CHECK:         } else {
 // CHECK:           vector.fma {{.*}} : vector<16xf32>
 // CHECK:           %[[KEY:.*]] = memref.load %{{.*}} : memref<64xf32>
 // CHECK:           %[[KEYV:.*]] = vector.broadcast %[[KEY]]
