@@ -5,9 +5,9 @@
 // units never wait; the widest vector unit the CPU has is used (chosen at
 // run time, like the compiled modules, so one binary serves every machine).
 //
-// Read bandwidth: every thread sums its part of a 256 MiB buffer (far past the
-// caches) with several accumulators (the sum is kept, so the reads are not
-// removed).
+// Read bandwidth: every thread sums its part of a 256 MiB buffer (far past
+// the caches) with eight vector accumulators, best of five (the sum is kept,
+// so the reads are not removed).
 //
 //===----------------------------------------------------------------------===//
 
@@ -104,18 +104,42 @@ template <typename Work> double runOnThreads(unsigned threads, Work work) {
   return total / seconds;
 }
 
-double sumSlice(const float *data, size_t count) {
-  // 64 partial sums: four independent vector add chains, so the adds keep
-  // up with the loads.
-  float acc[64] = {};
-  size_t i = 0;
-  for (; i + 64 <= count; i += 64)
-    for (int l = 0; l < 64; ++l)
+/// Sums `count` floats (a multiple of 64) with eight vector accumulators:
+/// independent add chains, so the adds keep up with the loads and the
+/// memory system is what is measured.
+__attribute__((target("avx512f"))) float sumAvx512(const float *data,
+                                                   size_t count) {
+  __m512 acc[8];
+  for (__m512 &a : acc)
+    a = _mm512_setzero_ps();
+  for (size_t i = 0; i < count; i += 128)
+    for (int l = 0; l < 8; ++l)
+      acc[l] = _mm512_add_ps(acc[l], _mm512_loadu_ps(data + i + 16 * l));
+  for (int l = 1; l < 8; ++l)
+    acc[0] = _mm512_add_ps(acc[0], acc[l]);
+  return _mm512_reduce_add_ps(acc[0]);
+}
+
+__attribute__((target("avx2"))) float sumAvx2(const float *data, size_t count) {
+  __m256 acc[8];
+  for (__m256 &a : acc)
+    a = _mm256_setzero_ps();
+  for (size_t i = 0; i < count; i += 64)
+    for (int l = 0; l < 8; ++l)
+      acc[l] = _mm256_add_ps(acc[l], _mm256_loadu_ps(data + i + 8 * l));
+  for (int l = 1; l < 8; ++l)
+    acc[0] = _mm256_add_ps(acc[0], acc[l]);
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, acc[0]);
+  return lanes[0] + lanes[7];
+}
+
+float sumScalar(const float *data, size_t count) {
+  float acc[8] = {};
+  for (size_t i = 0; i < count; i += 8)
+    for (int l = 0; l < 8; ++l)
       acc[l] += data[i + l];
-  float sum = 0;
-  for (float a : acc)
-    sum += a;
-  return sum;
+  return acc[0] + acc[7];
 }
 } // namespace
 
@@ -141,15 +165,20 @@ MachinePeak attn_bench::measureMachinePeak(unsigned threads) {
 
   size_t elements = (size_t(256) << 20) / sizeof(float);
   std::vector<float> buffer(elements, 1.0f);
-  size_t slice = elements / threads;
+  // Slices of whole 128-float blocks.
+  size_t slice = elements / threads / 128 * 128;
+  float (*sum)(const float *, size_t) = sumScalar;
+  if (peak.isa == "avx512f")
+    sum = sumAvx512;
+  else if (peak.isa == "avx2+fma")
+    sum = sumAvx2;
   std::vector<float> sums(threads);
   for (int trial = 0; trial < 3; ++trial)
-    peak.readGBs =
-        std::max(peak.readGBs, runOnThreads(threads, [&](unsigned t) {
-                                 sums[t] =
-                                     sumSlice(buffer.data() + t * slice, slice);
-                                 return double(slice * sizeof(float));
-                               }) / 1e9);
+    peak.readGBs = std::max(peak.readGBs,
+                            runOnThreads(threads, [&](unsigned t) {
+                              sums[t] = sum(buffer.data() + t * slice, slice);
+                              return double(slice * sizeof(float));
+                            }) / 1e9);
   volatile float sink = sums[0];
   (void)sink;
   return peak;
