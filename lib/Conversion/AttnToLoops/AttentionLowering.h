@@ -358,6 +358,16 @@ void forEachRowVectorBlock(
     ImplicitLocOpBuilder &b, const KernelConfig &cfg, const QueryTile &tile,
     function_ref<void(ImplicitLocOpBuilder &, const ChunkBlock &)> body);
 
+/// Rewrites the key-major scores of the keys [0, n) of the tile in place:
+/// tile.scores[j, col..col+width) = fn(j, col, scores), for the row vectors
+/// of forEachRowVectorBlock.
+void transformKeyMajorScores(
+    ImplicitLocOpBuilder &b, const KernelConfig &cfg, const QueryTile &tile,
+    Value n,
+    function_ref<Value(ImplicitLocOpBuilder &, Value /*j*/, Value /*col*/,
+                       Value /*scores*/)>
+        fn);
+
 /// Emits the key-major work of one key tile [k0, k0 + n): one copy for
 /// fully visible and masked tiles (the masks are applied when the i1
 /// `full` is false; a null `full` means always), which keeps the code of

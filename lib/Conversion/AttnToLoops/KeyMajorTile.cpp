@@ -99,6 +99,25 @@ void lowering::forEachRowVectorBlock(
       });
 }
 
+void lowering::transformKeyMajorScores(
+    ImplicitLocOpBuilder &b, const KernelConfig &cfg, const QueryTile &tile,
+    Value n,
+    function_ref<Value(ImplicitLocOpBuilder &, Value, Value, Value)> fn) {
+  VectorType vecType = VectorType::get({cfg.width}, b.getF32Type());
+  forEachRowVectorBlock(
+      b, cfg, tile, [&](ImplicitLocOpBuilder &bb, const ChunkBlock &block) {
+        buildCountedLoop(bb, n, [&](ImplicitLocOpBuilder &cb, Value j) {
+          for (int64_t c = 0; c < block.count; ++c) {
+            Value col = block.column(cb, c);
+            Value s = vector::LoadOp::create(cb, vecType, tile.scores,
+                                             ValueRange{j, col});
+            vector::StoreOp::create(cb, fn(cb, j, col, s), tile.scores,
+                                    ValueRange{j, col});
+          }
+        });
+      });
+}
+
 LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
                                          const KernelConfig &cfg,
                                          const QueryTile &tile,
@@ -115,41 +134,32 @@ LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
                  !op.getScoreMod().empty() || cfg.convertAfterMods;
   LogicalResult result = success();
   int64_t width = cfg.width;
-  VectorType vecType = VectorType::get({width}, b.getF32Type());
   VectorType idxVec = VectorType::get({width}, b.getIndexType());
   auto emitPass = [&](ImplicitLocOpBuilder &pb, bool masked) {
     Value keyEnd = arith::AddIOp::create(pb, k0, n);
     Value hidden = splat(pb, f32Const(pb, normalizer.hiddenScore()), width);
     Value lanes = vector::StepOp::create(pb, idxVec);
-    forEachRowVectorBlock(
-        pb, cfg, tile, [&](ImplicitLocOpBuilder &bb, const ChunkBlock &block) {
-          buildCountedLoop(bb, n, [&](ImplicitLocOpBuilder &cb, Value j) {
-            Value key = arith::AddIOp::create(cb, k0, j);
-            for (int64_t c = 0; c < block.count; ++c) {
-              Value col = block.column(cb, c);
-              Value rows = arith::AddIOp::create(
-                  cb,
-                  vector::BroadcastOp::create(
-                      cb, idxVec, arith::AddIOp::create(cb, tile.row0, col)),
-                  lanes);
-              Value pos = arith::AddIOp::create(
-                  cb, rows,
-                  vector::BroadcastOp::create(cb, idxVec, cfg.alignOffset));
-              ScoreIndices at{rows, pos, key};
-              Value s = vector::LoadOp::create(cb, vecType, tile.scores,
-                                               ValueRange{j, col});
-              FailureOr<Value> changed = emitScoreChanges(cb, cfg, tile, s, at);
-              if (failed(changed)) {
-                result = failure();
-                return;
-              }
-              s = *changed;
-              if (masked)
-                s = arith::SelectOp::create(
-                    cb, emitVisibility(cb, cfg, tile, at, keyEnd), s, hidden);
-              vector::StoreOp::create(cb, s, tile.scores, ValueRange{j, col});
-            }
-          });
+    transformKeyMajorScores(
+        pb, cfg, tile, n,
+        [&](ImplicitLocOpBuilder &cb, Value j, Value col, Value s) -> Value {
+          Value rows = arith::AddIOp::create(
+              cb,
+              vector::BroadcastOp::create(
+                  cb, idxVec, arith::AddIOp::create(cb, tile.row0, col)),
+              lanes);
+          Value pos = arith::AddIOp::create(
+              cb, rows,
+              vector::BroadcastOp::create(cb, idxVec, cfg.alignOffset));
+          ScoreIndices at{rows, pos, arith::AddIOp::create(cb, k0, j)};
+          FailureOr<Value> changed = emitScoreChanges(cb, cfg, tile, s, at);
+          if (failed(changed)) {
+            result = failure();
+            return s;
+          }
+          if (!masked)
+            return *changed;
+          return arith::SelectOp::create(
+              cb, emitVisibility(cb, cfg, tile, at, keyEnd), *changed, hidden);
         });
   };
   if (!full) {

@@ -38,6 +38,32 @@ double RowNormalizer::hiddenScore() const {
   return -std::numeric_limits<double>::infinity();
 }
 
+namespace {
+/// One step of the online max, on a scalar (row-major tile) or on a vector
+/// of rows (key-major tile): the new running max, the base the weights are
+/// taken against (0 while every key seen is hidden, so that no
+/// -inf - -inf = NaN appears) and the correction exp2(m - base) of what
+/// was accumulated so far.
+struct MaxStep {
+  Value newMax, base, corr;
+};
+MaxStep emitMaxStep(ImplicitLocOpBuilder &b, Value oldMax, Value tileMax) {
+  auto constant = [&](double v) -> Value {
+    Value c = f32Const(b, v);
+    if (auto vt = dyn_cast<VectorType>(oldMax.getType()))
+      c = vector::BroadcastOp::create(b, vt, c);
+    return c;
+  };
+  Value newMax = arith::MaximumFOp::create(b, oldMax, tileMax);
+  Value allHidden =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, newMax,
+                            constant(-std::numeric_limits<double>::infinity()));
+  Value base = arith::SelectOp::create(b, allHidden, constant(0.0), newMax);
+  Value corr = math::Exp2Op::create(b, arith::SubFOp::create(b, oldMax, base));
+  return {newMax, base, corr};
+}
+} // namespace
+
 OnlineUpdate lowering::emitOnlineSoftmaxUpdate(ImplicitLocOpBuilder &b,
                                                const KernelConfig &cfg,
                                                Value rowMax, Value rowSum,
@@ -49,11 +75,7 @@ OnlineUpdate lowering::emitOnlineSoftmaxUpdate(ImplicitLocOpBuilder &b,
   Value tileMax =
       vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, maxV);
   Value oldMax = memref::LoadOp::create(b, rowMax, ValueRange{row.r});
-  Value newMax = arith::MaximumFOp::create(b, oldMax, tileMax);
-  Value allHidden =
-      arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, newMax, negInf);
-  Value base = arith::SelectOp::create(b, allHidden, f32Const(b, 0.0), newMax);
-  Value corr = math::Exp2Op::create(b, arith::SubFOp::create(b, oldMax, base));
+  auto [newMax, base, corr] = emitMaxStep(b, oldMax, tileMax);
   Value baseV = splat(b, base, cfg.width);
   OnlineUpdate update{corr, {}};
   Value sumV = splat(b, f32Const(b, 0.0), cfg.width);
@@ -275,19 +297,10 @@ void Softmax::updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
         for (int64_t c = 0; c < block.count; ++c) {
           Value oldMax =
               vector::LoadOp::create(cb, vecType, rowMax, ValueRange{cols[c]});
-          Value newMax =
-              arith::MaximumFOp::create(cb, oldMax, tileMax.getResult(c));
-          // While every key seen is hidden the max is -inf: exp2 is taken
-          // against 0 instead, so no NaN appears.
-          Value allHidden = arith::CmpFOp::create(cb, arith::CmpFPredicate::OEQ,
-                                                  newMax, negInf);
-          base.push_back(arith::SelectOp::create(cb, allHidden, zero, newMax));
-          vector::StoreOp::create(
-              cb,
-              math::Exp2Op::create(cb,
-                                   arith::SubFOp::create(cb, oldMax, base[c])),
-              corr, ValueRange{cols[c]});
-          vector::StoreOp::create(cb, newMax, rowMax, ValueRange{cols[c]});
+          MaxStep step = emitMaxStep(cb, oldMax, tileMax.getResult(c));
+          base.push_back(step.base);
+          vector::StoreOp::create(cb, step.corr, corr, ValueRange{cols[c]});
+          vector::StoreOp::create(cb, step.newMax, rowMax, ValueRange{cols[c]});
         }
         auto tileSum = buildCountedLoop(
             cb, n, SmallVector<Value>(block.count, zero),
@@ -340,22 +353,12 @@ public:
 
   void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
                       Value n) override {
-    if (sigmoid) {
-      int64_t width = cfg.width;
-      VectorType vecType = VectorType::get({width}, b.getF32Type());
-      forEachRowVectorBlock(
-          b, cfg, tile, [&](ImplicitLocOpBuilder &bb, const ChunkBlock &block) {
-            buildCountedLoop(bb, n, [&](ImplicitLocOpBuilder &cb, Value j) {
-              for (int64_t c = 0; c < block.count; ++c) {
-                Value col = block.column(cb, c);
-                Value s = vector::LoadOp::create(cb, vecType, tile.scores,
-                                                 ValueRange{j, col});
-                vector::StoreOp::create(cb, sigmoidOfLog2Units(cb, s),
-                                        tile.scores, ValueRange{j, col});
-              }
-            });
+    if (sigmoid)
+      transformKeyMajorScores(
+          b, cfg, tile, n,
+          [&](ImplicitLocOpBuilder &cb, Value, Value, Value s) {
+            return sigmoidOfLog2Units(cb, s);
           });
-    }
     emitKeyMajorWeightedValues(b, cfg, tile, acc, k0, n, /*corr=*/Value());
   }
 

@@ -20,14 +20,9 @@
 
 #include "AttentionLowering.h"
 
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/TypeUtilities.h"
-
-#include <cmath>
-#include <limits>
 
 using namespace mlir;
 using namespace mlir::attn;
