@@ -192,8 +192,20 @@ def AttnEmitCInterface : Pass<"attn-emit-c-interface", "ModuleOp"> {
     `int64_t`. The functions themselves and their `_mlir_ciface_` wrappers
     get internal linkage, so the `attn_` symbols are the only exported ones.
     Removes `attn.abi` from the module.
+
+    With `cuda-chip` set (the attn-lower-to-cuda pipeline), the pointers are
+    device pointers and both entry points take a trailing `void *stream`:
+    the packed entry calls `attnCudaBeginCall(stream)` before the function
+    (its kernel launches go to that stream) and returns
+    `attnCudaEndCall()`, which is 2 when a CUDA call failed; the manifest
+    gets the line `target cuda <chip>` after the function line. The CUDA
+    runtime library (lib/Runtime) defines both functions.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+  let options = [
+    Option<"cudaChip", "cuda-chip", "std::string", /*default=*/"\"\"",
+           "Emit CUDA entry points for this chip (empty: CPU ones)">,
+  ];
 }
 
 def AttnParallelize : Pass<"attn-parallelize", "func::FuncOp"> {
@@ -221,6 +233,59 @@ def AttnParallelize : Pass<"attn-parallelize", "func::FuncOp"> {
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
+}
+
+def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
+  let summary = "Lower attn.attention to a FlashAttention-2 kernel for NVIDIA "
+                "tensor cores";
+  let description = [{
+    Rewrites every `attn.attention` of the module's functions into a
+    `gpu.launch_func` of a kernel in the `gpu.module @attn_kernels`, which
+    the pass creates. The kernel follows FlashAttention-2: one CTA per
+    (query tile of `query-tile` rows, head, batch), one warp per 16 query
+    rows. Q and each key/value tile are copied to shared memory with
+    `cp.async` (K/V double-buffered: the copy of tile t + 1 overlaps the
+    math on tile t; rows past the end are zero-filled), in rows of 16-byte
+    chunks XOR-swizzled against bank conflicts. `Q K^T` and `P V` run on
+    tensor cores as `mma.sync.m16n8k16` (f16 or bf16 operands, f32
+    accumulators), with operands loaded by `ldmatrix` (`.trans` for V). The
+    online softmax works on the accumulator fragments: each thread holds
+    two rows, row max and sum reduce over the four threads of a quad with
+    `shfl.xor`, and `exp2` runs with `log2(e)` folded into the scale. `P`
+    stays in registers as the A operand of `P V`.
+
+    The variant math is the CPU lowering's (ScoreChanges.cpp): bias, ALiBi,
+    softcap, score_mod, causal, window, key padding, the boolean mask and
+    mask_mod are applied to each pair of accumulator elements with their
+    global (batch, head, row, key) indices. The named masks bound the key
+    loop of each CTA, and the key tiles they show fully skip the mask
+    arithmetic (KeyRange.cpp), as on CPU.
+
+    Supported here: `dot` scores with the `softmax` normaliser, f16 or bf16
+    Q/K/V, head dims that are multiples of 16 up to 256, with every score
+    change and mask above, GQA and the log-sum-exp result. Anything else is
+    rejected with a diagnostic naming what is missing.
+
+    Inputs are wrapped with `bufferization.to_buffer` and the outputs with
+    `bufferization.to_tensor`, as by attn-tile; after bufferization the
+    launch's buffers are the function's (device) arguments.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
+  let options = [
+    Option<"queryTile", "query-tile", "int64_t", /*default=*/"64",
+           "Query rows per CTA, a multiple of 16 (one warp per 16 rows)">,
+    Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
+           "Keys per shared-memory tile, a multiple of 16">,
+    Option<"sharedMemoryBytes", "shared-memory-bytes", "int64_t",
+           /*default=*/"101376",
+           "Dynamic shared memory one CTA may use (the chip's limit: 99 KiB "
+           "on sm_86/sm_89, 163 KiB on sm_80, 227 KiB on sm_90)">,
+  ];
 }
 
 #endif // ATTN_PASSES_TD

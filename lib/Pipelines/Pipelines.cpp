@@ -13,11 +13,14 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 
@@ -104,6 +107,78 @@ void attn::buildLowerToCpuPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 }
 
+int64_t attn::sharedMemoryLimit(llvm::StringRef chip) {
+  // The opt-in maximum of dynamic shared memory per block (CUDA
+  // programming guide, "Technical Specifications per Compute Capability").
+  return llvm::StringSwitch<int64_t>(chip)
+      .Case("sm_80", 163 * 1024)
+      .Cases({"sm_86", "sm_89"}, 99 * 1024)
+      .Cases({"sm_90", "sm_90a"}, 227 * 1024)
+      .Default(0);
+}
+
+void attn::buildLowerToCudaPipeline(OpPassManager &pm,
+                                    const CudaPipelineOptions &options) {
+  pm.addPass(createAttnAbiSignature());
+  pm.addNestedPass<func::FuncOp>(createAttnDecompose());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  AttnToGpuOptions gpu;
+  gpu.queryTile = options.queryTile;
+  gpu.keyTile = options.keyTile;
+  gpu.sharedMemoryBytes = sharedMemoryLimit(options.chip);
+  pm.addPass(createAttnToGpu(gpu));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // The results are the caller's device buffers.
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.modifyPublicFunctions = true;
+  outParams.hoistStaticAllocs = true;
+  outParams.hoistDynamicAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+
+  // Kernels: to NVVM. The PTX ISA 8.0 that sm_90a needs is also what
+  // drivers since CUDA 12.0 accept for every chip.
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = "+ptx80";
+  target.optLevel = options.optLevel;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createAttnApproximateMath());
+  kernels.addPass(createConvertNVGPUToNVVMPass());
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+
+  // Host: the launches and the C entry points.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.toolkit.empty() ? "isa" : "fatbin";
+  binary.toolkitPath = options.toolkit;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  AttnEmitCInterfaceOptions entries;
+  entries.cudaChip = options.chip;
+  pm.addPass(createAttnEmitCInterface(entries));
+  pm.addPass(createCanonicalizerPass());
+}
+
 void attn::registerPipelines() {
   PassPipelineRegistration<CpuPipelineOptions>(
       "attn-lower-to-tiles",
@@ -114,4 +189,9 @@ void attn::registerPipelines() {
       "Lower attn ops to the LLVM dialect for the host CPU, with C entry "
       "points",
       buildLowerToCpuPipeline);
+  PassPipelineRegistration<CudaPipelineOptions>(
+      "attn-lower-to-cuda",
+      "Lower attn ops to tensor-core kernels (a gpu.binary) and host code in "
+      "the LLVM dialect, with C entry points on device pointers",
+      buildLowerToCudaPipeline);
 }

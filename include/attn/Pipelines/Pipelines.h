@@ -53,6 +53,41 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::init(true)};
 };
 
+struct CudaPipelineOptions : public PassPipelineOptions<CudaPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("NVIDIA architecture: sm_80, sm_86, sm_89, sm_90 or "
+                     "sm_90a"),
+      llvm::cl::init("sm_80")};
+  PassOptions::Option<int64_t> queryTile{
+      *this, "query-tile",
+      llvm::cl::desc("Query rows per CTA, a multiple of 16"),
+      llvm::cl::init(64)};
+  PassOptions::Option<int64_t> keyTile{
+      *this, "key-tile", llvm::cl::desc("Keys per shared-memory tile"),
+      llvm::cl::init(64)};
+  PassOptions::Option<unsigned> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("Optimisation level of the NVPTX back end (0-3)"),
+      llvm::cl::init(3)};
+  PassOptions::Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA toolkit whose ptxas and fatbinary make a fat "
+                     "binary (cubin + PTX) of the kernels; empty: embed PTX "
+                     "only"),
+      llvm::cl::init("")};
+};
+
+/// Dynamic shared memory one CTA may use on `chip` (the opt-in maximum), or
+/// 0 for a chip this compiler does not know.
+int64_t sharedMemoryLimit(llvm::StringRef chip);
+
+/// attn-lower-to-cuda: attn/tensor level to the LLVM dialect for the host,
+/// with the kernels as a gpu.binary and C entry points that take device
+/// pointers and a stream (docs/abi.md).
+void buildLowerToCudaPipeline(OpPassManager &pm,
+                              const CudaPipelineOptions &options);
+
 /// attn-lower-to-tiles: attn/tensor level to bufferized loops on memrefs
 /// (the fused loop nest, before any LLVM lowering).
 void buildLowerToTilesPipeline(OpPassManager &pm,
@@ -63,7 +98,7 @@ void buildLowerToTilesPipeline(OpPassManager &pm,
 void buildLowerToCpuPipeline(OpPassManager &pm,
                              const CpuPipelineOptions &options);
 
-/// Registers attn-lower-to-tiles and attn-lower-to-cpu.
+/// Registers attn-lower-to-tiles, attn-lower-to-cpu and attn-lower-to-cuda.
 void registerPipelines();
 
 } // namespace mlir::attn

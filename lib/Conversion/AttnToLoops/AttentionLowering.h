@@ -126,6 +126,10 @@ struct KernelConfig {
   int64_t vectorRegisters = 32;
   /// Key-major bf16 dot scores with AVX512-BF16 pair dot products.
   bool bf16Dot = false;
+  /// Broadcastable operands (bias, mask) are read lane by lane even along
+  /// consecutive keys: the GPU kernel reads two keys per fragment register,
+  /// where clamped scalar loads beat a masked vector read.
+  bool laneByLaneLoads = false;
   /// Where allocate() puts the work item's buffers (see Scratch).
   Scratch *scratch = nullptr;
 };

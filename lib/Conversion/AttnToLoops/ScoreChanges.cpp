@@ -64,7 +64,7 @@ Value loadBroadcastable(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
   if (!rowVaries && !keyVaries)
     return lanes(b, memref::LoadOp::create(b, buffer, {bIdx, hIdx, row, key}),
                  width);
-  if (keyVaries && !elem.isInteger(1)) {
+  if (keyVaries && !elem.isInteger(1) && !cfg.laneByLaneLoads) {
     // Consecutive keys: one vector read; lanes past Skv read the padding.
     Value base = vector::ExtractOp::create(b, key, ArrayRef<int64_t>{0});
     Value pad = arith::ConstantOp::create(b, b.getFloatAttr(elem, 0.0));

@@ -42,8 +42,10 @@ struct Size {
 /// the start of the entry block, so they dominate every use.
 class EntryBuilder {
 public:
-  EntryBuilder(ModuleOp module, const FunctionSig &sig)
-      : module(module), sig(sig),
+  /// `chip` empty: CPU entry points; else CUDA ones for that chip (device
+  /// pointers and a trailing stream).
+  EntryBuilder(ModuleOp module, const FunctionSig &sig, StringRef chip)
+      : module(module), sig(sig), chip(chip),
         b(ImplicitLocOpBuilder::atBlockEnd(module.getLoc(), module.getBody())),
         ptrTy(LLVM::LLVMPointerType::get(module.getContext())),
         i1Ty(b.getI1Type()), i32Ty(b.getI32Type()), i64Ty(b.getI64Type()) {}
@@ -189,9 +191,22 @@ private:
     return LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
   }
 
+  /// The runtime function `name` of type `type`, declared once.
+  LLVM::LLVMFuncOp runtimeFunction(StringRef name,
+                                   LLVM::LLVMFunctionType type) {
+    if (auto existing = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+      return existing;
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    return LLVM::LLVMFuncOp::create(b, name, type);
+  }
+
   LLVM::LLVMFuncOp buildPacked(StringRef name, LLVM::LLVMFuncOp callee) {
+    SmallVector<Type> params = {ptrTy, ptrTy};
+    if (!chip.empty())
+      params.push_back(ptrTy); // the stream
     auto func = LLVM::LLVMFuncOp::create(
-        b, name, LLVM::LLVMFunctionType::get(i32Ty, {ptrTy, ptrTy}));
+        b, name, LLVM::LLVMFunctionType::get(i32Ty, params));
     OpBuilder::InsertionGuard guard(b);
     entry = func.addEntryBlock(b);
     constants.clear();
@@ -249,8 +264,23 @@ private:
       Value data = LLVM::LoadOp::create(b, ptrTy, addr);
       storeDescriptor(*t, data, sizes, descs[i], descTys[i]);
     }
+    if (chip.empty()) {
+      LLVM::CallOp::create(b, callee, descs);
+      LLVM::ReturnOp::create(b, LLVM::ConstantOp::create(b, i32Ty, 0));
+      return func;
+    }
+    // CUDA: the launches of the call go to the caller's stream, and any
+    // CUDA failure among them becomes status 2 (the CUDA runtime library
+    // of lib/Runtime records it).
+    auto voidTy = LLVM::LLVMVoidType::get(b.getContext());
+    LLVM::LLVMFuncOp begin = runtimeFunction(
+        "attnCudaBeginCall", LLVM::LLVMFunctionType::get(voidTy, {ptrTy}));
+    LLVM::LLVMFuncOp end = runtimeFunction(
+        "attnCudaEndCall", LLVM::LLVMFunctionType::get(i32Ty, {}));
+    LLVM::CallOp::create(b, begin, ValueRange{func.getArgument(2)});
     LLVM::CallOp::create(b, callee, descs);
-    LLVM::ReturnOp::create(b, LLVM::ConstantOp::create(b, i32Ty, 0));
+    LLVM::ReturnOp::create(
+        b, LLVM::CallOp::create(b, end, ValueRange{}).getResult());
     return func;
   }
 
@@ -272,6 +302,8 @@ private:
     size_t numTensors = sig.args.size() + sig.results.size();
     SmallVector<Type> params(numTensors, ptrTy);
     params.append(sig.sizeLabels.size(), i64Ty);
+    if (!chip.empty())
+      params.push_back(ptrTy); // the stream
     auto func = LLVM::LLVMFuncOp::create(
         b, name, LLVM::LLVMFunctionType::get(i32Ty, params));
     OpBuilder::InsertionGuard guard(b);
@@ -280,13 +312,25 @@ private:
     b.setInsertionPointToEnd(entry);
     ValueRange args = func.getArguments();
     Value pointers = stackArray(ptrTy, args.take_front(numTensors));
-    Value sizes = stackArray(i64Ty, args.drop_front(numTensors));
-    auto result = LLVM::CallOp::create(b, packed, ValueRange{pointers, sizes});
+    Value sizes = stackArray(
+        i64Ty, args.drop_front(numTensors).take_front(sig.sizeLabels.size()));
+    SmallVector<Value> forwarded = {pointers, sizes};
+    if (!chip.empty())
+      forwarded.push_back(args.back());
+    auto result = LLVM::CallOp::create(b, packed, forwarded);
     LLVM::ReturnOp::create(b, result.getResult());
   }
 
   void buildManifest(StringRef name) {
     std::string text = formatManifest(sig);
+    if (!chip.empty()) {
+      // The target line follows the function line (docs/abi.md).
+      std::string functionLine = "function " + sig.name + "\n";
+      size_t at = text.find(functionLine);
+      if (at != std::string::npos)
+        text.insert(at + functionLine.size(),
+                    "target cuda " + chip.str() + "\n");
+    }
     text.push_back('\0');
     auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
     LLVM::GlobalOp::create(b, type, /*isConstant=*/true,
@@ -296,6 +340,7 @@ private:
 
   ModuleOp module;
   const FunctionSig &sig;
+  StringRef chip;
   ImplicitLocOpBuilder b;
   Type ptrTy, i1Ty, i32Ty, i64Ty;
   Block *entry = nullptr;
@@ -307,13 +352,14 @@ private:
 
 struct AttnEmitCInterfacePass
     : mlir::attn::impl::AttnEmitCInterfaceBase<AttnEmitCInterfacePass> {
+  using AttnEmitCInterfaceBase::AttnEmitCInterfaceBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     FailureOr<std::vector<FunctionSig>> sigs = readAbi(module);
     if (failed(sigs))
       return signalPassFailure();
     for (const FunctionSig &sig : *sigs)
-      if (failed(EntryBuilder(module, sig).emit()))
+      if (failed(EntryBuilder(module, sig, cudaChip).emit()))
         return signalPassFailure();
     // The header was written from the attribute before lowering; nothing
     // after this pass reads it.

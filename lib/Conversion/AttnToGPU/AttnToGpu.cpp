@@ -1,0 +1,187 @@
+//===- AttnToGpu.cpp - attn.attention to a tensor-core kernel launch ------===//
+//
+// Each attn.attention becomes, on the host side,
+//
+//   %q = bufferization.to_buffer ...    (and k, v, mask, bias, lengths)
+//   %o = memref.alloc(...)              (and lse)
+//   gpu.launch_func @attn_kernels::@attention_N
+//       blocks in (ceil(Sq / Tq), Hq, B) threads in (32 Tq / 16, 1, 1)
+//       dynamic_shared_memory_size <Q + 2 K + 2 V tiles>
+//   bufferization.to_tensor %o
+//
+// and a kernel in gpu.module @attn_kernels (FlashKernel.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "FlashKernel.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNTOGPU
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::gpu_lowering;
+
+namespace {
+
+constexpr StringLiteral kKernelModule = "attn_kernels";
+
+/// Rejects what the GPU kernel does not implement, naming it.
+LogicalResult checkSupportedOnGpu(AttentionOp op) {
+  auto fail = [&]() {
+    InFlightDiagnostic diag = op.emitOpError();
+    diag << "is not supported by attn-to-gpu yet: ";
+    return diag;
+  };
+  if (op.getScore() != ScoreKind::dot)
+    return fail() << "score '" << stringifyScoreKind(op.getScore())
+                  << "' (the GPU kernel computes 'dot' scores)";
+  if (op.getNormalizer() != Normalizer::softmax)
+    return fail() << "normalizer '" << stringifyNormalizer(op.getNormalizer())
+                  << "' (the GPU kernel computes 'softmax')";
+  if (op.getRelativeClip() || op.getGaussianWindow())
+    return fail() << "positional terms (relative_clip, gaussian_window)";
+  Type elem = op.getQuery().getType().getElementType();
+  for (Value v : {op.getKey(), op.getValue()})
+    if (cast<ShapedType>(v.getType()).getElementType() != elem)
+      return fail() << "query, key and value of different element types";
+  if (!elem.isF16() && !elem.isBF16())
+    return fail() << elem
+                  << " inputs (tensor cores take f16 or bf16 here; convert "
+                     "the inputs)";
+  int64_t d = op.getQuery().getType().getDimSize(3);
+  int64_t dv = op.getValue().getType().getDimSize(3);
+  if (d % 16 || dv % 16 || d > 256 || dv > 256)
+    return fail() << "head dims D = " << d << ", Dv = " << dv
+                  << " (both must be multiples of 16, at most 256)";
+  for (Region *region : {&op.getScoreMod(), &op.getMaskMod()}) {
+    if (region->empty())
+      continue;
+    for (Operation &inner : region->front().without_terminator())
+      if (!inner.hasTrait<OpTrait::ConstantLike>() &&
+          (!inner.hasTrait<OpTrait::Elementwise>() ||
+           inner.getNumResults() != 1))
+        return inner.emitOpError()
+               << "cannot be evaluated on fragments by attn-to-gpu: region "
+                  "ops must be constants or elementwise with one result";
+  }
+  return success();
+}
+
+struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
+  using AttnToGpuBase::AttnToGpuBase;
+
+  LogicalResult checkOptions(ModuleOp module) {
+    if (queryTile < kWarpRows || queryTile % kWarpRows || queryTile > 256 ||
+        keyTile < 16 || keyTile % 16 || keyTile > 256 || sharedMemoryBytes < 1)
+      return emitError(module.getLoc())
+             << "attn-to-gpu expects query-tile a multiple of 16 in [16, "
+                "256], key-tile a multiple of 16 in [16, 256] and positive "
+                "shared-memory-bytes, but got "
+             << int64_t(queryTile) << ", " << int64_t(keyTile) << ", "
+             << int64_t(sharedMemoryBytes);
+    return success();
+  }
+
+  gpu::GPUModuleOp getKernelModule(ModuleOp module) {
+    if (auto existing = module.lookupSymbol<gpu::GPUModuleOp>(kKernelModule))
+      return existing;
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(module.getContext()));
+    OpBuilder b(module.getBodyRegion());
+    b.setInsertionPointToEnd(module.getBody());
+    return gpu::GPUModuleOp::create(b, module.getLoc(), kKernelModule);
+  }
+
+  LogicalResult lower(AttentionOp op, gpu::GPUModuleOp kernels,
+                      unsigned index) {
+    if (failed(checkSupportedOnGpu(op)))
+      return failure();
+    FailureOr<FlashShape> shape =
+        chooseFlashShape(op, queryTile, keyTile, sharedMemoryBytes);
+    if (failed(shape))
+      return failure();
+
+    ImplicitLocOpBuilder b(op.getLoc(), op);
+    auto toBuffer = [&](Value tensor) -> Value {
+      if (!tensor)
+        return {};
+      auto type = cast<RankedTensorType>(tensor.getType());
+      return bufferization::ToBufferOp::create(
+          b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+          /*read_only=*/true);
+    };
+    FlashOperands operands;
+    operands.query = toBuffer(op.getQuery());
+    operands.key = toBuffer(op.getKey());
+    operands.value = toBuffer(op.getValue());
+    operands.mask = toBuffer(op.getMask());
+    operands.bias = toBuffer(op.getBias());
+    operands.keyLengths = toBuffer(op.getKeyLengths());
+    Value batch = memref::DimOp::create(b, operands.query, 0);
+    Value queryLen = memref::DimOp::create(b, operands.query, 2);
+    auto alloc = [&](Value result) {
+      auto type = cast<RankedTensorType>(result.getType());
+      auto memType = MemRefType::get(type.getShape(), type.getElementType());
+      SmallVector<Value> dyn;
+      for (auto [i, size] : llvm::enumerate(type.getShape()))
+        if (ShapedType::isDynamic(size))
+          dyn.push_back(i == 0 ? batch : queryLen);
+      return memref::AllocOp::create(b, memType, dyn, b.getI64IntegerAttr(64));
+    };
+    operands.output = alloc(op.getOutput());
+    if (op.getLse())
+      operands.lse = alloc(op.getLse());
+
+    std::string name = "attention_" + std::to_string(index);
+    FailureOr<gpu::GPUFuncOp> kernel =
+        emitFlashKernel(kernels, name, op, *shape, operands);
+    if (failed(kernel))
+      return failure();
+
+    Value one = arith::ConstantIndexOp::create(b, 1);
+    Value tiles = arith::CeilDivSIOp::create(
+        b, queryLen, arith::ConstantIndexOp::create(b, shape->queryTile));
+    Value heads = arith::ConstantIndexOp::create(b, op.getQueryHeads());
+    Value threads = arith::ConstantIndexOp::create(b, shape->threads());
+    Value shared =
+        arith::ConstantIntOp::create(b, b.getI32Type(), shape->sharedBytes);
+    gpu::LaunchFuncOp::create(b, *kernel, {tiles, heads, batch},
+                              {threads, one, one}, shared, operands.list());
+
+    SmallVector<Value> results = {bufferization::ToTensorOp::create(
+        b, op.getOutput().getType(), operands.output, b.getUnitAttr(),
+        b.getUnitAttr())};
+    if (op.getLse())
+      results.push_back(bufferization::ToTensorOp::create(
+          b, op.getLse().getType(), operands.lse, b.getUnitAttr(),
+          b.getUnitAttr()));
+    op->replaceAllUsesWith(results);
+    op->erase();
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (failed(checkOptions(module)))
+      return signalPassFailure();
+    SmallVector<AttentionOp> ops;
+    module.walk([&](AttentionOp op) { ops.push_back(op); });
+    if (ops.empty())
+      return;
+    gpu::GPUModuleOp kernels = getKernelModule(module);
+    unsigned index = 0;
+    for (AttentionOp op : ops)
+      if (failed(lower(op, kernels, index++)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,575 @@
+//===- FlashKernel.cpp - attn.attention as a tensor-core kernel -----------===//
+//
+// One CTA per (query tile, head, batch); warp w owns query rows
+// [16w, 16w + 16) of the tile:
+//
+//   cp.async Q -> smem; commit          cp.async K/V tile 0 -> buf 0; commit
+//   wait Q; Q fragments -> registers (head dims <= 128)
+//   for k0 in the live key range, step Tk:           (KeyRange.cpp)
+//     cp.async K/V tile k0 + Tk -> other buf; commit; wait tile k0; barrier
+//     S = Q K^T         mma.sync over d, K fragments by ldmatrix
+//     S = changes(S), masks(S) unless the tile is fully visible
+//                                                 (ScoreChanges.cpp)
+//     online softmax on the fragments: quad max, exp2, corr
+//     O = O * corr + P V   P from the S registers, V by ldmatrix.trans
+//     barrier
+//   O / l -> global; lse
+//
+// Scores are kept in log2 units (exp2), with log2(e) folded into the scale
+// unless a score change must see natural units first, like the CPU kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FlashKernel.h"
+
+#include "../AttnToLoops/AttentionLowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::gpu_lowering;
+using lowering::KernelConfig;
+using lowering::QueryTile;
+using lowering::ScoreIndices;
+
+/// Elements of one 16-byte cp.async chunk.
+static constexpr int64_t kChunk = 8;
+
+FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
+                                                     int64_t queryTile,
+                                                     int64_t keyTile,
+                                                     int64_t sharedLimit) {
+  FlashShape s;
+  s.queryTile = queryTile;
+  s.keyTile = keyTile;
+  s.headDim = op.getQuery().getType().getDimSize(3);
+  s.valueDim = op.getValue().getType().getDimSize(3);
+  s.queryInRegisters = s.headDim <= 128;
+  auto layout = [&]() {
+    s.queryOffset = 0;
+    s.keyOffset = 2 * s.queryTile * s.headDim;
+    s.valueOffset = s.keyOffset + 2 * 2 * s.keyTile * s.headDim;
+    s.sharedBytes = s.valueOffset + 2 * 2 * s.keyTile * s.valueDim;
+  };
+  layout();
+  while (s.sharedBytes > sharedLimit && s.keyTile > 16) {
+    s.keyTile /= 2;
+    layout();
+  }
+  if (s.sharedBytes > sharedLimit)
+    return op.emitOpError()
+           << "needs " << s.sharedBytes
+           << " bytes of shared memory per CTA on the GPU (query-tile = "
+           << s.queryTile << ", key-tile = " << s.keyTile
+           << ", D = " << s.headDim << ", Dv = " << s.valueDim
+           << "), more than the chip's " << sharedLimit
+           << "; use a smaller query-tile";
+  return s;
+}
+
+SmallVector<Value> FlashOperands::list() const {
+  SmallVector<Value> all = {query, key, value, output};
+  for (Value v : {lse, mask, bias, keyLengths})
+    if (v)
+      all.push_back(v);
+  return all;
+}
+
+namespace {
+
+class FlashKernelEmitter {
+public:
+  FlashKernelEmitter(AttentionOp op, const FlashShape &shape,
+                     ImplicitLocOpBuilder &b)
+      : op(op), shape(shape), b(b) {}
+
+  LogicalResult emit(ValueRange args, bool hasLse, bool hasMask, bool hasBias,
+                     bool hasKeyLengths);
+
+private:
+  Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value f32(double v) {
+    return arith::ConstantOp::create(b, b.getF32FloatAttr(float(v)));
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+  Value add(Value x, int64_t y) { return add(x, cst(y)); }
+  Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, x, cst(y)); }
+  Value minS(Value x, Value y) { return arith::MinSIOp::create(b, x, y); }
+  Value maxS(Value x, Value y) { return arith::MaxSIOp::create(b, x, y); }
+  Value lessThan(Value x, Value y) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, x, y);
+  }
+
+  /// A typed view of `elems` elements at `byteOffset` of dynamic shared
+  /// memory.
+  Value sharedView(Value raw, int64_t byteOffset, int64_t elems);
+  /// cp.async of rows [rowBase, rowBase + rows) x cols of the [B, H, S, C]
+  /// buffer `src` into the swizzled tile at dst[dstBase..]; rows at or past
+  /// `rowLimit` are zero-filled.
+  void copyRows(Value src, Value head, Value rowBase, Value rowLimit,
+                int64_t rows, int64_t cols, Value dst, Value dstBase);
+  /// The keys [k0, k0 + Tk) and their values into buffer `buf`.
+  void copyKeyValueTile(Value k0, Value buf);
+  /// The A fragment of warp rows x d columns [16 kc, 16 kc + 16) of Q.
+  SmallVector<Value, 4> queryFragment(int64_t kc);
+  /// Scores of the warp's rows against the key tile in `buf`: Tk / 8
+  /// accumulator tiles of four elements.
+  SmallVector<SmallVector<Value, 4>> scoreTile(Value buf);
+  /// Scale, score changes and (when `masked`) masks of the fragments, in
+  /// log2 units.
+  FailureOr<SmallVector<Value>> transformScores(ArrayRef<Value> flat, Value k0,
+                                                bool masked);
+
+  AttentionOp op;
+  const FlashShape &shape;
+  ImplicitLocOpBuilder &b;
+  KernelConfig cfg;
+  QueryTile tile;
+  lowering::KeyRange range;
+  LaneCoordinates lane;
+  Value threadId, warpRow0, rowIdx[2];
+  Value qView, kView, vView;
+  SmallVector<SmallVector<Value, 4>> qRegs;
+  Type elem;
+};
+
+Value FlashKernelEmitter::sharedView(Value raw, int64_t byteOffset,
+                                     int64_t elems) {
+  auto space = cast<MemRefType>(raw.getType()).getMemorySpace();
+  auto type =
+      MemRefType::get({elems}, elem, MemRefLayoutAttrInterface(), space);
+  return memref::ViewOp::create(b, type, raw, cst(byteOffset), ValueRange{});
+}
+
+void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
+                                  Value rowLimit, int64_t rows, int64_t cols,
+                                  Value dst, Value dstBase) {
+  int64_t chunks = cols / kChunk, total = rows * chunks;
+  int64_t threads = shape.threads();
+  for (int64_t first = 0; first < total; first += threads) {
+    auto copy = [&](ImplicitLocOpBuilder &cb) {
+      Value c = add(threadId, first);
+      Value r = arith::DivUIOp::create(cb, c, cst(chunks));
+      Value col = mul(arith::RemUIOp::create(cb, c, cst(chunks)), kChunk);
+      Value row = add(rowBase, r);
+      Value valid = lessThan(row, rowLimit);
+      // Rows past the end read nothing (src-size 0): the chunk is zeros,
+      // so P V never multiplies a zero weight by a NaN.
+      Value srcRow = maxS(minS(row, add(rowLimit, -1)), cst(0));
+      Value srcElems = arith::SelectOp::create(cb, valid, cst(kChunk), cst(0));
+      nvgpu::DeviceAsyncCopyOp::create(
+          cb, dst, ValueRange{add(dstBase, swizzledOffset(cb, r, col, cols))},
+          src, ValueRange{tile.b, head, srcRow, col}, cb.getIndexAttr(kChunk),
+          srcElems, cb.getUnitAttr());
+    };
+    if (first + threads <= total) {
+      copy(b);
+      continue;
+    }
+    auto guard =
+        scf::IfOp::create(b, lessThan(add(threadId, first), cst(total)),
+                          /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&guard.getThenRegion().front());
+    copy(b);
+  }
+}
+
+void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
+  copyRows(cfg.key, tile.kvHead, k0, cfg.keyLen, shape.keyTile, shape.headDim,
+           kView,
+           arith::MulIOp::create(b, buf, cst(shape.keyTile * shape.headDim)));
+  copyRows(cfg.value, tile.kvHead, k0, cfg.keyLen, shape.keyTile,
+           shape.valueDim, vView,
+           arith::MulIOp::create(b, buf, cst(shape.keyTile * shape.valueDim)));
+}
+
+SmallVector<Value, 4> FlashKernelEmitter::queryFragment(int64_t kc) {
+  if (kc < int64_t(qRegs.size()))
+    return qRegs[kc];
+  Value row = add(warpRow0, lane.aRow);
+  Value col = add(lane.aCol, kc * 16);
+  return loadMatrices(b, qView, swizzledOffset(b, row, col, shape.headDim),
+                      /*transpose=*/false);
+}
+
+SmallVector<SmallVector<Value, 4>> FlashKernelEmitter::scoreTile(Value buf) {
+  int64_t nTiles = shape.keyTile / 8;
+  Value zero = f32(0.0);
+  SmallVector<SmallVector<Value, 4>> s(nTiles, {zero, zero, zero, zero});
+  Value base =
+      arith::MulIOp::create(b, buf, cst(shape.keyTile * shape.headDim));
+  for (int64_t kc = 0; kc < shape.headDim / 16; ++kc) {
+    SmallVector<Value, 4> a = queryFragment(kc);
+    for (int64_t pair = 0; pair < nTiles / 2; ++pair) {
+      Value row = add(lane.bRow, pair * 16);
+      Value col = add(lane.bCol, kc * 16);
+      SmallVector<Value, 4> k = loadMatrices(
+          b, kView, add(base, swizzledOffset(b, row, col, shape.headDim)),
+          /*transpose=*/false);
+      s[2 * pair] = mmaSync(b, a, {k[0], k[1]}, s[2 * pair]);
+      s[2 * pair + 1] = mmaSync(b, a, {k[2], k[3]}, s[2 * pair + 1]);
+    }
+  }
+  return s;
+}
+
+FailureOr<SmallVector<Value>>
+FlashKernelEmitter::transformScores(ArrayRef<Value> flat, Value k0,
+                                    bool masked) {
+  bool hasMods = op.getBias() || op.getAlibi() || op.getSoftcap() ||
+                 !op.getScoreMod().empty();
+  auto v2 = VectorType::get({2}, b.getF32Type());
+  Value factor = f32(hasMods ? cfg.scale : cfg.scale * M_LOG2E);
+  Value negInf = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(
+             v2, b.getF32FloatAttr(-std::numeric_limits<float>::infinity())));
+  SmallVector<Value> out;
+  for (int64_t nt = 0; nt < int64_t(flat.size()) / 4; ++nt) {
+    Value key = add(k0, add(mul(lane.quad, 2), nt * 8));
+    Value keys = vector::FromElementsOp::create(
+        b, VectorType::get({2}, b.getIndexType()),
+        ValueRange{key, add(key, 1)});
+    for (int64_t half = 0; half < 2; ++half) {
+      Value s = vector::FromElementsOp::create(
+          b, v2,
+          ValueRange{flat[4 * nt + 2 * half], flat[4 * nt + 2 * half + 1]});
+      s = arith::MulFOp::create(b, s,
+                                vector::BroadcastOp::create(b, v2, factor));
+      ScoreIndices at{rowIdx[half], add(rowIdx[half], cfg.alignOffset), keys};
+      if (hasMods) {
+        FailureOr<Value> changed =
+            lowering::emitScoreChanges(b, cfg, tile, s, at);
+        if (failed(changed))
+          return failure();
+        s = *changed;
+      }
+      if (masked)
+        s = arith::SelectOp::create(
+            b, lowering::emitVisibility(b, cfg, tile, at, range.end), s,
+            negInf);
+      for (int64_t e = 0; e < 2; ++e)
+        out.push_back(vector::ExtractOp::create(b, s, ArrayRef<int64_t>{e}));
+    }
+  }
+  return out;
+}
+
+LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
+                                       bool hasMask, bool hasBias,
+                                       bool hasKeyLengths) {
+  unsigned next = 4;
+  cfg.op = op;
+  cfg.query = args[0];
+  cfg.key = args[1];
+  cfg.value = args[2];
+  cfg.output = args[3];
+  if (hasLse)
+    cfg.lse = args[next++];
+  if (hasMask)
+    cfg.mask = args[next++];
+  if (hasBias)
+    cfg.bias = args[next++];
+  if (hasKeyLengths)
+    cfg.keyLengths = args[next++];
+  elem = cast<MemRefType>(cfg.query.getType()).getElementType();
+  cfg.elementType = elem;
+  cfg.width = 2;
+  cfg.laneByLaneLoads = true;
+  cfg.queryHeads = op.getQueryHeads();
+  cfg.kvHeads = op.getKeyValueHeads();
+  cfg.headDim = shape.headDim;
+  cfg.valueDim = shape.valueDim;
+  cfg.scale = op.getEffectiveScale();
+  cfg.convertAfterMods = op.getBias() || op.getAlibi() || op.getSoftcap() ||
+                         !op.getScoreMod().empty();
+  cfg.batch = memref::DimOp::create(b, cfg.query, 0);
+  cfg.queryLen = memref::DimOp::create(b, cfg.query, 2);
+  cfg.keyLen = memref::DimOp::create(b, cfg.key, 2);
+  cfg.alignOffset = arith::SubIOp::create(b, cfg.keyLen, cfg.queryLen);
+
+  // CTA coordinates: x the query tile, y the head, z the batch.
+  tile.b = gpu::BlockIdOp::create(b, gpu::Dimension::z);
+  tile.h = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  tile.kvHead =
+      arith::DivUIOp::create(b, tile.h, cst(cfg.queryHeads / cfg.kvHeads));
+  tile.row0 =
+      mul(gpu::BlockIdOp::create(b, gpu::Dimension::x), shape.queryTile);
+  tile.rows = minS(cst(shape.queryTile),
+                   arith::SubIOp::create(b, cfg.queryLen, tile.row0));
+  if (cfg.keyLengths) {
+    // Clamped to [0, Skv] as on CPU.
+    Value len = arith::IndexCastOp::create(
+        b, b.getIndexType(),
+        memref::LoadOp::create(b, cfg.keyLengths, ValueRange{tile.b}));
+    tile.keyLimit = maxS(cst(0), minS(len, cfg.keyLen));
+  }
+  range = lowering::computeKeyRange(b, cfg, tile);
+
+  threadId = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  lane = getLaneCoordinates(b, threadId);
+  Value warp = arith::DivUIOp::create(b, threadId, cst(kThreadsPerWarp));
+  warpRow0 = mul(warp, kWarpRows);
+  // Global rows of the thread's two fragment rows, clamped into the
+  // sequence (rows past it are computed on zero queries, never stored).
+  Value lastRow = add(cfg.queryLen, -1);
+  Value fragRow = add(add(tile.row0, warpRow0), lane.group);
+  rowIdx[0] = minS(fragRow, lastRow);
+  rowIdx[1] = minS(add(fragRow, 8), lastRow);
+
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  Value raw = gpu::DynamicSharedMemoryOp::create(
+      b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                         MemRefLayoutAttrInterface(), space));
+  qView = sharedView(raw, shape.queryOffset, shape.queryTile * shape.headDim);
+  kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * shape.headDim);
+  vView =
+      sharedView(raw, shape.valueOffset, 2 * shape.keyTile * shape.valueDim);
+
+  // Prologue: Q, then the first key/value tile, in two commit groups.
+  copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
+           shape.headDim, qView, cst(0));
+  NVVM::CpAsyncCommitGroupOp::create(b);
+  copyKeyValueTile(range.begin, cst(0));
+  NVVM::CpAsyncCommitGroupOp::create(b);
+  NVVM::CpAsyncWaitGroupOp::create(b, 1);
+  gpu::BarrierOp::create(b);
+  if (shape.queryInRegisters)
+    for (int64_t kc = 0; kc < shape.headDim / 16; ++kc)
+      qRegs.push_back(queryFragment(kc));
+
+  // Loop-carried: the O accumulator fragments, then max and sum of the
+  // thread's two rows.
+  int64_t oTiles = shape.valueDim / 8;
+  Value zero = f32(0.0);
+  Value negInf = f32(-std::numeric_limits<float>::infinity());
+  SmallVector<Value> init(4 * oTiles, zero);
+  init.append({negInf, negInf, zero, zero});
+  bool opaqueMask = op.hasUnanalysableMask();
+  LogicalResult result = success();
+  auto loop = scf::ForOp::create(
+      b, range.begin, range.end, cst(shape.keyTile), init,
+      [&](OpBuilder &nb, Location loc, Value k0, ValueRange carried) {
+        ImplicitLocOpBuilder lb(loc, nb);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(lb.getInsertionBlock(), lb.getInsertionPoint());
+        Value step = arith::DivUIOp::create(
+            b, arith::SubIOp::create(b, k0, range.begin), cst(shape.keyTile));
+        Value buf = arith::RemUIOp::create(b, step, cst(2));
+        Value other = arith::SubIOp::create(b, cst(1), buf);
+        // Prefetch the next tile into the other buffer; always commit (an
+        // empty group is legal), so that "all but the newest group" is
+        // always the current tile.
+        Value nextK0 = add(k0, shape.keyTile);
+        auto prefetch = scf::IfOp::create(b, lessThan(nextK0, range.end),
+                                          /*withElseRegion=*/false);
+        {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(&prefetch.getThenRegion().front());
+          copyKeyValueTile(nextK0, other);
+        }
+        NVVM::CpAsyncCommitGroupOp::create(b);
+        NVVM::CpAsyncWaitGroupOp::create(b, 1);
+        gpu::BarrierOp::create(b);
+
+        SmallVector<SmallVector<Value, 4>> s = scoreTile(buf);
+        SmallVector<Value> flat;
+        for (auto &t : s)
+          flat.append(t.begin(), t.end());
+        // The mask arithmetic only where the tile is not fully visible.
+        FailureOr<SmallVector<Value>> visible =
+            transformScores(flat, k0, /*masked=*/opaqueMask);
+        if (failed(visible)) {
+          result = failure();
+          visible = flat;
+        }
+        SmallVector<Value> scores = *visible;
+        if (!opaqueMask) {
+          Value full = arith::AndIOp::create(
+              b,
+              arith::CmpIOp::create(b, arith::CmpIPredicate::sle,
+                                    range.fullBegin, k0),
+              arith::CmpIOp::create(b, arith::CmpIPredicate::sle, nextK0,
+                                    range.fullEnd));
+          auto ifOp = scf::IfOp::create(b, TypeRange(ValueRange(scores)), full,
+                                        /*withElseRegion=*/true);
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+          scf::YieldOp::create(b, scores);
+          b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+          FailureOr<SmallVector<Value>> masked =
+              transformScores(flat, k0, /*masked=*/true);
+          if (failed(masked)) {
+            result = failure();
+            masked = scores;
+          }
+          scf::YieldOp::create(b, *masked);
+          b.setInsertionPointAfter(ifOp);
+          scores.assign(ifOp.getResults().begin(), ifOp.getResults().end());
+        }
+
+        // Online softmax of the thread's two rows.
+        SmallVector<Value> acc(carried.begin(), carried.begin() + 4 * oTiles);
+        SmallVector<Value> rowMax = {carried[4 * oTiles],
+                                     carried[4 * oTiles + 1]};
+        SmallVector<Value> rowSum = {carried[4 * oTiles + 2],
+                                     carried[4 * oTiles + 3]};
+        int64_t nTiles = shape.keyTile / 8;
+        SmallVector<Value> p(scores.size());
+        for (int64_t half = 0; half < 2; ++half) {
+          Value m = rowMax[half];
+          for (int64_t nt = 0; nt < nTiles; ++nt)
+            for (int64_t e = 0; e < 2; ++e)
+              m = arith::MaximumFOp::create(b, m,
+                                            scores[4 * nt + 2 * half + e]);
+          m = quadReduce(b, m, /*max=*/true);
+          // A row with no visible key so far keeps m = -inf: subtract 0
+          // instead so that exp2 sees -inf, not NaN.
+          Value isEmpty =
+              arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, m, negInf);
+          Value base = arith::SelectOp::create(b, isEmpty, zero, m);
+          Value corr =
+              fastExp2(b, arith::SubFOp::create(b, rowMax[half], base));
+          Value sum = zero;
+          for (int64_t nt = 0; nt < nTiles; ++nt)
+            for (int64_t e = 0; e < 2; ++e) {
+              int64_t i = 4 * nt + 2 * half + e;
+              p[i] = fastExp2(b, arith::SubFOp::create(b, scores[i], base));
+              sum = arith::AddFOp::create(b, sum, p[i]);
+            }
+          rowSum[half] = arith::AddFOp::create(
+              b, arith::MulFOp::create(b, rowSum[half], corr), sum);
+          rowMax[half] = m;
+          for (int64_t ot = 0; ot < oTiles; ++ot)
+            for (int64_t e = 0; e < 2; ++e) {
+              int64_t i = 4 * ot + 2 * half + e;
+              acc[i] = arith::MulFOp::create(b, acc[i], corr);
+            }
+        }
+
+        // O += P V: P's accumulator layout is the A layout of P V.
+        Value vBase =
+            arith::MulIOp::create(b, buf, cst(shape.keyTile * shape.valueDim));
+        for (int64_t kk = 0; kk < nTiles / 2; ++kk) {
+          auto pair = [&](int64_t nt, int64_t half) {
+            return packPair(b, p[4 * nt + 2 * half], p[4 * nt + 2 * half + 1],
+                            elem);
+          };
+          SmallVector<Value, 4> a = {pair(2 * kk, 0), pair(2 * kk, 1),
+                                     pair(2 * kk + 1, 0), pair(2 * kk + 1, 1)};
+          for (int64_t dp = 0; dp < oTiles / 2; ++dp) {
+            Value row = add(lane.aRow, kk * 16);
+            Value col = add(lane.aCol, dp * 16);
+            SmallVector<Value, 4> v = loadMatrices(
+                b, vView,
+                add(vBase, swizzledOffset(b, row, col, shape.valueDim)),
+                /*transpose=*/true);
+            for (int64_t h = 0; h < 2; ++h) {
+              int64_t ot = 2 * dp + h;
+              SmallVector<Value, 4> c(acc.begin() + 4 * ot,
+                                      acc.begin() + 4 * ot + 4);
+              SmallVector<Value, 4> d =
+                  mmaSync(b, a, {v[2 * h], v[2 * h + 1]}, c);
+              std::copy(d.begin(), d.end(), acc.begin() + 4 * ot);
+            }
+          }
+        }
+        // The tile's buffer is refilled by the prefetch of the next
+        // iteration but one: every warp must be done reading it.
+        gpu::BarrierOp::create(b);
+        SmallVector<Value> yielded = acc;
+        yielded.append(rowMax);
+        yielded.append(rowSum);
+        scf::YieldOp::create(b, yielded);
+      });
+  if (failed(result))
+    return failure();
+
+  // Epilogue: O / l for the rows inside the sequence; lse from thread 0 of
+  // each quad.
+  ValueRange done = loop.getResults();
+  Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
+  for (int64_t half = 0; half < 2; ++half) {
+    Value row = add(fragRow, half * 8);
+    Value l = quadReduce(b, done[4 * oTiles + 2 + half], /*max=*/false);
+    Value positive =
+        arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, l, zero);
+    Value inv = arith::SelectOp::create(
+        b, positive, arith::DivFOp::create(b, f32(1.0), l), zero);
+    auto inside = scf::IfOp::create(b, lessThan(row, cfg.queryLen),
+                                    /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&inside.getThenRegion().front());
+    for (int64_t ot = 0; ot < oTiles; ++ot) {
+      Value x = arith::MulFOp::create(b, done[4 * ot + 2 * half], inv);
+      Value y = arith::MulFOp::create(b, done[4 * ot + 2 * half + 1], inv);
+      Value pairV =
+          outElem.isF32()
+              ? Value(vector::FromElementsOp::create(
+                    b, VectorType::get({2}, outElem), ValueRange{x, y}))
+              : packPair(b, x, y, outElem);
+      Value col = add(mul(lane.quad, 2), ot * 8);
+      vector::StoreOp::create(b, pairV, cfg.output,
+                              ValueRange{tile.b, tile.h, row, col});
+    }
+    if (cfg.lse) {
+      // lse = (m + log2 l) ln 2 with m in log2 units; -inf when l = 0.
+      Value m = done[4 * oTiles + half];
+      Value lse = arith::MulFOp::create(
+          b, arith::AddFOp::create(b, m, fastLog2(b, l)), f32(M_LN2));
+      lse = arith::SelectOp::create(
+          b, positive, lse, f32(-std::numeric_limits<float>::infinity()));
+      auto first = scf::IfOp::create(
+          b,
+          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane.quad, cst(0)),
+          /*withElseRegion=*/false);
+      b.setInsertionPointToStart(&first.getThenRegion().front());
+      Type lseElem = cast<MemRefType>(cfg.lse.getType()).getElementType();
+      if (!lseElem.isF32())
+        lse = arith::TruncFOp::create(b, lseElem, lse);
+      memref::StoreOp::create(b, lse, cfg.lse, ValueRange{tile.b, tile.h, row});
+    }
+  }
+  return success();
+}
+
+} // namespace
+
+FailureOr<gpu::GPUFuncOp>
+gpu_lowering::emitFlashKernel(gpu::GPUModuleOp module, StringRef name,
+                              AttentionOp op, const FlashShape &shape,
+                              const FlashOperands &operands) {
+  SmallVector<Value> args = operands.list();
+  SmallVector<Type> types =
+      llvm::map_to_vector(args, [](Value v) { return v.getType(); });
+  OpBuilder mb(module.getBodyRegion());
+  mb.setInsertionPointToEnd(module.getBody());
+  auto func = gpu::GPUFuncOp::create(mb, op.getLoc(), name,
+                                     mb.getFunctionType(types, {}));
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), mb.getUnitAttr());
+  // The launch always uses this block size: NVVM may size registers for it.
+  func.setKnownBlockSizeAttr(
+      mb.getDenseI32ArrayAttr({int32_t(shape.threads()), 1, 1}));
+  ImplicitLocOpBuilder b(op.getLoc(), mb);
+  b.setInsertionPointToStart(&func.getBody().front());
+  FlashKernelEmitter emitter(op, shape, b);
+  if (failed(emitter.emit(func.getArguments(), bool(operands.lse),
+                          bool(operands.mask), bool(operands.bias),
+                          bool(operands.keyLengths)))) {
+    func.erase();
+    return failure();
+  }
+  gpu::ReturnOp::create(b);
+  return func;
+}

@@ -1,0 +1,155 @@
+//===- Fragments.cpp - warp-level building blocks of the GPU kernel -------===//
+//
+// Register layouts of mma.sync m16n8k16 (PTX ISA, "Matrix Fragments for
+// mma.m16n8k16"), for a thread with group g = lane / 4 and t = lane % 4:
+//   A (16 x 16, row-major): a0 = (g, 2t..2t+1), a1 = (g + 8, 2t..),
+//                           a2 = (g, 2t+8..),   a3 = (g + 8, 2t+8..)
+//   B (16 x 8, column):     b0 = (k 2t..2t+1, n g), b1 = (k 2t+8.., n g)
+//   C (16 x 8, f32):        c0, c1 = (g, 2t..2t+1), c2, c3 = (g + 8, ..)
+// ldmatrix .x4 hands register i of every thread the elements (lane / 4,
+// 2 (lane % 4)..) of the i-th 8 x 8 matrix, whose row addresses come from
+// lanes 8i..8i+7; .trans hands the transposed pair instead. The address
+// patterns below pick the matrices so that the registers come out in the
+// A and B orders above.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FlashKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::gpu_lowering;
+
+namespace {
+Value cst(ImplicitLocOpBuilder &b, int64_t v) {
+  return arith::ConstantIndexOp::create(b, v);
+}
+Value div(ImplicitLocOpBuilder &b, Value x, int64_t y) {
+  return arith::DivUIOp::create(b, x, cst(b, y));
+}
+Value rem(ImplicitLocOpBuilder &b, Value x, int64_t y) {
+  return arith::RemUIOp::create(b, x, cst(b, y));
+}
+Value mul(ImplicitLocOpBuilder &b, Value x, int64_t y) {
+  return arith::MulIOp::create(b, x, cst(b, y));
+}
+Value add(ImplicitLocOpBuilder &b, Value x, Value y) {
+  return arith::AddIOp::create(b, x, y);
+}
+} // namespace
+
+LaneCoordinates gpu_lowering::getLaneCoordinates(ImplicitLocOpBuilder &b,
+                                                 Value threadId) {
+  LaneCoordinates c;
+  c.lane = rem(b, threadId, kThreadsPerWarp);
+  c.group = div(b, c.lane, 4);
+  c.quad = rem(b, c.lane, 4);
+  Value low = rem(b, c.lane, 8), octet = div(b, c.lane, 8);
+  // Matrix i = lane / 8. A: (rows 0-7 | 8-15) x (cols 0-7), then cols 8-15.
+  c.aRow = add(b, low, mul(b, rem(b, octet, 2), 8));
+  c.aCol = mul(b, div(b, octet, 2), 8);
+  // K: keys 0-7 x (d 0-7 | 8-15), then keys 8-15.
+  c.bRow = add(b, low, mul(b, div(b, octet, 2), 8));
+  c.bCol = mul(b, rem(b, octet, 2), 8);
+  return c;
+}
+
+Value gpu_lowering::swizzledOffset(ImplicitLocOpBuilder &b, Value row,
+                                   Value col, int64_t cols) {
+  int64_t chunks = cols / 8;
+  // XOR within aligned groups of `period` chunks keeps every chunk inside
+  // the row; 8 chunks (128 bytes) span all 32 banks.
+  int64_t period = std::min<int64_t>(8, chunks & -chunks);
+  Value chunk = div(b, col, 8);
+  if (period > 1) {
+    // Rows that share a 128-byte line (8 / period of them) share a key.
+    Value key = rem(b, div(b, row, 8 / period), period);
+    chunk = arith::XOrIOp::create(b, chunk, key);
+  }
+  return add(b, mul(b, row, cols), mul(b, chunk, 8));
+}
+
+SmallVector<Value, 4> gpu_lowering::loadMatrices(ImplicitLocOpBuilder &b,
+                                                 Value view, Value offset,
+                                                 bool transpose) {
+  Type elem = cast<MemRefType>(view.getType()).getElementType();
+  auto type = VectorType::get({4, 2}, elem);
+  Value all = nvgpu::LdMatrixOp::create(b, type, view, ValueRange{offset},
+                                        transpose, /*numTiles=*/4);
+  SmallVector<Value, 4> regs;
+  for (int64_t i = 0; i < 4; ++i)
+    regs.push_back(vector::ExtractOp::create(b, all, ArrayRef<int64_t>{i}));
+  return regs;
+}
+
+SmallVector<Value, 4> gpu_lowering::mmaSync(ImplicitLocOpBuilder &b,
+                                            ValueRange a, ValueRange bFrag,
+                                            ValueRange c) {
+  Type elem = cast<VectorType>(a.front().getType()).getElementType();
+  bool bf16 = elem.isBF16();
+  // NVVM takes f16 pairs as vector<2 x f16> and bf16 pairs as i32.
+  auto operand = [&](Value v) -> Value {
+    if (!bf16)
+      return v;
+    Value word =
+        vector::BitCastOp::create(b, VectorType::get({1}, b.getI32Type()), v);
+    return vector::ExtractOp::create(b, word, ArrayRef<int64_t>{0});
+  };
+  SmallVector<Value> aOps, bOps;
+  for (Value v : a)
+    aOps.push_back(operand(v));
+  for (Value v : bFrag)
+    bOps.push_back(operand(v));
+  Type f32 = b.getF32Type();
+  auto result =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
+  NVVM::MMATypes type = bf16 ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
+  Value d = NVVM::MmaOp::create(
+      b, result, aOps, bOps, c, ArrayRef<int64_t>{16, 8, 16},
+      /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
+      std::array<NVVM::MMATypes, 2>{type, type},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  SmallVector<Value, 4> out;
+  for (int64_t i = 0; i < 4; ++i)
+    out.push_back(LLVM::ExtractValueOp::create(b, d, ArrayRef<int64_t>{i}));
+  return out;
+}
+
+Value gpu_lowering::packPair(ImplicitLocOpBuilder &b, Value x, Value y,
+                             Type elem) {
+  Value pair = vector::FromElementsOp::create(
+      b, VectorType::get({2}, b.getF32Type()), ValueRange{x, y});
+  return arith::TruncFOp::create(b, VectorType::get({2}, elem), pair);
+}
+
+Value gpu_lowering::quadReduce(ImplicitLocOpBuilder &b, Value v, bool max) {
+  for (int32_t offset : {1, 2}) {
+    Value other = gpu::ShuffleOp::create(b, v, offset, kThreadsPerWarp,
+                                         gpu::ShuffleMode::XOR)
+                      .getShuffleResult();
+    v = max ? Value(arith::MaximumFOp::create(b, v, other))
+            : Value(arith::AddFOp::create(b, v, other));
+  }
+  return v;
+}
+
+Value gpu_lowering::fastExp2(ImplicitLocOpBuilder &b, Value x) {
+  return LLVM::CallIntrinsicOp::create(
+             b, b.getF32Type(), b.getStringAttr("llvm.nvvm.ex2.approx.f32"),
+             ValueRange{x})
+      .getResult(0);
+}
+
+Value gpu_lowering::fastLog2(ImplicitLocOpBuilder &b, Value x) {
+  return LLVM::CallIntrinsicOp::create(
+             b, b.getF32Type(), b.getStringAttr("llvm.nvvm.lg2.approx.f"),
+             ValueRange{x})
+      .getResult(0);
+}
