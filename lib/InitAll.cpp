@@ -72,6 +72,7 @@ void ::attn::registerAllDialects(mlir::DialectRegistry &registry) {
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   registerGPUDialectTranslation(registry);
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
   registerNVVMDialectTranslation(registry);
   // convert-gpu-to-nvvm lowers the other dialects of a kernel through their
   // ConvertToLLVM interfaces.

@@ -94,7 +94,7 @@ std::string includeGuard(ArrayRef<FunctionSig> sigs) {
   return "ATTN" + llvm::StringRef(names).upper() + "_H";
 }
 
-void emitFunction(const FunctionSig &sig, llvm::raw_ostream &os) {
+void emitFunction(const FunctionSig &sig, bool cuda, llvm::raw_ostream &os) {
   ParamNames names;
   SmallVector<std::string> tensorNames, sizeNames;
   for (const TensorSig &t : sig.args)
@@ -160,6 +160,8 @@ void emitFunction(const FunctionSig &sig, llvm::raw_ostream &os) {
             .str());
   for (StringRef n : sizeNames)
     params.push_back(("int64_t " + n).str());
+  if (cuda)
+    params.push_back("void *stream");
   std::string head = "int32_t " + prefix + "(";
   os << head;
   if (params.empty())
@@ -189,15 +191,15 @@ void emitFunction(const FunctionSig &sig, llvm::raw_ostream &os) {
   emitComment("pointers[] = " + list(tensorNames) +
                   "; sizes[] = " + list(sizeNames) + ".",
               os);
-  os << "int32_t " << prefix
-     << "_packed(void **pointers, const int64_t *sizes);\n";
+  os << "int32_t " << prefix << "_packed(void **pointers, const int64_t *sizes"
+     << (cuda ? ", void *stream" : "") << ");\n";
   os << "/* NUL-terminated signature text (docs/abi.md). */\n";
   os << "extern const char " << prefix << "_manifest[];\n\n";
 }
 } // namespace
 
 namespace attn {
-LogicalResult emitCHeader(ModuleOp module, llvm::raw_ostream &os) {
+LogicalResult emitCHeader(ModuleOp module, llvm::raw_ostream &os, bool cuda) {
   FailureOr<std::vector<FunctionSig>> sigs = readAbi(module);
   if (failed(sigs))
     return failure();
@@ -206,9 +208,15 @@ LogicalResult emitCHeader(ModuleOp module, llvm::raw_ostream &os) {
         "   module (docs/abi.md). Do not edit. */\n\n";
   os << "#ifndef " << guard << "\n#define " << guard << "\n\n";
   os << "#include <stdint.h>\n\n";
+  if (cuda)
+    os << "/* CUDA entry points: every pointer is a device pointer and the\n"
+          "   kernels are launched on `stream` (a CUstream; NULL is the "
+          "default\n"
+          "   stream), asynchronously. Status 2: a CUDA error, described by\n"
+          "   attnCudaLastError() of the CUDA runtime library. */\n\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   for (const FunctionSig &sig : *sigs)
-    emitFunction(sig, os);
+    emitFunction(sig, cuda, os);
   os << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n";
   os << "#endif /* " << guard << " */\n";
   return success();

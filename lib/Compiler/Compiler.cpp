@@ -171,7 +171,8 @@ LogicalResult emitObjectFile(ModuleOp module, llvm::StringRef objectPath,
 }
 
 LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
-                                llvm::StringRef sharedLibPath) {
+                                llvm::StringRef sharedLibPath,
+                                llvm::ArrayRef<llvm::StringRef> libraries) {
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
   if (!cc) {
     llvm::errs() << "error: no system linker driver 'cc' on PATH to link '"
@@ -179,10 +180,9 @@ LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
     return failure();
   }
   std::string errorMessage;
-  // libomp runs the parallel work items: a dependency of the compiled
-  // library (Debian's libomp5), not of MLIR or LLVM.
-  llvm::StringRef args[] = {*cc,        "-shared", "-o", sharedLibPath,
-                            objectPath, "-lomp",   "-lm"};
+  SmallVector<llvm::StringRef> args = {*cc, "-shared", "-o", sharedLibPath,
+                                       objectPath};
+  args.append(libraries.begin(), libraries.end());
   int rc = llvm::sys::ExecuteAndWait(*cc, args, /*Env=*/std::nullopt,
                                      /*Redirects=*/{}, /*SecondsToWait=*/0,
                                      /*MemoryLimit=*/0, &errorMessage);
@@ -214,6 +214,17 @@ LogicalResult compileFile(llvm::StringRef inputPath,
   if (!module)
     return failure();
 
+  if (options.target != "cpu" && options.target != "cuda") {
+    llvm::errs() << "error: unknown target '" << options.target
+                 << "' (expected 'cpu' or 'cuda')\n";
+    return failure();
+  }
+  if (options.target == "cuda" &&
+      mlir::attn::sharedMemoryLimit(options.chip) == 0) {
+    llvm::errs() << "error: unknown chip '" << options.chip
+                 << "' (expected sm_80, sm_86, sm_89, sm_90 or sm_90a)\n";
+    return failure();
+  }
   if (!headerPath.empty()) {
     // The header is written from the signature recorded at tensor level.
     PassManager signature(module.get()->getName());
@@ -227,18 +238,29 @@ LogicalResult compileFile(llvm::StringRef inputPath,
                    << "': " << ec.message() << "\n";
       return failure();
     }
-    if (failed(emitCHeader(*module, header.os())))
+    if (failed(emitCHeader(*module, header.os(), options.target == "cuda")))
       return failure();
     header.keep();
   }
 
-  if (failed(lowerToLLVMDialect(*module, options)))
+  bool cuda = options.target == "cuda";
+  if (failed(cuda ? lowerToCuda(*module, sharedLibPath, options)
+                  : lowerToLLVMDialect(*module, options)))
     return failure();
   llvm::SmallString<256> objectPath(sharedLibPath);
   llvm::sys::path::replace_extension(objectPath, ".o");
-  if (failed(emitObjectFile(*module, objectPath, options)))
+  CompileOptions host = options;
+  if (cuda && host.cpu == "native")
+    host.cpu = "x86-64";
+  if (failed(emitObjectFile(*module, objectPath, host)))
     return failure();
-  return linkSharedLibrary(objectPath, sharedLibPath);
+  // libomp runs the parallel work items of CPU code: a dependency of the
+  // compiled library (Debian's libomp5), not of MLIR or LLVM. CUDA
+  // libraries call the CUDA runtime library of lib/Runtime, which the
+  // program links (or has loaded) instead.
+  if (cuda)
+    return linkSharedLibrary(objectPath, sharedLibPath, {"-lm"});
+  return linkSharedLibrary(objectPath, sharedLibPath, {"-lomp", "-lm"});
 }
 
 TemporaryLibrary::TemporaryLibrary(TemporaryLibrary &&other) noexcept

@@ -44,6 +44,17 @@ static cl::opt<bool>
              cl::desc("Run independent work items on OpenMP threads "
                       "(OMP_NUM_THREADS at run time); =false for one thread"),
              cl::init(true));
+static cl::opt<std::string>
+    target("target",
+           cl::desc("Where the attention runs: 'cpu' (this host's vector "
+                    "units) or 'cuda' (NVIDIA tensor cores; writes the .ptx "
+                    "and, with ptxas, the .cubin beside the library)"),
+           cl::init("cpu"));
+static cl::opt<std::string>
+    chip("chip",
+         cl::desc("NVIDIA architecture for --target=cuda: sm_80, sm_86, "
+                  "sm_89, sm_90 or sm_90a"),
+         cl::init("sm_80"));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
                                   cl::Prefix, cl::init(3));
 
@@ -66,6 +77,8 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.optLevel = optLevel;
   options.parallel = parallel;
+  options.target = target;
+  options.chip = chip;
   std::string header = headerFile;
   if (header.empty()) {
     llvm::SmallString<256> path(outputFile);

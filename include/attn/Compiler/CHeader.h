@@ -16,9 +16,11 @@
 
 namespace attn {
 
-/// Writes the header to `os`. Fails, with an error on the module, when the
-/// module has no valid `attn.abi` attribute.
-mlir::LogicalResult emitCHeader(mlir::ModuleOp module, llvm::raw_ostream &os);
+/// Writes the header to `os`: the CPU entry points, or with `cuda` the CUDA
+/// ones (device pointers and a trailing stream). Fails, with an error on the
+/// module, when the module has no valid `attn.abi` attribute.
+mlir::LogicalResult emitCHeader(mlir::ModuleOp module, llvm::raw_ostream &os,
+                                bool cuda = false);
 
 } // namespace attn
 

@@ -33,8 +33,16 @@ struct CompileOptions {
   /// thread running it (more goes to the heap). The default fits threads
   /// with 2 MiB stacks or more; callers on smaller stacks lower it.
   int64_t stackScratchBytes = 1 << 20;
-  /// Target CPU and features for code generation ("native" = this host).
+  /// Target CPU and features for code generation ("native" = this host;
+  /// with target "cuda", the host code defaults to generic x86-64 so that
+  /// the library runs on the GPU machine's CPU).
   std::string cpu = "native";
+  /// "cpu": the fused loop nests run on the host. "cuda": the attention ops
+  /// run as tensor-core kernels for `chip` (sm_80, sm_86, sm_89, sm_90,
+  /// sm_90a) and the library's entry points take device pointers and a
+  /// stream; the PTX (and, with ptxas, the cubin) is written beside it.
+  std::string target = "cpu";
+  std::string chip = "sm_80";
   /// Optimisation level of the LLVM back end (0-3).
   unsigned optLevel = 3;
   /// Run the independent work items on OpenMP threads.
@@ -59,9 +67,20 @@ mlir::LogicalResult emitObjectFile(mlir::ModuleOp module,
                                    llvm::StringRef objectPath,
                                    const CompileOptions &options);
 
-/// Links an object into a shared library with the system linker driver (cc).
-mlir::LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
-                                      llvm::StringRef sharedLibPath);
+/// Links an object into a shared library with the system linker driver (cc),
+/// against `libraries` (e.g. "-lm").
+mlir::LogicalResult
+linkSharedLibrary(llvm::StringRef objectPath, llvm::StringRef sharedLibPath,
+                  llvm::ArrayRef<llvm::StringRef> libraries);
+
+/// Lowers `module` in place with the attn-lower-to-cuda pipeline, then
+/// writes the kernels beside `sharedLibPath` (`.ptx`; `.cubin` when ptxas
+/// is found) and embeds them in the module's gpu.binary: a fat binary of
+/// cubin and PTX when fatbinary is found (the driver falls back to the PTX
+/// when it cannot load the cubin), else the PTX.
+mlir::LogicalResult lowerToCuda(mlir::ModuleOp module,
+                                llvm::StringRef sharedLibPath,
+                                const CompileOptions &options);
 
 /// Whole AOT path: parse `inputPath`, lower, and write `sharedLibPath`, the
 /// object next to it (`.o`) and, when `headerPath` is not empty, the C
