@@ -140,10 +140,21 @@ def AttnApproximateMath : Pass<"attn-approximate-math"> {
     arithmetic (upstream MLIR's approximations, accurate to a few ULP). The
     LLVM back end would otherwise scalarise vector transcendental calls into
     one libm call per lane, which dominates the cost of a softmax tile.
+
+    With `nvptx`, for GPU kernels: `math.exp2`, `math.exp`, `math.log2` and
+    `math.tanh` on f32 (scalars, or vectors lane by lane) become the special
+    function unit's `ex2.approx` and `lg2.approx` (NVVM intrinsics; tanh as
+    `1 - 2 / (ex2(2 x log2 e) + 1)`) instead of polynomials or libdevice
+    calls, so that kernels link nothing.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::vector::VectorDialect"];
+  let options = [
+    Option<"nvptx", "nvptx", "bool", /*default=*/"false",
+           "Use the NVPTX special function unit instead of polynomials">,
+  ];
 }
 
 def AttnAbiSignature : Pass<"attn-abi-signature", "ModuleOp"> {

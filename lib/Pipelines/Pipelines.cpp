@@ -151,7 +151,11 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   target.optLevel = options.optLevel;
   pm.addPass(createGpuNVVMAttachTarget(target));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
-  kernels.addPass(createAttnApproximateMath());
+  // The special function unit for the math of score changes (tanh, exp2):
+  // convert-gpu-to-nvvm would call libdevice, which the kernels do not link.
+  AttnApproximateMathOptions sfu;
+  sfu.nvptx = true;
+  kernels.addPass(createAttnApproximateMath(sfu));
   kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(createConvertGpuOpsToNVVMOps());
   kernels.addPass(createCanonicalizerPass());

@@ -31,3 +31,19 @@ func.func @f16_untouched(%x: vector<8xf16>) -> vector<8xf16> {
   %y = math.exp2 %x : vector<8xf16>
   return %y : vector<8xf16>
 }
+
+// The GPU variant: the special function unit, lane by lane, nothing to link.
+// RUN: attn-opt %s --attn-approximate-math=nvptx=true | FileCheck %s --check-prefix=SFU
+// SFU-LABEL: func.func @sfu
+// SFU: llvm.call_intrinsic "llvm.nvvm.ex2.approx.f32"
+// SFU: llvm.call_intrinsic "llvm.nvvm.ex2.approx.f32"
+// SFU: arith.divf
+// SFU: llvm.call_intrinsic "llvm.nvvm.ex2.approx.f32"
+// SFU: arith.divf
+// SFU: vector.from_elements
+// SFU-NOT: math.
+func.func @sfu(%x: f32, %v: vector<2xf32>) -> (f32, vector<2xf32>) {
+  %e = math.exp2 %x : f32
+  %t = math.tanh %v : vector<2xf32>
+  return %e, %t : f32, vector<2xf32>
+}

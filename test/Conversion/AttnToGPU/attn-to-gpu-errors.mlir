@@ -1,0 +1,65 @@
+// RUN: attn-opt %s --attn-to-gpu --split-input-file --verify-diagnostics
+// RUN: not attn-opt %s --attn-to-gpu="query-tile=24" 2>&1 | FileCheck %s --check-prefix=OPTS
+// RUN: not attn-opt %s --split-input-file --attn-to-gpu="shared-memory-bytes=1000" 2>&1 | FileCheck %s --check-prefix=SMEM
+
+// OPTS: error: attn-to-gpu expects query-tile a multiple of 16 in [16, 256], key-tile a multiple of 16 in [16, 256] and positive shared-memory-bytes, but got 24, 64, 101376
+// SMEM: error: 'attn.attention' op needs 4096 bytes of shared memory per CTA on the GPU (query-tile = 64, key-tile = 16, D = 16, Dv = 16), more than the chip's 1000; use a smaller query-tile
+
+// What the GPU kernel does not compute yet is rejected by name, never
+// lowered wrongly.
+
+func.func @additive(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+                    %v: tensor<1x2x8x16xf16>, %wq: tensor<16x8xf32>,
+                    %wk: tensor<16x8xf32>, %u: tensor<8xf32>)
+    -> tensor<1x2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: score 'additive' (the GPU kernel computes 'dot' scores)}}
+  %o = attn.attention %q, %k, %v score_operands(%wq, %wk, %u
+          : tensor<16x8xf32>, tensor<16x8xf32>, tensor<8xf32>)
+      {score = #attn.score<additive>, scale = 1.0 : f32}
+      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
+      -> tensor<1x2x8x16xf16>
+  return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+func.func @sigmoid(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+                   %v: tensor<1x2x8x16xf16>) -> tensor<1x2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: normalizer 'sigmoid' (the GPU kernel computes 'softmax')}}
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<sigmoid>}
+      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
+      -> tensor<1x2x8x16xf16>
+  return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+func.func @f32_inputs(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
+                      %v: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: 'f32' inputs (tensor cores take f16 or bf16 here; convert the inputs)}}
+  %o = attn.attention %q, %k, %v
+      : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>
+      -> tensor<1x2x8x16xf32>
+  return %o : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+func.func @head_dim(%q: tensor<1x2x8x40xf16>, %k: tensor<1x2x8x40xf16>,
+                    %v: tensor<1x2x8x40xf16>) -> tensor<1x2x8x40xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: head dims D = 40, Dv = 40 (both must be multiples of 16, at most 256)}}
+  %o = attn.attention %q, %k, %v
+      : tensor<1x2x8x40xf16>, tensor<1x2x8x40xf16>, tensor<1x2x8x40xf16>
+      -> tensor<1x2x8x40xf16>
+  return %o : tensor<1x2x8x40xf16>
+}
+
+// -----
+
+func.func @small(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+                 %v: tensor<1x2x8x16xf16>) -> tensor<1x2x8x16xf16> {
+  %o = attn.attention %q, %k, %v
+      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
+      -> tensor<1x2x8x16xf16>
+  return %o : tensor<1x2x8x16xf16>
+}
