@@ -299,4 +299,28 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
   ];
 }
 
+def AttnEmulateGpu : Pass<"attn-emulate-gpu", "ModuleOp"> {
+  let summary = "Run the NVVM kernels of attn-to-gpu on CPU threads";
+  let description = [{
+    The CPU stage of the GPU lowering, for checking the kernels' numerics on
+    a machine without a GPU. It runs where attn-lower-to-cuda would
+    serialise the kernels: host code and kernels are in the LLVM dialect,
+    the kernels still use NVVM ops. Each kernel moves out of its
+    `gpu.module` and its NVVM ops become calls into the emulator library
+    (lib/GpuEmulator): special registers, `barrier0`, `shfl.sync` (bfly),
+    `ldmatrix`, `mma.sync` (m16n8k16, f16/bf16 to f32) and `cp.async`
+    (synchronous, so its commit and wait disappear); `ex2.approx` and
+    `lg2.approx` become `llvm.exp2` and `llvm.log2`. Each `gpu.launch_func`
+    becomes a call of `attnEmuLaunch`, which runs the CTAs in turn with one
+    CPU thread per GPU thread, so that barriers and warp collectives see
+    every lane. An NVVM op without an emulation is an error naming it.
+
+    `attn-compile --target=gpu-emulator` (and attn-run) build modules this
+    way: the kernel IR that becomes PTX runs against the float64 reference
+    on any machine. The matrix instructions follow the PTX ISA's fragment
+    layouts; that the GPU agrees is what a run on a GPU checks.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // ATTN_PASSES_TD

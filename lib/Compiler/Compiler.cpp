@@ -214,12 +214,13 @@ LogicalResult compileFile(llvm::StringRef inputPath,
   if (!module)
     return failure();
 
-  if (options.target != "cpu" && options.target != "cuda") {
+  bool emulator = options.target == "gpu-emulator";
+  if (options.target != "cpu" && options.target != "cuda" && !emulator) {
     llvm::errs() << "error: unknown target '" << options.target
-                 << "' (expected 'cpu' or 'cuda')\n";
+                 << "' (expected 'cpu', 'cuda' or 'gpu-emulator')\n";
     return failure();
   }
-  if (options.target == "cuda" &&
+  if ((options.target == "cuda" || emulator) &&
       mlir::attn::sharedMemoryLimit(options.chip) == 0) {
     llvm::errs() << "error: unknown chip '" << options.chip
                  << "' (expected sm_80, sm_86, sm_89, sm_90 or sm_90a)\n";
@@ -244,8 +245,8 @@ LogicalResult compileFile(llvm::StringRef inputPath,
   }
 
   bool cuda = options.target == "cuda";
-  if (failed(cuda ? lowerToCuda(*module, sharedLibPath, options)
-                  : lowerToLLVMDialect(*module, options)))
+  if (failed(cuda || emulator ? lowerToCuda(*module, sharedLibPath, options)
+                              : lowerToLLVMDialect(*module, options)))
     return failure();
   llvm::SmallString<256> objectPath(sharedLibPath);
   llvm::sys::path::replace_extension(objectPath, ".o");
@@ -260,6 +261,10 @@ LogicalResult compileFile(llvm::StringRef inputPath,
   // program links (or has loaded) instead.
   if (cuda)
     return linkSharedLibrary(objectPath, sharedLibPath, {"-lm"});
+  if (emulator)
+    return linkSharedLibrary(
+        objectPath, sharedLibPath,
+        {ATTN_GPU_EMULATOR_LIBRARY, "-lstdc++", "-lpthread", "-lm"});
   return linkSharedLibrary(objectPath, sharedLibPath, {"-lomp", "-lm"});
 }
 

@@ -89,10 +89,13 @@ LogicalResult lowerToCuda(ModuleOp module, llvm::StringRef sharedLibPath,
   if (options.keyTile > 0)
     pipeline.keyTile = options.keyTile;
   pipeline.optLevel = options.optLevel;
+  pipeline.emulate = options.target == "gpu-emulator";
   PassManager pm(module->getName());
   mlir::attn::buildLowerToCudaPipeline(pm, pipeline);
   if (failed(pm.run(module)))
     return failure();
+  if (pipeline.emulate)
+    return success();
 
   // One gpu.binary (@attn_kernels) with one PTX object; none when the
   // module has no attention op.

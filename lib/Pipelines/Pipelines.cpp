@@ -173,12 +173,17 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createGpuToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = options.toolkit.empty() ? "isa" : "fatbin";
-  binary.toolkitPath = options.toolkit;
-  pm.addPass(createGpuModuleToBinaryPass(binary));
   AttnEmitCInterfaceOptions entries;
-  entries.cudaChip = options.chip;
+  if (options.emulate) {
+    // The same kernel IR, run on CPU threads: a CPU module.
+    pm.addPass(createAttnEmulateGpu());
+  } else {
+    GpuModuleToBinaryPassOptions binary;
+    binary.compilationTarget = options.toolkit.empty() ? "isa" : "fatbin";
+    binary.toolkitPath = options.toolkit;
+    pm.addPass(createGpuModuleToBinaryPass(binary));
+    entries.cudaChip = options.chip;
+  }
   pm.addPass(createAttnEmitCInterface(entries));
   pm.addPass(createCanonicalizerPass());
 }

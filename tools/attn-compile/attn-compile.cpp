@@ -47,8 +47,10 @@ static cl::opt<bool>
 static cl::opt<std::string>
     target("target",
            cl::desc("Where the attention runs: 'cpu' (this host's vector "
-                    "units) or 'cuda' (NVIDIA tensor cores; writes the .ptx "
-                    "and, with ptxas, the .cubin beside the library)"),
+                    "units), 'cuda' (NVIDIA tensor cores; writes the .ptx "
+                    "and, with ptxas, the .cubin beside the library) or "
+                    "'gpu-emulator' (the CUDA kernels run on CPU threads, "
+                    "to check them without a GPU)"),
            cl::init("cpu"));
 static cl::opt<std::string>
     chip("chip",

@@ -41,6 +41,9 @@ struct CompileOptions {
   /// run as tensor-core kernels for `chip` (sm_80, sm_86, sm_89, sm_90,
   /// sm_90a) and the library's entry points take device pointers and a
   /// stream; the PTX (and, with ptxas, the cubin) is written beside it.
+  /// "gpu-emulator": the same kernels, lowered as for "cuda", run on CPU
+  /// threads (attn-emulate-gpu) behind CPU entry points, to check them
+  /// without a GPU.
   std::string target = "cpu";
   std::string chip = "sm_80";
   /// Optimisation level of the LLVM back end (0-3).

@@ -76,6 +76,11 @@ struct CudaPipelineOptions : public PassPipelineOptions<CudaPipelineOptions> {
                      "binary (cubin + PTX) of the kernels; empty: embed PTX "
                      "only"),
       llvm::cl::init("")};
+  PassOptions::Option<bool> emulate{
+      *this, "emulate",
+      llvm::cl::desc("Instead of serialising the kernels, run them on CPU "
+                     "threads (attn-emulate-gpu) with CPU entry points"),
+      llvm::cl::init(false)};
 };
 
 /// Dynamic shared memory one CTA may use on `chip` (the opt-in maximum), or

@@ -1,0 +1,367 @@
+//===- EmulateGpu.cpp - kernels lowered to NVVM, run on CPU threads -------===//
+//
+// attn-emulate-gpu takes the module where attn-lower-to-cuda would
+// serialise the kernels (host code and kernels both in the LLVM dialect,
+// kernels still NVVM) and makes it a CPU program instead:
+//
+//   - each kernel llvm.func moves out of its gpu.module, and its NVVM ops
+//     become calls into the emulator library (lib/GpuEmulator): special
+//     registers, barriers, shfl.sync, ldmatrix, mma.sync and cp.async; the
+//     commit/wait of cp.async go (the emulated copies are synchronous);
+//     ex2/lg2.approx become llvm.exp2/log2;
+//   - each kernel gets an entry `void <kernel>_entry(void **args)`;
+//   - each gpu.launch_func becomes attnEmuLaunch(entry, grid, block,
+//     shared bytes, args).
+//
+// So the same kernel IR that becomes PTX is executed, and checked against
+// the float64 reference, on a machine without a GPU.
+//
+//===----------------------------------------------------------------------===//
+
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/ADT/StringSwitch.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNEMULATEGPU
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+
+namespace {
+
+class Emulator {
+public:
+  explicit Emulator(ModuleOp module)
+      : module(module), ctx(module.getContext()),
+        ptrTy(LLVM::LLVMPointerType::get(ctx)),
+        i32Ty(IntegerType::get(ctx, 32)), i64Ty(IntegerType::get(ctx, 64)),
+        f32Ty(Float32Type::get(ctx)), voidTy(LLVM::LLVMVoidType::get(ctx)) {}
+
+  LogicalResult run();
+
+private:
+  /// The emulator function `name`, declared once at the top of the module.
+  LLVM::LLVMFuncOp declare(StringRef name, Type result, ArrayRef<Type> params) {
+    if (auto f = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+      return f;
+    OpBuilder b(ctx);
+    b.setInsertionPointToStart(module.getBody());
+    return LLVM::LLVMFuncOp::create(
+        b, module.getLoc(), name, LLVM::LLVMFunctionType::get(result, params));
+  }
+  Value call(ImplicitLocOpBuilder &b, StringRef name, Type result,
+             ValueRange args) {
+    SmallVector<Type> params =
+        llvm::map_to_vector(args, [](Value v) { return v.getType(); });
+    LLVM::LLVMFuncOp f = declare(name, result, params);
+    auto op = LLVM::CallOp::create(b, f, args);
+    return isa<LLVM::LLVMVoidType>(result) ? Value() : op.getResult();
+  }
+  Value i32(ImplicitLocOpBuilder &b, int64_t v) {
+    return LLVM::ConstantOp::create(b, i32Ty, v);
+  }
+  /// A stack slot of `count` elements of `elem` in the entry block.
+  Value slot(ImplicitLocOpBuilder &b, Block *entry, Type elem, int64_t count) {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(entry);
+    Value n = LLVM::ConstantOp::create(b, i64Ty, count);
+    return LLVM::AllocaOp::create(b, ptrTy, elem, n);
+  }
+  Value generic(ImplicitLocOpBuilder &b, Value ptr) {
+    if (cast<LLVM::LLVMPointerType>(ptr.getType()).getAddressSpace() == 0)
+      return ptr;
+    return LLVM::AddrSpaceCastOp::create(b, ptrTy, ptr);
+  }
+  /// A 32-bit register (vector<2 x f16 | bf16>, f32 or i32) as i32.
+  Value asWord(ImplicitLocOpBuilder &b, Value v) {
+    if (v.getType() == i32Ty)
+      return v;
+    return LLVM::BitcastOp::create(b, i32Ty, v);
+  }
+
+  LogicalResult rewriteKernel(LLVM::LLVMFuncOp kernel);
+  LogicalResult rewriteOp(Operation *op, Block *entry);
+  LLVM::LLVMFuncOp buildEntry(LLVM::LLVMFuncOp kernel);
+  void rewriteLaunch(gpu::LaunchFuncOp launch);
+
+  ModuleOp module;
+  MLIRContext *ctx;
+  Type ptrTy, i32Ty, i64Ty, f32Ty, voidTy;
+  /// Entry of each kernel, by "gpu_module::kernel".
+  llvm::StringMap<LLVM::LLVMFuncOp> entries;
+};
+
+LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
+  ImplicitLocOpBuilder b(op->getLoc(), op);
+  StringRef name = op->getName().getStringRef();
+  if (name.consume_front("nvvm.read.ptx.sreg.")) {
+    int code = llvm::StringSwitch<int>(name)
+                   .Case("tid.x", 0)
+                   .Case("tid.y", 1)
+                   .Case("tid.z", 2)
+                   .Case("ctaid.x", 3)
+                   .Case("ctaid.y", 4)
+                   .Case("ctaid.z", 5)
+                   .Case("ntid.x", 6)
+                   .Case("ntid.y", 7)
+                   .Case("ntid.z", 8)
+                   .Case("nctaid.x", 9)
+                   .Case("nctaid.y", 10)
+                   .Case("nctaid.z", 11)
+                   .Default(-1);
+    if (code < 0)
+      return op->emitOpError() << "has no CPU emulation";
+    op->replaceAllUsesWith(ValueRange{
+        call(b, "attnEmuSpecialRegister", i32Ty, ValueRange{i32(b, code)})});
+    op->erase();
+    return success();
+  }
+  if (isa<NVVM::Barrier0Op, NVVM::BarrierOp>(op)) {
+    call(b, "attnEmuBarrier", voidTy, {});
+    op->erase();
+    return success();
+  }
+  if (isa<NVVM::CpAsyncCommitGroupOp, NVVM::CpAsyncWaitGroupOp>(op)) {
+    // The emulated copies complete at once.
+    op->erase();
+    return success();
+  }
+  if (auto copy = dyn_cast<NVVM::CpAsyncOp>(op)) {
+    Value size = i32(b, copy.getSize());
+    Value srcBytes = copy.getCpSize() ? copy.getCpSize() : size;
+    call(
+        b, "attnEmuCopy", voidTy,
+        {generic(b, copy.getDst()), generic(b, copy.getSrc()), size, srcBytes});
+    op->erase();
+    return success();
+  }
+  if (auto shfl = dyn_cast<NVVM::ShflOp>(op)) {
+    if (shfl.getKind() != NVVM::ShflKind::bfly)
+      return op->emitOpError() << "has no CPU emulation (only bfly)";
+    Type valType = shfl.getVal().getType();
+    Value word = call(b, "attnEmuShuffleXor", i32Ty,
+                      {asWord(b, shfl.getVal()), shfl.getOffset()});
+    Value result = valType == i32Ty
+                       ? word
+                       : Value(LLVM::BitcastOp::create(b, valType, word));
+    if (auto st = dyn_cast<LLVM::LLVMStructType>(op->getResult(0).getType())) {
+      Value s = LLVM::PoisonOp::create(b, st);
+      s = LLVM::InsertValueOp::create(b, s, result, ArrayRef<int64_t>{0});
+      Value valid = LLVM::ConstantOp::create(b, IntegerType::get(ctx, 1), 1);
+      result = LLVM::InsertValueOp::create(b, s, valid, ArrayRef<int64_t>{1});
+    }
+    op->replaceAllUsesWith(ValueRange{result});
+    op->erase();
+    return success();
+  }
+  if (auto ld = dyn_cast<NVVM::LdMatrixOp>(op)) {
+    int64_t num = ld.getNum();
+    Value out = slot(b, entry, i32Ty, num);
+    bool transpose = ld.getLayout() == NVVM::MMALayout::col;
+    call(b, "attnEmuLdmatrix", voidTy,
+         {generic(b, ld.getPtr()), i32(b, num), i32(b, transpose), out});
+    Type resultType = op->getResult(0).getType();
+    Value result;
+    if (num == 1) {
+      result = LLVM::LoadOp::create(b, i32Ty, out);
+    } else {
+      result = LLVM::PoisonOp::create(b, resultType);
+      for (int64_t i = 0; i < num; ++i) {
+        Value addr = LLVM::GEPOp::create(b, ptrTy, i32Ty, out,
+                                         ArrayRef<LLVM::GEPArg>{int32_t(i)});
+        result = LLVM::InsertValueOp::create(
+            b, result, LLVM::LoadOp::create(b, i32Ty, addr),
+            ArrayRef<int64_t>{i});
+      }
+    }
+    op->replaceAllUsesWith(ValueRange{result});
+    op->erase();
+    return success();
+  }
+  if (auto mma = dyn_cast<NVVM::MmaOp>(op)) {
+    std::optional<NVVM::MMATypes> type = mma.getMultiplicandAPtxType();
+    bool bf16 = type && *type == NVVM::MMATypes::bf16;
+    bool f16 = type && *type == NVVM::MMATypes::f16;
+    if ((!bf16 && !f16) || mma.getOperandA().size() != 4 ||
+        mma.getOperandB().size() != 2 || mma.getOperandC().size() != 4 ||
+        !llvm::all_of(mma.getOperandC(),
+                      [&](Value v) { return v.getType() == f32Ty; }))
+      return op->emitOpError()
+             << "has no CPU emulation (only m16n8k16 f16/bf16 -> f32)";
+    auto store = [&](ValueRange values, Type elem) {
+      Value array = slot(b, entry, elem, values.size());
+      for (auto [i, v] : llvm::enumerate(values)) {
+        Value addr = LLVM::GEPOp::create(b, ptrTy, elem, array,
+                                         ArrayRef<LLVM::GEPArg>{int32_t(i)});
+        LLVM::StoreOp::create(b, elem == i32Ty ? asWord(b, v) : v, addr);
+      }
+      return array;
+    };
+    Value a = store(mma.getOperandA(), i32Ty);
+    Value bb = store(mma.getOperandB(), i32Ty);
+    Value c = store(mma.getOperandC(), f32Ty);
+    Value d = slot(b, entry, f32Ty, 4);
+    call(b, "attnEmuMma", voidTy, {i32(b, bf16), a, bb, c, d});
+    Value result = LLVM::PoisonOp::create(b, op->getResult(0).getType());
+    for (int64_t i = 0; i < 4; ++i) {
+      Value addr = LLVM::GEPOp::create(b, ptrTy, f32Ty, d,
+                                       ArrayRef<LLVM::GEPArg>{int32_t(i)});
+      result = LLVM::InsertValueOp::create(b, result,
+                                           LLVM::LoadOp::create(b, f32Ty, addr),
+                                           ArrayRef<int64_t>{i});
+    }
+    op->replaceAllUsesWith(ValueRange{result});
+    op->erase();
+    return success();
+  }
+  if (auto intrinsic = dyn_cast<LLVM::CallIntrinsicOp>(op)) {
+    StringRef cpu = llvm::StringSwitch<StringRef>(intrinsic.getIntrin())
+                        .Case("llvm.nvvm.ex2.approx.f32", "llvm.exp2.f32")
+                        .Case("llvm.nvvm.lg2.approx.f", "llvm.log2.f32")
+                        .Default("");
+    if (!cpu.empty())
+      intrinsic.setIntrin(cpu);
+    else if (intrinsic.getIntrin().starts_with("llvm.nvvm."))
+      return op->emitOpError()
+             << "calls " << intrinsic.getIntrin() << ", which has no CPU "
+             << "emulation";
+    return success();
+  }
+  if (auto addr = dyn_cast<LLVM::AddressOfOp>(op)) {
+    // The only global of a kernel module: its dynamic shared memory.
+    auto space = cast<LLVM::LLVMPointerType>(addr.getType());
+    Value shared = call(b, "attnEmuSharedMemory", ptrTy, {});
+    if (space.getAddressSpace() != 0)
+      shared = LLVM::AddrSpaceCastOp::create(b, space, shared);
+    op->replaceAllUsesWith(ValueRange{shared});
+    op->erase();
+    return success();
+  }
+  if (op->getDialect() && op->getDialect()->getNamespace() == "nvvm")
+    return op->emitOpError() << "has no CPU emulation";
+  return success();
+}
+
+LogicalResult Emulator::rewriteKernel(LLVM::LLVMFuncOp kernel) {
+  SmallVector<Operation *> ops;
+  kernel.walk([&](Operation *op) {
+    if (op != kernel.getOperation())
+      ops.push_back(op);
+  });
+  Block *entry = &kernel.getBody().front();
+  for (Operation *op : ops)
+    if (failed(rewriteOp(op, entry)))
+      return failure();
+  return success();
+}
+
+LLVM::LLVMFuncOp Emulator::buildEntry(LLVM::LLVMFuncOp kernel) {
+  ImplicitLocOpBuilder b(kernel.getLoc(), ctx);
+  b.setInsertionPointAfter(kernel);
+  auto func = LLVM::LLVMFuncOp::create(
+      b, (kernel.getName() + "_entry").str(),
+      LLVM::LLVMFunctionType::get(voidTy, {ptrTy}), LLVM::Linkage::Internal);
+  Block *block = func.addEntryBlock(b);
+  b.setInsertionPointToEnd(block);
+  SmallVector<Value> args;
+  for (auto [i, type] : llvm::enumerate(kernel.getFunctionType().getParams())) {
+    Value addr = LLVM::GEPOp::create(b, ptrTy, ptrTy, block->getArgument(0),
+                                     ArrayRef<LLVM::GEPArg>{int32_t(i)});
+    Value ptr = LLVM::LoadOp::create(b, ptrTy, addr);
+    args.push_back(LLVM::LoadOp::create(b, type, ptr));
+  }
+  LLVM::CallOp::create(b, kernel, args);
+  LLVM::ReturnOp::create(b, ValueRange{});
+  return func;
+}
+
+void Emulator::rewriteLaunch(gpu::LaunchFuncOp launch) {
+  ImplicitLocOpBuilder b(launch.getLoc(), launch);
+  auto parent = launch->getParentOfType<LLVM::LLVMFuncOp>();
+  Block *entry = &parent.getBody().front();
+  ValueRange operands = launch.getKernelOperands();
+  Value args = slot(b, entry, ptrTy, std::max<int64_t>(operands.size(), 1));
+  for (auto [i, v] : llvm::enumerate(operands)) {
+    Value cell = slot(b, entry, v.getType(), 1);
+    LLVM::StoreOp::create(b, v, cell);
+    Value addr = LLVM::GEPOp::create(b, ptrTy, ptrTy, args,
+                                     ArrayRef<LLVM::GEPArg>{int32_t(i)});
+    LLVM::StoreOp::create(b, cell, addr);
+  }
+  auto toI64 = [&](Value v) -> Value {
+    if (v.getType() == i64Ty)
+      return v;
+    return LLVM::SExtOp::create(b, i64Ty, v);
+  };
+  gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
+  gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
+  Value shared = launch.getDynamicSharedMemorySize()
+                     ? launch.getDynamicSharedMemorySize()
+                     : i32(b, 0);
+  std::string key = (launch.getKernelModuleName().getValue() +
+                     "::" + launch.getKernelName().getValue())
+                        .str();
+  LLVM::LLVMFuncOp entryFn = entries.lookup(key);
+  Value fn = LLVM::AddressOfOp::create(b, ptrTy, entryFn.getName());
+  call(b, "attnEmuLaunch", voidTy,
+       {fn, toI64(grid.x), toI64(grid.y), toI64(grid.z), toI64(block.x),
+        toI64(block.y), toI64(block.z), shared, args});
+  launch.erase();
+}
+
+LogicalResult Emulator::run() {
+  SmallVector<gpu::GPUModuleOp> kernelModules;
+  module.walk([&](gpu::GPUModuleOp m) { kernelModules.push_back(m); });
+  for (gpu::GPUModuleOp m : kernelModules) {
+    SmallVector<LLVM::LLVMFuncOp> kernels;
+    for (auto f : m.getOps<LLVM::LLVMFuncOp>())
+      kernels.push_back(f);
+    for (LLVM::LLVMFuncOp f : kernels) {
+      // A copy in the host module, named after the module and the kernel.
+      OpBuilder b(ctx);
+      b.setInsertionPointToEnd(module.getBody());
+      auto copy = cast<LLVM::LLVMFuncOp>(b.clone(*f));
+      copy.setSymName((m.getName() + "_" + f.getName()).str());
+      copy.setLinkage(LLVM::Linkage::Internal);
+      for (StringRef attr : {"nvvm.kernel", "nvvm.maxntid", "nvvm.reqntid"})
+        copy->removeAttr(attr);
+      if (failed(rewriteKernel(copy)))
+        return failure();
+      entries[(m.getName() + "::" + f.getName()).str()] = buildEntry(copy);
+    }
+  }
+  SmallVector<gpu::LaunchFuncOp> launches;
+  module.walk([&](gpu::LaunchFuncOp l) { launches.push_back(l); });
+  for (gpu::LaunchFuncOp l : launches) {
+    std::string key = (l.getKernelModuleName().getValue() +
+                       "::" + l.getKernelName().getValue())
+                          .str();
+    if (!entries.lookup(key))
+      return l.emitOpError() << "launches a kernel that is not in the module";
+    if (!l.getAsyncDependencies().empty() || l.getAsyncToken())
+      return l.emitOpError() << "is asynchronous, which the emulation does "
+                                "not support";
+    rewriteLaunch(l);
+  }
+  for (gpu::GPUModuleOp m : kernelModules)
+    m.erase();
+  module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
+  return success();
+}
+
+struct AttnEmulateGpuPass
+    : mlir::attn::impl::AttnEmulateGpuBase<AttnEmulateGpuPass> {
+  void runOnOperation() override {
+    if (failed(Emulator(getOperation()).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

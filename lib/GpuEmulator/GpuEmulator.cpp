@@ -1,0 +1,237 @@
+//===- GpuEmulator.cpp - run lowered GPU kernels on CPU threads -----------===//
+//
+// The CPU stage of the GPU lowering (attn-emulate-gpu): the kernels of
+// attn-to-gpu, lowered to NVVM exactly as for the GPU, call these functions
+// where the GPU has special registers, barriers and warp-wide instructions.
+// Every CTA of a launch runs in turn; its threads run as real threads, so
+// that barriers and warp collectives (ldmatrix, mma.sync, shfl.sync) see
+// all their lanes. A collective is an exchange: each lane writes its
+// operands to its warp's slots, the warp waits, each lane computes its
+// results from all the slots, and the warp waits again before the slots are
+// reused.
+//
+// The matrix instructions follow the PTX ISA's fragment layouts of
+// mma.m16n8k16 and ldmatrix .m8n8 .x1/.x2/.x4 (.trans). This checks the
+// algorithm of the kernels (tiles, copies, swizzles, masks, the online
+// softmax, the epilogue) against a reference on any machine; that the GPU
+// agrees with these layouts is what a run on a GPU checks.
+//
+// No dependency on MLIR or LLVM: the compiler links this library into the
+// modules it builds for --target=gpu-emulator.
+//
+//===----------------------------------------------------------------------===//
+
+#include <pthread.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace {
+
+constexpr int kLanes = 32;
+
+/// One warp's exchange slots and barrier.
+struct Warp {
+  pthread_barrier_t barrier;
+  uint64_t addresses[kLanes];
+  uint32_t words[kLanes][8];
+  float floats[kLanes][4];
+};
+
+struct Cta {
+  int64_t block[3], grid[3], threads[3];
+  std::vector<unsigned char> shared;
+  pthread_barrier_t barrier;
+  std::vector<std::unique_ptr<Warp>> warps;
+};
+
+thread_local Cta *currentCta = nullptr;
+thread_local int64_t threadIndex[3];
+thread_local int linearThread = 0;
+
+Warp &myWarp() { return *currentCta->warps[linearThread / kLanes]; }
+int myLane() { return linearThread % kLanes; }
+void warpSync(Warp &w) { pthread_barrier_wait(&w.barrier); }
+
+float halfToFloat(uint16_t h) {
+  uint32_t sign = uint32_t(h >> 15) << 31, exp = (h >> 10) & 0x1f,
+           man = h & 0x3ff, bits;
+  if (exp == 0x1f) {
+    bits = sign | 0x7f800000u | (man << 13);
+  } else if (exp != 0) {
+    bits = sign | ((exp + 112) << 23) | (man << 13);
+  } else if (man == 0) {
+    bits = sign;
+  } else {
+    // Subnormal: normalise.
+    int shift = 0;
+    while (!(man & 0x400)) {
+      man <<= 1;
+      ++shift;
+    }
+    bits = sign | ((113 - shift) << 23) | ((man & 0x3ff) << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+float bf16ToFloat(uint16_t h) {
+  uint32_t bits = uint32_t(h) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+/// Element `e` (0 low, 1 high) of a register of two 16-bit values.
+float element(uint32_t word, int e, bool bf16) {
+  uint16_t h = uint16_t(word >> (16 * e));
+  return bf16 ? bf16ToFloat(h) : halfToFloat(h);
+}
+
+} // namespace
+
+extern "C" {
+
+/// Special registers: 0-2 tid.x/y/z, 3-5 ctaid, 6-8 ntid, 9-11 nctaid.
+int32_t attnEmuSpecialRegister(int32_t code) {
+  int axis = code % 3;
+  switch (code / 3) {
+  case 0:
+    return int32_t(threadIndex[axis]);
+  case 1:
+    return int32_t(currentCta->block[axis]);
+  case 2:
+    return int32_t(currentCta->threads[axis]);
+  default:
+    return int32_t(currentCta->grid[axis]);
+  }
+}
+
+void *attnEmuSharedMemory() { return currentCta->shared.data(); }
+
+void attnEmuBarrier() { pthread_barrier_wait(&currentCta->barrier); }
+
+/// cp.async, synchronously: `srcBytes` of `bytes` come from `src`, the rest
+/// is zero.
+void attnEmuCopy(void *dst, const void *src, int32_t bytes, int32_t srcBytes) {
+  if (srcBytes > 0)
+    std::memcpy(dst, src, size_t(std::min(bytes, srcBytes)));
+  if (srcBytes < bytes)
+    std::memset(static_cast<char *>(dst) + std::max(srcBytes, 0), 0,
+                size_t(bytes - std::max(srcBytes, 0)));
+}
+
+/// shfl.sync.bfly over the whole warp: the value of lane ^ offset.
+uint32_t attnEmuShuffleXor(uint32_t value, int32_t offset) {
+  Warp &w = myWarp();
+  int lane = myLane();
+  w.words[lane][0] = value;
+  warpSync(w);
+  uint32_t result = w.words[(lane ^ offset) % kLanes][0];
+  warpSync(w);
+  return result;
+}
+
+/// ldmatrix .m8n8 .x`count` of 16-bit elements: lanes 8i..8i+7 give the row
+/// addresses of matrix i; register i of lane l holds row l / 4, columns
+/// 2 (l % 4) and 2 (l % 4) + 1 of matrix i (transposed: rows 2 (l % 4) and
+/// 2 (l % 4) + 1 of column l / 4).
+void attnEmuLdmatrix(const void *address, int32_t count, int32_t transpose,
+                     uint32_t *out) {
+  Warp &w = myWarp();
+  int lane = myLane();
+  w.addresses[lane] = reinterpret_cast<uint64_t>(address);
+  warpSync(w);
+  auto at = [&](int matrix, int row, int col) {
+    const uint16_t *p =
+        reinterpret_cast<const uint16_t *>(w.addresses[8 * matrix + row]);
+    return uint32_t(p[col]);
+  };
+  int group = lane / 4, pair = 2 * (lane % 4);
+  for (int i = 0; i < count; ++i)
+    out[i] = transpose ? at(i, pair, group) | at(i, pair + 1, group) << 16
+                       : at(i, group, pair) | at(i, group, pair + 1) << 16;
+  warpSync(w);
+}
+
+/// mma.sync.m16n8k16.row.col.f32.{f16,bf16}: a, b the lane's A (4) and B
+/// (2) registers, c and d its accumulator (4 f32).
+void attnEmuMma(int32_t bf16, const uint32_t *a, const uint32_t *b,
+                const float *c, float *d) {
+  Warp &w = myWarp();
+  int lane = myLane();
+  for (int i = 0; i < 4; ++i)
+    w.words[lane][i] = a[i];
+  for (int i = 0; i < 2; ++i)
+    w.words[lane][4 + i] = b[i];
+  warpSync(w);
+  // The full A (16 x 16) and B (16 x 8) from every lane's fragments.
+  float matA[16][16], matB[16][8];
+  for (int l = 0; l < kLanes; ++l) {
+    int g = l / 4, t = l % 4;
+    for (int e = 0; e < 2; ++e) {
+      matA[g][2 * t + e] = element(w.words[l][0], e, bf16);
+      matA[g + 8][2 * t + e] = element(w.words[l][1], e, bf16);
+      matA[g][2 * t + 8 + e] = element(w.words[l][2], e, bf16);
+      matA[g + 8][2 * t + 8 + e] = element(w.words[l][3], e, bf16);
+      matB[2 * t + e][g] = element(w.words[l][4], e, bf16);
+      matB[2 * t + 8 + e][g] = element(w.words[l][5], e, bf16);
+    }
+  }
+  warpSync(w);
+  int g = lane / 4, t = lane % 4;
+  for (int i = 0; i < 4; ++i) {
+    int row = g + 8 * (i / 2), col = 2 * t + i % 2;
+    float sum = c[i];
+    for (int k = 0; k < 16; ++k)
+      sum += matA[row][k] * matB[k][col];
+    d[i] = sum;
+  }
+}
+
+/// Runs `entry(args)` for every thread of every CTA of the grid.
+void attnEmuLaunch(void (*entry)(void **), int64_t gridX, int64_t gridY,
+                   int64_t gridZ, int64_t blockX, int64_t blockY,
+                   int64_t blockZ, int32_t sharedBytes, void **args) {
+  int64_t threads = blockX * blockY * blockZ;
+  if (threads <= 0 || gridX <= 0 || gridY <= 0 || gridZ <= 0)
+    return;
+  for (int64_t bz = 0; bz < gridZ; ++bz)
+    for (int64_t by = 0; by < gridY; ++by)
+      for (int64_t bx = 0; bx < gridX; ++bx) {
+        Cta cta;
+        cta.block[0] = bx, cta.block[1] = by, cta.block[2] = bz;
+        cta.grid[0] = gridX, cta.grid[1] = gridY, cta.grid[2] = gridZ;
+        cta.threads[0] = blockX, cta.threads[1] = blockY,
+        cta.threads[2] = blockZ;
+        // Garbage, not zeros: a kernel must not read what it did not write.
+        cta.shared.assign(size_t(std::max(sharedBytes, 0)), 0xff);
+        pthread_barrier_init(&cta.barrier, nullptr, unsigned(threads));
+        for (int64_t w = 0; w < (threads + kLanes - 1) / kLanes; ++w) {
+          cta.warps.push_back(std::make_unique<Warp>());
+          pthread_barrier_init(&cta.warps.back()->barrier, nullptr, kLanes);
+        }
+        std::vector<std::thread> pool;
+        for (int64_t t = 0; t < threads; ++t)
+          pool.emplace_back([&, t]() {
+            currentCta = &cta;
+            linearThread = int(t);
+            threadIndex[0] = t % blockX;
+            threadIndex[1] = (t / blockX) % blockY;
+            threadIndex[2] = t / (blockX * blockY);
+            entry(args);
+          });
+        for (std::thread &th : pool)
+          th.join();
+        for (auto &w : cta.warps)
+          pthread_barrier_destroy(&w->barrier);
+        pthread_barrier_destroy(&cta.barrier);
+      }
+}
+
+} // extern "C"
