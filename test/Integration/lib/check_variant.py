@@ -7,6 +7,8 @@ shared/VARIANTS.md.
                    [--case random|huge|masked_rows] [--attn-run PATH]
                    [--examples DIR] [--module PATH] [--query-tile N]
                    [--key-tile N] [--print-time] [--repeat N]
+                   [--runner attn-run|attn-exec] [--library PATH]
+                   [--attn-exec PATH]
   check_variant.py --self-test
 
 NAME is a variant of shared/VARIANTS.md (module examples/variants/NAME.mlir)
@@ -23,6 +25,18 @@ visible key, finite elsewhere, f32 tolerances).
 
 --query-tile / --key-tile are passed on to attn-run (tile sizes of the
 fused loop nest), so small tiles put many tile boundaries in small sizes.
+
+--runner attn-exec --library PATH runs a library that attn-compile built
+beforehand (for instance with --target=cuda, on a machine without MLIR)
+through attn-exec instead of compiling the module with attn-run; the module
+(--module, else the example) still gives the signature. The library must
+have been built from that module. Tiles are fixed in the library then.
+
+Every variant of sections A-C and every FLEX module also exists as
+NAME_f16 and NAME_bf16 (as causal_f16 is causal in f16): the same math on
+a module whose q, k, v and output, and bias if it has one, are of that
+element type (pass it with --module), compared with the f16/bf16
+tolerances.
 
 Prints one line `NAME B=.. Sq=.. Skv=..: max_abs_err=.. max_rel_err=.. PASS`
 and exits 0, or prints what went wrong and exits 1 (mismatch, NaN/Inf,
@@ -128,6 +142,13 @@ SPECS["relative_position"] += [("aK", (2 * ref.REL_CLIP + 1, "D"), "table"),
 FLEX_NAMES = ("flex_window", "flex_distance", "flex_window_distance_causal",
               "flex_heads", "flex_causal_mod")
 SPECS.update({name: [Q, K, V] for name in FLEX_NAMES})
+# NAME_f16 / NAME_bf16 of every f32 variant and FLEX module (see the
+# docstring); the suffix sets the element type (reference.element_type).
+NARROW_TYPES = ("f16", "bf16")
+for _name in list(SPECS):
+    if ref.element_type(_name) == "f32":
+        for _t in NARROW_TYPES:
+            SPECS.setdefault(f"{_name}_{_t}", SPECS[_name])
 
 DEFAULT_DIMS = {"Hq": 4, "Hkv": 4, "D": 64, "Dv": 64, "A": 32}
 VARIANT_DIMS = {"gqa": {"Hq": 8, "Hkv": 2}}
@@ -155,8 +176,14 @@ FLEX = {
 }
 
 
+def is_flex(name):
+    """Whether `name` is a FLEX module, in f32 or with a dtype suffix."""
+    return ref.base_name(name) in FLEX
+
+
 def flex_scores(name, q, k):
     """(s, visible), both [B,Hq,Sq,Skv], of the FLEX module `name`."""
+    name = ref.base_name(name)
     q, k = ref.f64(q), ref.f64(k)
     B, Hq, Sq, D = q.shape
     Skv = k.shape[2]
@@ -182,14 +209,14 @@ def flex_scores(name, q, k):
 
 def variant_scores(name, *inputs):
     """(s, visible) of a VARIANTS.md variant or a FLEX module."""
-    if name in FLEX:
+    if is_flex(name):
         return flex_scores(name, inputs[0], inputs[1])
     return ref.scores(name, *inputs)
 
 
 def variant_reference(name, *inputs):
     """Float64 output [B,Hq,Sq,Dv] of a VARIANTS.md variant or FLEX module."""
-    if name in FLEX:
+    if is_flex(name):
         s, vis = flex_scores(name, inputs[0], inputs[1])
         return ref.weighted_sum(ref.softmax_visible(s, vis), inputs[2],
                                 inputs[0].shape[1])
@@ -198,7 +225,7 @@ def variant_reference(name, *inputs):
 
 def variant_lse(name, *inputs):
     """Float64 log-sum-exp [B,Hq,Sq] (-inf on rows with no visible key)."""
-    if name in FLEX:
+    if is_flex(name):
         return ref.lse_of_scores(*flex_scores(name, inputs[0], inputs[1]))
     return ref.lse(name, *inputs)
 
@@ -215,6 +242,8 @@ DOT_SCORED = {"dot", "scaled_dot", "sigmoid", "hard", "topk", "hard_sample",
               "key_padding", "bool_mask", "bias", "alibi", "softcap",
               "relative_position", "gqa", "causal_bf16", "causal_f16",
               "scaled_dot_bf16", "scaled_dot_f16"} | set(FLEX_NAMES)
+DOT_SCORED |= {f"{n}_{t}" for n in DOT_SCORED if ref.element_type(n) == "f32"
+               for t in NARROW_TYPES}
 CASES = ("random", "huge", "masked_rows")
 NPY_DTYPE = {"f32": np.float32, "bf16": np.float32, "f16": np.float16}
 MLIR_ELEM = {"qkv": None, "weight": "f32", "vector": "f32", "uniform": "f32",
@@ -291,6 +320,8 @@ def bind_dims(name, signature):
     etype = ref.element_type(name)
     for (arg, shape, kind), (sdims, elem) in zip(spec, signature):
         want = etype if kind == "qkv" else MLIR_ELEM[kind]
+        if kind == "bias" and elem == etype:
+            want = etype   # a bias of q's element type is allowed too
         if elem != want:
             raise UsageError(f"{name}: argument {arg} has element type {elem}, "
                              f"expected {want}")
@@ -326,8 +357,15 @@ def shape_of(shape, dims):
     return tuple(s if isinstance(s, int) else dims[s] for s in shape)
 
 
-def draw(name, dims, case, rng):
-    """One draw of the inputs, as the arrays attn-run reads."""
+def argument_elements(name, signature):
+    """{argument: element type} of `name`'s module from its signature."""
+    return {arg: elem for (arg, _, _), (_, elem) in zip(SPECS[name], signature)}
+
+
+def draw(name, dims, case, rng, elems=None):
+    """One draw of the inputs, as the arrays attn-run reads. `elems`
+    ({argument: element type}, argument_elements) gives a bias its type
+    where it is not f32; the bias is rounded to it."""
     etype = ref.element_type(name)
     base = ref.base_name(name)
     B, Sq, Skv, D = dims["B"], dims["Sq"], dims["Skv"], dims["D"]
@@ -349,8 +387,11 @@ def draw(name, dims, case, rng):
             out.append(ref.round_to(x, etype))
         elif kind == "weight":
             out.append((rng.standard_normal(shp) / math.sqrt(shp[0])).astype(np.float32))
-        elif kind in ("vector", "bias"):
+        elif kind == "vector":
             out.append(rng.standard_normal(shp).astype(np.float32))
+        elif kind == "bias":
+            out.append(ref.round_to(rng.standard_normal(shp),
+                                    (elems or {}).get(arg, "f32")))
         elif kind == "table":
             x = rng.standard_normal(shp)
             if case == "huge":
@@ -402,7 +443,7 @@ def ties_ok(name, inputs):
 HUGE_GAP = 16.0
 
 
-def separate_top_scores(name, dims, inputs, rng):
+def separate_top_scores(name, dims, inputs, rng, elems=None):
     """huge: redraw the q rows whose two largest visible scores lie within
     HUGE_GAP of each other. With logits ~1e3 the f32 rounding of a score
     (~1e-4 absolute, e.g. from folding log2(e) into the scale) would
@@ -418,7 +459,7 @@ def separate_top_scores(name, dims, inputs, rng):
             bad = np.isfinite(top2[..., 1]) & (top2[..., 0] - top2[..., 1] < HUGE_GAP)
         if not bad.any():
             return inputs
-        fresh = draw(name, dims, "huge", rng)[0]
+        fresh = draw(name, dims, "huge", rng, elems)[0]
         inputs[0] = np.where(bad[..., None], fresh, inputs[0])
     raise RuntimeError("could not separate the top scores of the huge case")
 
@@ -438,18 +479,18 @@ def fix_samples(name, inputs, rng):
     raise RuntimeError("could not draw u away from the CDF values")
 
 
-def make_inputs(name, dims, case, seed):
+def make_inputs(name, dims, case, seed, elems=None):
     if case == "huge" and name not in DOT_SCORED:
         raise UsageError(f"case huge applies to dot-product scores only, not {name}")
     rng = np.random.default_rng(seed)
     for _ in range(100):
-        inputs = draw(name, dims, case, rng)
+        inputs = draw(name, dims, case, rng, elems)
         if ties_ok(name, inputs):
             break
     else:
         raise RuntimeError("could not draw inputs without near-ties")
     if case == "huge" and ref.base_name(name) != "softcap":
-        inputs = separate_top_scores(name, dims, inputs, rng)
+        inputs = separate_top_scores(name, dims, inputs, rng, elems)
     if ref.base_name(name) == "hard_sample":
         inputs = fix_samples(name, inputs, rng)
     if case == "masked_rows" and not has_masked_row(name, inputs):
@@ -556,6 +597,37 @@ def find_attn_run(explicit):
     return os.path.join(REPO_ROOT, "build", "bin", "attn-run")
 
 
+def find_attn_exec(explicit):
+    """attn-exec: `explicit`, else on PATH, else the standalone runtime
+    build (build-runtime/bin), else build/bin."""
+    if explicit:
+        return explicit
+    found = shutil.which("attn-exec")
+    if found:
+        return found
+    for build in ("build-runtime", "build"):
+        path = os.path.join(REPO_ROOT, build, "bin", "attn-exec")
+        if os.path.exists(path):
+            return path
+    return os.path.join(REPO_ROOT, "build", "bin", "attn-exec")
+
+
+def check_runner_options(args):
+    """--runner attn-exec needs --library and takes no tile options (they
+    are fixed when the library is compiled)."""
+    if getattr(args, "runner", "attn-run") != "attn-exec":
+        if getattr(args, "library", None):
+            raise UsageError("--library needs --runner attn-exec")
+        return
+    if not args.library:
+        raise UsageError("--runner attn-exec needs --library PATH")
+    if not os.path.exists(args.library):
+        raise UsageError(f"no library file {args.library}")
+    if args.query_tile is not None or args.key_tile is not None:
+        raise UsageError("--query-tile/--key-tile do not apply to --runner "
+                         "attn-exec (the library's tiles are compiled in)")
+
+
 TIME_RE = re.compile(r"([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(ns|us|µs|ms|s)\b")
 UNIT = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0}
 
@@ -575,8 +647,12 @@ def attn_run_command(args, example, named_inputs, tmp, out_names):
     """The attn-run command for `example`: each (name, array) of
     `named_inputs` saved as tmp/<name>.npy, one output tmp/<name>.npy per
     entry of `out_names`, and the timing and tile options of `args` (those
-    it has). Returns the command and the output paths."""
-    cmd = [find_attn_run(args.attn_run), example]
+    it has). With args.runner attn-exec, the attn-exec command for
+    args.library instead. Returns the command and the output paths."""
+    if getattr(args, "runner", "attn-run") == "attn-exec":
+        cmd = [find_attn_exec(args.attn_exec), args.library]
+    else:
+        cmd = [find_attn_run(args.attn_run), example]
     for arg, x in named_inputs:
         path = os.path.join(tmp, f"{arg}.npy")
         np.save(path, x)
@@ -587,26 +663,32 @@ def attn_run_command(args, example, named_inputs, tmp, out_names):
         cmd.append("--print-time")
     if getattr(args, "repeat", None) is not None:
         cmd.append(f"--repeat={args.repeat}")
-    if args.query_tile is not None:
+    if getattr(args, "query_tile", None) is not None:
         cmd.append(f"--query-tile={args.query_tile}")
-    if args.key_tile is not None:
+    if getattr(args, "key_tile", None) is not None:
         cmd.append(f"--key-tile={args.key_tile}")
     return cmd, out_paths
 
 
+def tool_name(cmd):
+    """attn-run or attn-exec: the tool `cmd` runs, for messages."""
+    return os.path.basename(cmd[0])
+
+
 def invoke_attn_run(cmd, head, timeout):
-    """Runs attn-run; returns the finished process, or None after printing
-    a FAIL line (`head: FAIL: ...`) when it could not run or exited with an
-    error."""
+    """Runs attn-run (or attn-exec, whichever `cmd` runs); returns the
+    finished process, or None after printing a FAIL line (`head: FAIL:
+    ...`) when it could not run or exited with an error."""
+    tool = tool_name(cmd)
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT,
                               universal_newlines=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as e:
-        print(f"{head}: FAIL: could not run attn-run: {e}")
+        print(f"{head}: FAIL: could not run {tool}: {e}")
         return None
     if proc.returncode != 0:
-        print(f"{head}: FAIL: attn-run exited with {proc.returncode}")
+        print(f"{head}: FAIL: {tool} exited with {proc.returncode}")
         print("  command: " + " ".join(cmd))
         print("  " + proc.stdout.rstrip().replace("\n", "\n  "))
         return None
@@ -621,12 +703,14 @@ def run_variant(args):
     example = args.module or default_module(name, args.examples)
     if not os.path.exists(example):
         raise UsageError(f"no module file {example}")
-    dims = bind_dims(name, parse_main_signature(example))
+    signature = parse_main_signature(example)
+    dims = bind_dims(name, signature)
     roles = result_roles(name, parse_main_results(example))
     for sym, val in default_dims(name).items():
         dims.setdefault(sym, val)
     dims.update(B=args.B, Sq=args.Sq, Skv=args.Skv)
-    inputs = make_inputs(name, dims, args.case, args.seed)
+    inputs = make_inputs(name, dims, args.case, args.seed,
+                         argument_elements(name, signature))
     expected = {"out": variant_reference(name, *inputs)}
     if "lse" in roles:
         expected["lse"] = variant_lse(name, *inputs)
@@ -644,6 +728,8 @@ def run_variant(args):
             head += f" case={args.case}"
         if args.query_tile is not None or args.key_tile is not None:
             head += f" tiles={args.query_tile or '-'}x{args.key_tile or '-'}"
+        if args.library:
+            head += f" library={os.path.basename(args.library)}"
         proc = invoke_attn_run(cmd, head, args.timeout)
         if proc is None:
             return 1
@@ -652,7 +738,8 @@ def run_variant(args):
             try:
                 out = np.load(path)
             except (OSError, ValueError) as e:
-                print(f"{head}: FAIL: cannot read attn-run's {role} result: {e}")
+                print(f"{head}: FAIL: cannot read {tool_name(cmd)}'s {role} "
+                      f"result: {e}")
                 return 1
             if role == "lse":
                 r_ok, r_summary, r_details = compare_lse(out, expected[role])
@@ -671,7 +758,7 @@ def run_variant(args):
             for line in proc.stdout.splitlines():
                 if not line.strip():
                     continue
-                print("  attn-run: " + line.rstrip())
+                print(f"  {tool_name(cmd)}: " + line.rstrip())
                 m = TIME_RE.search(line) if "time" in line.lower() else None
                 if m:
                     secs = float(m.group(1)) * UNIT[m.group(2)]
@@ -776,6 +863,8 @@ def run_structure(args):
             head += f" case={args.case}"
         if args.module:
             head += f" module={os.path.basename(args.module)}"
+        if args.library:
+            head += f" library={os.path.basename(args.library)}"
         proc = invoke_attn_run(cmd, head, args.timeout)
         if proc is None:
             return 1
@@ -784,7 +873,8 @@ def run_structure(args):
             try:
                 out = np.load(path)
             except (OSError, ValueError) as e:
-                print(f"{head}: FAIL: cannot read attn-run's result #{n}: {e}")
+                print(f"{head}: FAIL: cannot read {tool_name(cmd)}'s result "
+                      f"#{n}: {e}")
                 return 1
             r_ok, r_summary, r_details = compare(out, want, "f32")
             ok = ok and r_ok
@@ -798,7 +888,7 @@ def run_structure(args):
         if args.print_time:
             for line in proc.stdout.splitlines():
                 if line.strip():
-                    print("  attn-run: " + line.rstrip())
+                    print(f"  {tool_name(cmd)}: " + line.rstrip())
         if not ok:
             print("  command: " + " ".join(cmd))
         return 0 if ok else 1
@@ -965,6 +1055,20 @@ def self_test():
     s, _ = ref.scores("causal", *make_inputs("causal", dims, "huge", 3))
     check(300 < np.abs(s).max() < 3000, f"huge logits reach ~1e3 ({np.abs(s).max():.0f})")
 
+    # NAME_f16 / NAME_bf16 exist for the f32 variants and FLEX modules; a
+    # bias of that type is drawn rounded to it.
+    check(all(f"{n}_{t}" in SPECS for n in ("bias", "flex_heads", "dot")
+              for t in NARROW_TYPES), "narrow names of f32 variants")
+    check("bias_bf16" in DOT_SCORED and "flex_window_f16" in DOT_SCORED,
+          "narrow names of dot-scored variants take the huge case")
+    dims = dict(small, B=2, Sq=5, Skv=7)
+    for t, dtype in (("f16", np.float16), ("bf16", np.float32)):
+        b = make_inputs(f"bias_{t}", dims, "random", 3, {"bias": t})[3]
+        check(b.dtype == dtype and np.array_equal(ref.round_to(b, t), b),
+              f"bias_{t}: bias drawn as {b.dtype}, rounded to {t}")
+    check(make_inputs("bias", dims, "random", 3)[3].dtype == np.float32,
+          "bias: f32 bias by default")
+
     # The example files declare the arguments VARIANTS.md lists.
     examples = os.path.join(REPO_ROOT, "examples", "variants")
     found = 0
@@ -1054,9 +1158,20 @@ def main(argv=None):
     p.add_argument("--key-tile", dest="key_tile", type=int, default=None,
                    help="pass --key-tile=N to attn-run")
     p.add_argument("--print-time", dest="print_time", action="store_true",
-                   help="pass --print-time to attn-run and echo its time")
+                   help="pass --print-time to attn-run (attn-exec) and echo "
+                        "its time")
     p.add_argument("--repeat", type=int, default=None,
-                   help="pass --repeat=N to attn-run")
+                   help="pass --repeat=N to attn-run (attn-exec)")
+    p.add_argument("--runner", choices=("attn-run", "attn-exec"),
+                   default="attn-run",
+                   help="attn-run compiles the module and runs it; attn-exec "
+                        "runs the prebuilt --library")
+    p.add_argument("--library", default=None,
+                   help="--runner attn-exec: the library attn-compile built "
+                        "from the module (CPU or CUDA)")
+    p.add_argument("--attn-exec", dest="attn_exec", default=None,
+                   help="attn-exec binary (default: on PATH, else "
+                        "build-runtime/bin, else build/bin)")
     p.add_argument("--timeout", type=float, default=600)
     p.add_argument("--keep-dir", dest="keep_dir", default=None,
                    help="write the .npy files here and keep them")
@@ -1073,6 +1188,7 @@ def main(argv=None):
         for dim in ("B", "Sq", "Skv"):
             if getattr(args, dim) < 1:
                 raise UsageError(f"--{dim} must be at least 1")
+        check_runner_options(args)
         if row_reference(args.name):
             return run_structure(args)
         if args.case not in CASES:
