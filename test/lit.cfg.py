@@ -84,3 +84,18 @@ if _succeeds([python, "-c", "import numpy"]):
     config.available_features.add("numpy")
 if shutil.which("nvidia-smi") and _succeeds(["nvidia-smi", "-L"]):
     config.available_features.add("cuda-gpu")
+
+# The runtime was built with its CUDA half (ATTN_ENABLE_CUDA_RUNTIME). Its
+# tests run on machines without a GPU with the fake libcuda.so.1 of
+# test/Runtime, put first on LD_LIBRARY_PATH by %fake_cuda.
+if getattr(config, "attn_cuda_runtime", False):
+    config.available_features.add("cuda-runtime")
+    fake_cuda_dir = os.path.join(config.attn_obj_root, "lib", "fake-cuda")
+    library_path = os.environ.get("LD_LIBRARY_PATH")
+    config.substitutions.append(
+        ("%fake_cuda",
+         "env LD_LIBRARY_PATH=" + fake_cuda_dir
+         + (":" + library_path if library_path else "")))
+# A CUDA driver (libcuda.so.1) can be loaded here.
+if _succeeds([python, "-c", "import ctypes; ctypes.CDLL('libcuda.so.1')"]):
+    config.available_features.add("cuda-driver")

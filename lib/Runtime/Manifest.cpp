@@ -2,7 +2,42 @@
 
 #include "attn/Runtime/Manifest.h"
 
+#include <fmt/format.h>
+
 using namespace attn::runtime;
+
+const char *attn::runtime::getTargetName(Target target) {
+  switch (target) {
+  case Target::CPU:
+    return "cpu";
+  case Target::CUDA:
+    return "cuda";
+  }
+  return "?";
+}
+
+std::optional<Target> attn::runtime::parseTarget(std::string_view name) {
+  for (Target target : {Target::CPU, Target::CUDA})
+    if (name == getTargetName(target))
+      return target;
+  return std::nullopt;
+}
+
+/// A CUDA chip as the compiler spells it: "sm_" then the compute capability
+/// and at most one feature-set letter ("sm_80", "sm_90a", "sm_120f").
+static bool isValidChip(std::string_view chip) {
+  if (chip.substr(0, 3) != "sm_")
+    return false;
+  std::string_view rest = chip.substr(3);
+  size_t digits = rest.find_first_not_of("0123456789");
+  if (digits == std::string_view::npos)
+    digits = rest.size();
+  if (digits < 2 || digits > 3 || rest[0] == '0')
+    return false;
+  std::string_view suffix = rest.substr(digits);
+  return suffix.empty() ||
+         (suffix.size() == 1 && suffix[0] >= 'a' && suffix[0] <= 'z');
+}
 
 namespace {
 
@@ -23,6 +58,7 @@ private:
   Expected<int64_t> parseNumber(std::string_view field) const;
   Status parseTensor(std::string_view keyword, size_t index, size_t numSymbols,
                      ManifestTensor &tensor) const;
+  Status parseTarget(Manifest &manifest) const;
 
   std::string_view text;
   size_t pos = 0;
@@ -129,6 +165,37 @@ Status ManifestParser::parseTensor(std::string_view keyword, size_t index,
   return Status::success();
 }
 
+Status ManifestParser::parseTarget(Manifest &manifest) const {
+  // target NAME [CHIP]
+  for (std::string_view field : fields)
+    if (field.empty())
+      return error("fields must be separated by exactly one space");
+  if (fields.size() < 2)
+    return error("'target' needs a target name ('cpu' or 'cuda')");
+  std::optional<Target> target = attn::runtime::parseTarget(fields[1]);
+  if (!target)
+    return error(fmt::format("unknown target '{}' (expected 'cpu' or 'cuda')",
+                             fields[1]));
+  if (*target == Target::CPU) {
+    if (fields.size() != 2)
+      return error(
+          fmt::format("target 'cpu' takes no chip, found '{}'", fields[2]));
+  } else {
+    if (fields.size() == 2)
+      return error("target 'cuda' needs a chip, e.g. 'target cuda sm_80'");
+    if (fields.size() != 3)
+      return error(fmt::format("target 'cuda' takes one chip, found {} fields",
+                               fields.size() - 2));
+    if (!isValidChip(fields[2]))
+      return error(fmt::format("malformed chip '{}' for target 'cuda' "
+                               "(expected sm_<version>, e.g. sm_80 or sm_90a)",
+                               fields[2]));
+    manifest.chip = std::string(fields[2]);
+  }
+  manifest.target = *target;
+  return Status::success();
+}
+
 Expected<Manifest> ManifestParser::parse() {
   Manifest manifest;
   if (!nextLine())
@@ -145,7 +212,14 @@ Expected<Manifest> ManifestParser::parse() {
   manifest.function = std::string(fields[1]);
 
   if (!nextLine())
-    return error("expected 'sizes'");
+    return error("expected 'target' or 'sizes'");
+  // The optional target line; CPU modules have none.
+  if (fields[0] == "target") {
+    if (Status status = parseTarget(manifest); !status)
+      return status.takeError();
+    if (!nextLine())
+      return error("expected 'sizes'");
+  }
   if (Status status = expect("sizes", 1); !status)
     return status.takeError();
   Expected<int64_t> numSizes = parseNumber(fields[1]);

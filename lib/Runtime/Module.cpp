@@ -2,11 +2,13 @@
 
 #include "attn/Runtime/Module.h"
 
+#include "attn/Runtime/Cuda.h"
+
 #include <dlfcn.h>
 
 using namespace attn::runtime;
 
-Module::Module(void *handle, PackedFn entry, Manifest manifest)
+Module::Module(void *handle, void *entry, Manifest manifest)
     : handle(handle), entry(entry), manifest(std::move(manifest)) {}
 
 Module::~Module() { dlclose(handle); }
@@ -22,8 +24,19 @@ Expected<std::unique_ptr<Module>> Module::load(const std::string &path,
   // being taken relative to the working directory.
   std::string file = path.find('/') == std::string::npos ? "./" + path : path;
   void *handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle)
-    return makeError("cannot load '", path, "': ", getDlError());
+  if (!handle) {
+    std::string message = getDlError();
+    // A CUDA module imports the mgpu* and attnCuda* functions of the CUDA
+    // runtime (docs/abi.md); say so rather than only naming the symbol.
+    if (message.find("undefined symbol: mgpu") != std::string::npos ||
+        message.find("undefined symbol: attnCuda") != std::string::npos)
+      message += cuda::isBuiltWithCuda()
+                     ? " (a CUDA module: the program must link the "
+                       "AttnCudaRuntime library)"
+                     : " (a CUDA module: this runtime was built without CUDA "
+                       "support)";
+    return makeError("cannot load '", path, "': ", message);
+  }
 
   auto fail = [&](const std::string &message) -> Error {
     dlclose(handle);
@@ -46,11 +59,14 @@ Expected<std::unique_ptr<Module>> Module::load(const std::string &path,
     return fail("manifest of '" + function + "' describes function '" +
                 manifest->function + "'");
 
-  // dlsym returns void*; POSIX guarantees it converts to a function pointer.
-  auto fn = reinterpret_cast<PackedFn>(entry);
-  return std::unique_ptr<Module>(new Module(handle, fn, std::move(*manifest)));
+  return std::unique_ptr<Module>(
+      new Module(handle, entry, std::move(*manifest)));
 }
 
-int32_t Module::call(void **pointers, const int64_t *sizes) const {
-  return entry(pointers, sizes);
+int32_t Module::call(void **pointers, const int64_t *sizes,
+                     void *stream) const {
+  // dlsym returns void*; POSIX guarantees it converts to a function pointer.
+  if (manifest.target == Target::CUDA)
+    return reinterpret_cast<CudaPackedFn>(entry)(pointers, sizes, stream);
+  return reinterpret_cast<PackedFn>(entry)(pointers, sizes);
 }

@@ -221,6 +221,32 @@ static void testManifestRobustness() {
       (void)parseManifest(bad);
     }
   check(true, "manifest truncations and corruptions");
+
+  // The same with a target line.
+  std::string cuda = "attn-abi 1\nfunction f\ntarget cuda sm_90a\nsizes 0\n"
+                     "arg 0 x f32 1 4\nresult 0 y f32 1 4\nend\n";
+  Expected<Manifest> parsed = parseManifest(cuda);
+  check(parsed && parsed->target == Target::CUDA && parsed->chip == "sm_90a",
+        "manifest with a target line");
+  Expected<Manifest> cpu = parseManifest(text);
+  check(cpu && cpu->target == Target::CPU && cpu->chip.empty(),
+        "manifest without a target line is for the CPU");
+  for (size_t n = 0; n + 1 < cuda.size(); ++n)
+    if (parseManifest(std::string_view(cuda.data(), n))) {
+      check(false,
+            "target manifest truncated to " + std::to_string(n) + " parsed");
+      break;
+    }
+  for (size_t pos = 0; pos < cuda.size(); ++pos)
+    for (char c : {'\0', ' ', '\n', 's', '9', 'x', '_'}) {
+      std::string bad = cuda;
+      bad[pos] = c;
+      Expected<Manifest> result = parseManifest(bad);
+      if (result && result->target == Target::CUDA)
+        check(result->chip.size() >= 5 && result->chip.substr(0, 3) == "sm_",
+              "corrupt target line gave chip '" + result->chip + "'");
+    }
+  check(true, "target line truncations and corruptions");
 }
 
 int runSelfTest() {

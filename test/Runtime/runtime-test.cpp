@@ -16,12 +16,21 @@
 //   attn-runtime-test run FN [--module SO] [-i IN.npy]... [-o OUT.npy]...
 //                                              run a function of the test
 //                                              module (test-module.c)
+//   attn-runtime-test cuda-call FN [--module SO]
+//                                              call the packed entry of a
+//                                              CUDA function directly, with
+//                                              null pointers and zero sizes,
+//                                              and print its status and
+//                                              attnCudaLastError (default
+//                                              module: test-cuda-module.c)
+//   attn-runtime-test cuda-info                the device in use
 //
 // Errors print "error: ..." on stderr and exit with 1.
 //
 //===----------------------------------------------------------------------===//
 
 #include "attn/Runtime/Binding.h"
+#include "attn/Runtime/Cuda.h"
 #include "attn/Runtime/Execution.h"
 #include "attn/Runtime/Float.h"
 #include "attn/Runtime/Manifest.h"
@@ -47,7 +56,8 @@ static int fail(const std::string &message) {
 static int usage() {
   return fail("usage: attn-runtime-test selftest | npy-dump FILE | npy-copy "
               "IN OUT | convert MODE IN OUT | manifest FILE | bind MANIFEST "
-              "IN... | run FN [--module SO] [-i IN]... [-o OUT]...");
+              "IN... | run FN [--module SO] [-i IN]... [-o OUT]... | "
+              "cuda-call FN [--module SO] | cuda-info");
 }
 
 static void printValue(NpyDType type, const uint8_t *p) {
@@ -187,6 +197,11 @@ static bool readText(const std::string &path, std::string &text) {
 
 static void printManifest(const Manifest &manifest) {
   std::printf("function %s\n", manifest.function.c_str());
+  if (manifest.target == Target::CPU)
+    std::printf("target cpu\n");
+  else
+    std::printf("target %s %s\n", getTargetName(manifest.target),
+                manifest.chip.c_str());
   for (size_t k = 0; k < manifest.sizeLabels.size(); ++k)
     std::printf("size s%zu %s\n", k, manifest.sizeLabels[k].c_str());
   for (size_t i = 0; i < manifest.args.size(); ++i)
@@ -289,6 +304,45 @@ static int runCommand(const std::vector<std::string> &args) {
   return 0;
 }
 
+#ifdef ATTN_TEST_CUDA_MODULE
+static const char *const kCudaModule = ATTN_TEST_CUDA_MODULE;
+#else
+static const char *const kCudaModule = ATTN_TEST_MODULE;
+#endif
+
+/// Calls a CUDA function's packed entry with null device pointers, zero
+/// sizes and the default stream: only what happens before any kernel runs
+/// (module loads, kernel lookups) is exercised. Prints the status and the
+/// thread's CUDA error.
+static int cudaCallCommand(const std::vector<std::string> &args) {
+  std::string function = args[0], modulePath = kCudaModule;
+  if (args.size() == 3 && args[1] == "--module")
+    modulePath = args[2];
+  else if (args.size() != 1)
+    return usage();
+  Expected<std::unique_ptr<Module>> module = Module::load(modulePath, function);
+  if (!module)
+    return fail(module.getError());
+  const Manifest &manifest = (*module)->getManifest();
+  if (manifest.target != Target::CUDA)
+    return fail("function '" + function + "' is not a CUDA function");
+  std::vector<void *> pointers(manifest.args.size() + manifest.results.size());
+  std::vector<int64_t> sizes(manifest.sizeLabels.size() + 1, 0);
+  int32_t status = (*module)->call(pointers.data(), sizes.data(), nullptr);
+  std::printf("status %d\n", status);
+  std::printf("message: %s\n", cuda::getLastCallError().c_str());
+  return 0;
+}
+
+static int cudaInfoCommand() {
+  Expected<cuda::DeviceInfo> info = cuda::getDeviceInfo();
+  if (!info)
+    return fail(info.getError());
+  std::printf("device %d: %s (%s)\n", info->ordinal, info->name.c_str(),
+              info->getChip().c_str());
+  return 0;
+}
+
 int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty())
@@ -309,5 +363,9 @@ int main(int argc, char **argv) {
     return bindCommand(args[0], {args.begin() + 1, args.end()});
   if (command == "run" && !args.empty())
     return runCommand(args);
+  if (command == "cuda-call" && !args.empty())
+    return cudaCallCommand(args);
+  if (command == "cuda-info" && args.empty())
+    return cudaInfoCommand();
   return usage();
 }

@@ -138,3 +138,19 @@ EXPORT const char attn_renamed_manifest[] = "attn-abi 1\n"
 EXPORT int32_t attn_renamed_packed(void **pointers, const int64_t *sizes) {
   return 0;
 }
+
+/* cuda_stub(x: f32[s0]) -> y: f32[s0] with target cuda: the 3-argument
+   packed entry of a CUDA module that imports nothing, so it loads even into
+   a runtime built without CUDA. It does nothing with the device pointers. */
+EXPORT const char attn_cuda_stub_manifest[] = "attn-abi 1\n"
+                                              "function cuda_stub\n"
+                                              "target cuda sm_80\n"
+                                              "sizes 1\n"
+                                              "size 0 arg0.d0\n"
+                                              "arg 0 x f32 1 s0\n"
+                                              "result 0 y f32 1 s0\n"
+                                              "end\n";
+EXPORT int32_t attn_cuda_stub_packed(void **pointers, const int64_t *sizes,
+                                     void *stream) {
+  return sizes[0] < 0 ? 1 : 0;
+}

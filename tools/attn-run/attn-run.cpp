@@ -6,23 +6,19 @@
 //
 // Compiles the module through the AOT path into a temporary directory, loads
 // the shared library with the runtime, binds the inputs (in argument order),
-// calls the entry point and writes the results (in result order). Every user
-// error prints "error: ..." and exits with 1.
+// calls the entry point and writes the results (in result order). A module
+// whose manifest says `target cuda` runs on the GPU through the runtime's
+// CUDA half. Every user error prints "error: ..." and exits with 1.
 //
 //===----------------------------------------------------------------------===//
 
 #include "attn/Compiler/Compiler.h"
-#include "attn/Runtime/Execution.h"
 #include "attn/Runtime/Module.h"
-#include "attn/Runtime/Npy.h"
+#include "attn/Runtime/Run.h"
 
-#include "llvm/ADT/SmallString.h"
-#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -45,7 +41,8 @@ static cl::opt<unsigned> repeat("repeat", cl::desc("Number of calls (timing)"),
                                 cl::init(1));
 static cl::opt<bool>
     printTime("print-time",
-              cl::desc("Print the median wall time of the calls"));
+              cl::desc("Print the median time of the calls (wall time on "
+                       "the CPU, CUDA event time on a GPU)"));
 static cl::opt<int64_t>
     queryTile("query-tile",
               cl::desc("Query rows per tile of the fused attention loop (0: "
@@ -67,15 +64,6 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// Strips the '@' of "--input=@file.npy"; other forms are reserved for
-/// inline values.
-static bool getFilePath(llvm::StringRef value, std::string &path) {
-  if (!value.consume_front("@") || value.empty())
-    return false;
-  path = value.str();
-  return true;
-}
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
@@ -93,26 +81,10 @@ int main(int argc, char **argv) {
   if (inputFile != "-" && !llvm::sys::fs::exists(inputFile))
     return fail("cannot open '" + inputFile + "': no such file");
 
-  std::vector<std::string> outputPaths;
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    std::string path;
-    if (!getFilePath(outputs[i], path))
-      return fail("--output #" + llvm::Twine(i) + " '" + outputs[i] +
-                  "' must be written @FILE.npy");
-    outputPaths.push_back(path);
-  }
   // Read the inputs before compiling: a bad file fails fast.
-  std::vector<rt::NpyArray> arrays;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    std::string path;
-    if (!getFilePath(inputs[i], path))
-      return fail("--input #" + llvm::Twine(i) + " '" + inputs[i] +
-                  "' must be written @FILE.npy");
-    rt::Expected<rt::NpyArray> array = rt::readNpyFile(path);
-    if (!array)
-      return fail("--input #" + llvm::Twine(i) + ": " + array.getError());
-    arrays.push_back(std::move(*array));
-  }
+  rt::Expected<rt::RunFiles> files = rt::readRunFiles(inputs, outputs);
+  if (!files)
+    return fail(files.getError());
 
   // Declared before the module so the library is unloaded before its
   // directory goes away.
@@ -129,28 +101,11 @@ int main(int argc, char **argv) {
       rt::Module::load(library->path(), entry);
   if (!module)
     return fail(module.getError());
-  const rt::Manifest &manifest = (*module)->getManifest();
-  if (arrays.size() != manifest.args.size())
-    return fail("function '" + entry + "' takes " +
-                llvm::Twine(manifest.args.size()) + " arguments, but " +
-                llvm::Twine(arrays.size()) + " --input were given");
-  if (outputPaths.size() != manifest.results.size())
-    return fail("function '" + entry + "' has " +
-                llvm::Twine(manifest.results.size()) + " results, but " +
-                llvm::Twine(outputPaths.size()) + " --output were given");
-
   rt::Expected<rt::ExecutionResult> result =
-      rt::execute(**module, std::move(arrays), repeat);
+      rt::runAndWriteOutputs(**module, std::move(*files), repeat);
   if (!result)
     return fail(result.getError());
-  for (size_t i = 0; i < outputPaths.size(); ++i)
-    if (rt::Status status =
-            rt::writeNpyFile(outputPaths[i], result->outputs[i]);
-        !status)
-      return fail(status.getError());
-
   if (printTime)
-    llvm::outs() << "time: " << llvm::format("%.3f", result->getMedianMs())
-                 << " ms (median of " << repeat << ")\n";
+    llvm::outs() << rt::formatTimeLine(*result);
   return 0;
 }

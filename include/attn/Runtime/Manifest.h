@@ -4,6 +4,7 @@
 //
 //   attn-abi 1
 //   function main
+//   target cuda sm_80        (optional; absent for CPU modules)
 //   sizes 1
 //   size 0 arg0.d0
 //   arg 0 arg0 f32 2 s0 64
@@ -19,12 +20,22 @@
 #include "attn/Runtime/Expected.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace attn {
 namespace runtime {
+
+/// Where a compiled function runs: on the host CPU (the packed entry takes
+/// host pointers) or on a CUDA device (device pointers and a stream).
+enum class Target { CPU, CUDA };
+
+/// The manifest spelling ("cpu", "cuda").
+const char *getTargetName(Target target);
+/// Parses a manifest spelling.
+std::optional<Target> parseTarget(std::string_view name);
 
 /// One dimension of a tensor: a static size or a size symbol.
 struct ManifestDim {
@@ -48,6 +59,10 @@ struct ManifestTensor {
 struct Manifest {
   int version = 1;
   std::string function;
+  /// The `target` line; CPU when there is none.
+  Target target = Target::CPU;
+  /// The chip of a CUDA module ("sm_80"); empty for the CPU.
+  std::string chip;
   /// `sizeLabels[k]` names the first occurrence of symbol `sk` ("arg0.d2").
   std::vector<std::string> sizeLabels;
   std::vector<ManifestTensor> args;

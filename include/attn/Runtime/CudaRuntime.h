@@ -1,0 +1,85 @@
+/*===- CudaRuntime.h - The functions CUDA modules import ----------*- C -*-===*
+ *
+ * A shared library built with `attn-compile --target=cuda` leaves these
+ * symbols undefined; the AttnCudaRuntime shared library defines them, so a
+ * program that links it can dlopen such modules (docs/abi.md).
+ *
+ * The mgpu* functions have the signatures of MLIR's GPU host ABI (the calls
+ * that gpu-to-llvm and the gpu.binary translation emit, as in
+ * mlir/lib/ExecutionEngine/CudaRuntimeWrappers.cpp of LLVM 22). Unlike
+ * upstream they never print or abort: each failure is recorded in the
+ * calling thread's status, and the packed entry returns 2 when a CUDA call of
+ * the call failed, with the message in attnCudaLastError().
+ *
+ * Modules are loaded by a global constructor of the compiled library, at
+ * dlopen time: a load failure is kept in the returned handle and reported by
+ * every call that uses the module.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef ATTN_RUNTIME_CUDARUNTIME_H
+#define ATTN_RUNTIME_CUDARUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef __cplusplus
+#include <stdbool.h>
+#endif
+
+#define ATTN_CUDA_RUNTIME_EXPORT __attribute__((visibility("default")))
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Called by a packed entry around its work. Begin makes `stream` (a CUstream,
+   null for the default stream) the thread's current stream and clears the
+   thread's status; End returns 0, or 2 if a CUDA call made since Begin on
+   this thread failed. */
+ATTN_CUDA_RUNTIME_EXPORT void attnCudaBeginCall(void *stream);
+ATTN_CUDA_RUNTIME_EXPORT int32_t attnCudaEndCall(void);
+/* The message of the failure on this thread: the first one since
+   attnCudaBeginCall, or outside a call the last one; "" if none. Valid until
+   the thread's next call into this runtime. */
+ATTN_CUDA_RUNTIME_EXPORT const char *attnCudaLastError(void);
+
+/* Loads a cubin or fatbin (mgpuModuleLoad) or NUL-terminated PTX, compiled
+   by the driver at `optLevel` 0-4 (mgpuModuleLoadJIT). Never null: a failed
+   load returns a handle that carries its error. */
+ATTN_CUDA_RUNTIME_EXPORT void *mgpuModuleLoad(void *data, size_t gpuBlobSize);
+ATTN_CUDA_RUNTIME_EXPORT void *mgpuModuleLoadJIT(void *data, int optLevel);
+ATTN_CUDA_RUNTIME_EXPORT void mgpuModuleUnload(void *module);
+/* Null (and the failure recorded) if the module did not load or has no such
+   kernel. The result stays valid until the module is unloaded. */
+ATTN_CUDA_RUNTIME_EXPORT void *mgpuModuleGetFunction(void *module,
+                                                     const char *name);
+/* Launches asynchronously on `stream`. Kernels that want more than 48 KiB
+   of dynamic shared memory get the attribute that allows it first. A launch
+   with an empty grid or block does nothing; a launch after a failure in the
+   same call is skipped. `paramsCount` is the number of `params`. */
+ATTN_CUDA_RUNTIME_EXPORT void
+mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY, intptr_t gridZ,
+                 intptr_t blockX, intptr_t blockY, intptr_t blockZ,
+                 int32_t smem, void *stream, void **params, void **extra,
+                 size_t paramsCount);
+
+/* The thread's current stream (set by attnCudaBeginCall): compiled code
+   runs on its caller's stream, so nothing is created, synchronised or
+   destroyed. mgpuStreamSynchronize on any other stream waits for it. */
+ATTN_CUDA_RUNTIME_EXPORT void *mgpuStreamCreate(void);
+ATTN_CUDA_RUNTIME_EXPORT void mgpuStreamSynchronize(void *stream);
+ATTN_CUDA_RUNTIME_EXPORT void mgpuStreamDestroy(void *stream);
+
+/* Device memory ordered on `stream` (cuMemAllocAsync where the device has
+   memory pools, else cuMemAlloc), or managed memory if `isHostShared`.
+   Zero bytes give null; mgpuMemFree(null) does nothing. */
+ATTN_CUDA_RUNTIME_EXPORT void *mgpuMemAlloc(uint64_t sizeBytes, void *stream,
+                                            bool isHostShared);
+ATTN_CUDA_RUNTIME_EXPORT void mgpuMemFree(void *ptr, void *stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ATTN_RUNTIME_CUDARUNTIME_H */

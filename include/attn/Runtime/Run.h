@@ -1,0 +1,54 @@
+//===- Run.h - The run-on-.npy-files steps shared by the tools -*- C++ -*-===//
+//
+// attn-run (compile, then run) and attn-exec (run a prebuilt library) take
+// the same --input=@FILE / --output=@FILE options and report the same
+// errors; these are the steps around loading the module.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_RUNTIME_RUN_H
+#define ATTN_RUNTIME_RUN_H
+
+#include "attn/Runtime/Execution.h"
+#include "attn/Runtime/Expected.h"
+#include "attn/Runtime/Module.h"
+#include "attn/Runtime/Npy.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attn {
+namespace runtime {
+
+/// The files of one run: inputs already read, outputs still to write.
+struct RunFiles {
+  std::vector<NpyArray> inputs;
+  std::vector<std::string> outputPaths;
+};
+
+/// The path of the `index`th value of `option` ("--input"), which must be
+/// written "@FILE"; other forms are reserved for inline values. Error:
+/// "--input #0 'q.npy' must be written @FILE.npy".
+Expected<std::string> getFileOperand(std::string_view option, size_t index,
+                                     std::string_view value);
+
+/// Checks every --output value, then reads every --input file (in that
+/// order), so that a bad file fails before anything is compiled or loaded.
+/// Errors name the option: "--input #1: cannot read 'k.npy': ...".
+Expected<RunFiles> readRunFiles(const std::vector<std::string> &inputs,
+                                const std::vector<std::string> &outputs);
+
+/// Checks the number of inputs and outputs against the function's manifest
+/// ("function 'main' takes 3 arguments, but 2 --input were given"), runs it
+/// `repeat` times (execute) and writes the results.
+Expected<ExecutionResult> runAndWriteOutputs(const Module &module,
+                                             RunFiles files, unsigned repeat);
+
+/// The line --print-time prints: "time: 1.234 ms (median of 3)\n".
+std::string formatTimeLine(const ExecutionResult &result);
+
+} // namespace runtime
+} // namespace attn
+
+#endif // ATTN_RUNTIME_RUN_H
