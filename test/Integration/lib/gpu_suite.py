@@ -3,7 +3,7 @@
 and on which cases they are checked against the float64 reference.
 
   gpu_suite.py pack DIR [--chip sm_80] [--only ID,...] [--attn-compile PATH]
-                        [--jobs N] [--target cpu]
+                        [--jobs N] [--target cpu|gpu-emulator]
   gpu_suite.py list
   gpu_suite.py compile ID OUTDIR [--chip sm_XX] [--attn-compile PATH]
   gpu_suite.py check ID DIR [check_variant options...]
@@ -17,8 +17,10 @@ compiled (DIR/modules), the runner DIR/run (gpu-run.sh), DIR/suite.json
 (what DIR/run reads) and DIR/MANIFEST (the same for people: each entry, its
 cases, and every entry that did not compile, with the compiler's first error
 line). An entry that does not compile is "unsupported": it is listed, never
-dropped silently. `--target cpu` packs host libraries instead, so that the
-pack and DIR/run can be tested on a machine without a GPU.
+dropped silently. `--target cpu` packs host libraries instead, and
+`--target gpu-emulator` the CUDA kernels built to run on CPU threads
+(attn-compile --target=gpu-emulator), so that the pack, DIR/run and the
+kernels' math can be tested on a machine without a GPU.
 
 Entries (ID: what it is):
   NAME, NAME_f16, NAME_bf16  every example of sections A-C
@@ -257,7 +259,8 @@ def first_error(output):
 
 
 def target_flags(target, chip):
-    return ["--target=cuda", f"--chip={chip}"] if target == "cuda" else []
+    return (["--target=cuda", f"--chip={chip}"] if target == "cuda"
+            else [f"--target={target}"])
 
 
 def compile_entry(entry, modules_dir, kernels_dir, compiler, flags):
@@ -500,8 +503,10 @@ def main(argv=None):
     pk.add_argument("--chip", default="sm_80",
                     help="sm_80, sm_86, sm_89, sm_90, sm_90a; auto: this "
                          "machine's GPU (nvidia-smi), else sm_80")
-    pk.add_argument("--target", choices=("cuda", "cpu"), default="cuda",
-                    help="cpu: host libraries, to test the pack without a GPU")
+    pk.add_argument("--target", choices=("cuda", "cpu", "gpu-emulator"),
+                    default="cuda",
+                    help="cpu: host libraries; gpu-emulator: the CUDA kernels "
+                         "on CPU threads (both to test without a GPU)")
     pk.add_argument("--only", default=None, metavar="ID,...")
     pk.add_argument("--attn-compile", dest="attn_compile", default=None)
     pk.add_argument("--jobs", type=int, default=os.cpu_count() or 4)
