@@ -43,9 +43,12 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   if (op.getScore() != ScoreKind::dot)
     return fail() << "score '" << stringifyScoreKind(op.getScore())
                   << "' (the GPU kernel computes 'dot' scores)";
-  if (op.getNormalizer() != Normalizer::softmax)
-    return fail() << "normalizer '" << stringifyNormalizer(op.getNormalizer())
-                  << "' (the GPU kernel computes 'softmax')";
+  Normalizer normalizer = op.getNormalizer();
+  if (normalizer != Normalizer::softmax && normalizer != Normalizer::sigmoid &&
+      normalizer != Normalizer::none)
+    return fail() << "normalizer '" << stringifyNormalizer(normalizer)
+                  << "' (the GPU kernel computes 'softmax', 'sigmoid' and "
+                     "'none')";
   if (op.getRelativeClip() || op.getGaussianWindow())
     return fail() << "positional terms (relative_clip, gaussian_window)";
   Type elem = op.getQuery().getType().getElementType();

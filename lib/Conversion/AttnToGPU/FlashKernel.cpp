@@ -141,6 +141,10 @@ private:
   Value qView, kView, vView;
   SmallVector<SmallVector<Value, 4>> qRegs;
   Type elem;
+  /// The normaliser: softmax (online, exp2), sigmoid (elementwise, in log2
+  /// units like softmax) or none (the scores themselves).
+  Normalizer normalizer = Normalizer::softmax;
+  bool log2Units = true;
 };
 
 Value FlashKernelEmitter::sharedView(Value raw, int64_t byteOffset,
@@ -230,7 +234,7 @@ FlashKernelEmitter::transformScores(ArrayRef<Value> flat, Value k0,
   bool hasMods = op.getBias() || op.getAlibi() || op.getSoftcap() ||
                  !op.getScoreMod().empty();
   auto v2 = VectorType::get({2}, b.getF32Type());
-  Value factor = f32(hasMods ? cfg.scale : cfg.scale * M_LOG2E);
+  Value factor = f32(hasMods || !log2Units ? cfg.scale : cfg.scale * M_LOG2E);
   Value negInf = arith::ConstantOp::create(
       b, DenseElementsAttr::get(
              v2, b.getF32FloatAttr(-std::numeric_limits<float>::infinity())));
@@ -291,8 +295,11 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
   cfg.headDim = shape.headDim;
   cfg.valueDim = shape.valueDim;
   cfg.scale = op.getEffectiveScale();
-  cfg.convertAfterMods = op.getBias() || op.getAlibi() || op.getSoftcap() ||
-                         !op.getScoreMod().empty();
+  normalizer = op.getNormalizer();
+  log2Units = normalizer != Normalizer::none;
+  cfg.convertAfterMods =
+      log2Units && (op.getBias() || op.getAlibi() || op.getSoftcap() ||
+                    !op.getScoreMod().empty());
   cfg.batch = memref::DimOp::create(b, cfg.query, 0);
   cfg.queryLen = memref::DimOp::create(b, cfg.query, 2);
   cfg.keyLen = memref::DimOp::create(b, cfg.key, 2);
@@ -427,7 +434,23 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
                                      carried[4 * oTiles + 3]};
         int64_t nTiles = shape.keyTile / 8;
         SmallVector<Value> p(scores.size());
-        for (int64_t half = 0; half < 2; ++half) {
+        // Elementwise normalisers: the weights alone, hidden keys (-inf)
+        // weigh 0; no max, sum or rescale.
+        if (normalizer == Normalizer::sigmoid) {
+          for (auto [i, si] : llvm::enumerate(scores))
+            p[i] = arith::DivFOp::create(
+                b, f32(1.0),
+                arith::AddFOp::create(
+                    b, f32(1.0), fastExp2(b, arith::NegFOp::create(b, si))));
+        } else if (normalizer == Normalizer::none) {
+          for (auto [i, si] : llvm::enumerate(scores))
+            p[i] = arith::SelectOp::create(
+                b,
+                arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, si, negInf),
+                zero, si);
+        }
+        for (int64_t half = 0; half < 2 && normalizer == Normalizer::softmax;
+             ++half) {
           Value m = rowMax[half];
           for (int64_t nt = 0; nt < nTiles; ++nt)
             for (int64_t e = 0; e < 2; ++e)
@@ -458,16 +481,35 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
             }
         }
 
-        // O += P V: P's accumulator layout is the A layout of P V.
+        // O += P V: P's accumulator layout is the A layout of P V. Weights
+        // that do not sum to one (sigmoid, none) in bf16 lose too much in
+        // one rounding (8 bits): they go as P = hi + lo, two bf16 terms.
+        bool splitWeights = elem.isBF16() && normalizer != Normalizer::softmax;
+        SmallVector<Value> pLow;
+        if (splitWeights)
+          for (Value &pi : p) {
+            Value hi = arith::ExtFOp::create(
+                b, b.getF32Type(),
+                arith::TruncFOp::create(b, elem, pi).getResult());
+            pLow.push_back(arith::SubFOp::create(b, pi, hi));
+            pi = hi;
+          }
         Value vBase =
             arith::MulIOp::create(b, buf, cst(shape.keyTile * shape.valueDim));
         for (int64_t kk = 0; kk < nTiles / 2; ++kk) {
-          auto pair = [&](int64_t nt, int64_t half) {
-            return packPair(b, p[4 * nt + 2 * half], p[4 * nt + 2 * half + 1],
-                            elem);
+          auto fragment = [&](ArrayRef<Value> w) {
+            auto pair = [&](int64_t nt, int64_t half) {
+              return packPair(b, w[4 * nt + 2 * half], w[4 * nt + 2 * half + 1],
+                              elem);
+            };
+            return SmallVector<Value, 4>{pair(2 * kk, 0), pair(2 * kk, 1),
+                                         pair(2 * kk + 1, 0),
+                                         pair(2 * kk + 1, 1)};
           };
-          SmallVector<Value, 4> a = {pair(2 * kk, 0), pair(2 * kk, 1),
-                                     pair(2 * kk + 1, 0), pair(2 * kk + 1, 1)};
+          SmallVector<Value, 4> a = fragment(p);
+          SmallVector<Value, 4> aLow;
+          if (splitWeights)
+            aLow = fragment(pLow);
           for (int64_t dp = 0; dp < oTiles / 2; ++dp) {
             Value row = add(lane.aRow, kk * 16);
             Value col = add(lane.aCol, dp * 16);
@@ -481,6 +523,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
                                       acc.begin() + 4 * ot + 4);
               SmallVector<Value, 4> d =
                   mmaSync(b, a, {v[2 * h], v[2 * h + 1]}, c);
+              if (splitWeights)
+                d = mmaSync(b, aLow, {v[2 * h], v[2 * h + 1]}, d);
               std::copy(d.begin(), d.end(), acc.begin() + 4 * ot);
             }
           }
@@ -505,8 +549,12 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
     Value l = quadReduce(b, done[4 * oTiles + 2 + half], /*max=*/false);
     Value positive =
         arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, l, zero);
-    Value inv = arith::SelectOp::create(
-        b, positive, arith::DivFOp::create(b, f32(1.0), l), zero);
+    Value inv =
+        normalizer != Normalizer::softmax
+            ? f32(1.0)
+            : arith::SelectOp::create(
+                  b, positive, arith::DivFOp::create(b, f32(1.0), l), zero)
+                  .getResult();
     auto inside = scf::IfOp::create(b, lessThan(row, cfg.queryLen),
                                     /*withElseRegion=*/false);
     OpBuilder::InsertionGuard g(b);

@@ -23,10 +23,10 @@ func.func @additive(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
 
 // -----
 
-func.func @sigmoid(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
-                   %v: tensor<1x2x8x16xf16>) -> tensor<1x2x8x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: normalizer 'sigmoid' (the GPU kernel computes 'softmax')}}
-  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<sigmoid>}
+func.func @hard(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+                %v: tensor<1x2x8x16xf16>) -> tensor<1x2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: normalizer 'hard' (the GPU kernel computes 'softmax', 'sigmoid' and 'none')}}
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<hard>}
       : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
       -> tensor<1x2x8x16xf16>
   return %o : tensor<1x2x8x16xf16>
