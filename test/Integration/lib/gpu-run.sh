@@ -31,13 +31,21 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# python3 with numpy; for --bench, one that also has torch if there is one
+# (torch is often in another python3 than the system's).
 python="${PYTHON:-}"
 if [ -z "$python" ]; then
-  for candidate in /usr/bin/python3 python3; do
-    if "$candidate" -c "import numpy" >/dev/null 2>&1; then
-      python="$candidate"
-      break
-    fi
+  modules=("numpy")
+  case " ${args[*]-} " in
+    *" --bench "*|*" --bench-only "*) modules=("numpy, torch" "numpy") ;;
+  esac
+  for wanted in "${modules[@]}"; do
+    for candidate in python3 /usr/bin/python3; do
+      if "$candidate" -c "import $wanted" >/dev/null 2>&1; then
+        python="$candidate"
+        break 2
+      fi
+    done
   done
 fi
 if [ -z "$python" ]; then

@@ -243,7 +243,8 @@ def main(argv=None):
         suite = json.load(f)
     print(f"suite: {len(suite['packed'])} modules for "
           f"{suite['info'].get('target', 'cuda')} {suite['info']['chip']}, "
-          f"packed {suite['info']['date']} from {suite['info']['compiler']}",
+          f"packed {suite['info']['date']} from {suite['info']['compiler']}; "
+          f"python {sys.version.split()[0]}, numpy {np.__version__}",
           flush=True)
     why = preflight(suite, args.dir, args.attn_exec)
     if why:
