@@ -59,6 +59,16 @@ static cl::opt<int64_t> stackScratchBytes(
              "to the heap"),
     cl::init(attn::CompileOptions().stackScratchBytes));
 
+static cl::opt<std::string>
+    target("target",
+           cl::desc("Where the attention runs: 'cpu', 'cuda' (the GPU, "
+                    "through libcuda.so.1) or 'gpu-emulator' (the CUDA "
+                    "kernels on CPU threads)"),
+           cl::init("cpu"));
+static cl::opt<std::string>
+    chip("chip", cl::desc("NVIDIA architecture for --target=cuda"),
+         cl::init("sm_80"));
+
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "error: " << message << "\n";
   return 1;
@@ -92,6 +102,8 @@ int main(int argc, char **argv) {
   options.queryTile = queryTile;
   options.keyTile = keyTile;
   options.stackScratchBytes = stackScratchBytes;
+  options.target = target;
+  options.chip = chip;
   mlir::FailureOr<attn::TemporaryLibrary> library =
       attn::compileToTemporaryLibrary(inputFile, "attn-run", options);
   if (mlir::failed(library))
