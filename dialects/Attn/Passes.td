@@ -272,10 +272,14 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     loop of each CTA, and the key tiles they show fully skip the mask
     arithmetic (KeyRange.cpp), as on CPU.
 
-    Supported here: `dot` scores with the `softmax` normaliser, f16 or bf16
-    Q/K/V, head dims that are multiples of 16 up to 256, with every score
-    change and mask above, GQA and the log-sum-exp result. Anything else is
-    rejected with a diagnostic naming what is missing.
+    Supported here: `dot` scores with the `softmax`, `sigmoid` or `none`
+    normaliser (the elementwise ones skip the max and the sum; their bf16
+    weights go to the tensor cores as hi + lo), f16 or bf16 Q/K/V, head
+    dims that are multiples of 16 up to 256, with every score change and
+    mask above, GQA and the log-sum-exp result. Anything else is rejected
+    with a diagnostic naming what is missing. `attn-emulate-gpu` runs the
+    same kernels on CPU threads, so their numerics are tested without a
+    GPU.
 
     Inputs are wrapped with `bufferization.to_buffer` and the outputs with
     `bufferization.to_tensor`, as by attn-tile; after bufferization the
