@@ -24,14 +24,40 @@
 
 using namespace mlir;
 
+namespace {
+/// The first stages of every target. The signature is read off the graph
+/// as written (structural ops state their equal dimensions), before
+/// attn-decompose turns them into reshapes and linalg ops.
+void addSignatureAndDecompose(OpPassManager &pm) {
+  pm.addPass(attn::createAttnAbiSignature());
+  pm.addNestedPass<func::FuncOp>(attn::createAttnDecompose());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+}
+
+/// One-shot bufferization with identity layouts at function boundaries
+/// (the C ABI's dense row-major tensors).
+bufferization::OneShotBufferizePassOptions bufferizeOptions() {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  return bufferize;
+}
+
+/// Results become caller-allocated out-params (the C ABI); allocations of
+/// results are replaced by the out-param itself, so nothing is copied.
+void addResultsToOutParams(OpPassManager &pm) {
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.modifyPublicFunctions = true;
+  outParams.hoistStaticAllocs = true;
+  outParams.hoistDynamicAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+}
+} // namespace
+
 void attn::buildLowerToTilesPipeline(OpPassManager &pm,
                                      const CpuPipelineOptions &options) {
-  // The signature is read off the graph as written (structural ops state
-  // their equal dimensions), before attn-decompose turns them into
-  // reshapes and linalg ops.
-  pm.addPass(createAttnAbiSignature());
-  pm.addNestedPass<func::FuncOp>(createAttnDecompose());
-  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  addSignatureAndDecompose(pm);
   AttnTileOptions tile;
   tile.queryTile = options.queryTile;
   tile.keyTile = options.keyTile;
@@ -48,10 +74,7 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bufferization::OneShotBufferizePassOptions bufferize = bufferizeOptions();
   // Loops over tensors (the hops of attn.memory_network) may yield a new
   // buffer per iteration; the deallocation pipeline frees the old one.
   bufferize.allowReturnAllocsFromLoops = true;
@@ -61,13 +84,7 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   // What surrounds the fused nests (projections, norms, residuals from
   // attn-decompose or the model graph) becomes plain loops on buffers.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  // Results become caller-allocated out-params (the C ABI); allocations of
-  // results are replaced by the out-param itself, so nothing is copied.
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.modifyPublicFunctions = true;
-  outParams.hoistStaticAllocs = true;
-  outParams.hoistDynamicAllocs = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  addResultsToOutParams(pm);
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
 }
@@ -119,9 +136,7 @@ int64_t attn::sharedMemoryLimit(llvm::StringRef chip) {
 
 void attn::buildLowerToCudaPipeline(OpPassManager &pm,
                                     const CudaPipelineOptions &options) {
-  pm.addPass(createAttnAbiSignature());
-  pm.addNestedPass<func::FuncOp>(createAttnDecompose());
-  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  addSignatureAndDecompose(pm);
   AttnToGpuOptions gpu;
   gpu.queryTile = options.queryTile;
   gpu.keyTile = options.keyTile;
@@ -130,17 +145,9 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions()));
   // The results are the caller's device buffers.
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.modifyPublicFunctions = true;
-  outParams.hoistStaticAllocs = true;
-  outParams.hoistDynamicAllocs = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  addResultsToOutParams(pm);
   pm.addPass(createCanonicalizerPass());
 
   // Kernels: to NVVM. The PTX ISA 8.0 that sm_90a needs is also what

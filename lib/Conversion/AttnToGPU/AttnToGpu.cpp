@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../AttnToLoops/AttentionLowering.h"
 #include "FlashKernel.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
@@ -64,18 +65,7 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   if (d % 16 || dv % 16 || d > 256 || dv > 256)
     return fail() << "head dims D = " << d << ", Dv = " << dv
                   << " (both must be multiples of 16, at most 256)";
-  for (Region *region : {&op.getScoreMod(), &op.getMaskMod()}) {
-    if (region->empty())
-      continue;
-    for (Operation &inner : region->front().without_terminator())
-      if (!inner.hasTrait<OpTrait::ConstantLike>() &&
-          (!inner.hasTrait<OpTrait::Elementwise>() ||
-           inner.getNumResults() != 1))
-        return inner.emitOpError()
-               << "cannot be evaluated on fragments by attn-to-gpu: region "
-                  "ops must be constants or elementwise with one result";
-  }
-  return success();
+  return lowering::checkRegionsVectorize(op, "on fragments by attn-to-gpu");
 }
 
 struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
@@ -113,13 +103,8 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
       return failure();
 
     ImplicitLocOpBuilder b(op.getLoc(), op);
-    auto toBuffer = [&](Value tensor) -> Value {
-      if (!tensor)
-        return {};
-      auto type = cast<RankedTensorType>(tensor.getType());
-      return bufferization::ToBufferOp::create(
-          b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
-          /*read_only=*/true);
+    auto toBuffer = [&](Value tensor) {
+      return lowering::toReadOnlyBuffer(b, tensor);
     };
     FlashOperands operands;
     operands.query = toBuffer(op.getQuery());

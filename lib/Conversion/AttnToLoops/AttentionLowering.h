@@ -515,6 +515,15 @@ LogicalResult emitKeyTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
                           RowNormalizer &normalizer, PositionTerms &positions,
                           Value k0, Value n, bool masked, unsigned pass);
 
+/// Fails, naming the op, when score_mod or mask_mod holds an op that is not
+/// a constant or elementwise with one result: those cannot be cloned onto
+/// vectors or fragments. `where` completes "cannot be evaluated ...".
+LogicalResult checkRegionsVectorize(AttentionOp op, StringRef where);
+
+/// `tensor` as a read-only buffer of the same shape with the identity
+/// layout (bufferization removes the boundary); null for null.
+Value toReadOnlyBuffer(ImplicitLocOpBuilder &b, Value tensor);
+
 /// Clones the single-block `region` (score_mod or mask_mod) elementwise onto
 /// vectors: `args` are the vector (or scalar, broadcast on use) values of the
 /// block arguments. Returns the vector the region yields.

@@ -149,14 +149,7 @@ public:
 
 private:
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
-  Value toBuffer(Value tensor) {
-    if (!tensor)
-      return {};
-    auto type = cast<RankedTensorType>(tensor.getType());
-    return bufferization::ToBufferOp::create(
-        b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
-        /*read_only=*/true);
-  }
+  Value toBuffer(Value tensor) { return toReadOnlyBuffer(b, tensor); }
   SmallVector<Value> toBuffers(ValueRange tensors) {
     SmallVector<Value> out;
     for (Value t : tensors)
@@ -240,17 +233,8 @@ LogicalResult AttentionLowering::run() {
   cfg.scratch = &*scratch;
 
   // Check the regions vectorise before emitting anything.
-  for (Region *region : {&op.getScoreMod(), &op.getMaskMod()}) {
-    if (region->empty())
-      continue;
-    for (Operation &inner : region->front().without_terminator())
-      if (!inner.hasTrait<OpTrait::ConstantLike>() &&
-          (!inner.hasTrait<OpTrait::Elementwise>() ||
-           inner.getNumResults() != 1))
-        return inner.emitOpError()
-               << "cannot be evaluated on vectors by attn-tile: region ops "
-                  "must be constants or elementwise with one result";
-  }
+  if (failed(checkRegionsVectorize(op, "on vectors by attn-tile")))
+    return failure();
 
   cfg.query = toBuffer(op.getQuery());
   cfg.key = toBuffer(op.getKey());

@@ -2,6 +2,8 @@
 
 #include "AttentionLowering.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -206,4 +208,13 @@ void lowering::emitRowProjection(
           }
         });
   });
+}
+
+Value lowering::toReadOnlyBuffer(ImplicitLocOpBuilder &b, Value tensor) {
+  if (!tensor)
+    return {};
+  auto type = cast<RankedTensorType>(tensor.getType());
+  return bufferization::ToBufferOp::create(
+      b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+      /*read_only=*/true);
 }

@@ -55,3 +55,19 @@ FailureOr<Value> lowering::vectorizeRegion(ImplicitLocOpBuilder &b,
   Value yielded = cast<YieldOp>(block.getTerminator()).getValue();
   return toVector(b, map.lookup(yielded), width);
 }
+
+LogicalResult lowering::checkRegionsVectorize(AttentionOp op, StringRef where) {
+  for (Region *region : {&op.getScoreMod(), &op.getMaskMod()}) {
+    if (region->empty())
+      continue;
+    for (Operation &inner : region->front().without_terminator())
+      if (!inner.hasTrait<OpTrait::ConstantLike>() &&
+          (!inner.hasTrait<OpTrait::Elementwise>() ||
+           inner.getNumResults() != 1))
+        return inner.emitOpError()
+               << "cannot be evaluated " << where
+               << ": region ops must be constants or elementwise with one "
+                  "result";
+  }
+  return success();
+}
