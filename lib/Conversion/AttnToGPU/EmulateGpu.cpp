@@ -36,6 +36,15 @@ using namespace mlir;
 
 namespace {
 
+/// "gpu_module::kernel": how launches name the kernels they run.
+std::string kernelKey(StringRef module, StringRef kernel) {
+  return (module + "::" + kernel).str();
+}
+std::string kernelKey(gpu::LaunchFuncOp launch) {
+  return kernelKey(launch.getKernelModuleName().getValue(),
+                   launch.getKernelName().getValue());
+}
+
 class Emulator {
 public:
   explicit Emulator(ModuleOp module)
@@ -305,10 +314,7 @@ void Emulator::rewriteLaunch(gpu::LaunchFuncOp launch) {
   Value shared = launch.getDynamicSharedMemorySize()
                      ? launch.getDynamicSharedMemorySize()
                      : i32(b, 0);
-  std::string key = (launch.getKernelModuleName().getValue() +
-                     "::" + launch.getKernelName().getValue())
-                        .str();
-  LLVM::LLVMFuncOp entryFn = entries.lookup(key);
+  LLVM::LLVMFuncOp entryFn = entries.lookup(kernelKey(launch));
   Value fn = LLVM::AddressOfOp::create(b, ptrTy, entryFn.getName());
   call(b, "attnEmuLaunch", voidTy,
        {fn, toI64(grid.x), toI64(grid.y), toI64(grid.z), toI64(block.x),
@@ -334,16 +340,13 @@ LogicalResult Emulator::run() {
         copy->removeAttr(attr);
       if (failed(rewriteKernel(copy)))
         return failure();
-      entries[(m.getName() + "::" + f.getName()).str()] = buildEntry(copy);
+      entries[kernelKey(m.getName(), f.getName())] = buildEntry(copy);
     }
   }
   SmallVector<gpu::LaunchFuncOp> launches;
   module.walk([&](gpu::LaunchFuncOp l) { launches.push_back(l); });
   for (gpu::LaunchFuncOp l : launches) {
-    std::string key = (l.getKernelModuleName().getValue() +
-                       "::" + l.getKernelName().getValue())
-                          .str();
-    if (!entries.lookup(key))
+    if (!entries.lookup(kernelKey(l)))
       return l.emitOpError() << "launches a kernel that is not in the module";
     if (!l.getAsyncDependencies().empty() || l.getAsyncToken())
       return l.emitOpError() << "is asynchronous, which the emulation does "

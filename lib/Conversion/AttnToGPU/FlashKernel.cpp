@@ -125,10 +125,14 @@ private:
   /// Scores of the warp's rows against the key tile in `buf`: Tk / 8
   /// accumulator tiles of four elements.
   SmallVector<SmallVector<Value, 4>> scoreTile(Value buf);
-  /// Scale, score changes and (when `masked`) masks of the fragments, in
-  /// log2 units.
-  FailureOr<SmallVector<Value>> transformScores(ArrayRef<Value> flat, Value k0,
-                                                bool masked);
+  /// Global (row, position, key) indices of the pair of elements `half`
+  /// (row g or g + 8) of accumulator tile `nt` of the key tile at `k0`.
+  ScoreIndices fragmentIndices(Value k0, int64_t nt, int64_t half);
+  /// Scale and score changes of the flat score fragments (in log2 units
+  /// for exp2-based normalisers).
+  FailureOr<SmallVector<Value>> changeScores(ArrayRef<Value> flat, Value k0);
+  /// The masks: hidden keys become -inf.
+  SmallVector<Value> maskScores(ArrayRef<Value> flat, Value k0);
 
   AttentionOp op;
   const FlashShape &shape;
@@ -145,6 +149,8 @@ private:
   /// units like softmax) or none (the scores themselves).
   Normalizer normalizer = Normalizer::softmax;
   bool log2Units = true;
+  /// Bias, ALiBi, softcap or score_mod change the scores.
+  bool hasChanges = false;
 };
 
 Value FlashKernelEmitter::sharedView(Value raw, int64_t byteOffset,
@@ -228,45 +234,63 @@ SmallVector<SmallVector<Value, 4>> FlashKernelEmitter::scoreTile(Value buf) {
   return s;
 }
 
-FailureOr<SmallVector<Value>>
-FlashKernelEmitter::transformScores(ArrayRef<Value> flat, Value k0,
-                                    bool masked) {
-  bool hasMods = op.getBias() || op.getAlibi() || op.getSoftcap() ||
-                 !op.getScoreMod().empty();
+ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
+                                                 int64_t half) {
+  Value key = add(k0, add(mul(lane.quad, 2), nt * 8));
+  Value keys = vector::FromElementsOp::create(
+      b, VectorType::get({2}, b.getIndexType()), ValueRange{key, add(key, 1)});
+  return {rowIdx[half], add(rowIdx[half], cfg.alignOffset), keys};
+}
+
+/// Calls `fn` on each pair of fragment elements (one row, two keys) of the
+/// flat accumulator tiles and returns the pairs it makes, flat again.
+template <typename Fn>
+static FailureOr<SmallVector<Value>>
+mapFragmentPairs(ImplicitLocOpBuilder &b, ArrayRef<Value> flat, Fn fn) {
   auto v2 = VectorType::get({2}, b.getF32Type());
-  Value factor = f32(hasMods || !log2Units ? cfg.scale : cfg.scale * M_LOG2E);
+  SmallVector<Value> out;
+  for (int64_t nt = 0; nt < int64_t(flat.size()) / 4; ++nt)
+    for (int64_t half = 0; half < 2; ++half) {
+      int64_t i = 4 * nt + 2 * half;
+      Value pair = vector::FromElementsOp::create(
+          b, v2, ValueRange{flat[i], flat[i + 1]});
+      FailureOr<Value> mapped = fn(pair, nt, half);
+      if (failed(mapped))
+        return failure();
+      for (int64_t e = 0; e < 2; ++e)
+        out.push_back(
+            vector::ExtractOp::create(b, *mapped, ArrayRef<int64_t>{e}));
+    }
+  return out;
+}
+
+FailureOr<SmallVector<Value>>
+FlashKernelEmitter::changeScores(ArrayRef<Value> flat, Value k0) {
+  auto v2 = VectorType::get({2}, b.getF32Type());
+  Value factor = vector::BroadcastOp::create(
+      b, v2, f32(hasChanges || !log2Units ? cfg.scale : cfg.scale * M_LOG2E));
+  return mapFragmentPairs(
+      b, flat, [&](Value s, int64_t nt, int64_t half) -> FailureOr<Value> {
+        s = arith::MulFOp::create(b, s, factor);
+        if (!hasChanges)
+          return s;
+        return lowering::emitScoreChanges(b, cfg, tile, s,
+                                          fragmentIndices(k0, nt, half));
+      });
+}
+
+SmallVector<Value> FlashKernelEmitter::maskScores(ArrayRef<Value> flat,
+                                                  Value k0) {
   Value negInf = arith::ConstantOp::create(
       b, DenseElementsAttr::get(
-             v2, b.getF32FloatAttr(-std::numeric_limits<float>::infinity())));
-  SmallVector<Value> out;
-  for (int64_t nt = 0; nt < int64_t(flat.size()) / 4; ++nt) {
-    Value key = add(k0, add(mul(lane.quad, 2), nt * 8));
-    Value keys = vector::FromElementsOp::create(
-        b, VectorType::get({2}, b.getIndexType()),
-        ValueRange{key, add(key, 1)});
-    for (int64_t half = 0; half < 2; ++half) {
-      Value s = vector::FromElementsOp::create(
-          b, v2,
-          ValueRange{flat[4 * nt + 2 * half], flat[4 * nt + 2 * half + 1]});
-      s = arith::MulFOp::create(b, s,
-                                vector::BroadcastOp::create(b, v2, factor));
-      ScoreIndices at{rowIdx[half], add(rowIdx[half], cfg.alignOffset), keys};
-      if (hasMods) {
-        FailureOr<Value> changed =
-            lowering::emitScoreChanges(b, cfg, tile, s, at);
-        if (failed(changed))
-          return failure();
-        s = *changed;
-      }
-      if (masked)
-        s = arith::SelectOp::create(
-            b, lowering::emitVisibility(b, cfg, tile, at, range.end), s,
-            negInf);
-      for (int64_t e = 0; e < 2; ++e)
-        out.push_back(vector::ExtractOp::create(b, s, ArrayRef<int64_t>{e}));
-    }
-  }
-  return out;
+             VectorType::get({2}, b.getF32Type()),
+             b.getF32FloatAttr(-std::numeric_limits<float>::infinity())));
+  return *mapFragmentPairs(
+      b, flat, [&](Value s, int64_t nt, int64_t half) -> FailureOr<Value> {
+        Value visible = lowering::emitVisibility(
+            b, cfg, tile, fragmentIndices(k0, nt, half), range.end);
+        return Value(arith::SelectOp::create(b, visible, s, negInf));
+      });
 }
 
 LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
@@ -297,9 +321,9 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
   cfg.scale = op.getEffectiveScale();
   normalizer = op.getNormalizer();
   log2Units = normalizer != Normalizer::none;
-  cfg.convertAfterMods =
-      log2Units && (op.getBias() || op.getAlibi() || op.getSoftcap() ||
-                    !op.getScoreMod().empty());
+  hasChanges = op.getBias() || op.getAlibi() || op.getSoftcap() ||
+               !op.getScoreMod().empty();
+  cfg.convertAfterMods = log2Units && hasChanges;
   cfg.batch = memref::DimOp::create(b, cfg.query, 0);
   cfg.queryLen = memref::DimOp::create(b, cfg.query, 2);
   cfg.keyLen = memref::DimOp::create(b, cfg.key, 2);
@@ -394,15 +418,16 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
         SmallVector<Value> flat;
         for (auto &t : s)
           flat.append(t.begin(), t.end());
-        // The mask arithmetic only where the tile is not fully visible.
-        FailureOr<SmallVector<Value>> visible =
-            transformScores(flat, k0, /*masked=*/opaqueMask);
-        if (failed(visible)) {
+        FailureOr<SmallVector<Value>> changed = changeScores(flat, k0);
+        if (failed(changed)) {
           result = failure();
-          visible = flat;
+          changed = flat;
         }
-        SmallVector<Value> scores = *visible;
-        if (!opaqueMask) {
+        SmallVector<Value> scores = *changed;
+        // The mask arithmetic only where the tile is not fully visible.
+        if (opaqueMask) {
+          scores = maskScores(scores, k0);
+        } else {
           Value full = arith::AndIOp::create(
               b,
               arith::CmpIOp::create(b, arith::CmpIPredicate::sle,
@@ -415,13 +440,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
           b.setInsertionPointToStart(&ifOp.getThenRegion().front());
           scf::YieldOp::create(b, scores);
           b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-          FailureOr<SmallVector<Value>> masked =
-              transformScores(flat, k0, /*masked=*/true);
-          if (failed(masked)) {
-            result = failure();
-            masked = scores;
-          }
-          scf::YieldOp::create(b, *masked);
+          scf::YieldOp::create(b, maskScores(scores, k0));
           b.setInsertionPointAfter(ifOp);
           scores.assign(ifOp.getResults().begin(), ifOp.getResults().end());
         }
