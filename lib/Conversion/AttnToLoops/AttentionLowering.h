@@ -126,6 +126,10 @@ struct KernelConfig {
   int64_t vectorRegisters = 32;
   /// Key-major bf16 dot scores with AVX512-BF16 pair dot products.
   bool bf16Dot = false;
+  /// Key-major bf16 P V with AVX512-BF16 pair dot products: the weights are
+  /// rounded to bf16 and paired along the keys (QueryTile::weightPairs),
+  /// as are the values (QueryTile::valuePairs).
+  bool bf16Values = false;
   /// Broadcastable operands (bias, mask) are read lane by lane even along
   /// consecutive keys: the GPU kernel reads two keys per fragment register,
   /// where clamped scalar loads beat a masked vector read.
@@ -147,6 +151,11 @@ struct QueryTile {
   /// normaliser's hidden score), which the normaliser may overwrite with
   /// its weights.
   Value scores;
+  /// With cfg.bf16Values, [ceil(keyTile / 2), 2 paddedRows] and
+  /// [ceil(keyTile / 2), 2 Dv] bf16: the weights and the values of a key
+  /// tile in pairs of consecutive keys, weightPairs[p, 2 r + e] = w[2 p + e,
+  /// r] and valuePairs[p, 2 c + e] = v[k0 + 2 p + e, c].
+  Value weightPairs, valuePairs;
 };
 
 /// Key range [begin, end) of the tile loop and the bounds that decide
@@ -457,6 +466,12 @@ Value loadAsF32(ImplicitLocOpBuilder &b, Value buffer, ValueRange indices);
 /// Loads a vector<width> at buffer[indices] and widens it to f32.
 Value loadVectorAsF32(ImplicitLocOpBuilder &b, Value buffer, ValueRange indices,
                       int64_t width);
+
+/// The two bf16 at buffer[indices] (the last index and the next) as one
+/// 32-bit word broadcast to `width` lanes, viewed as 2 width bf16: the
+/// left operand of a vdpbf16ps register tile.
+Value broadcastPair(ImplicitLocOpBuilder &b, Value buffer, ValueRange indices,
+                    int64_t width);
 
 /// Constants and splats.
 Value indexConst(ImplicitLocOpBuilder &b, int64_t v);

@@ -218,6 +218,8 @@ LogicalResult AttentionLowering::run() {
   cfg.bf16Dot = allowBf16Dot && cfg.keyMajor && cfg.width == 16 &&
                 cfg.elementType.isBF16() && op.getScore() == ScoreKind::dot &&
                 cfg.headDim % 2 == 0;
+  cfg.bf16Values = allowBf16Dot && cfg.keyMajor && cfg.width == 16 &&
+                   cfg.elementType.isBF16() && cfg.valueWidth == 16;
 
   // Measure the scratch of a work item before emitting anything: sizes
   // whose scratch no thread can hold are rejected here, not at run time.
@@ -307,6 +309,13 @@ void AttentionLowering::allocateScratch(ImplicitLocOpBuilder &ib,
     tile.scores = scratchBuffer(ib, cfg, {cfg.keyTile, cfg.paddedRows});
   else
     tile.scores = scratchBuffer(ib, cfg, {cfg.queryTile, cfg.keyTile});
+  if (cfg.bf16Values) {
+    int64_t pairs = llvm::divideCeil(cfg.keyTile, 2);
+    tile.weightPairs =
+        scratchBuffer(ib, cfg, {pairs, 2 * cfg.paddedRows}, ib.getBF16Type());
+    tile.valuePairs =
+        scratchBuffer(ib, cfg, {pairs, 2 * cfg.valueDim}, ib.getBF16Type());
+  }
   score->allocate(ib);
   positions->allocate(ib);
   normalizer->allocate(ib);

@@ -21,10 +21,79 @@
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 
 using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::lowering;
+
+/// Interleaves two vectors of `width` bf16 (the weights or values of keys
+/// 2p and 2p + 1) as one of 2 width: lane 2l + e holds lane l of the e-th.
+static Value interleavePair(ImplicitLocOpBuilder &b, Value even, Value odd) {
+  int64_t width = cast<VectorType>(even.getType()).getNumElements();
+  SmallVector<int64_t> lanes;
+  for (int64_t l = 0; l < width; ++l) {
+    lanes.push_back(l);
+    lanes.push_back(width + l);
+  }
+  return vector::ShuffleOp::create(b, even, odd, lanes);
+}
+
+/// Fills tile.weightPairs and tile.valuePairs for the keys [k0, k0 + n):
+/// the weights rounded to bf16, both in pairs of consecutive keys. The pair
+/// of an odd last key is completed with zero weight and zero value (a value
+/// read past the tile could be an Inf or NaN that 0 * x would spread).
+static void packPairs(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                      const QueryTile &tile, Value k0, Value n) {
+  Value one = indexConst(b, 1), two = indexConst(b, 2);
+  Value pairs =
+      arith::DivUIOp::create(b, arith::AddIOp::create(b, n, one), two);
+  Value last = arith::SubIOp::create(b, n, one);
+  VectorType bf16Vec = VectorType::get({cfg.width}, b.getBF16Type());
+  VectorType f32Vec = VectorType::get({cfg.width}, b.getF32Type());
+  buildCountedLoop(b, pairs, [&](ImplicitLocOpBuilder &pb, Value p) {
+    Value even = arith::MulIOp::create(pb, p, two);
+    Value odd = arith::AddIOp::create(pb, even, one);
+    Value hasOdd = arith::CmpIOp::create(pb, arith::CmpIPredicate::ult, odd, n);
+    odd = arith::MinUIOp::create(pb, odd, last);
+    Value zero = arith::ConstantOp::create(pb, pb.getZeroAttr(bf16Vec));
+    int64_t chunks = cfg.valueDim / cfg.width;
+    forEachChunkBlock(
+        pb, chunks, cfg.width,
+        [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+          for (int64_t c = 0; c < block.count; ++c) {
+            Value col = block.column(cb, c);
+            auto load = [&](Value j) {
+              return vector::LoadOp::create(
+                  cb, bf16Vec, cfg.value,
+                  ValueRange{tile.b, tile.kvHead,
+                             arith::AddIOp::create(cb, k0, j), col});
+            };
+            Value second = arith::SelectOp::create(cb, hasOdd, load(odd), zero);
+            vector::StoreOp::create(
+                cb, interleavePair(cb, load(even), second), tile.valuePairs,
+                ValueRange{p, arith::MulIOp::create(cb, col, two)});
+          }
+        });
+    forEachRowVectorBlock(
+        pb, cfg, tile, [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+          for (int64_t c = 0; c < block.count; ++c) {
+            Value col = block.column(cb, c);
+            auto weights = [&](Value j) {
+              return arith::TruncFOp::create(
+                  cb, bf16Vec,
+                  vector::LoadOp::create(cb, f32Vec, tile.scores,
+                                         ValueRange{j, col}));
+            };
+            Value second =
+                arith::SelectOp::create(cb, hasOdd, weights(odd), zero);
+            vector::StoreOp::create(
+                cb, interleavePair(cb, weights(even), second), tile.weightPairs,
+                ValueRange{p, arith::MulIOp::create(cb, col, two)});
+          }
+        });
+  });
+}
 
 void lowering::emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
                                           const KernelConfig &cfg,
@@ -33,6 +102,20 @@ void lowering::emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
   int64_t chunks = cfg.valueDim / cfg.valueWidth;
   TileShape shape = chooseTileShape(cfg, chunks);
   VectorType accType = VectorType::get({cfg.valueWidth}, b.getF32Type());
+  // bf16: each step of the contraction takes a pair of keys, the weight
+  // pair of a row as one 32-bit broadcast and the value pairs of 16
+  // columns as one vector of 32 bf16, and vdpbf16ps adds both products.
+  bool pairs = cfg.bf16Values;
+  Value depth = n;
+  if (pairs) {
+    packPairs(b, cfg, tile, k0, n);
+    depth = arith::DivUIOp::create(
+        b, arith::AddIOp::create(b, n, indexConst(b, 1)), indexConst(b, 2));
+  }
+  VectorType pairType = VectorType::get({2 * cfg.width}, b.getBF16Type());
+  auto pairDot = [](ImplicitLocOpBuilder &ab, Value a, Value l, Value r) {
+    return Value(x86vector::DotBF16Op::create(ab, a.getType(), a, l, r));
+  };
   auto emitBlock = [&](ImplicitLocOpBuilder &bb, const ChunkBlock &block) {
     int64_t cols = block.count;
     forEachRowBlock(
@@ -54,18 +137,28 @@ void lowering::emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
               init.push_back(factor ? arith::MulFOp::create(rb, a, factor) : a);
             }
           }
+          Value two = indexConst(rb, 2);
           SmallVector<Value> result = emitRegisterTile(
-              rb, rows, cols, n, init,
+              rb, rows, cols, depth, init,
               [&](ImplicitLocOpBuilder &lb, int64_t i, Value j) -> Value {
-                return memref::LoadOp::create(lb, tile.scores,
-                                              ValueRange{j, rowIdx[i]});
+                if (!pairs)
+                  return memref::LoadOp::create(lb, tile.scores,
+                                                ValueRange{j, rowIdx[i]});
+                return broadcastPair(
+                    lb, tile.weightPairs,
+                    {j, arith::MulIOp::create(lb, rowIdx[i], two)}, cfg.width);
               },
-              [&](ImplicitLocOpBuilder &lb, Value j, int64_t c) {
+              [&](ImplicitLocOpBuilder &lb, Value j, int64_t c) -> Value {
+                if (pairs)
+                  return vector::LoadOp::create(
+                      lb, pairType, tile.valuePairs,
+                      ValueRange{j, arith::MulIOp::create(lb, column[c], two)});
                 Value key = arith::AddIOp::create(lb, k0, j);
                 return loadVectorAsF32(lb, cfg.value,
                                        {tile.b, tile.kvHead, key, column[c]},
                                        cfg.valueWidth);
-              });
+              },
+              pairs ? TileAccumulate(pairDot) : TileAccumulate());
           for (int64_t i = 0; i < rows; ++i)
             for (int64_t c = 0; c < cols; ++c)
               vector::StoreOp::create(rb, result[i * cols + c], acc,

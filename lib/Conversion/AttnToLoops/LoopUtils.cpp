@@ -55,6 +55,19 @@ Value lowering::loadVectorAsF32(ImplicitLocOpBuilder &b, Value buffer,
   return x;
 }
 
+Value lowering::broadcastPair(ImplicitLocOpBuilder &b, Value buffer,
+                              ValueRange indices, int64_t width) {
+  Type bf16 = b.getBF16Type();
+  Value two =
+      vector::LoadOp::create(b, VectorType::get({2}, bf16), buffer, indices);
+  Value word =
+      vector::BitCastOp::create(b, VectorType::get({1}, b.getI32Type()), two);
+  Value words = vector::BroadcastOp::create(
+      b, VectorType::get({width}, b.getI32Type()), word);
+  return vector::BitCastOp::create(b, VectorType::get({2 * width}, bf16),
+                                   words);
+}
+
 Value lowering::indexConst(ImplicitLocOpBuilder &b, int64_t v) {
   return arith::ConstantIndexOp::create(b, v);
 }

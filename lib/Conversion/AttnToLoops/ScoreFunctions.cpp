@@ -483,14 +483,7 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
   VectorType pairType = VectorType::get({2 * cfg.width}, b.getBF16Type());
   auto keyPair = [&](ImplicitLocOpBuilder &lb, Value key, Value p) -> Value {
     Value d = arith::MulIOp::create(lb, p, indexConst(lb, 2));
-    Value two = vector::LoadOp::create(
-        lb, VectorType::get({2}, b.getBF16Type()), cfg.key,
-        ValueRange{tile.b, tile.kvHead, key, d});
-    Value word = vector::BitCastOp::create(
-        lb, VectorType::get({1}, b.getI32Type()), two);
-    Value words = vector::BroadcastOp::create(
-        lb, VectorType::get({cfg.width}, b.getI32Type()), word);
-    return vector::BitCastOp::create(lb, pairType, words);
+    return broadcastPair(lb, cfg.key, {tile.b, tile.kvHead, key, d}, cfg.width);
   };
   auto pairDot = [](ImplicitLocOpBuilder &ab, Value acc, Value l, Value r) {
     return Value(x86vector::DotBF16Op::create(ab, acc.getType(), acc, l, r));

@@ -16,6 +16,14 @@
 // 0.125 * log2(e): the scale, applied to the f32 sums.
 // CHECK:           arith.constant 0.180336878 : f32
 // CHECK:           arith.mulf {{.*}} : vector<16xf32>
+// P V takes pairs of keys the same way: the values of keys 2p and 2p + 1
+// interleaved, the weights rounded to bf16 and interleaved, the weight
+// pair of a row one 32-bit broadcast.
+// CHECK:           vector.shuffle %{{.*}}, %{{.*}} [0, 16, 1, 17, {{.*}}, 15, 31] : vector<16xbf16>, vector<16xbf16>
+// CHECK:           arith.truncf %{{.*}} : vector<16xf32> to vector<16xbf16>
+// CHECK:           vector.shuffle %{{.*}}, %{{.*}} [0, 16, 1, 17, {{.*}}, 15, 31] : vector<16xbf16>, vector<16xbf16>
+// CHECK:           vector.bitcast %{{.*}} : vector<16xi32> to vector<32xbf16>
+// CHECK:           x86vector.avx512.dot %{{.*}} : vector<32xbf16> -> vector<16xf32>
 // NODOT-LABEL: func.func @scaled_dot_bf16
 // NODOT-NOT:     x86vector.avx512.dot
 // NODOT:         return
@@ -29,11 +37,15 @@ func.func @scaled_dot_bf16(%q: tensor<?x4x?x64xbf16>, %k: tensor<?x4x?x64xbf16>,
 
 // -----
 
-// Only bf16 `dot` scores take it: the pairs are exact only for the
-// unscaled input; f16, f32 and the prepared queries of other scores keep
-// the f32 register tile.
+// Only bf16 `dot` scores take it for Q K^T: the pairs are exact only for
+// the unscaled input; the prepared queries of other scores keep the f32
+// register tile. P V of any bf16 key-major tile takes pairs.
 // CHECK-LABEL: func.func @cosine_bf16
 // CHECK-NOT:     x86vector.avx512.dot
+// CHECK:         vector.fma
+// CHECK-NOT:     x86vector.avx512.dot
+// CHECK:         arith.truncf %{{.*}} : vector<16xf32> to vector<16xbf16>
+// CHECK:         x86vector.avx512.dot %{{.*}} : vector<32xbf16> -> vector<16xf32>
 // CHECK:         return
 func.func @cosine_bf16(%q: tensor<?x4x?x64xbf16>, %k: tensor<?x4x?x64xbf16>,
                        %v: tensor<?x4x?x64xbf16>) -> tensor<?x4x?x64xbf16> {
