@@ -62,6 +62,16 @@ config.substitutions.append(("%python", python))
 config.substitutions.append(("%attn_src", config.attn_src_root))
 config.substitutions.append(("%attn_obj", config.attn_obj_root))
 
+# mlir-runner JIT-runs small numeric programs (the exp2 error bound) with
+# the C runner utils of the same LLVM installation.
+runner_utils = os.path.join(config.llvm_tools_dir, "..", "lib",
+                            "libmlir_c_runner_utils.so")
+if shutil.which("mlir-runner", path=config.llvm_tools_dir) and \
+        os.path.exists(runner_utils):
+    config.available_features.add("mlir-runner")
+    config.substitutions.append(("%mlir_c_runner_utils",
+                                 os.path.normpath(runner_utils)))
+
 # ptxas validates emitted PTX even on machines without a GPU.
 ptxas = config.ptxas_executable
 if not ptxas or not os.path.exists(ptxas):

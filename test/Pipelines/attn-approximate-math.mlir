@@ -1,13 +1,20 @@
 // RUN: attn-opt %s --attn-approximate-math | FileCheck %s
 
-// exp2 goes through exp(x * ln 2); exp, tanh and log2 on f32 vectors become
-// polynomial arithmetic, so no libm call is left per lane.
+// exp2, exp, tanh and log2 on f32 vectors become polynomial arithmetic, so
+// no libm call is left per lane. exp2 has its own reduction (floor, a
+// polynomial of the fraction, the exponent bits of 2^n), not exp(x ln 2):
+// its error bound is test/Pipelines/exp2-error-bound.mlir.
 
 // CHECK-LABEL: func.func @exp2_vector
 // CHECK-NOT:     math.exp2
 // CHECK-NOT:     math.exp
+// CHECK:         %[[N:.*]] = math.floor %[[X:.*]] : vector<16xf32>
+// CHECK:         %[[F:.*]] = arith.subf %[[X]], %[[N]] : vector<16xf32>
+// CHECK-COUNT-6: math.fma {{.*}}%[[F]]
+// CHECK:         arith.fptosi {{.*}} : vector<16xf32> to vector<16xi32>
+// CHECK:         arith.shli
+// CHECK:         arith.bitcast {{.*}} : vector<16xi32> to vector<16xf32>
 // CHECK:         arith.mulf
-// CHECK:         math.fma
 // CHECK:         return
 func.func @exp2_vector(%x: vector<16xf32>) -> vector<16xf32> {
   %y = math.exp2 %x : vector<16xf32>
