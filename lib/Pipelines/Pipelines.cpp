@@ -108,6 +108,10 @@ void attn::buildLowerToCpuPipeline(OpPassManager &pm,
   // x86vector: the AVX512-BF16 dot products of bf16-dot-products.
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.x86Vector = true;
+  // 16 x 16 f32 transposes (the key-major bias tile) as 2 x 32 x 4 lane
+  // shuffles rather than 256 element moves.
+  vectorToLLVM.vectorTransposeLowering =
+      vector::VectorTransposeLowering::Shuffle16x16;
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   // memref before scf: alloca_scope (the per-work-item scratch) lowers to
   // stacksave/stackrestore while its body is still structured.

@@ -156,6 +156,12 @@ struct QueryTile {
   /// tile in pairs of consecutive keys, weightPairs[p, 2 r + e] = w[2 p + e,
   /// r] and valuePairs[p, 2 c + e] = v[k0 + 2 p + e, c].
   Value weightPairs, valuePairs;
+  /// Key-major with a bias that varies along both the query rows and the
+  /// keys: [alignTo(keyTile, 16), paddedRows] f32, the bias of the
+  /// current key tile transposed (keys x rows), so that a
+  /// vector of rows is one load (packTransposedBias); keyTileStart is that
+  /// tile's first key.
+  Value biasTile, keyTileStart;
 };
 
 /// Key range [begin, end) of the tile loop and the bounds that decide
@@ -181,6 +187,21 @@ FailureOr<Value> emitScoreChanges(ImplicitLocOpBuilder &b,
                                   const KernelConfig &cfg,
                                   const QueryTile &tile, Value s,
                                   const ScoreIndices &at);
+
+/// Side of the square blocks packTransposedBias transposes: the 16 f32
+/// lanes of an AVX-512 vector.
+constexpr int64_t kTransposeBlock = 16;
+
+/// True when the key-major tile reads the bias through tile.biasTile: a
+/// bias that varies along both the query rows and the keys, in 16-lane
+/// vectors.
+bool usesTransposedBias(const KernelConfig &cfg);
+
+/// Fills tile.biasTile for the key tile starting at k0 with n keys: blocks
+/// of 16 rows x 16 keys read along the keys (keys past Skv read 0, rows past
+/// Sq repeat the last row) and transposed in registers.
+void packTransposedBias(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                        const QueryTile &tile, Value k0, Value n);
 
 /// Visibility (i1 vector) from causal, window, key padding, the boolean
 /// mask and mask_mod, and keys < keyEnd.

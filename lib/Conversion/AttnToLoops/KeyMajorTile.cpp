@@ -219,6 +219,11 @@ LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
                                          Value n, Value full) {
   score.prepareKeyTile(b, tile, k0, n);
   score.keyMajorScores(b, tile, k0, n);
+  QueryTile current = tile;
+  if (tile.biasTile) {
+    current.keyTileStart = k0;
+    packTransposedBias(b, cfg, tile, k0, n);
+  }
 
   // Score changes, and masks where the tile is not fully visible: one pass
   // over the key's vectors of rows.
@@ -244,7 +249,7 @@ LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
               cb, rows,
               vector::BroadcastOp::create(cb, idxVec, cfg.alignOffset));
           ScoreIndices at{rows, pos, arith::AddIOp::create(cb, k0, j)};
-          FailureOr<Value> changed = emitScoreChanges(cb, cfg, tile, s, at);
+          FailureOr<Value> changed = emitScoreChanges(cb, cfg, current, s, at);
           if (failed(changed)) {
             result = failure();
             return s;
@@ -252,7 +257,8 @@ LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
           if (!masked)
             return *changed;
           return arith::SelectOp::create(
-              cb, emitVisibility(cb, cfg, tile, at, keyEnd), *changed, hidden);
+              cb, emitVisibility(cb, cfg, current, at, keyEnd), *changed,
+              hidden);
         });
   };
   if (!full) {

@@ -64,6 +64,14 @@ Value loadBroadcastable(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
   if (!rowVaries && !keyVaries)
     return lanes(b, memref::LoadOp::create(b, buffer, {bIdx, hIdx, row, key}),
                  width);
+  if (buffer == cfg.bias && tile.biasTile && rowVaries) {
+    // The key tile's bias, transposed: the rows of one key are contiguous.
+    Value first = vector::ExtractOp::create(b, row, ArrayRef<int64_t>{0});
+    return vector::LoadOp::create(
+        b, VectorType::get({width}, b.getF32Type()), tile.biasTile,
+        ValueRange{arith::SubIOp::create(b, key, tile.keyTileStart),
+                   arith::SubIOp::create(b, first, tile.row0)});
+  }
   if (keyVaries && !elem.isInteger(1) && !cfg.laneByLaneLoads) {
     // Consecutive keys: one vector read; lanes past Skv read the padding.
     Value base = vector::ExtractOp::create(b, key, ArrayRef<int64_t>{0});
@@ -88,6 +96,65 @@ Value loadBroadcastable(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
   return vector::FromElementsOp::create(b, vt, values);
 }
 } // namespace
+
+bool lowering::usesTransposedBias(const KernelConfig &cfg) {
+  Value bias = AttentionOp(cfg.op).getBias();
+  if (!cfg.keyMajor || !bias || cfg.width != kTransposeBlock)
+    return false;
+  auto type = cast<ShapedType>(bias.getType());
+  return type.getDimSize(2) != 1 && type.getDimSize(3) != 1;
+}
+
+void lowering::packTransposedBias(ImplicitLocOpBuilder &b,
+                                  const KernelConfig &cfg,
+                                  const QueryTile &tile, Value k0, Value n) {
+  auto type = cast<MemRefType>(cfg.bias.getType());
+  Type elem = type.getElementType();
+  constexpr int64_t block = kTransposeBlock;
+  VectorType rowType = VectorType::get({block}, elem);
+  VectorType blockType = VectorType::get({block, block}, b.getF32Type());
+  Value zero = indexConst(b, 0);
+  Value bIdx = type.getDimSize(0) == 1 ? zero : tile.b;
+  Value hIdx = type.getDimSize(1) == 1 ? zero : tile.h;
+  Value lastRow = arith::SubIOp::create(b, cfg.queryLen, indexConst(b, 1));
+  Value pad = arith::ConstantOp::create(b, b.getFloatAttr(elem, 0.0));
+  Value keyBlocks = arith::CeilDivUIOp::create(b, n, indexConst(b, block));
+  forEachRowVectorBlock(
+      b, cfg, tile, [&](ImplicitLocOpBuilder &rb, const ChunkBlock &rows) {
+        buildCountedLoop(rb, keyBlocks, [&](ImplicitLocOpBuilder &kb, Value i) {
+          Value j0 = arith::MulIOp::create(kb, i, indexConst(kb, block));
+          Value key = arith::AddIOp::create(kb, k0, j0);
+          for (int64_t c = 0; c < rows.count; ++c) {
+            Value col = rows.column(kb, c);
+            Value tileBlock = arith::ConstantOp::create(
+                kb, DenseElementsAttr::get(blockType, kb.getF32FloatAttr(0)));
+            for (int64_t r = 0; r < block; ++r) {
+              Value row = arith::MinSIOp::create(
+                  kb,
+                  arith::AddIOp::create(
+                      kb, tile.row0,
+                      arith::AddIOp::create(kb, col, indexConst(kb, r))),
+                  lastRow);
+              Value keys = vector::TransferReadOp::create(
+                  kb, rowType, cfg.bias, ValueRange{bIdx, hIdx, row, key}, pad,
+                  ArrayRef<bool>{false});
+              tileBlock = vector::InsertOp::create(
+                  kb, toF32(kb, keys), tileBlock, ArrayRef<int64_t>{r});
+            }
+            Value transposed = vector::TransposeOp::create(
+                kb, tileBlock, ArrayRef<int64_t>{1, 0});
+            for (int64_t t = 0; t < block; ++t)
+              vector::StoreOp::create(
+                  kb,
+                  vector::ExtractOp::create(kb, transposed,
+                                            ArrayRef<int64_t>{t}),
+                  tile.biasTile,
+                  ValueRange{arith::AddIOp::create(kb, j0, indexConst(kb, t)),
+                             col});
+          }
+        });
+      });
+}
 
 FailureOr<Value> lowering::emitScoreChanges(ImplicitLocOpBuilder &b,
                                             const KernelConfig &cfg,

@@ -140,11 +140,17 @@ func.func @gqa_bf16(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
 // Score changes run in natural units, then scores move to log2 units; the
 // score_mod region is cloned onto vectors with global indices.
 // CHECK-LABEL: func.func @mods
+// The scores, then the bias tile (keys x rows).
+// CHECK:         memref.alloca() {{.*}} : memref<64x32xf32>
+// CHECK-NEXT:    %[[BT:.*]] = memref.alloca() {{.*}} : memref<64x32xf32>
 // CHECK:         arith.constant 1.250000e-01 : f32
-// The bias is read along the query rows of a key (the lanes of the
-// key-major tile).
-// CHECK:         memref.load {{.*}} : memref<?x4x?x?xf32>
-// CHECK:         vector.from_elements {{.*}} : vector<16xf32>
+// The bias of a key tile is read along the keys in 16 x 16 blocks,
+// transposed in registers, and stored keys x rows, so that the query rows
+// of a key (the lanes of the key-major tile) are one vector load.
+// CHECK:         vector.transfer_read {{.*}} : memref<?x4x?x?xf32>, vector<16xf32>
+// CHECK:         vector.transpose {{.*}} [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK:         vector.store {{.*}}, %[[BT]]
+// CHECK:         vector.load %[[BT]]{{.*}} : memref<64x32xf32>, vector<16xf32>
 // CHECK:         math.tanh {{.*}} : vector<16xf32>
 // CHECK:         arith.mulf {{.*}} : vector<16xf32>
 // CHECK:         arith.constant 1.44269502 : f32
