@@ -156,12 +156,12 @@ struct QueryTile {
   /// tile in pairs of consecutive keys, weightPairs[p, 2 r + e] = w[2 p + e,
   /// r] and valuePairs[p, 2 c + e] = v[k0 + 2 p + e, c].
   Value weightPairs, valuePairs;
-  /// Key-major with a bias that varies along both the query rows and the
-  /// keys: [alignTo(keyTile, 16), paddedRows] f32, the bias of the
-  /// current key tile transposed (keys x rows), so that a
-  /// vector of rows is one load (packTransposedBias); keyTileStart is that
-  /// tile's first key.
-  Value biasTile, keyTileStart;
+  /// Key-major with a bias or a mask that varies along both the query rows
+  /// and the keys: [alignTo(keyTile, 16), paddedRows] f32, the operand of
+  /// the current key tile transposed (keys x rows; a mask as 0 / 1), so
+  /// that a vector of rows is one load (packTransposedTile); keyTileStart
+  /// is that tile's first key.
+  Value biasTile, maskTile, keyTileStart;
 };
 
 /// Key range [begin, end) of the tile loop and the bounds that decide
@@ -192,16 +192,18 @@ FailureOr<Value> emitScoreChanges(ImplicitLocOpBuilder &b,
 /// lanes of an AVX-512 vector.
 constexpr int64_t kTransposeBlock = 16;
 
-/// True when the key-major tile reads the bias through tile.biasTile: a
-/// bias that varies along both the query rows and the keys, in 16-lane
-/// vectors.
-bool usesTransposedBias(const KernelConfig &cfg);
+/// True when the key-major tile reads `operand` (the op's bias or mask)
+/// through a transposed tile (QueryTile::biasTile, maskTile): it varies
+/// along both the query rows and the keys, in 16-lane vectors.
+bool usesTransposedTile(const KernelConfig &cfg, Value operand);
 
-/// Fills tile.biasTile for the key tile starting at k0 with n keys: blocks
-/// of 16 rows x 16 keys read along the keys (keys past Skv read 0, rows past
-/// Sq repeat the last row) and transposed in registers.
-void packTransposedBias(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
-                        const QueryTile &tile, Value k0, Value n);
+/// Fills `tileBuffer` with `buffer` (the bias or the mask) for the key tile
+/// starting at k0 with n keys, as f32 keys x rows: blocks of 16 rows x 16
+/// keys read along the keys (keys past Skv read 0, rows past Sq repeat the
+/// last row; a mask's bytes become 0 / 1) and transposed in registers.
+void packTransposedTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                        const QueryTile &tile, Value buffer, Value tileBuffer,
+                        Value k0, Value n);
 
 /// Visibility (i1 vector) from causal, window, key padding, the boolean
 /// mask and mask_mod, and keys < keyEnd.

@@ -309,11 +309,13 @@ void AttentionLowering::allocateScratch(ImplicitLocOpBuilder &ib,
     tile.scores = scratchBuffer(ib, cfg, {cfg.keyTile, cfg.paddedRows});
   else
     tile.scores = scratchBuffer(ib, cfg, {cfg.queryTile, cfg.keyTile});
-  if (usesTransposedBias(cfg))
-    tile.biasTile = scratchBuffer(
-        ib, cfg,
-        {int64_t(llvm::alignTo(cfg.keyTile, kTransposeBlock)), cfg.paddedRows},
-        ib.getF32Type());
+  int64_t transposedKeys = llvm::alignTo(cfg.keyTile, kTransposeBlock);
+  if (usesTransposedTile(cfg, op.getBias()))
+    tile.biasTile = scratchBuffer(ib, cfg, {transposedKeys, cfg.paddedRows},
+                                  ib.getF32Type());
+  if (usesTransposedTile(cfg, op.getMask()))
+    tile.maskTile = scratchBuffer(ib, cfg, {transposedKeys, cfg.paddedRows},
+                                  ib.getF32Type());
   if (cfg.bf16Values) {
     int64_t pairs = llvm::divideCeil(cfg.keyTile, 2);
     tile.weightPairs =

@@ -220,10 +220,11 @@ LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
   score.prepareKeyTile(b, tile, k0, n);
   score.keyMajorScores(b, tile, k0, n);
   QueryTile current = tile;
-  if (tile.biasTile) {
-    current.keyTileStart = k0;
-    packTransposedBias(b, cfg, tile, k0, n);
-  }
+  current.keyTileStart = k0;
+  if (tile.biasTile)
+    packTransposedTile(b, cfg, tile, cfg.bias, tile.biasTile, k0, n);
+  if (tile.maskTile)
+    packTransposedTile(b, cfg, tile, cfg.mask, tile.maskTile, k0, n);
 
   // Score changes, and masks where the tile is not fully visible: one pass
   // over the key's vectors of rows.

@@ -64,13 +64,23 @@ Value loadBroadcastable(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
   if (!rowVaries && !keyVaries)
     return lanes(b, memref::LoadOp::create(b, buffer, {bIdx, hIdx, row, key}),
                  width);
-  if (buffer == cfg.bias && tile.biasTile && rowVaries) {
-    // The key tile's bias, transposed: the rows of one key are contiguous.
+  Value transposed = buffer == cfg.bias   ? tile.biasTile
+                     : buffer == cfg.mask ? tile.maskTile
+                                          : Value();
+  if (transposed && rowVaries) {
+    // The key tile's operand, transposed to f32: the rows of one key are
+    // contiguous.
     Value first = vector::ExtractOp::create(b, row, ArrayRef<int64_t>{0});
-    return vector::LoadOp::create(
-        b, VectorType::get({width}, b.getF32Type()), tile.biasTile,
+    VectorType f32Vec = VectorType::get({width}, b.getF32Type());
+    Value x = vector::LoadOp::create(
+        b, f32Vec, transposed,
         ValueRange{arith::SubIOp::create(b, key, tile.keyTileStart),
                    arith::SubIOp::create(b, first, tile.row0)});
+    if (!elem.isInteger(1))
+      return x;
+    return arith::CmpFOp::create(
+        b, arith::CmpFPredicate::ONE, x,
+        arith::ConstantOp::create(b, b.getZeroAttr(f32Vec)));
   }
   if (keyVaries && !elem.isInteger(1) && !cfg.laneByLaneLoads) {
     // Consecutive keys: one vector read; lanes past Skv read the padding.
@@ -97,18 +107,46 @@ Value loadBroadcastable(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
 }
 } // namespace
 
-bool lowering::usesTransposedBias(const KernelConfig &cfg) {
-  Value bias = AttentionOp(cfg.op).getBias();
-  if (!cfg.keyMajor || !bias || cfg.width != kTransposeBlock)
+bool lowering::usesTransposedTile(const KernelConfig &cfg, Value operand) {
+  if (!cfg.keyMajor || !operand || cfg.width != kTransposeBlock)
     return false;
-  auto type = cast<ShapedType>(bias.getType());
+  auto type = cast<ShapedType>(operand.getType());
   return type.getDimSize(2) != 1 && type.getDimSize(3) != 1;
 }
 
-void lowering::packTransposedBias(ImplicitLocOpBuilder &b,
+/// `width` bytes of the i1 buffer (one byte per element) from
+/// buffer[indices] along the last dimension, lanes at or past `limit` read
+/// as 0, widened to f32 0 / 1. An i1 vector load would read bit-packed
+/// lanes, so the bytes are read through an i8 view of the same buffer (a
+/// cast that the LLVM lowering resolves: both memrefs lower to the same
+/// descriptor).
+static Value loadMaskBytes(ImplicitLocOpBuilder &b, Value buffer,
+                           ValueRange indices, Value limit, int64_t width) {
+  auto type = cast<MemRefType>(buffer.getType());
+  auto bytesType = MemRefType::get(type.getShape(), b.getI8Type(),
+                                   type.getLayout(), type.getMemorySpace());
+  Value bytes =
+      UnrealizedConversionCastOp::create(b, bytesType, buffer).getResult(0);
+  VectorType idxVec = VectorType::get({width}, b.getIndexType());
+  Value lanes = arith::AddIOp::create(
+      b, vector::BroadcastOp::create(b, idxVec, indices.back()),
+      vector::StepOp::create(b, idxVec));
+  Value inside =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::slt, lanes,
+                            vector::BroadcastOp::create(b, idxVec, limit));
+  VectorType vecType = VectorType::get({width}, b.getI8Type());
+  Value zero = arith::ConstantOp::create(b, b.getZeroAttr(vecType));
+  Value loaded =
+      vector::MaskedLoadOp::create(b, vecType, bytes, indices, inside, zero);
+  return arith::UIToFPOp::create(b, VectorType::get({width}, b.getF32Type()),
+                                 loaded);
+}
+
+void lowering::packTransposedTile(ImplicitLocOpBuilder &b,
                                   const KernelConfig &cfg,
-                                  const QueryTile &tile, Value k0, Value n) {
-  auto type = cast<MemRefType>(cfg.bias.getType());
+                                  const QueryTile &tile, Value buffer,
+                                  Value tileBuffer, Value k0, Value n) {
+  auto type = cast<MemRefType>(buffer.getType());
   Type elem = type.getElementType();
   constexpr int64_t block = kTransposeBlock;
   VectorType rowType = VectorType::get({block}, elem);
@@ -117,8 +155,17 @@ void lowering::packTransposedBias(ImplicitLocOpBuilder &b,
   Value bIdx = type.getDimSize(0) == 1 ? zero : tile.b;
   Value hIdx = type.getDimSize(1) == 1 ? zero : tile.h;
   Value lastRow = arith::SubIOp::create(b, cfg.queryLen, indexConst(b, 1));
-  Value pad = arith::ConstantOp::create(b, b.getFloatAttr(elem, 0.0));
   Value keyBlocks = arith::CeilDivUIOp::create(b, n, indexConst(b, block));
+  // 16 keys of one row as f32: keys past Skv read 0 (hidden for a mask).
+  auto readKeys = [&](ImplicitLocOpBuilder &rb, Value row, Value key) {
+    if (elem.isInteger(1))
+      return loadMaskBytes(rb, buffer, {bIdx, hIdx, row, key}, cfg.keyLen,
+                           block);
+    Value pad = arith::ConstantOp::create(rb, rb.getFloatAttr(elem, 0.0));
+    return toF32(rb, vector::TransferReadOp::create(
+                         rb, rowType, buffer, ValueRange{bIdx, hIdx, row, key},
+                         pad, ArrayRef<bool>{false}));
+  };
   forEachRowVectorBlock(
       b, cfg, tile, [&](ImplicitLocOpBuilder &rb, const ChunkBlock &rows) {
         buildCountedLoop(rb, keyBlocks, [&](ImplicitLocOpBuilder &kb, Value i) {
@@ -135,11 +182,8 @@ void lowering::packTransposedBias(ImplicitLocOpBuilder &b,
                       kb, tile.row0,
                       arith::AddIOp::create(kb, col, indexConst(kb, r))),
                   lastRow);
-              Value keys = vector::TransferReadOp::create(
-                  kb, rowType, cfg.bias, ValueRange{bIdx, hIdx, row, key}, pad,
-                  ArrayRef<bool>{false});
               tileBlock = vector::InsertOp::create(
-                  kb, toF32(kb, keys), tileBlock, ArrayRef<int64_t>{r});
+                  kb, readKeys(kb, row, key), tileBlock, ArrayRef<int64_t>{r});
             }
             Value transposed = vector::TransposeOp::create(
                 kb, tileBlock, ArrayRef<int64_t>{1, 0});
@@ -148,7 +192,7 @@ void lowering::packTransposedBias(ImplicitLocOpBuilder &b,
                   kb,
                   vector::ExtractOp::create(kb, transposed,
                                             ArrayRef<int64_t>{t}),
-                  tile.biasTile,
+                  tileBuffer,
                   ValueRange{arith::AddIOp::create(kb, j0, indexConst(kb, t)),
                              col});
           }

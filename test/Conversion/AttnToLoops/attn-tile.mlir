@@ -84,12 +84,20 @@ func.func @unmasked(%q: tensor<2x4x100x64xf32>, %k: tensor<2x4x70x64xf32>,
 // -----
 
 // A boolean mask is opaque to the analysis: every tile is masked (no test
-// of a fully visible tile), and the i1 mask is gathered lane by lane (i1
-// buffers hold a byte per element).
+// of a fully visible tile). i1 buffers hold a byte per element (an i1
+// vector would be bit-packed): the mask of a key tile is read as bytes
+// along the keys through an i8 view, in 16 x 16 blocks transposed to a
+// keys x rows f32 tile of 0 / 1, and compared per vector of rows.
 // CHECK-LABEL: func.func @bool_mask
+// CHECK:         memref.alloca() {{.*}} : memref<64x32xf32>
+// CHECK-NEXT:    %[[MT:.*]] = memref.alloca() {{.*}} : memref<64x32xf32>
 // CHECK:         scf.for
-// CHECK:         memref.load %{{.*}} : memref<?x1x?x?xi1>
-// CHECK:         vector.from_elements {{.*}} : vector<16xi1>
+// CHECK:         %[[BYTES:.*]] = builtin.unrealized_conversion_cast %{{.*}} : memref<?x1x?x?xi1> to memref<?x1x?x?xi8>
+// CHECK:         vector.maskedload %[[BYTES]]{{.*}} : memref<?x1x?x?xi8>, vector<16xi1>, vector<16xi8> into vector<16xi8>
+// CHECK:         arith.uitofp {{.*}} : vector<16xi8> to vector<16xf32>
+// CHECK:         vector.transpose {{.*}} [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK:         vector.load %[[MT]]{{.*}} : memref<64x32xf32>, vector<16xf32>
+// CHECK:         arith.cmpf one, {{.*}} : vector<16xf32>
 func.func @bool_mask(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                      %v: tensor<?x4x?x64xf32>, %m: tensor<?x1x?x?xi1>)
     -> tensor<?x4x?x64xf32> {
