@@ -56,10 +56,8 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   for (Value v : {op.getKey(), op.getValue()})
     if (cast<ShapedType>(v.getType()).getElementType() != elem)
       return fail() << "query, key and value of different element types";
-  if (!elem.isF16() && !elem.isBF16())
-    return fail() << elem
-                  << " inputs (tensor cores take f16 or bf16 here; convert "
-                     "the inputs)";
+  if (!elem.isF16() && !elem.isBF16() && !elem.isF32())
+    return fail() << elem << " inputs (the GPU kernel takes f16, bf16 or f32)";
   int64_t d = op.getQuery().getType().getDimSize(3);
   int64_t dv = op.getValue().getType().getDimSize(3);
   if (d % 16 || dv % 16 || d > 256 || dv > 256)
@@ -98,7 +96,7 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     if (failed(checkSupportedOnGpu(op)))
       return failure();
     FailureOr<FlashShape> shape =
-        chooseFlashShape(op, queryTile, keyTile, sharedMemoryBytes);
+        chooseFlashShape(op, queryTile, keyTile, sharedMemoryBytes, allowTf32);
     if (failed(shape))
       return failure();
 

@@ -34,17 +34,6 @@ func.func @hard(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
 
 // -----
 
-func.func @f32_inputs(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
-                      %v: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: 'f32' inputs (tensor cores take f16 or bf16 here; convert the inputs)}}
-  %o = attn.attention %q, %k, %v
-      : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>
-      -> tensor<1x2x8x16xf32>
-  return %o : tensor<1x2x8x16xf32>
-}
-
-// -----
-
 func.func @head_dim(%q: tensor<1x2x8x40xf16>, %k: tensor<1x2x8x40xf16>,
                     %v: tensor<1x2x8x40xf16>) -> tensor<1x2x8x40xf16> {
   // expected-error @+1 {{is not supported by attn-to-gpu yet: head dims D = 40, Dv = 40 (both must be multiples of 16, at most 256)}}
@@ -62,4 +51,19 @@ func.func @small(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
       : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
       -> tensor<1x2x8x16xf16>
   return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+// f32 tiles take twice the bytes: at D = 256 even 16 keys need 130 KiB
+// (rows padded to 260 elements).
+func.func @f32_shared_memory(%q: tensor<1x2x8x256xf32>,
+                             %k: tensor<1x2x8x256xf32>,
+                             %v: tensor<1x2x8x256xf32>)
+    -> tensor<1x2x8x256xf32> {
+  // expected-error @+1 {{needs 133120 bytes of shared memory per CTA on the GPU (query-tile = 64, key-tile = 16, D = 256, Dv = 256), more than the chip's 101376; use a smaller query-tile}}
+  %o = attn.attention %q, %k, %v
+      : tensor<1x2x8x256xf32>, tensor<1x2x8x256xf32>, tensor<1x2x8x256xf32>
+      -> tensor<1x2x8x256xf32>
+  return %o : tensor<1x2x8x256xf32>
 }
