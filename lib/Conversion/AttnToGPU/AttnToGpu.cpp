@@ -18,6 +18,7 @@
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
@@ -63,6 +64,19 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   if (d % 16 || dv % 16 || d > 256 || dv > 256)
     return fail() << "head dims D = " << d << ", Dv = " << dv
                   << " (both must be multiples of 16, at most 256)";
+  // The kernel writes its results into the buffers the caller passes
+  // (device memory): a result that is not returned as it is would live in
+  // a host allocation.
+  for (Value result : op->getResults()) {
+    if (result.use_empty())
+      return fail() << "a result that the function does not return (the "
+                       "kernel writes the caller's device buffers)";
+    for (Operation *user : result.getUsers())
+      if (!isa<func::ReturnOp>(user))
+        return fail() << "a result used by '" << user->getName()
+                      << "' (the kernel writes the caller's device buffers: "
+                         "return the results as they are)";
+  }
   return lowering::checkRegionsVectorize(op, "on fragments by attn-to-gpu");
 }
 
