@@ -266,13 +266,26 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     rows. Q and each key/value tile are copied to shared memory with
     `cp.async` (K/V double-buffered: the copy of tile t + 1 overlaps the
     math on tile t; rows past the end are zero-filled), in rows of 16-byte
-    chunks XOR-swizzled against bank conflicts. `Q K^T` and `P V` run on
-    tensor cores as `mma.sync.m16n8k16` (f16 or bf16 operands, f32
+    chunks XOR-swizzled against bank conflicts. For f16 and bf16 inputs,
+    `Q K^T` and `P V` run on tensor cores as `mma.sync.m16n8k16` (f32
     accumulators), with operands loaded by `ldmatrix` (`.trans` for V). The
     online softmax works on the accumulator fragments: each thread holds
     two rows, row max and sum reduce over the four threads of a quad with
     `shfl.xor`, and `exp2` runs with `log2(e)` folded into the scale. `P`
     stays in registers as the A operand of `P V`.
+
+    f32 inputs keep the same kernel, fragments and variant math; only the
+    contraction differs. By default it is exact: each thread computes its
+    fragment elements with f32 FMAs (`fma.rn.f32`) from 16-byte shared
+    memory loads, and gathers its rows' weights for `P V` within its quad
+    with `shfl.xor`; the results meet the f32 tolerances of the variant
+    specification (`1e-4 + 1e-3 |ref|`). With `allow-tf32`, `Q K^T` and
+    `P V` run on tensor cores as `mma.sync.m16n8k8.tf32` instead: Q, K, V
+    and the weights are rounded to TF32 (`cvt.rna`, a 10-bit mantissa, as
+    f16) and accumulated in f32, so the results are as accurate as f16
+    inputs (tested against `2e-2 + 2e-2 |ref|`, the f16 tolerance). f32
+    tiles take twice the shared memory of f16 ones; the
+    key tile halves until they fit.
 
     The variant math is the CPU lowering's (ScoreChanges.cpp): bias, ALiBi,
     softcap, score_mod, causal, window, key padding, the boolean mask and
@@ -283,7 +296,7 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
 
     Supported here: `dot` scores with the `softmax`, `sigmoid` or `none`
     normaliser (the elementwise ones skip the max and the sum; their bf16
-    weights go to the tensor cores as hi + lo), f16 or bf16 Q/K/V, head
+    weights go to the tensor cores as hi + lo), f16, bf16 or f32 Q/K/V, head
     dims that are multiples of 16 up to 256, with every score change and
     mask above, GQA and the log-sum-exp result. Anything else is rejected
     with a diagnostic naming what is missing. `attn-emulate-gpu` runs the
@@ -309,6 +322,9 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
            /*default=*/"101376",
            "Dynamic shared memory one CTA may use (the chip's limit: 99 KiB "
            "on sm_86/sm_89, 163 KiB on sm_80, 227 KiB on sm_90)">,
+    Option<"allowTf32", "allow-tf32", "bool", /*default=*/"false",
+           "Compute f32 Q K^T and P V on TF32 tensor cores (10-bit mantissa: "
+           "f16 accuracy) instead of exact f32 FMAs">,
   ];
 }
 
@@ -321,8 +337,9 @@ def AttnEmulateGpu : Pass<"attn-emulate-gpu", "ModuleOp"> {
     the kernels still use NVVM ops. Each kernel moves out of its
     `gpu.module` and its NVVM ops become calls into the emulator library
     (lib/GpuEmulator): special registers, `barrier0`, `shfl.sync` (bfly),
-    `ldmatrix`, `mma.sync` (m16n8k16, f16/bf16 to f32) and `cp.async`
-    (synchronous, so its commit and wait disappear); `ex2.approx` and
+    `ldmatrix`, `mma.sync` (m16n8k16 f16/bf16 and m16n8k8 tf32, to f32),
+    `cvt.rna.tf32.f32` and `cp.async` (synchronous, so its commit and wait
+    disappear); `ex2.approx` and
     `lg2.approx` become `llvm.exp2` and `llvm.log2`. Each `gpu.launch_func`
     becomes a call of `attnEmuLaunch`, which runs the CTAs in turn with one
     CPU thread per GPU thread, so that barriers and warp collectives see

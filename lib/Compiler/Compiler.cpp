@@ -226,6 +226,11 @@ LogicalResult compileFile(llvm::StringRef inputPath,
                  << "' (expected sm_80, sm_86, sm_89, sm_90 or sm_90a)\n";
     return failure();
   }
+  if (options.allowTf32 && options.target == "cpu") {
+    llvm::errs() << "error: --allow-tf32 applies to the GPU targets ('cuda', "
+                    "'gpu-emulator'), not to 'cpu'\n";
+    return failure();
+  }
   if (!headerPath.empty()) {
     // The header is written from the signature recorded at tensor level.
     PassManager signature(module.get()->getName());

@@ -84,6 +84,7 @@ LogicalResult lowerToCuda(ModuleOp module, llvm::StringRef sharedLibPath,
                           const CompileOptions &options) {
   mlir::attn::CudaPipelineOptions pipeline;
   pipeline.chip = options.chip;
+  pipeline.allowTf32 = options.allowTf32;
   if (options.queryTile > 0)
     pipeline.queryTile = options.queryTile;
   if (options.keyTile > 0)

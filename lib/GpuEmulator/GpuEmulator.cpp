@@ -11,7 +11,8 @@
 // reused.
 //
 // The matrix instructions follow the PTX ISA's fragment layouts of
-// mma.m16n8k16 and ldmatrix .m8n8 .x1/.x2/.x4 (.trans). This checks the
+// mma.m16n8k16 (f16, bf16), mma.m16n8k8 (tf32) and ldmatrix .m8n8
+// .x1/.x2/.x4 (.trans). This checks the
 // algorithm of the kernels (tiles, copies, swizzles, masks, the online
 // softmax, the epilogue) against a reference on any machine; that the GPU
 // agrees with these layouts is what a run on a GPU checks.
@@ -93,6 +94,18 @@ float element(uint32_t word, int e, bool bf16) {
   return bf16 ? bf16ToFloat(h) : halfToFloat(h);
 }
 
+/// A TF32 register as the tensor cores read it: its sign, exponent and top
+/// 10 mantissa bits.
+float tf32ToFloat(uint32_t word) {
+  uint32_t bits = word & ~0x1fffu;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+/// The matrix operation types of attnEmuMma.
+enum MmaType : int32_t { kF16 = 0, kBf16 = 1, kTf32 = 2 };
+
 } // namespace
 
 extern "C" {
@@ -159,9 +172,23 @@ void attnEmuLdmatrix(const void *address, int32_t count, int32_t transpose,
   warpSync(w);
 }
 
-/// mma.sync.m16n8k16.row.col.f32.{f16,bf16}: a, b the lane's A (4) and B
-/// (2) registers, c and d its accumulator (4 f32).
-void attnEmuMma(int32_t bf16, const uint32_t *a, const uint32_t *b,
+/// cvt.rna.tf32.f32: `x` rounded to the nearest TF32 (10-bit mantissa),
+/// ties away from zero, as the bits of an f32 whose low 13 bits are zero.
+uint32_t attnEmuToTf32(float x) {
+  uint32_t bits;
+  std::memcpy(&bits, &x, 4);
+  if (std::isnan(x))
+    return 0x7fffffffu;
+  // Adding half of the dropped bits' weight to the magnitude rounds it
+  // away from zero on ties; a carry into the exponent (up to infinity) is
+  // the right result.
+  return (bits + 0x1000u) & ~0x1fffu;
+}
+
+/// mma.sync.row.col.f32: m16n8k16 .f16 / .bf16 (`type` kF16, kBf16) or
+/// m16n8k8 .tf32 (kTf32); a, b the lane's A (4) and B (2) registers, c and
+/// d its accumulator (4 f32).
+void attnEmuMma(int32_t type, const uint32_t *a, const uint32_t *b,
                 const float *c, float *d) {
   Warp &w = myWarp();
   int lane = myLane();
@@ -170,10 +197,21 @@ void attnEmuMma(int32_t bf16, const uint32_t *a, const uint32_t *b,
   for (int i = 0; i < 2; ++i)
     w.words[lane][4 + i] = b[i];
   warpSync(w);
-  // The full A (16 x 16) and B (16 x 8) from every lane's fragments.
+  // The full A (16 x k) and B (k x 8) from every lane's fragments.
   float matA[16][16], matB[16][8];
+  int depth = type == kTf32 ? 8 : 16;
+  bool bf16 = type == kBf16;
   for (int l = 0; l < kLanes; ++l) {
     int g = l / 4, t = l % 4;
+    if (type == kTf32) {
+      matA[g][t] = tf32ToFloat(w.words[l][0]);
+      matA[g + 8][t] = tf32ToFloat(w.words[l][1]);
+      matA[g][t + 4] = tf32ToFloat(w.words[l][2]);
+      matA[g + 8][t + 4] = tf32ToFloat(w.words[l][3]);
+      matB[t][g] = tf32ToFloat(w.words[l][4]);
+      matB[t + 4][g] = tf32ToFloat(w.words[l][5]);
+      continue;
+    }
     for (int e = 0; e < 2; ++e) {
       matA[g][2 * t + e] = element(w.words[l][0], e, bf16);
       matA[g + 8][2 * t + e] = element(w.words[l][1], e, bf16);
@@ -188,7 +226,7 @@ void attnEmuMma(int32_t bf16, const uint32_t *a, const uint32_t *b,
   for (int i = 0; i < 4; ++i) {
     int row = g + 8 * (i / 2), col = 2 * t + i % 2;
     float sum = c[i];
-    for (int k = 0; k < 16; ++k)
+    for (int k = 0; k < depth; ++k)
       sum += matA[row][k] * matB[k][col];
     d[i] = sum;
   }

@@ -145,6 +145,7 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   gpu.queryTile = options.queryTile;
   gpu.keyTile = options.keyTile;
   gpu.sharedMemoryBytes = sharedMemoryLimit(options.chip);
+  gpu.allowTf32 = options.allowTf32;
   pm.addPass(createAttnToGpu(gpu));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -57,6 +57,12 @@ static cl::opt<std::string>
          cl::desc("NVIDIA architecture for --target=cuda: sm_80, sm_86, "
                   "sm_89, sm_90 or sm_90a"),
          cl::init("sm_80"));
+static cl::opt<bool> allowTf32(
+    "allow-tf32",
+    cl::desc("With --target=cuda or gpu-emulator: compute f32 attention on "
+             "TF32 tensor cores (10-bit mantissa, f16 accuracy) instead of "
+             "exact f32 FMAs"),
+    cl::init(false));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level"),
                                   cl::Prefix, cl::init(3));
 
@@ -81,6 +87,7 @@ int main(int argc, char **argv) {
   options.parallel = parallel;
   options.target = target;
   options.chip = chip;
+  options.allowTf32 = allowTf32;
   std::string header = headerFile;
   if (header.empty()) {
     llvm::SmallString<256> path(outputFile);

@@ -69,6 +69,12 @@ static cl::opt<std::string>
     chip("chip", cl::desc("NVIDIA architecture for --target=cuda"),
          cl::init("sm_80"));
 
+static cl::opt<bool> allowTf32(
+    "allow-tf32",
+    cl::desc("With --target=cuda or gpu-emulator: compute f32 attention on "
+             "TF32 tensor cores (f16 accuracy) instead of exact f32 FMAs"),
+    cl::init(false));
+
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "error: " << message << "\n";
   return 1;
@@ -104,6 +110,7 @@ int main(int argc, char **argv) {
   options.stackScratchBytes = stackScratchBytes;
   options.target = target;
   options.chip = chip;
+  options.allowTf32 = allowTf32;
   mlir::FailureOr<attn::TemporaryLibrary> library =
       attn::compileToTemporaryLibrary(inputFile, "attn-run", options);
   if (mlir::failed(library))

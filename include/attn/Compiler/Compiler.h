@@ -46,6 +46,9 @@ struct CompileOptions {
   /// without a GPU.
   std::string target = "cpu";
   std::string chip = "sm_80";
+  /// With target "cuda" or "gpu-emulator": f32 attention runs on TF32
+  /// tensor cores (f16 accuracy) instead of exact f32 FMAs.
+  bool allowTf32 = false;
   /// Optimisation level of the LLVM back end (0-3).
   unsigned optLevel = 3;
   /// Run the independent work items on OpenMP threads.

@@ -59,6 +59,11 @@ struct CudaPipelineOptions : public PassPipelineOptions<CudaPipelineOptions> {
       llvm::cl::desc("NVIDIA architecture: sm_80, sm_86, sm_89, sm_90 or "
                      "sm_90a"),
       llvm::cl::init("sm_80")};
+  PassOptions::Option<bool> allowTf32{
+      *this, "allow-tf32",
+      llvm::cl::desc("Compute f32 attention on TF32 tensor cores (10-bit "
+                     "mantissa: f16 accuracy) instead of exact f32 FMAs"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> queryTile{
       *this, "query-tile",
       llvm::cl::desc("Query rows per CTA, a multiple of 16"),

@@ -18,6 +18,7 @@
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
@@ -56,15 +57,26 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   for (Value v : {op.getKey(), op.getValue()})
     if (cast<ShapedType>(v.getType()).getElementType() != elem)
       return fail() << "query, key and value of different element types";
-  if (!elem.isF16() && !elem.isBF16())
-    return fail() << elem
-                  << " inputs (tensor cores take f16 or bf16 here; convert "
-                     "the inputs)";
+  if (!elem.isF16() && !elem.isBF16() && !elem.isF32())
+    return fail() << elem << " inputs (the GPU kernel takes f16, bf16 or f32)";
   int64_t d = op.getQuery().getType().getDimSize(3);
   int64_t dv = op.getValue().getType().getDimSize(3);
   if (d % 16 || dv % 16 || d > 256 || dv > 256)
     return fail() << "head dims D = " << d << ", Dv = " << dv
                   << " (both must be multiples of 16, at most 256)";
+  // The kernel writes its results into the buffers the caller passes
+  // (device memory): a result that is not returned as it is would live in
+  // a host allocation.
+  for (Value result : op->getResults()) {
+    if (result.use_empty())
+      return fail() << "a result that the function does not return (the "
+                       "kernel writes the caller's device buffers)";
+    for (Operation *user : result.getUsers())
+      if (!isa<func::ReturnOp>(user))
+        return fail() << "a result used by '" << user->getName()
+                      << "' (the kernel writes the caller's device buffers: "
+                         "return the results as they are)";
+  }
   return lowering::checkRegionsVectorize(op, "on fragments by attn-to-gpu");
 }
 
@@ -98,7 +110,7 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     if (failed(checkSupportedOnGpu(op)))
       return failure();
     FailureOr<FlashShape> shape =
-        chooseFlashShape(op, queryTile, keyTile, sharedMemoryBytes);
+        chooseFlashShape(op, queryTile, keyTile, sharedMemoryBytes, allowTf32);
     if (failed(shape))
       return failure();
 

@@ -6,7 +6,8 @@
 //
 //   - each kernel llvm.func moves out of its gpu.module, and its NVVM ops
 //     become calls into the emulator library (lib/GpuEmulator): special
-//     registers, barriers, shfl.sync, ldmatrix, mma.sync and cp.async; the
+//     registers, barriers, shfl.sync, ldmatrix, mma.sync, cvt to tf32 and
+//     cp.async; the
 //     commit/wait of cp.async go (the emulated copies are synchronous);
 //     ex2/lg2.approx become llvm.exp2/log2;
 //   - each kernel gets an entry `void <kernel>_entry(void **args)`;
@@ -194,16 +195,31 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
     op->erase();
     return success();
   }
+  if (auto cvt = dyn_cast<NVVM::ConvertFloatToTF32Op>(op)) {
+    if (cvt.getRnd() != NVVM::FPRoundingMode::RNA || cvt.getRelu() ||
+        cvt.getSat() != NVVM::SaturationMode::NONE)
+      return op->emitOpError() << "has no CPU emulation (only cvt.rna)";
+    op->replaceAllUsesWith(
+        ValueRange{call(b, "attnEmuToTf32", i32Ty, ValueRange{cvt.getSrc()})});
+    op->erase();
+    return success();
+  }
   if (auto mma = dyn_cast<NVVM::MmaOp>(op)) {
+    // The type codes of attnEmuMma.
     std::optional<NVVM::MMATypes> type = mma.getMultiplicandAPtxType();
-    bool bf16 = type && *type == NVVM::MMATypes::bf16;
-    bool f16 = type && *type == NVVM::MMATypes::f16;
-    if ((!bf16 && !f16) || mma.getOperandA().size() != 4 ||
-        mma.getOperandB().size() != 2 || mma.getOperandC().size() != 4 ||
+    int64_t k = mma.getShape().getK();
+    int code = !type                                      ? -1
+               : *type == NVVM::MMATypes::f16 && k == 16  ? 0
+               : *type == NVVM::MMATypes::bf16 && k == 16 ? 1
+               : *type == NVVM::MMATypes::tf32 && k == 8  ? 2
+                                                          : -1;
+    if (code < 0 || mma.getShape().getM() != 16 || mma.getShape().getN() != 8 ||
+        mma.getOperandA().size() != 4 || mma.getOperandB().size() != 2 ||
+        mma.getOperandC().size() != 4 ||
         !llvm::all_of(mma.getOperandC(),
                       [&](Value v) { return v.getType() == f32Ty; }))
-      return op->emitOpError()
-             << "has no CPU emulation (only m16n8k16 f16/bf16 -> f32)";
+      return op->emitOpError() << "has no CPU emulation (only m16n8k16 "
+                                  "f16/bf16 and m16n8k8 tf32, to f32)";
     auto store = [&](ValueRange values, Type elem) {
       Value array = slot(b, entry, elem, values.size());
       for (auto [i, v] : llvm::enumerate(values)) {
@@ -217,7 +233,7 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
     Value bb = store(mma.getOperandB(), i32Ty);
     Value c = store(mma.getOperandC(), f32Ty);
     Value d = slot(b, entry, f32Ty, 4);
-    call(b, "attnEmuMma", voidTy, {i32(b, bf16), a, bb, c, d});
+    call(b, "attnEmuMma", voidTy, {i32(b, code), a, bb, c, d});
     Value result = LLVM::PoisonOp::create(b, op->getResult(0).getType());
     for (int64_t i = 0; i < 4; ++i) {
       Value addr = LLVM::GEPOp::create(b, ptrTy, f32Ty, d,

@@ -4,14 +4,14 @@
 // [16w, 16w + 16) of the tile:
 //
 //   cp.async Q -> smem; commit          cp.async K/V tile 0 -> buf 0; commit
-//   wait Q; Q fragments -> registers (head dims <= 128)
+//   wait Q; Q fragments -> registers (rows of at most 256 bytes)
 //   for k0 in the live key range, step Tk:           (KeyRange.cpp)
 //     cp.async K/V tile k0 + Tk -> other buf; commit; wait tile k0; barrier
-//     S = Q K^T         mma.sync over d, K fragments by ldmatrix
+//     S = Q K^T         mma.sync or FMAs over d     (Contractions.cpp)
 //     S = changes(S), masks(S) unless the tile is fully visible
 //                                                 (ScoreChanges.cpp)
 //     online softmax on the fragments: quad max, exp2, corr
-//     O = O * corr + P V   P from the S registers, V by ldmatrix.trans
+//     O = O * corr + P V   P from the S registers  (Contractions.cpp)
 //     barrier
 //   O / l -> global; lse
 //
@@ -42,24 +42,30 @@ using lowering::KernelConfig;
 using lowering::QueryTile;
 using lowering::ScoreIndices;
 
-/// Elements of one 16-byte cp.async chunk.
-static constexpr int64_t kChunk = 8;
-
 FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
                                                      int64_t queryTile,
                                                      int64_t keyTile,
-                                                     int64_t sharedLimit) {
+                                                     int64_t sharedLimit,
+                                                     bool allowTf32) {
   FlashShape s;
+  bool f32 = op.getQuery().getType().getElementType().isF32();
+  s.contraction = !f32        ? Contraction::HalfMma
+                  : allowTf32 ? Contraction::Tf32Mma
+                              : Contraction::Fma;
+  s.elementBytes = f32 ? 4 : 2;
   s.queryTile = queryTile;
   s.keyTile = keyTile;
   s.headDim = op.getQuery().getType().getDimSize(3);
   s.valueDim = op.getValue().getType().getDimSize(3);
-  s.queryInRegisters = s.headDim <= 128;
+  s.queryInRegisters =
+      s.contraction != Contraction::Fma && s.headDim * s.elementBytes <= 256;
   auto layout = [&]() {
+    int64_t bytes = s.elementBytes;
+    int64_t d = s.rowStride(s.headDim), dv = s.rowStride(s.valueDim);
     s.queryOffset = 0;
-    s.keyOffset = 2 * s.queryTile * s.headDim;
-    s.valueOffset = s.keyOffset + 2 * 2 * s.keyTile * s.headDim;
-    s.sharedBytes = s.valueOffset + 2 * 2 * s.keyTile * s.valueDim;
+    s.keyOffset = bytes * s.queryTile * d;
+    s.valueOffset = s.keyOffset + 2 * bytes * s.keyTile * d;
+    s.sharedBytes = s.valueOffset + 2 * bytes * s.keyTile * dv;
   };
   layout();
   while (s.sharedBytes > sharedLimit && s.keyTile > 16) {
@@ -75,6 +81,16 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
            << "), more than the chip's " << sharedLimit
            << "; use a smaller query-tile";
   return s;
+}
+
+Value gpu_lowering::tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
+                               Value row, Value chunk, int64_t cols) {
+  if (!shape.paddedRows())
+    return swizzledOffset(b, row, chunk, cols, shape.chunkElems());
+  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  return arith::AddIOp::create(
+      b, arith::MulIOp::create(b, row, cst(shape.rowStride(cols))),
+      arith::MulIOp::create(b, chunk, cst(shape.chunkElems())));
 }
 
 SmallVector<Value> FlashOperands::list() const {
@@ -118,13 +134,15 @@ private:
   /// `rowLimit` are zero-filled.
   void copyRows(Value src, Value head, Value rowBase, Value rowLimit,
                 int64_t rows, int64_t cols, Value dst, Value dstBase);
+  /// Element offsets of K and V buffer `buf` (0 or 1) in their views.
+  Value keyBase(Value buf) {
+    return mul(buf, shape.keyTile * shape.rowStride(shape.headDim));
+  }
+  Value valueBase(Value buf) {
+    return mul(buf, shape.keyTile * shape.rowStride(shape.valueDim));
+  }
   /// The keys [k0, k0 + Tk) and their values into buffer `buf`.
   void copyKeyValueTile(Value k0, Value buf);
-  /// The A fragment of warp rows x d columns [16 kc, 16 kc + 16) of Q.
-  SmallVector<Value, 4> queryFragment(int64_t kc);
-  /// Scores of the warp's rows against the key tile in `buf`: Tk / 8
-  /// accumulator tiles of four elements.
-  SmallVector<SmallVector<Value, 4>> scoreTile(Value buf);
   /// Global (row, position, key) indices of the pair of elements `half`
   /// (row g or g + 8) of accumulator tile `nt` of the key tile at `k0`.
   ScoreIndices fragmentIndices(Value k0, int64_t nt, int64_t half);
@@ -143,7 +161,7 @@ private:
   LaneCoordinates lane;
   Value threadId, warpRow0, rowIdx[2];
   Value qView, kView, vView;
-  SmallVector<SmallVector<Value, 4>> qRegs;
+  std::unique_ptr<WarpContraction> contraction;
   Type elem;
   /// The normaliser: softmax (online, exp2), sigmoid (elementwise, in log2
   /// units like softmax) or none (the scores themselves).
@@ -164,22 +182,26 @@ Value FlashKernelEmitter::sharedView(Value raw, int64_t byteOffset,
 void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
                                   Value rowLimit, int64_t rows, int64_t cols,
                                   Value dst, Value dstBase) {
-  int64_t chunks = cols / kChunk, total = rows * chunks;
+  int64_t chunkElems = shape.chunkElems();
+  int64_t chunks = cols / chunkElems, total = rows * chunks;
   int64_t threads = shape.threads();
   for (int64_t first = 0; first < total; first += threads) {
     auto copy = [&](ImplicitLocOpBuilder &cb) {
       Value c = add(threadId, first);
       Value r = arith::DivUIOp::create(cb, c, cst(chunks));
-      Value col = mul(arith::RemUIOp::create(cb, c, cst(chunks)), kChunk);
+      Value chunk = arith::RemUIOp::create(cb, c, cst(chunks));
+      Value col = mul(chunk, chunkElems);
       Value row = add(rowBase, r);
       Value valid = lessThan(row, rowLimit);
       // Rows past the end read nothing (src-size 0): the chunk is zeros,
       // so P V never multiplies a zero weight by a NaN.
       Value srcRow = maxS(minS(row, add(rowLimit, -1)), cst(0));
-      Value srcElems = arith::SelectOp::create(cb, valid, cst(kChunk), cst(0));
+      Value srcElems =
+          arith::SelectOp::create(cb, valid, cst(chunkElems), cst(0));
       nvgpu::DeviceAsyncCopyOp::create(
-          cb, dst, ValueRange{add(dstBase, swizzledOffset(cb, r, col, cols))},
-          src, ValueRange{tile.b, head, srcRow, col}, cb.getIndexAttr(kChunk),
+          cb, dst,
+          ValueRange{add(dstBase, tileOffset(cb, shape, r, chunk, cols))}, src,
+          ValueRange{tile.b, head, srcRow, col}, cb.getIndexAttr(chunkElems),
           srcElems, cb.getUnitAttr());
     };
     if (first + threads <= total) {
@@ -197,41 +219,9 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
 
 void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
   copyRows(cfg.key, tile.kvHead, k0, cfg.keyLen, shape.keyTile, shape.headDim,
-           kView,
-           arith::MulIOp::create(b, buf, cst(shape.keyTile * shape.headDim)));
+           kView, keyBase(buf));
   copyRows(cfg.value, tile.kvHead, k0, cfg.keyLen, shape.keyTile,
-           shape.valueDim, vView,
-           arith::MulIOp::create(b, buf, cst(shape.keyTile * shape.valueDim)));
-}
-
-SmallVector<Value, 4> FlashKernelEmitter::queryFragment(int64_t kc) {
-  if (kc < int64_t(qRegs.size()))
-    return qRegs[kc];
-  Value row = add(warpRow0, lane.aRow);
-  Value col = add(lane.aCol, kc * 16);
-  return loadMatrices(b, qView, swizzledOffset(b, row, col, shape.headDim),
-                      /*transpose=*/false);
-}
-
-SmallVector<SmallVector<Value, 4>> FlashKernelEmitter::scoreTile(Value buf) {
-  int64_t nTiles = shape.keyTile / 8;
-  Value zero = f32(0.0);
-  SmallVector<SmallVector<Value, 4>> s(nTiles, {zero, zero, zero, zero});
-  Value base =
-      arith::MulIOp::create(b, buf, cst(shape.keyTile * shape.headDim));
-  for (int64_t kc = 0; kc < shape.headDim / 16; ++kc) {
-    SmallVector<Value, 4> a = queryFragment(kc);
-    for (int64_t pair = 0; pair < nTiles / 2; ++pair) {
-      Value row = add(lane.bRow, pair * 16);
-      Value col = add(lane.bCol, kc * 16);
-      SmallVector<Value, 4> k = loadMatrices(
-          b, kView, add(base, swizzledOffset(b, row, col, shape.headDim)),
-          /*transpose=*/false);
-      s[2 * pair] = mmaSync(b, a, {k[0], k[1]}, s[2 * pair]);
-      s[2 * pair + 1] = mmaSync(b, a, {k[2], k[3]}, s[2 * pair + 1]);
-    }
-  }
-  return s;
+           shape.valueDim, vView, valueBase(buf));
 }
 
 ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
@@ -363,10 +353,11 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
   Value raw = gpu::DynamicSharedMemoryOp::create(
       b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                          MemRefLayoutAttrInterface(), space));
-  qView = sharedView(raw, shape.queryOffset, shape.queryTile * shape.headDim);
-  kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * shape.headDim);
-  vView =
-      sharedView(raw, shape.valueOffset, 2 * shape.keyTile * shape.valueDim);
+  int64_t d = shape.rowStride(shape.headDim);
+  int64_t dv = shape.rowStride(shape.valueDim);
+  qView = sharedView(raw, shape.queryOffset, shape.queryTile * d);
+  kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * d);
+  vView = sharedView(raw, shape.valueOffset, 2 * shape.keyTile * dv);
 
   // Prologue: Q, then the first key/value tile, in two commit groups.
   copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
@@ -376,9 +367,12 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
   NVVM::CpAsyncCommitGroupOp::create(b);
   NVVM::CpAsyncWaitGroupOp::create(b, 1);
   gpu::BarrierOp::create(b);
-  if (shape.queryInRegisters)
-    for (int64_t kc = 0; kc < shape.headDim / 16; ++kc)
-      qRegs.push_back(queryFragment(kc));
+  // bf16 weights that do not sum to one (sigmoid, none) lose too much in
+  // one rounding (8 bits): the contraction sends them as hi + lo.
+  contraction = WarpContraction::create(
+      b, WarpTiles{shape, lane, warpRow0, qView, kView, vView},
+      /*splitWeights=*/elem.isBF16() && normalizer != Normalizer::softmax);
+  contraction->loadQuery();
 
   // Loop-carried: the O accumulator fragments, then max and sum of the
   // thread's two rows.
@@ -414,10 +408,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
         NVVM::CpAsyncWaitGroupOp::create(b, 1);
         gpu::BarrierOp::create(b);
 
-        SmallVector<SmallVector<Value, 4>> s = scoreTile(buf);
-        SmallVector<Value> flat;
-        for (auto &t : s)
-          flat.append(t.begin(), t.end());
+        SmallVector<Value> flat = contraction->scores(keyBase(buf));
         FailureOr<SmallVector<Value>> changed = changeScores(flat, k0);
         if (failed(changed)) {
           result = failure();
@@ -500,54 +491,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
             }
         }
 
-        // O += P V: P's accumulator layout is the A layout of P V. Weights
-        // that do not sum to one (sigmoid, none) in bf16 lose too much in
-        // one rounding (8 bits): they go as P = hi + lo, two bf16 terms.
-        bool splitWeights = elem.isBF16() && normalizer != Normalizer::softmax;
-        SmallVector<Value> pLow;
-        if (splitWeights)
-          for (Value &pi : p) {
-            Value hi = arith::ExtFOp::create(
-                b, b.getF32Type(),
-                arith::TruncFOp::create(b, elem, pi).getResult());
-            pLow.push_back(arith::SubFOp::create(b, pi, hi));
-            pi = hi;
-          }
-        Value vBase =
-            arith::MulIOp::create(b, buf, cst(shape.keyTile * shape.valueDim));
-        for (int64_t kk = 0; kk < nTiles / 2; ++kk) {
-          auto fragment = [&](ArrayRef<Value> w) {
-            auto pair = [&](int64_t nt, int64_t half) {
-              return packPair(b, w[4 * nt + 2 * half], w[4 * nt + 2 * half + 1],
-                              elem);
-            };
-            return SmallVector<Value, 4>{pair(2 * kk, 0), pair(2 * kk, 1),
-                                         pair(2 * kk + 1, 0),
-                                         pair(2 * kk + 1, 1)};
-          };
-          SmallVector<Value, 4> a = fragment(p);
-          SmallVector<Value, 4> aLow;
-          if (splitWeights)
-            aLow = fragment(pLow);
-          for (int64_t dp = 0; dp < oTiles / 2; ++dp) {
-            Value row = add(lane.aRow, kk * 16);
-            Value col = add(lane.aCol, dp * 16);
-            SmallVector<Value, 4> v = loadMatrices(
-                b, vView,
-                add(vBase, swizzledOffset(b, row, col, shape.valueDim)),
-                /*transpose=*/true);
-            for (int64_t h = 0; h < 2; ++h) {
-              int64_t ot = 2 * dp + h;
-              SmallVector<Value, 4> c(acc.begin() + 4 * ot,
-                                      acc.begin() + 4 * ot + 4);
-              SmallVector<Value, 4> d =
-                  mmaSync(b, a, {v[2 * h], v[2 * h + 1]}, c);
-              if (splitWeights)
-                d = mmaSync(b, aLow, {v[2 * h], v[2 * h + 1]}, d);
-              std::copy(d.begin(), d.end(), acc.begin() + 4 * ot);
-            }
-          }
-        }
+        acc = contraction->accumulate(acc, p, valueBase(buf));
         // The tile's buffer is refilled by the prefetch of the next
         // iteration but one: every warp must be done reading it.
         gpu::BarrierOp::create(b);

@@ -4,7 +4,9 @@
 //   AttnToGpu.cpp     the pass: what is supported, the tile shape, the
 //                     launch that replaces the op on the host side;
 //   FlashKernel.cpp   the kernel: shared-memory tiles, cp.async copies,
-//                     mma.sync fragments, the online softmax;
+//                     the online softmax on accumulator fragments;
+//   Contractions.cpp  a warp's Q K^T and P V on those fragments: f16/bf16
+//                     or TF32 tensor cores, or f32 FMAs;
 //   Fragments.cpp     warp-level building blocks: ldmatrix addresses,
 //                     the mma.sync instruction, quad reductions.
 //
@@ -18,33 +20,70 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
+#include <memory>
+
 namespace mlir::attn::gpu_lowering {
 
 /// Rows of one warp's slice of the query tile: the M of mma.sync m16n8k16.
 constexpr int64_t kWarpRows = 16;
 constexpr int64_t kThreadsPerWarp = 32;
 
+/// How a warp computes Q K^T and P V. All three leave the scores and the
+/// output accumulator in the accumulator fragments of mma.sync m16n8, so
+/// that the variant math and the online softmax are written once.
+enum class Contraction {
+  /// f16 or bf16 operands: mma.sync m16n8k16.
+  HalfMma,
+  /// f32 operands rounded to TF32 (10-bit mantissa): mma.sync m16n8k8.
+  Tf32Mma,
+  /// f32 operands, exact f32 FMAs on the CUDA cores.
+  Fma,
+};
+
 /// The tile shape of one kernel and where its tiles live in shared memory.
 struct FlashShape {
+  Contraction contraction;
+  /// Bytes of one Q/K/V element (2 or 4).
+  int64_t elementBytes;
   /// Query rows per CTA (one warp per 16) and keys per shared-memory tile.
   int64_t queryTile, keyTile;
   int64_t headDim, valueDim;
-  /// Q fragments stay in registers for the whole key loop (head dims up to
-  /// 128); larger head dims reload them from shared memory per key tile,
-  /// which keeps the accumulators out of local memory.
+  /// Q fragments stay in registers for the whole key loop (rows up to 256
+  /// bytes: f16 head dims up to 128, TF32 up to 64); larger rows reload
+  /// them from shared memory per key tile, which keeps the accumulators out
+  /// of local memory. The FMA path always reads Q from shared memory.
   bool queryInRegisters;
   /// Byte offsets of Q, the two K and the two V tiles, and the total.
   int64_t queryOffset, keyOffset, valueOffset, sharedBytes;
 
   int64_t warps() const { return queryTile / kWarpRows; }
+  /// Elements of one 16-byte chunk (a cp.async copy, an ldmatrix row).
+  int64_t chunkElems() const { return 16 / elementBytes; }
+  /// Rows of the FMA path's tiles are padded by one chunk instead of
+  /// swizzled (see tileOffset).
+  bool paddedRows() const { return contraction == Contraction::Fma; }
+  /// Elements from one row of a tile of `cols` columns to the next.
+  int64_t rowStride(int64_t cols) const {
+    return paddedRows() ? cols + chunkElems() : cols;
+  }
   int64_t threads() const { return warps() * kThreadsPerWarp; }
 };
 
 /// The tile shape for `op` within `sharedLimit` bytes of shared memory,
 /// starting from the requested tiles (the key tile halves until it fits);
-/// failure when even 16 keys do not fit.
+/// failure when even 16 keys do not fit. f32 inputs use TF32 tensor cores
+/// when `allowTf32`, else FMAs.
 FailureOr<FlashShape> chooseFlashShape(AttentionOp op, int64_t queryTile,
-                                       int64_t keyTile, int64_t sharedLimit);
+                                       int64_t keyTile, int64_t sharedLimit,
+                                       bool allowTf32);
+
+/// Element offset of (row, 16-byte chunk) in a shared-memory tile of `cols`
+/// columns of `shape`. ldmatrix tiles XOR-swizzle their chunks by row
+/// (swizzledOffset); the FMA path pads each row by one chunk instead, which
+/// keeps the four rows its lanes read at once in distinct banks and every
+/// offset a per-thread base plus a constant.
+Value tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape, Value row,
+                 Value chunk, int64_t cols);
 
 /// The buffers a kernel reads and writes, in launch order: query, key,
 /// value, output, then the optional lse, mask, bias and key lengths.
@@ -66,26 +105,28 @@ FailureOr<gpu::GPUFuncOp> emitFlashKernel(gpu::GPUModuleOp module,
 //===----------------------------------------------------------------------===//
 
 /// The coordinates of a thread in its warp and the addresses it hands to
-/// ldmatrix. m16n8k16 fragments: thread (group g = lane / 4, t = lane % 4)
-/// holds rows g and g + 8 and columns 2t, 2t + 1 (+ 8) of a tile.
+/// ldmatrix. m16n8 accumulator fragments: thread (group g = lane / 4,
+/// t = lane % 4) holds rows g and g + 8 and columns 2t, 2t + 1 of each
+/// 8-column block of a tile.
 struct LaneCoordinates {
   Value lane, group, quad;
-  /// Row and column of the 8 x 8 matrix row that this lane addresses in an
-  /// x4 ldmatrix: A operands (and V, transposed) take rows 0-15 x columns
-  /// 0-7 then 8-15; K (B operand of two n-tiles) keys 0-7 x d 0-7, 8-15,
-  /// then keys 8-15.
-  Value aRow, aCol, bRow, bCol;
+  /// Row and 16-byte chunk (0 or 1) of the 8 x 16-byte matrix row that this
+  /// lane addresses in an x4 ldmatrix: A operands (and V, transposed) take
+  /// rows 0-15 x chunk 0 then chunk 1; K (B operand of two n-tiles) keys
+  /// 0-7 x chunks 0, 1, then keys 8-15.
+  Value aRow, aChunk, bRow, bChunk;
 };
 LaneCoordinates getLaneCoordinates(ImplicitLocOpBuilder &b, Value threadId);
 
-/// Element offset of (row, col) in a row-major [rows, cols] tile of 16-bit
-/// elements whose 16-byte chunks are XOR-swizzled by row, so that the 8
-/// rows an ldmatrix reads hit distinct banks. `col` is a multiple of 8.
-Value swizzledOffset(ImplicitLocOpBuilder &b, Value row, Value col,
-                     int64_t cols);
+/// Element offset of (row, 16-byte chunk) in a row-major [rows, cols] tile
+/// of `chunkElems`-element chunks, XOR-swizzled by row so that the 8 rows
+/// an ldmatrix reads hit distinct banks.
+Value swizzledOffset(ImplicitLocOpBuilder &b, Value row, Value chunk,
+                     int64_t cols, int64_t chunkElems);
 
-/// ldmatrix .x4 (transposed or not) at `view[offset]`: four 8 x 8
-/// matrices, one vector<2 x elem> register each.
+/// ldmatrix .x4 (transposed or not) at `view[offset]`: four matrices of
+/// 8 rows x 16 bytes, one 32-bit register each (vector<2 x f16|bf16>, or
+/// vector<1 x f32>: element (g, t) of an 8 x 4 f32 matrix).
 SmallVector<Value, 4> loadMatrices(ImplicitLocOpBuilder &b, Value view,
                                    Value offset, bool transpose);
 
@@ -93,6 +134,17 @@ SmallVector<Value, 4> loadMatrices(ImplicitLocOpBuilder &b, Value view,
 /// `bFrag` two (vector<2 x f16|bf16>), `c` the four accumulator elements.
 SmallVector<Value, 4> mmaSync(ImplicitLocOpBuilder &b, ValueRange a,
                               ValueRange bFrag, ValueRange c);
+
+/// One mma.sync m16n8k8 .tf32 with f32 accumulators: `a` four and `bFrag`
+/// two TF32 registers (i32, toTf32), `c` the four accumulator elements.
+/// A: a0 (g, t), a1 (g + 8, t), a2 (g, t + 4), a3 (g + 8, t + 4); B:
+/// b0 (k t, n g), b1 (k t + 4, n g); C as for m16n8k16.
+SmallVector<Value, 4> mmaSyncTf32(ImplicitLocOpBuilder &b, ValueRange a,
+                                  ValueRange bFrag, ValueRange c);
+
+/// An f32 rounded to TF32 (cvt.rna.tf32.f32), as the i32 register mma.sync
+/// takes.
+Value toTf32(ImplicitLocOpBuilder &b, Value x);
 
 /// Two f32 values as one vector<2 x elem> register.
 Value packPair(ImplicitLocOpBuilder &b, Value x, Value y, Type elem);
@@ -105,6 +157,49 @@ Value fastLog2(ImplicitLocOpBuilder &b, Value x);
 /// Max (or sum) over the four threads of a quad: the four threads that hold
 /// one row of an accumulator fragment.
 Value quadReduce(ImplicitLocOpBuilder &b, Value v, bool max);
+
+//===----------------------------------------------------------------------===//
+// A warp's contractions (Contractions.cpp).
+//===----------------------------------------------------------------------===//
+
+/// What a contraction reads: the shape, the lane, the warp's first row in
+/// the query tile and the shared-memory views of the Q, K and V tiles.
+struct WarpTiles {
+  const FlashShape &shape;
+  LaneCoordinates lane;
+  Value warpRow0;
+  Value query, key, value;
+};
+
+/// Q K^T and P V of one warp on accumulator fragments: scores and weights
+/// are flat, four elements per 8 keys (c0, c1 of row g, c2, c3 of row
+/// g + 8); the accumulator likewise, four per 8 value columns.
+class WarpContraction {
+public:
+  /// The contraction of `tiles.shape`; `splitWeights` sends bf16 weights
+  /// as hi + lo (two mma.sync) for normalisers whose weights do not sum
+  /// to one.
+  static std::unique_ptr<WarpContraction>
+  create(ImplicitLocOpBuilder &b, const WarpTiles &tiles, bool splitWeights);
+  virtual ~WarpContraction() = default;
+
+  /// Once Q is in shared memory: keeps its fragments in registers when the
+  /// shape says so.
+  virtual void loadQuery() {}
+  /// The warp's scores against the key tile at element `keyBase` of the K
+  /// view: keyTile / 8 fragments.
+  virtual SmallVector<Value> scores(Value keyBase) = 0;
+  /// `acc` + P V with the weights `p` (the layout of scores) and the value
+  /// tile at element `valueBase` of the V view.
+  virtual SmallVector<Value> accumulate(ArrayRef<Value> acc, ArrayRef<Value> p,
+                                        Value valueBase) = 0;
+
+protected:
+  WarpContraction(ImplicitLocOpBuilder &b, const WarpTiles &tiles)
+      : b(b), t(tiles) {}
+  ImplicitLocOpBuilder &b;
+  WarpTiles t;
+};
 
 } // namespace mlir::attn::gpu_lowering
 

@@ -12,6 +12,14 @@
 // patterns below pick the matrices so that the registers come out in the
 // A and B orders above.
 //
+// mma.m16n8k8 .tf32 takes one f32 element per register:
+//   A (16 x 8):  a0 = (g, t), a1 = (g + 8, t), a2 = (g, t + 4),
+//                a3 = (g + 8, t + 4)
+//   B (8 x 8):   b0 = (k t, n g), b1 = (k t + 4, n g)
+// An 8 x 8 matrix of 16-bit elements is an 8 x 4 matrix of f32 whose
+// element (g, t) lands in register i of lane 4g + t: the same addresses,
+// counted in 16-byte chunks, load the TF32 A and B fragments.
+//
 //===----------------------------------------------------------------------===//
 
 #include "FlashKernel.h"
@@ -51,41 +59,62 @@ LaneCoordinates gpu_lowering::getLaneCoordinates(ImplicitLocOpBuilder &b,
   c.group = div(b, c.lane, 4);
   c.quad = rem(b, c.lane, 4);
   Value low = rem(b, c.lane, 8), octet = div(b, c.lane, 8);
-  // Matrix i = lane / 8. A: (rows 0-7 | 8-15) x (cols 0-7), then cols 8-15.
+  // Matrix i = lane / 8. A: (rows 0-7 | 8-15) x chunk 0, then chunk 1.
   c.aRow = add(b, low, mul(b, rem(b, octet, 2), 8));
-  c.aCol = mul(b, div(b, octet, 2), 8);
-  // K: keys 0-7 x (d 0-7 | 8-15), then keys 8-15.
+  c.aChunk = div(b, octet, 2);
+  // K: keys 0-7 x (chunk 0 | 1), then keys 8-15.
   c.bRow = add(b, low, mul(b, div(b, octet, 2), 8));
-  c.bCol = mul(b, rem(b, octet, 2), 8);
+  c.bChunk = rem(b, octet, 2);
   return c;
 }
 
 Value gpu_lowering::swizzledOffset(ImplicitLocOpBuilder &b, Value row,
-                                   Value col, int64_t cols) {
-  int64_t chunks = cols / 8;
+                                   Value chunk, int64_t cols,
+                                   int64_t chunkElems) {
+  int64_t chunks = cols / chunkElems;
   // XOR within aligned groups of `period` chunks keeps every chunk inside
   // the row; 8 chunks (128 bytes) span all 32 banks.
   int64_t period = std::min<int64_t>(8, chunks & -chunks);
-  Value chunk = div(b, col, 8);
   if (period > 1) {
     // Rows that share a 128-byte line (8 / period of them) share a key.
     Value key = rem(b, div(b, row, 8 / period), period);
     chunk = arith::XOrIOp::create(b, chunk, key);
   }
-  return add(b, mul(b, row, cols), mul(b, chunk, 8));
+  return add(b, mul(b, row, cols), mul(b, chunk, chunkElems));
 }
 
 SmallVector<Value, 4> gpu_lowering::loadMatrices(ImplicitLocOpBuilder &b,
                                                  Value view, Value offset,
                                                  bool transpose) {
   Type elem = cast<MemRefType>(view.getType()).getElementType();
-  auto type = VectorType::get({4, 2}, elem);
+  auto type = VectorType::get({4, 32 / elem.getIntOrFloatBitWidth()}, elem);
   Value all = nvgpu::LdMatrixOp::create(b, type, view, ValueRange{offset},
                                         transpose, /*numTiles=*/4);
   SmallVector<Value, 4> regs;
   for (int64_t i = 0; i < 4; ++i)
     regs.push_back(vector::ExtractOp::create(b, all, ArrayRef<int64_t>{i}));
   return regs;
+}
+
+/// mma.sync of `shape` (m, n, k) on `type` operands (32-bit registers)
+/// with four f32 accumulators.
+static SmallVector<Value, 4> emitMma(ImplicitLocOpBuilder &b,
+                                     NVVM::MMATypes type,
+                                     ArrayRef<int64_t> shape, ValueRange a,
+                                     ValueRange bFrag, ValueRange c) {
+  Type f32 = b.getF32Type();
+  auto result =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
+  Value d =
+      NVVM::MmaOp::create(b, result, a, bFrag, c, shape,
+                          /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
+                          std::array<NVVM::MMATypes, 2>{type, type},
+                          std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                                         NVVM::MMALayout::col});
+  SmallVector<Value, 4> out;
+  for (int64_t i = 0; i < 4; ++i)
+    out.push_back(LLVM::ExtractValueOp::create(b, d, ArrayRef<int64_t>{i}));
+  return out;
 }
 
 SmallVector<Value, 4> gpu_lowering::mmaSync(ImplicitLocOpBuilder &b,
@@ -106,20 +135,19 @@ SmallVector<Value, 4> gpu_lowering::mmaSync(ImplicitLocOpBuilder &b,
     aOps.push_back(operand(v));
   for (Value v : bFrag)
     bOps.push_back(operand(v));
-  Type f32 = b.getF32Type();
-  auto result =
-      LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
-  NVVM::MMATypes type = bf16 ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
-  Value d = NVVM::MmaOp::create(
-      b, result, aOps, bOps, c, ArrayRef<int64_t>{16, 8, 16},
-      /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
-      std::array<NVVM::MMATypes, 2>{type, type},
-      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                     NVVM::MMALayout::col});
-  SmallVector<Value, 4> out;
-  for (int64_t i = 0; i < 4; ++i)
-    out.push_back(LLVM::ExtractValueOp::create(b, d, ArrayRef<int64_t>{i}));
-  return out;
+  return emitMma(b, bf16 ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16,
+                 {16, 8, 16}, aOps, bOps, c);
+}
+
+SmallVector<Value, 4> gpu_lowering::mmaSyncTf32(ImplicitLocOpBuilder &b,
+                                                ValueRange a, ValueRange bFrag,
+                                                ValueRange c) {
+  return emitMma(b, NVVM::MMATypes::tf32, {16, 8, 8}, a, bFrag, c);
+}
+
+Value gpu_lowering::toTf32(ImplicitLocOpBuilder &b, Value x) {
+  return NVVM::ConvertFloatToTF32Op::create(b, b.getI32Type(), x,
+                                            NVVM::FPRoundingMode::RNA);
 }
 
 Value gpu_lowering::packPair(ImplicitLocOpBuilder &b, Value x, Value y,

@@ -34,17 +34,6 @@ func.func @hard(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
 
 // -----
 
-func.func @f32_inputs(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
-                      %v: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: 'f32' inputs (tensor cores take f16 or bf16 here; convert the inputs)}}
-  %o = attn.attention %q, %k, %v
-      : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>
-      -> tensor<1x2x8x16xf32>
-  return %o : tensor<1x2x8x16xf32>
-}
-
-// -----
-
 func.func @head_dim(%q: tensor<1x2x8x40xf16>, %k: tensor<1x2x8x40xf16>,
                     %v: tensor<1x2x8x40xf16>) -> tensor<1x2x8x40xf16> {
   // expected-error @+1 {{is not supported by attn-to-gpu yet: head dims D = 40, Dv = 40 (both must be multiples of 16, at most 256)}}
@@ -61,5 +50,46 @@ func.func @small(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
   %o = attn.attention %q, %k, %v
       : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
       -> tensor<1x2x8x16xf16>
+  return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+// f32 tiles take twice the bytes: at D = 256 even 16 keys need 130 KiB
+// (rows padded to 260 elements).
+func.func @f32_shared_memory(%q: tensor<1x2x8x256xf32>,
+                             %k: tensor<1x2x8x256xf32>,
+                             %v: tensor<1x2x8x256xf32>)
+    -> tensor<1x2x8x256xf32> {
+  // expected-error @+1 {{needs 133120 bytes of shared memory per CTA on the GPU (query-tile = 64, key-tile = 16, D = 256, Dv = 256), more than the chip's 101376; use a smaller query-tile}}
+  %o = attn.attention %q, %k, %v
+      : tensor<1x2x8x256xf32>, tensor<1x2x8x256xf32>, tensor<1x2x8x256xf32>
+      -> tensor<1x2x8x256xf32>
+  return %o : tensor<1x2x8x256xf32>
+}
+
+// -----
+
+// The kernel writes the caller's buffers: results go to the return as
+// they are, not through another op (or nowhere) into a host allocation.
+func.func @reshaped_result(%q: tensor<2x1x8x16xf16>, %k: tensor<2x1x8x16xf16>,
+                           %v: tensor<2x1x8x16xf16>) -> tensor<2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: a result used by 'tensor.collapse_shape' (the kernel writes the caller's device buffers: return the results as they are)}}
+  %o = attn.attention %q, %k, %v
+      : tensor<2x1x8x16xf16>, tensor<2x1x8x16xf16>, tensor<2x1x8x16xf16>
+      -> tensor<2x1x8x16xf16>
+  %c = tensor.collapse_shape %o [[0, 1], [2], [3]]
+      : tensor<2x1x8x16xf16> into tensor<2x8x16xf16>
+  return %c : tensor<2x8x16xf16>
+}
+
+// -----
+
+func.func @unused_lse(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+                      %v: tensor<1x2x8x16xf16>) -> tensor<1x2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: a result that the function does not return (the kernel writes the caller's device buffers)}}
+  %o, %lse = attn.attention %q, %k, %v
+      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
+      -> tensor<1x2x8x16xf16>, tensor<1x2x8xf32>
   return %o : tensor<1x2x8x16xf16>
 }

@@ -8,7 +8,7 @@ shared/VARIANTS.md.
                    [--examples DIR] [--module PATH] [--query-tile N]
                    [--key-tile N] [--print-time] [--repeat N]
                    [--runner attn-run|attn-exec] [--library PATH]
-                   [--attn-exec PATH]
+                   [--attn-exec PATH] [--tf32]
   check_variant.py --self-test
 
 NAME is a variant of shared/VARIANTS.md (module examples/variants/NAME.mlir)
@@ -31,6 +31,11 @@ beforehand (for instance with --target=cuda, on a machine without MLIR)
 through attn-exec instead of compiling the module with attn-run; the module
 (--module, else the example) still gives the signature. The library must
 have been built from that module. Tiles are fixed in the library then.
+
+--tf32: the f32 module was compiled with attn-compile --allow-tf32, so its
+contractions ran on TF32 tensor cores (10-bit mantissa, as f16): its output
+is compared with the f16 tolerances (the inputs stay f32; the rounding to
+TF32 happens inside the kernel, and the reference does not see it).
 
 Every variant of sections A-C and every FLEX module also exists as
 NAME_f16 and NAME_bf16 (as causal_f16 is causal in f16): the same math on
@@ -115,7 +120,8 @@ def row_reference(name):
 
 REPO_ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 
-TOLERANCES = {"f32": (1e-4, 1e-3), "bf16": (2e-2, 2e-2), "f16": (2e-2, 2e-2)}
+TOLERANCES = {"f32": (1e-4, 1e-3), "bf16": (2e-2, 2e-2), "f16": (2e-2, 2e-2),
+              "tf32": (2e-2, 2e-2)}
 
 # ---------------------------------------------------------------------------
 # Arguments of every variant, in the order of VARIANTS.md. A shape is a tuple
@@ -245,7 +251,8 @@ DOT_SCORED = {"dot", "scaled_dot", "sigmoid", "hard", "topk", "hard_sample",
 DOT_SCORED |= {f"{n}_{t}" for n in DOT_SCORED if ref.element_type(n) == "f32"
                for t in NARROW_TYPES}
 CASES = ("random", "huge", "masked_rows")
-NPY_DTYPE = {"f32": np.float32, "bf16": np.float32, "f16": np.float16}
+NPY_DTYPE = {"f32": np.float32, "bf16": np.float32, "f16": np.float16,
+             "tf32": np.float32}
 MLIR_ELEM = {"qkv": None, "weight": "f32", "vector": "f32", "uniform": "f32",
              "position": "f32", "lengths": "i32", "mask": "i1", "bias": "f32",
              "table": "f32"}
@@ -700,6 +707,8 @@ def run_variant(args):
     if name not in SPECS:
         raise UsageError(f"unknown variant {name!r}; known: {', '.join(SPECS)}")
     etype = ref.element_type(name)
+    if args.tf32 and etype != "f32":
+        raise UsageError(f"--tf32 applies to f32 modules, not {name} ({etype})")
     example = args.module or default_module(name, args.examples)
     if not os.path.exists(example):
         raise UsageError(f"no module file {example}")
@@ -730,6 +739,8 @@ def run_variant(args):
             head += f" tiles={args.query_tile or '-'}x{args.key_tile or '-'}"
         if args.library:
             head += f" library={os.path.basename(args.library)}"
+        if args.tf32:
+            head += " tf32"
         proc = invoke_attn_run(cmd, head, args.timeout)
         if proc is None:
             return 1
@@ -744,7 +755,8 @@ def run_variant(args):
             if role == "lse":
                 r_ok, r_summary, r_details = compare_lse(out, expected[role])
             else:
-                r_ok, r_summary, r_details = compare(out, expected[role], etype)
+                r_ok, r_summary, r_details = compare(
+                    out, expected[role], "tf32" if args.tf32 else etype)
             ok = ok and r_ok
             summaries.append(r_summary)
             if r_details:
@@ -1169,6 +1181,9 @@ def main(argv=None):
     p.add_argument("--library", default=None,
                    help="--runner attn-exec: the library attn-compile built "
                         "from the module (CPU or CUDA)")
+    p.add_argument("--tf32", action="store_true",
+                   help="the f32 module ran on TF32 tensor cores (attn-compile "
+                        "--allow-tf32): compare with the f16 tolerances")
     p.add_argument("--attn-exec", dest="attn_exec", default=None,
                    help="attn-exec binary (default: on PATH, else "
                         "build-runtime/bin, else build/bin)")
@@ -1190,6 +1205,9 @@ def main(argv=None):
                 raise UsageError(f"--{dim} must be at least 1")
         check_runner_options(args)
         if row_reference(args.name):
+            if args.tf32:
+                raise UsageError("--tf32 applies to attention variants, not "
+                                 "to the rows of sections D and E")
             return run_structure(args)
         if args.case not in CASES:
             raise UsageError(f"case {args.case} applies to vision rows only")

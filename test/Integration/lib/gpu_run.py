@@ -63,7 +63,8 @@ def check(entry, case_args, dirpath, attn_exec, repeat):
             + ["--runner", "attn-exec",
                "--library", os.path.join(dirpath, entry["library"]),
                "--attn-exec", attn_exec, "--print-time",
-               "--repeat", str(repeat)])
+               "--repeat", str(repeat)]
+            + entry.get("check_args", []))
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         try:

@@ -27,12 +27,16 @@ Entries (ID: what it is):
       (examples/variants/NAME.mlir) as written (f32) and with its rank-4 f32
       tensors (q, k, v, bias, output) made f16 or bf16; where the example of
       that name exists (causal_f16, ...) it is used as is.
+  NAME_tf32                  the f32 examples of TF32_ROWS compiled with
+      --allow-tf32 (TF32 tensor cores), checked with check_variant --tf32
+      (the f16 tolerances).
   NAME                       the rows of sections D and E as written (f32).
   flex_..._f16/_bf16         the FlexAttention-style modules of
       test/Integration/CPU/Inputs in f16 and bf16.
   NAME_lse_f16/_bf16         the *_lse.mlir modules there (output and
       log-sum-exp) in f16 and bf16; checked as NAME_f16 with --module.
-  scaled_dot_T_dD[vDv], causal_T_dD   other head dims (4 heads).
+  scaled_dot_T_dD[vDv], causal_T_dD   other head dims (4 heads), T = f16,
+      bf16, f32 (exact FMAs) and tf32 (f32 modules with --allow-tf32).
   bench_scaled_dot_f16_dD, bench_causal_f16_dD   16 heads, the shapes of
       `DIR/run --bench`; checked on a small case as well.
 
@@ -62,6 +66,13 @@ REPO_ROOT = cv.REPO_ROOT
 EXAMPLES = os.path.join("examples", "variants")
 INPUTS = os.path.join("test", "Integration", "CPU", "Inputs")
 NARROW = ("f16", "bf16")
+# Element types of the generated head-dim modules: tf32 is f32 compiled
+# with --allow-tf32.
+HEAD_DIM_TYPES = NARROW + ("f32", "tf32")
+# f32 examples also run on TF32 tensor cores (NAME_tf32).
+TF32_ROWS = ("scaled_dot", "causal", "sliding_window", "key_padding",
+             "bool_mask", "bias", "alibi", "softcap", "gqa", "sigmoid")
+TF32 = {"flags": ["--allow-tf32"], "check_args": ["--tf32"]}
 MAX_PACK_BYTES = 50 * 1024 * 1024
 
 # check_variant options of each case. Sizes are odd and not multiples of
@@ -93,11 +104,14 @@ RANK4_F32 = re.compile(r"tensor<((?:(?:\?|\d+)x){4})f32>")
 class Entry:
     """One module of the suite. `check` is its check_variant NAME, `origin`
     the repository file it comes from (None: generated), `make` returns the
-    module text."""
+    module text; `flags` go to attn-compile and `check_args` to
+    check_variant."""
 
-    def __init__(self, id, check, origin, make, cases):
+    def __init__(self, id, check, origin, make, cases, flags=(),
+                 check_args=()):
         self.id, self.check, self.origin = id, check, origin
         self.make, self.cases = make, list(cases)
+        self.flags, self.check_args = list(flags), list(check_args)
 
 
 def read(rel):
@@ -166,6 +180,9 @@ def entries():
             else:
                 out.append(Entry(name, name, src, narrowed(src, t),
                                  sequence_cases(name)))
+        if base in TF32_ROWS:
+            out.append(Entry(f"{base}_tf32", base, src, as_written(src),
+                             sequence_cases(base), **TF32))
     for mod in cv.ROW_REFERENCES:
         for name in mod.ROWS:
             src = os.path.join(EXAMPLES, name + ".mlir")
@@ -185,16 +202,19 @@ def entries():
             out.append(Entry(f"{base}_lse_{t}", f"{base}_{t}", src,
                              narrowed(src, t),
                              ["odd", "decode", "sq_gt_skv", "huge"]))
-    for t in NARROW:
+    for t in HEAD_DIM_TYPES:
+        # tf32: the f32 module and check name, with the TF32 options.
+        elem, suffix = ("f32", "") if t in ("f32", "tf32") else (t, f"_{t}")
+        extra = TF32 if t == "tf32" else {}
         for d, dv in HEAD_DIMS:
             tag = f"d{d}" + (f"v{dv}" if dv != d else "")
-            out.append(Entry(f"scaled_dot_{t}_{tag}", f"scaled_dot_{t}", None,
-                             attention_module(4, d, dv, t, False),
-                             ["odd", "decode", "huge"]))
+            out.append(Entry(f"scaled_dot_{t}_{tag}", f"scaled_dot{suffix}",
+                             None, attention_module(4, d, dv, elem, False),
+                             ["odd", "decode", "huge"], **extra))
         for d in CAUSAL_HEAD_DIMS:
-            out.append(Entry(f"causal_{t}_d{d}", f"causal_{t}", None,
-                             attention_module(4, d, d, t, True),
-                             ["odd", "decode", "sq_gt_skv", "huge"]))
+            out.append(Entry(f"causal_{t}_d{d}", f"causal{suffix}", None,
+                             attention_module(4, d, d, elem, True),
+                             ["odd", "decode", "sq_gt_skv", "huge"], **extra))
     for causal in (False, True):
         name = "causal" if causal else "scaled_dot"
         for d in BENCH_HEAD_DIMS:
@@ -366,12 +386,14 @@ def write_manifest(path, info, packed, unsupported):
         "with numpy: ./run (or scripts/gpu-check DIR). Each line it prints is",
         "ID/CASE: PASS|FAIL, against the float64 reference (check_variant.py)",
         "within the tolerances of the variant specification (f32: 1e-4 +",
-        "1e-3|ref|; f16, bf16: 2e-2 + 2e-2|ref|).",
+        "1e-3|ref|; f16, bf16 and TF32 (the _tf32 entries, f32 modules",
+        "compiled with --allow-tf32): 2e-2 + 2e-2|ref|).",
         "",
         f"Packed ({len(packed)}): ID  [check_variant NAME]  from  cases",
     ]
     for e in packed:
-        lines.append(f"  {e['id']}  [{e['check']}]  {e['origin']}  "
+        check = " ".join([e["check"]] + e.get("check_args", []))
+        lines.append(f"  {e['id']}  [{check}]  {e['origin']}  "
                      f"{' '.join(e['cases'])}")
     lines += ["", f"Unsupported ({len(unsupported)}): did not compile for "
               f"{info['chip']}; the compiler's first error:"]
@@ -414,7 +436,9 @@ def pack(args):
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         errors = list(pool.map(
             lambda e: compile_entry(e, modules_dir, kernels_dir, compiler,
-                                    target_flags(args.target, chip)), chosen))
+                                    target_flags(args.target, chip)
+                                    + (e.flags if args.target != "cpu"
+                                       else [])), chosen))
     packed, unsupported = [], []
     for e, err in zip(chosen, errors):
         origin = e.origin or "generated"
@@ -425,7 +449,7 @@ def pack(args):
         packed.append({"id": e.id, "check": e.check, "origin": origin,
                        "module": f"modules/{e.id}.mlir",
                        "library": f"kernels/lib{e.id}.so",
-                       "cases": e.cases})
+                       "cases": e.cases, "check_args": e.check_args})
         print(f"{e.id}: compiled")
     if not packed:
         print(f"error: nothing compiled for {chip}")
@@ -477,7 +501,7 @@ def compile_one(args):
     chip = args.chip or detect_chip() or "sm_80"
     err = compile_entry(entry, args.outdir, args.outdir,
                         find_attn_compile(args.attn_compile),
-                        target_flags("cuda", chip))
+                        target_flags("cuda", chip) + entry.flags)
     if err:
         print(f"{entry.id}: unsupported: {err}")
         return 1
@@ -492,7 +516,7 @@ def check_one(args, rest):
     return cv.main([entry.check] + where
                    + ["--runner", "attn-exec",
                       "--library", os.path.join(args.dir, f"lib{entry.id}.so")]
-                   + rest)
+                   + entry.check_args + rest)
 
 
 def main(argv=None):
@@ -527,7 +551,8 @@ def main(argv=None):
         return pack(args)
     if args.command == "list":
         for e in entries():
-            print(f"{e.id}  [{e.check}]  {e.origin or 'generated'}  "
+            check = " ".join([e.check] + e.check_args)
+            print(f"{e.id}  [{check}]  {e.origin or 'generated'}  "
                   f"{' '.join(e.cases)}")
         return 0
     if args.command == "compile":
