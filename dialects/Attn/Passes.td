@@ -122,6 +122,12 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
            "Compute bf16 dot-product scores with AVX512-BF16 pair dot "
            "products (x86vector.avx512.dot, vdpbf16ps); only for CPUs that "
            "have them">,
+    Option<"keySplits", "key-splits", "int64_t", /*default=*/"1",
+           "Work items a key-major softmax nest aims for: with fewer (batch, "
+           "head, query tile) items than this (decode), the key range of "
+           "each is split into up to key-splits / items parts of at least "
+           "two key tiles, run as separate work items, and merged by a "
+           "log-sum-exp combine step (1: never split)">,
     Option<"stackScratchBytes", "stack-scratch-bytes", "int64_t",
            /*default=*/"1048576",
            "Scratch of one work item kept on the stack of its thread; more "

@@ -87,6 +87,7 @@ static void buildPipeline(OpPassManager &pm, const CompileOptions &options) {
       pipeline.l2CacheBytes = l2;
   pipeline.queryTile = options.queryTile;
   pipeline.keyTile = options.keyTile;
+  pipeline.keySplits = options.keySplits;
   pipeline.stackScratchBytes = options.stackScratchBytes;
   pipeline.parallel = options.parallel;
   mlir::attn::buildLowerToCpuPipeline(pm, pipeline);

@@ -67,6 +67,7 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   tile.l2CacheBytes = options.l2CacheBytes;
   tile.bf16DotProducts = options.bf16DotProducts;
   tile.stackScratchBytes = options.stackScratchBytes;
+  tile.keySplits = options.parallel ? int64_t(options.keySplits) : 1;
   pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
   // The linalg ops around the fused nests, in rows that threads can share.
   if (options.parallel)

@@ -1,7 +1,7 @@
 //===- attn-bench.cpp - Time a compiled attention against OpenBLAS --------===//
 //
 //   attn-bench examples/variants/causal.mlir --B 1 --Sq 1024 --Skv 1024 \
-//       [--repeat N] [--warmup N] [--query-tile N --key-tile N] \
+//       [--repeat N] [--warmup N] [--query-tile N --key-tile N] [--key-splits N] \
 //       [--baseline=blas|none] [--threads N] [--peak | --peak-gflops G]
 //       [--csv]
 //
@@ -84,6 +84,12 @@ static cl::opt<int64_t> keyTile("key-tile",
                                 cl::desc("Keys per tile (compiler)"),
                                 cl::init(attn::CompileOptions().keyTile),
                                 cl::cat(benchCategory));
+static cl::opt<int64_t>
+    keySplits("key-splits",
+              cl::desc("Work items a softmax nest aims for by splitting key "
+                       "ranges (compiler; 1: never split)"),
+              cl::init(attn::CompileOptions().keySplits),
+              cl::cat(benchCategory));
 enum class Baseline { Blas, None };
 static cl::opt<Baseline> baseline(
     "baseline", cl::desc("Baseline to time in the same run"),
@@ -215,6 +221,8 @@ int main(int argc, char **argv) {
   if (queryTile < 0 || keyTile < 0)
     return fail("--query-tile and --key-tile must be at least 0 (0: chosen by "
                 "the tile cost model)");
+  if (keySplits < 1)
+    return fail("--key-splits must be at least 1 (1: never split)");
   if (inputFile != "-" && !llvm::sys::fs::exists(inputFile))
     return fail("cannot open '" + inputFile + "': no such file");
   // Both sides get the same threads. libomp (the compiled module's work
@@ -249,6 +257,7 @@ int main(int argc, char **argv) {
   // Compile and load.
   attn::CompileOptions options;
   options.queryTile = queryTile;
+  options.keySplits = keySplits;
   options.keyTile = keyTile;
   auto compileStart = std::chrono::steady_clock::now();
   mlir::FailureOr<attn::TemporaryLibrary> library =
@@ -395,8 +404,9 @@ int main(int argc, char **argv) {
     return size ? std::to_string(size) : std::string("auto");
   };
   os << "compile: query-tile=" << tileSize(options.queryTile)
-     << " key-tile=" << tileSize(options.keyTile) << " cpu=" << options.cpu
-     << " (" << llvm::format("%.2f", compileSeconds) << " s)\n";
+     << " key-tile=" << tileSize(options.keyTile)
+     << " key-splits=" << options.keySplits << " cpu=" << options.cpu << " ("
+     << llvm::format("%.2f", compileSeconds) << " s)\n";
   os << "flops: " << llvm::format("%.4e", flops) << " = 2*(D+Dv)*Hq*" << pairs
      << " visible pairs (of "
      << problem.batch * problem.querySeq * problem.keySeq << ")\n";

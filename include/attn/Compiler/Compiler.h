@@ -29,6 +29,9 @@ struct CompileOptions {
   /// dimensions and the target's L2 size.
   int64_t queryTile = 0;
   int64_t keyTile = 0;
+  /// Work items a softmax nest aims for when it has fewer (decode): the key
+  /// ranges are split into parts merged by log-sum-exp (1: never split).
+  int64_t keySplits = 16;
   /// Scratch of one work item of a fused nest kept on the stack of the
   /// thread running it (more goes to the heap). The default fits threads
   /// with 2 MiB stacks or more; callers on smaller stacks lower it.

@@ -51,6 +51,13 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::desc("Distribute the (batch, head, query tile) work items "
                      "over threads with OpenMP (OMP_NUM_THREADS)"),
       llvm::cl::init(true)};
+  PassOptions::Option<int64_t> keySplits{
+      *this, "key-splits",
+      llvm::cl::desc("Work items a softmax nest aims for when it has fewer "
+                     "(decode): the key ranges are split into parts merged "
+                     "by log-sum-exp (attn-tile key-splits; 1: never; only "
+                     "with parallel)"),
+      llvm::cl::init(16)};
 };
 
 struct CudaPipelineOptions : public PassPipelineOptions<CudaPipelineOptions> {

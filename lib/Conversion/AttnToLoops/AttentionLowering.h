@@ -292,6 +292,15 @@ public:
   /// Whether the normaliser implements updateKeyMajor (one pass, no rows
   /// skipped).
   virtual bool supportsKeyMajor() const { return false; }
+  /// The online softmax state of a query tile, which a combine step can
+  /// merge across parts of the key range: [paddedRows] running max (log2
+  /// units) and sum, [queryTile, Dv] unnormalised accumulator. Null buffers
+  /// for normalisers whose state does not merge; valid after allocate().
+  struct SoftmaxState {
+    Value rowMax, rowSum, acc;
+  };
+  virtual bool supportsKeySplit() const { return false; }
+  virtual SoftmaxState softmaxState() const { return {}; }
   /// Key-major: consumes the scores tile.scores[j, r] of the keys
   /// [k0, k0 + n) for all rows at once and accumulates the output.
   virtual void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
@@ -465,6 +474,36 @@ TileShape chooseTileShape(const KernelConfig &cfg, int64_t vectors);
 void forEachRowBlock(
     ImplicitLocOpBuilder &b, Value count, int64_t block,
     function_ref<void(ImplicitLocOpBuilder &, Value, int64_t)> body);
+
+/// Split key ranges (KeySplit.cpp): the online softmax states of the parts
+/// of every query tile, in flat heap buffers indexed by slot (one slot per
+/// part): [slots * paddedRows] maxima (log2 units) and sums and [slots *
+/// queryTile * Dv] unnormalised accumulators.
+struct SplitStates {
+  Value rowMax, rowSum, acc;
+};
+SplitStates allocateSplitStates(ImplicitLocOpBuilder &b,
+                                const KernelConfig &cfg, Value slots);
+
+/// Narrows the key range of a query tile to part `part` of `parts`: whole
+/// key tiles on the same grid as the unsplit loop, empty for parts past the
+/// range.
+void narrowToPart(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                  KeyRange &range, Value part, Value parts);
+
+/// Copies the softmax state of `tile` into slot `slot` of `states`.
+void exportSoftmaxState(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                        const QueryTile &tile,
+                        const RowNormalizer::SoftmaxState &state,
+                        const SplitStates &states, Value slot);
+
+/// Merges the `count` parts from slot `first` on into `state` (log-sum-exp:
+/// m = max m_p, l = sum l_p 2^(m_p - m), acc = sum acc_p 2^(m_p - m); an
+/// empty part, m_p = -inf, weighs 0), ready for the normaliser's epilogue.
+void mergeSoftmaxStates(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                        const QueryTile &tile, const SplitStates &states,
+                        Value first, Value count,
+                        const RowNormalizer::SoftmaxState &state);
 
 //===----------------------------------------------------------------------===//
 // Drivers and helpers.

@@ -95,6 +95,7 @@ LogicalResult checkSupported(AttentionOp op) {
 struct TileOptions {
   int64_t queryTile, keyTile, width, vectorRegisters, l2CacheBytes;
   bool keyMajor, bf16DotProducts;
+  int64_t keySplits;
 };
 
 /// The tile cost model of the pass description, for a tile size of 0.
@@ -137,7 +138,7 @@ public:
                     ScratchLimits limits)
       : op(op), b(op.getLoc(), op), limits(limits),
         l2CacheBytes(options.l2CacheBytes), allowKeyMajor(options.keyMajor),
-        allowBf16Dot(options.bf16DotProducts) {
+        allowBf16Dot(options.bf16DotProducts), keySplits(options.keySplits) {
     cfg.op = op;
     cfg.queryTile = options.queryTile;
     cfg.keyTile = options.keyTile;
@@ -168,15 +169,37 @@ private:
 
   void allocateScratch(ImplicitLocOpBuilder &ib, QueryTile &tile);
   LogicalResult checkScratch(const Scratch &measured);
+  /// An scf.parallel over [0, upper) whose iterations are work items, each
+  /// with its scratch in an alloca_scope when it fits the stack.
+  LogicalResult emitWorkItems(
+      ValueRange upper,
+      function_ref<LogicalResult(ImplicitLocOpBuilder &, ValueRange)> item);
+  /// The coordinates and scratch of the query tile of work item (b, h, t).
+  QueryTile beginQueryTile(ImplicitLocOpBuilder &ib, ValueRange ivs);
   LogicalResult emitQueryTile(ImplicitLocOpBuilder &ib, ValueRange ivs);
   LogicalResult emitKeyLoop(ImplicitLocOpBuilder &ib, const QueryTile &tile,
                             unsigned pass);
+  /// Split keys: the nest over (b, h, t, part) then the combine over
+  /// (b, h, t), for `parts` parts per query tile.
+  LogicalResult emitSplitNest(Value numTiles, Value items, Value parts);
+
+  /// Part `part` of `parts` of the key range of the work item being
+  /// emitted, when the keys are split.
+  struct KeySplit {
+    /// parts > 1: the tile exports its state instead of writing its rows.
+    Value part, parts, splitting;
+    /// The states of all parts, and the slot of the current one in them.
+    SplitStates states;
+    Value slot;
+  };
 
   AttentionOp op;
   ImplicitLocOpBuilder b;
   ScratchLimits limits;
   int64_t l2CacheBytes;
   bool allowKeyMajor, allowBf16Dot;
+  int64_t keySplits;
+  std::optional<KeySplit> split;
   KernelConfig cfg;
   std::optional<Scratch> scratch;
   std::unique_ptr<ScoreFunction> score;
@@ -259,36 +282,34 @@ LogicalResult AttentionLowering::run() {
 
   Value numTiles =
       arith::CeilDivSIOp::create(b, cfg.queryLen, idx(cfg.queryTile));
-  // The (batch, head, query tile) work items are independent: an
-  // scf.parallel that a threading pass (scf-to-openmp) may distribute. Each
-  // item owns its scratch, O(tile) and independent of the sequence lengths,
-  // on the stack of an alloca_scope so that a sequential lowering does not
-  // grow the stack per iteration; scratch past the stack budget is
-  // allocated on the heap instead, once per work item, which the
-  // deallocation pipeline frees at its end.
-  LogicalResult result = success();
-  Value zero = idx(0), one = idx(1);
-  bool onStack = scratch->placement() == Scratch::Placement::Stack;
-  scf::ParallelOp::create(
-      b, ValueRange{zero, zero, zero}, ValueRange{cfg.batch, hq, numTiles},
-      ValueRange{one, one, one},
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        ImplicitLocOpBuilder ib(loc, nested);
-        memref::AllocaScopeOp scope;
-        if (onStack) {
-          scope = memref::AllocaScopeOp::create(ib, TypeRange{});
-          ib.setInsertionPointToStart(&scope.getBodyRegion().emplaceBlock());
-        }
-        if (failed(emitQueryTile(ib, ivs)))
-          result = failure();
-        if (onStack) {
-          memref::AllocaScopeReturnOp::create(ib, ValueRange{});
-          ib.setInsertionPointAfter(scope);
-        }
-        scf::ReduceOp::create(ib);
-      });
-  if (failed(result))
-    return failure();
+  // The (batch, head, query tile) work items (emitWorkItems).
+  if (keySplits <= 1 || !cfg.keyMajor || !normalizer->supportsKeySplit()) {
+    if (failed(emitWorkItems({cfg.batch, hq, numTiles},
+                             [&](ImplicitLocOpBuilder &ib, ValueRange ivs) {
+                               return emitQueryTile(ib, ivs);
+                             })))
+      return failure();
+  } else {
+    // Few work items (decode, short queries): parts of the key range become
+    // work items of their own, up to keySplits items in all, each part at
+    // least two key tiles; one part when there are enough items.
+    Value items = arith::MulIOp::create(
+        b, arith::MulIOp::create(b, cfg.batch, hq), numTiles);
+    Value keyTiles =
+        arith::CeilDivUIOp::create(b, cfg.keyLen, idx(2 * cfg.keyTile));
+    Value parts = arith::MaxUIOp::create(
+        b,
+        arith::MinUIOp::create(
+            b,
+            arith::CeilDivUIOp::create(
+                b, idx(keySplits),
+                // No work item at all (Sq or B = 0): no division by zero.
+                arith::MaxUIOp::create(b, items, idx(1))),
+            keyTiles),
+        idx(1));
+    if (failed(emitSplitNest(numTiles, items, parts)))
+      return failure();
+  }
 
   SmallVector<Value> results = {
       bufferization::ToTensorOp::create(b, op.getOutput().getType(), cfg.output,
@@ -299,6 +320,88 @@ LogicalResult AttentionLowering::run() {
   op->replaceAllUsesWith(results);
   op->erase();
   return success();
+}
+
+LogicalResult AttentionLowering::emitWorkItems(
+    ValueRange upper,
+    function_ref<LogicalResult(ImplicitLocOpBuilder &, ValueRange)> item) {
+  // The work items are independent: an scf.parallel that a threading pass
+  // (scf-to-openmp) may distribute. Each item owns its scratch, O(tile) and
+  // independent of the sequence lengths, on the stack of an alloca_scope so
+  // that a sequential lowering does not grow the stack per iteration;
+  // scratch past the stack budget is allocated on the heap instead, once
+  // per work item, which the deallocation pipeline frees at its end.
+  LogicalResult result = success();
+  SmallVector<Value> zeros(upper.size(), idx(0)), ones(upper.size(), idx(1));
+  bool onStack = scratch->placement() == Scratch::Placement::Stack;
+  scf::ParallelOp::create(
+      b, zeros, upper, ones,
+      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        memref::AllocaScopeOp scope;
+        if (onStack) {
+          scope = memref::AllocaScopeOp::create(ib, TypeRange{});
+          ib.setInsertionPointToStart(&scope.getBodyRegion().emplaceBlock());
+        }
+        if (failed(item(ib, ivs)))
+          result = failure();
+        if (onStack) {
+          memref::AllocaScopeReturnOp::create(ib, ValueRange{});
+          ib.setInsertionPointAfter(scope);
+        }
+        scf::ReduceOp::create(ib);
+      });
+  return result;
+}
+
+LogicalResult AttentionLowering::emitSplitNest(Value numTiles, Value items,
+                                               Value parts) {
+  // One nest over (b, h, t, part): the kernel body is emitted once, and
+  // with one part a tile writes its rows as in the plain nest.
+  Value splitting =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, parts, idx(1));
+  // Slot of part p of work item (b, h, t): ((b Hq + h) tiles + t) parts + p.
+  auto slotOf = [&](ImplicitLocOpBuilder &ib, ValueRange ivs, Value part) {
+    Value head = arith::AddIOp::create(
+        ib, arith::MulIOp::create(ib, ivs[0], indexConst(ib, cfg.queryHeads)),
+        ivs[1]);
+    Value item = arith::AddIOp::create(
+        ib, arith::MulIOp::create(ib, head, numTiles), ivs[2]);
+    return arith::AddIOp::create(ib, arith::MulIOp::create(ib, item, parts),
+                                 part);
+  };
+  Value slots = arith::SelectOp::create(
+      b, splitting, arith::MulIOp::create(b, items, parts), idx(0));
+  SplitStates states = allocateSplitStates(b, cfg, slots);
+  Value hq = idx(cfg.queryHeads);
+  LogicalResult result = emitWorkItems(
+      {cfg.batch, hq, numTiles, parts},
+      [&](ImplicitLocOpBuilder &ib, ValueRange ivs) {
+        split =
+            KeySplit{ivs[3], parts, splitting, states, slotOf(ib, ivs, ivs[3])};
+        LogicalResult emitted = emitQueryTile(ib, ivs.take_front(3));
+        split.reset();
+        return emitted;
+      });
+  if (failed(result))
+    return failure();
+  // The combine: each query tile merges its parts into its own softmax
+  // state, then writes its output rows as an unsplit tile would.
+  scf::IfOp::create(b, splitting, [&](OpBuilder &nb, Location loc) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(scf::YieldOp::create(nb, loc));
+    result =
+        emitWorkItems({cfg.batch, hq, numTiles},
+                      [&](ImplicitLocOpBuilder &ib, ValueRange ivs) {
+                        QueryTile tile = beginQueryTile(ib, ivs);
+                        mergeSoftmaxStates(ib, cfg, tile, states,
+                                           slotOf(ib, ivs, indexConst(ib, 0)),
+                                           parts, normalizer->softmaxState());
+                        normalizer->emitEpilogue(ib, tile);
+                        return success();
+                      });
+  });
+  return result;
 }
 
 /// Every scratch buffer of a work item, from cfg.scratch: the measure and
@@ -357,8 +460,8 @@ LogicalResult AttentionLowering::checkScratch(const Scratch &measured) {
   return failure();
 }
 
-LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
-                                               ValueRange ivs) {
+QueryTile AttentionLowering::beginQueryTile(ImplicitLocOpBuilder &ib,
+                                            ValueRange ivs) {
   QueryTile tile;
   tile.b = ivs[0];
   tile.h = ivs[1];
@@ -395,7 +498,12 @@ LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
               });
         });
   }
+  return tile;
+}
 
+LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
+                                               ValueRange ivs) {
+  QueryTile tile = beginQueryTile(ib, ivs);
   score->prepareQueryTile(ib, tile);
   positions->prepareQueryTile(ib, tile);
   normalizer->initState(ib, tile);
@@ -405,7 +513,23 @@ LogicalResult AttentionLowering::emitQueryTile(ImplicitLocOpBuilder &ib,
     if (failed(emitKeyLoop(ib, tile, pass)))
       return failure();
   }
-  normalizer->emitEpilogue(ib, tile);
+  if (!split) {
+    normalizer->emitEpilogue(ib, tile);
+    return success();
+  }
+  scf::IfOp::create(
+      ib, split->splitting,
+      [&](OpBuilder &nb, Location loc) {
+        ImplicitLocOpBuilder tb(loc, nb);
+        exportSoftmaxState(tb, cfg, tile, normalizer->softmaxState(),
+                           split->states, split->slot);
+        scf::YieldOp::create(tb);
+      },
+      [&](OpBuilder &nb, Location loc) {
+        ImplicitLocOpBuilder eb(loc, nb);
+        normalizer->emitEpilogue(eb, tile);
+        scf::YieldOp::create(eb);
+      });
   return success();
 }
 
@@ -415,6 +539,8 @@ LogicalResult AttentionLowering::emitKeyLoop(ImplicitLocOpBuilder &ib,
   // The key loop runs over the live range only; each tile picks the variant
   // without mask arithmetic when the named masks show all of it.
   KeyRange range = computeKeyRange(ib, cfg, tile);
+  if (split)
+    narrowToPart(ib, cfg, range, split->part, split->parts);
   bool opaqueMask = op.hasUnanalysableMask();
   LogicalResult result = success();
   scf::ForOp::create(
@@ -496,6 +622,9 @@ struct AttnTilePass : mlir::attn::impl::AttnTileBase<AttnTilePass> {
     if (vectorRegisters < 1)
       return fail() << "attn-tile expects positive vector-registers, but got "
                     << int64_t(vectorRegisters);
+    if (keySplits < 1)
+      return fail() << "attn-tile expects key-splits >= 1, but got "
+                    << int64_t(keySplits);
     if (stackScratchBytes < 0 || maxScratchBytes < 0)
       return fail() << "attn-tile expects non-negative stack-scratch-bytes "
                        "and max-scratch-bytes, but got "
@@ -511,8 +640,9 @@ struct AttnTilePass : mlir::attn::impl::AttnTileBase<AttnTilePass> {
                          uint64_t(int64_t(maxScratchBytes))};
     SmallVector<AttentionOp> ops;
     getOperation().walk([&](AttentionOp op) { ops.push_back(op); });
-    TileOptions options{queryTile,    keyTile,  vectorWidth,    vectorRegisters,
-                        l2CacheBytes, keyMajor, bf16DotProducts};
+    TileOptions options{queryTile,       keyTile,      vectorWidth,
+                        vectorRegisters, l2CacheBytes, keyMajor,
+                        bf16DotProducts, keySplits};
     for (AttentionOp op : ops)
       if (failed(AttentionLowering(op, options, limits).run()))
         return signalPassFailure();

@@ -198,6 +198,9 @@ public:
     return !positions.hasGaussian() && !positions.hasRelative();
   }
 
+  bool supportsKeySplit() const override { return supportsKeyMajor(); }
+  SoftmaxState softmaxState() const override { return {rowMax, rowSum, acc}; }
+
   void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
                       Value n) override;
 
