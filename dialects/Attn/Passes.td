@@ -160,7 +160,8 @@ def AttnApproximateMath : Pass<"attn-approximate-math"> {
     `math.tanh` on f32 (scalars, or vectors lane by lane) become the special
     function unit's `ex2.approx` and `lg2.approx` (NVVM intrinsics; tanh as
     `1 - 2 / (ex2(2 x log2 e) + 1)`) instead of polynomials or libdevice
-    calls, so that kernels link nothing.
+    calls, and `math.sqrt` becomes `sqrt.rn` (correctly rounded), so
+    that kernels link nothing.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect",

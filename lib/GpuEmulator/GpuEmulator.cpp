@@ -150,6 +150,16 @@ uint32_t attnEmuShuffleXor(uint32_t value, int32_t offset) {
   return result;
 }
 
+/// shfl.sync.idx over the whole warp: the value of lane `source`.
+uint32_t attnEmuShuffleIdx(uint32_t value, int32_t source) {
+  Warp &w = myWarp();
+  w.words[myLane()][0] = value;
+  warpSync(w);
+  uint32_t result = w.words[source % kLanes][0];
+  warpSync(w);
+  return result;
+}
+
 /// ldmatrix .m8n8 .x`count` of 16-bit elements: lanes 8i..8i+7 give the row
 /// addresses of matrix i; register i of lane l holds row l / 4, columns
 /// 2 (l % 4) and 2 (l % 4) + 1 of matrix i (transposed: rows 2 (l % 4) and

@@ -170,6 +170,9 @@ struct AttnApproximateMathPass
                                                   "llvm.nvvm.lg2.approx.f");
       patterns.add<ToNvvmIntrinsic<math::TanhOp>>(
           context, "llvm.nvvm.ex2.approx.f32", 2.0 * M_LOG2E, /*tanh=*/true);
+      // Correctly rounded (sqrt.rn), like math.sqrt on the CPU.
+      patterns.add<ToNvvmIntrinsic<math::SqrtOp>>(context,
+                                                  "llvm.nvvm.sqrt.rn.f");
     } else {
       patterns.add<Exp2Polynomial>(&getContext());
       populateMathPolynomialApproximationPatterns(patterns);

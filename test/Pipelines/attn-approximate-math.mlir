@@ -54,3 +54,12 @@ func.func @sfu(%x: f32, %v: vector<2xf32>) -> (f32, vector<2xf32>) {
   %t = math.tanh %v : vector<2xf32>
   return %e, %t : f32, vector<2xf32>
 }
+
+// sqrt correctly rounded (sqrt.rn), not libdevice's __nv_sqrtf.
+// SFU-LABEL: func.func @sfu_sqrt
+// SFU: llvm.call_intrinsic "llvm.nvvm.sqrt.rn.f"
+// SFU-NOT: math.sqrt
+func.func @sfu_sqrt(%x: f32) -> f32 {
+  %s = math.sqrt %x : f32
+  return %s : f32
+}

@@ -42,9 +42,12 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
     diag << "is not supported by attn-to-gpu yet: ";
     return diag;
   };
-  if (op.getScore() != ScoreKind::dot)
-    return fail() << "score '" << stringifyScoreKind(op.getScore())
-                  << "' (the GPU kernel computes 'dot' scores)";
+  ScoreKind score = op.getScore();
+  if (score != ScoreKind::dot && score != ScoreKind::cosine &&
+      score != ScoreKind::neg_l2 && score != ScoreKind::general)
+    return fail() << "score '" << stringifyScoreKind(score)
+                  << "' (the GPU kernel computes 'dot', 'cosine', 'neg_l2' "
+                     "and 'general' scores)";
   Normalizer normalizer = op.getNormalizer();
   if (normalizer != Normalizer::softmax && normalizer != Normalizer::sigmoid &&
       normalizer != Normalizer::none)
@@ -59,6 +62,11 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
       return fail() << "query, key and value of different element types";
   if (!elem.isF16() && !elem.isBF16() && !elem.isF32())
     return fail() << elem << " inputs (the GPU kernel takes f16, bf16 or f32)";
+  // general's q W goes to the tensor cores in the input type: 8 bits of
+  // mantissa move softmax weights past the bf16 tolerance.
+  if (score == ScoreKind::general && elem.isBF16())
+    return fail() << "'general' scores on bf16 inputs (q W rounded to bf16 "
+                     "is not accurate enough; use f16 or f32 inputs)";
   int64_t d = op.getQuery().getType().getDimSize(3);
   int64_t dv = op.getValue().getType().getDimSize(3);
   if (d % 16 || dv % 16 || d > 256 || dv > 256)
@@ -125,6 +133,8 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     operands.mask = toBuffer(op.getMask());
     operands.bias = toBuffer(op.getBias());
     operands.keyLengths = toBuffer(op.getKeyLengths());
+    if (op.getScore() == ScoreKind::general)
+      operands.scoreWeight = toBuffer(op.getScoreOperands()[0]);
     Value batch = memref::DimOp::create(b, operands.query, 0);
     Value queryLen = memref::DimOp::create(b, operands.query, 2);
     auto alloc = [&](Value result) {

@@ -6,10 +6,10 @@
 //
 //   - each kernel llvm.func moves out of its gpu.module, and its NVVM ops
 //     become calls into the emulator library (lib/GpuEmulator): special
-//     registers, barriers, shfl.sync, ldmatrix, mma.sync, cvt to tf32 and
-//     cp.async; the
-//     commit/wait of cp.async go (the emulated copies are synchronous);
-//     ex2/lg2.approx become llvm.exp2/log2;
+//     registers, barriers, shfl.sync (bfly, idx), ldmatrix, mma.sync, cvt
+//     to tf32 and cp.async; the commit/wait of cp.async go (the emulated
+//     copies are synchronous); ex2/lg2.approx and sqrt.rn become
+//     llvm.exp2/log2/sqrt;
 //   - each kernel gets an entry `void <kernel>_entry(void **args)`;
 //   - each gpu.launch_func becomes attnEmuLaunch(entry, grid, block,
 //     shared bytes, args).
@@ -153,11 +153,16 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
     return success();
   }
   if (auto shfl = dyn_cast<NVVM::ShflOp>(op)) {
-    if (shfl.getKind() != NVVM::ShflKind::bfly)
-      return op->emitOpError() << "has no CPU emulation (only bfly)";
+    // The kernels shuffle over whole warps (width 32): idx reads lane
+    // `offset`, bfly lane ^ `offset`.
+    NVVM::ShflKind kind = shfl.getKind();
+    if (kind != NVVM::ShflKind::bfly && kind != NVVM::ShflKind::idx)
+      return op->emitOpError() << "has no CPU emulation (only bfly and idx)";
     Type valType = shfl.getVal().getType();
-    Value word = call(b, "attnEmuShuffleXor", i32Ty,
-                      {asWord(b, shfl.getVal()), shfl.getOffset()});
+    Value word = call(b,
+                      kind == NVVM::ShflKind::bfly ? "attnEmuShuffleXor"
+                                                   : "attnEmuShuffleIdx",
+                      i32Ty, {asWord(b, shfl.getVal()), shfl.getOffset()});
     Value result = valType == i32Ty
                        ? word
                        : Value(LLVM::BitcastOp::create(b, valType, word));
@@ -250,6 +255,7 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
     StringRef cpu = llvm::StringSwitch<StringRef>(intrinsic.getIntrin())
                         .Case("llvm.nvvm.ex2.approx.f32", "llvm.exp2.f32")
                         .Case("llvm.nvvm.lg2.approx.f", "llvm.log2.f32")
+                        .Case("llvm.nvvm.sqrt.rn.f", "llvm.sqrt.f32")
                         .Default("");
     if (!cpu.empty())
       intrinsic.setIntrin(cpu);

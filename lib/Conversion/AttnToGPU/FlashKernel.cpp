@@ -4,10 +4,14 @@
 // [16w, 16w + 16) of the tile:
 //
 //   cp.async Q -> smem; commit          cp.async K/V tile 0 -> buf 0; commit
-//   wait Q; Q fragments -> registers (rows of at most 256 bytes)
+//   wait Q; row norms (cosine, neg_l2) or Q = Q W (general)
+//                                                 (FragmentScores.cpp)
+//   Q fragments -> registers (rows of at most 256 bytes)
 //   for k0 in the live key range, step Tk:           (KeyRange.cpp)
 //     cp.async K/V tile k0 + Tk -> other buf; commit; wait tile k0; barrier
+//     key norms (cosine, neg_l2)                  (FragmentScores.cpp)
 //     S = Q K^T         mma.sync or FMAs over d     (Contractions.cpp)
+//     S = score(S)      cosine, neg_l2              (FragmentScores.cpp)
 //     S = changes(S), masks(S) unless the tile is fully visible
 //                                                 (ScoreChanges.cpp)
 //     online softmax on the fragments: quad max, exp2, corr
@@ -95,7 +99,7 @@ Value gpu_lowering::tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
 
 SmallVector<Value> FlashOperands::list() const {
   SmallVector<Value> all = {query, key, value, output};
-  for (Value v : {lse, mask, bias, keyLengths})
+  for (Value v : {lse, mask, bias, keyLengths, scoreWeight})
     if (v)
       all.push_back(v);
   return all;
@@ -109,8 +113,8 @@ public:
                      ImplicitLocOpBuilder &b)
       : op(op), shape(shape), b(b) {}
 
-  LogicalResult emit(ValueRange args, bool hasLse, bool hasMask, bool hasBias,
-                     bool hasKeyLengths);
+  /// `present`: which optional operands `args` hold, in launch order.
+  LogicalResult emit(ValueRange args, const FlashOperands &present);
 
 private:
   Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
@@ -162,6 +166,7 @@ private:
   Value threadId, warpRow0, rowIdx[2];
   Value qView, kView, vView;
   std::unique_ptr<WarpContraction> contraction;
+  std::unique_ptr<FragmentScore> score;
   Type elem;
   /// The normaliser: softmax (online, exp2), sigmoid (elementwise, in log2
   /// units like softmax) or none (the scores themselves).
@@ -261,7 +266,7 @@ FlashKernelEmitter::changeScores(ArrayRef<Value> flat, Value k0) {
       b, v2, f32(hasChanges || !log2Units ? cfg.scale : cfg.scale * M_LOG2E));
   return mapFragmentPairs(
       b, flat, [&](Value s, int64_t nt, int64_t half) -> FailureOr<Value> {
-        s = arith::MulFOp::create(b, s, factor);
+        s = arith::MulFOp::create(b, score->finish(s, nt, half), factor);
         if (!hasChanges)
           return s;
         return lowering::emitScoreChanges(b, cfg, tile, s,
@@ -283,23 +288,25 @@ SmallVector<Value> FlashKernelEmitter::maskScores(ArrayRef<Value> flat,
       });
 }
 
-LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
-                                       bool hasMask, bool hasBias,
-                                       bool hasKeyLengths) {
+LogicalResult FlashKernelEmitter::emit(ValueRange args,
+                                       const FlashOperands &present) {
   unsigned next = 4;
   cfg.op = op;
   cfg.query = args[0];
   cfg.key = args[1];
   cfg.value = args[2];
   cfg.output = args[3];
-  if (hasLse)
+  if (present.lse)
     cfg.lse = args[next++];
-  if (hasMask)
+  if (present.mask)
     cfg.mask = args[next++];
-  if (hasBias)
+  if (present.bias)
     cfg.bias = args[next++];
-  if (hasKeyLengths)
+  if (present.keyLengths)
     cfg.keyLengths = args[next++];
+  Value scoreWeight;
+  if (present.scoreWeight)
+    scoreWeight = args[next++];
   elem = cast<MemRefType>(cfg.query.getType()).getElementType();
   cfg.elementType = elem;
   cfg.width = 2;
@@ -367,11 +374,14 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
   NVVM::CpAsyncCommitGroupOp::create(b);
   NVVM::CpAsyncWaitGroupOp::create(b, 1);
   gpu::BarrierOp::create(b);
+  WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+  score = std::make_unique<FragmentScore>(b, tiles, op.getScore(), scoreWeight);
+  score->prepareQuery();
   // bf16 weights that do not sum to one (sigmoid, none) lose too much in
   // one rounding (8 bits): the contraction sends them as hi + lo.
-  contraction = WarpContraction::create(
-      b, WarpTiles{shape, lane, warpRow0, qView, kView, vView},
-      /*splitWeights=*/elem.isBF16() && normalizer != Normalizer::softmax);
+  contraction = WarpContraction::create(b, tiles,
+                                        /*splitWeights=*/elem.isBF16() &&
+                                            normalizer != Normalizer::softmax);
   contraction->loadQuery();
 
   // Loop-carried: the O accumulator fragments, then max and sum of the
@@ -408,6 +418,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args, bool hasLse,
         NVVM::CpAsyncWaitGroupOp::create(b, 1);
         gpu::BarrierOp::create(b);
 
+        score->prepareKeys(keyBase(buf));
         SmallVector<Value> flat = contraction->scores(keyBase(buf));
         FailureOr<SmallVector<Value>> changed = changeScores(flat, k0);
         if (failed(changed)) {
@@ -575,9 +586,7 @@ gpu_lowering::emitFlashKernel(gpu::GPUModuleOp module, StringRef name,
   ImplicitLocOpBuilder b(op.getLoc(), mb);
   b.setInsertionPointToStart(&func.getBody().front());
   FlashKernelEmitter emitter(op, shape, b);
-  if (failed(emitter.emit(func.getArguments(), bool(operands.lse),
-                          bool(operands.mask), bool(operands.bias),
-                          bool(operands.keyLengths)))) {
+  if (failed(emitter.emit(func.getArguments(), operands))) {
     func.erase();
     return failure();
   }

@@ -7,6 +7,8 @@
 //                     the online softmax on accumulator fragments;
 //   Contractions.cpp  a warp's Q K^T and P V on those fragments: f16/bf16
 //                     or TF32 tensor cores, or f32 FMAs;
+//   FragmentScores.cpp  the score functions on those dot products: the
+//                     norms of cosine and neg_l2, general's q W;
 //   Fragments.cpp     warp-level building blocks: ldmatrix addresses,
 //                     the mma.sync instruction, quad reductions.
 //
@@ -86,9 +88,10 @@ Value tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape, Value row,
                  Value chunk, int64_t cols);
 
 /// The buffers a kernel reads and writes, in launch order: query, key,
-/// value, output, then the optional lse, mask, bias and key lengths.
+/// value, output, then the optional lse, mask, bias, key lengths and
+/// general's weight W [D, D].
 struct FlashOperands {
-  Value query, key, value, output, lse, mask, bias, keyLengths;
+  Value query, key, value, output, lse, mask, bias, keyLengths, scoreWeight;
   SmallVector<Value> list() const;
 };
 
@@ -199,6 +202,56 @@ protected:
       : b(b), t(tiles) {}
   ImplicitLocOpBuilder &b;
   WarpTiles t;
+};
+
+//===----------------------------------------------------------------------===//
+// Score functions on the fragments (FragmentScores.cpp).
+//===----------------------------------------------------------------------===//
+
+/// The dot family of scores on a warp's Q K^T fragments. dot is what the
+/// contraction computes; cosine and neg_l2 combine those dot products with
+/// a term per query row (from the Q tile, once per CTA) and one per key
+/// (from each K tile); general replaces the Q tile by q W before the key
+/// loop, so the contraction computes q W k. The scale comes after, with
+/// the score changes.
+class FragmentScore {
+public:
+  /// `weight` is general's W [D, D] (null for the other scores).
+  FragmentScore(ImplicitLocOpBuilder &b, const WarpTiles &tiles, ScoreKind kind,
+                Value weight)
+      : b(b), t(tiles), kind(kind), weight(weight) {}
+
+  /// Once Q is in shared memory, before the contraction reads it.
+  void prepareQuery();
+  /// Once the key tile at element `keyBase` of the K view is in shared
+  /// memory, before its scores.
+  void prepareKeys(Value keyBase);
+  /// The scores of the pair of dot products `pair` (vector<2 x f32>: row
+  /// g + 8 `half`, keys 2t, 2t + 1 of 8-key block `nt`), unscaled.
+  Value finish(Value pair, int64_t nt, int64_t half);
+
+private:
+  /// Whether the score has a term per row and per key.
+  bool hasNormTerms() const {
+    return kind == ScoreKind::cosine || kind == ScoreKind::neg_l2;
+  }
+  /// The term of a row or key from its |x|^2: 1 / |x| (cosine) or |x|^2.
+  Value normTerm(Value squares);
+  /// |x|^2 in f32 of row `row` of the tile at element `base` of `view`.
+  Value sumOfSquares(Value view, Value base, Value row);
+  /// Element offset of (row, col) in the Q tile.
+  Value queryElement(Value row, Value col);
+  /// general: the warp's rows of the Q tile become q W, in place.
+  void projectQuery();
+
+  ImplicitLocOpBuilder &b;
+  WarpTiles t;
+  ScoreKind kind;
+  Value weight;
+  /// The terms of the thread's rows g, g + 8, and of its keys 2t, 2t + 1
+  /// of each 8-key block (two per block).
+  Value rowTerms[2];
+  SmallVector<Value> keyTerms;
 };
 
 } // namespace mlir::attn::gpu_lowering

@@ -535,6 +535,10 @@ Value loadVectorAsF32(ImplicitLocOpBuilder &b, Value buffer, ValueRange indices,
 Value broadcastPair(ImplicitLocOpBuilder &b, Value buffer, ValueRange indices,
                     int64_t width);
 
+/// 1 / |x| from the f32 |x|^2 `squares`: cosine's factor of a query or a
+/// key. 0 for a zero vector, whose cosine is taken as 0 rather than NaN.
+Value inverseNorm(ImplicitLocOpBuilder &b, Value squares);
+
 /// Constants and splats.
 Value indexConst(ImplicitLocOpBuilder &b, int64_t v);
 Value f32Const(ImplicitLocOpBuilder &b, double v);

@@ -83,9 +83,6 @@ private:
   /// sum_d x(d)^2 over the head dimension, scalar (once per row or key).
   Value sumOfSquares(ImplicitLocOpBuilder &b,
                      function_ref<Value(ImplicitLocOpBuilder &, Value)> x);
-  /// 1 / |x| from |x|^2; 0 for a zero vector, whose cosine is taken as 0
-  /// rather than NaN.
-  Value inverseNorm(ImplicitLocOpBuilder &b, Value squares);
   /// Key-major kernels: register tiles of keys x row vectors, or dot
   /// products along the head dimension for each of a few rows.
   void registerTileScores(ImplicitLocOpBuilder &b, const QueryTile &tile,
@@ -139,7 +136,7 @@ Value DotFamilyScore::sumOfSquares(
   return loop.getResult(0);
 }
 
-Value DotFamilyScore::inverseNorm(ImplicitLocOpBuilder &b, Value squares) {
+Value lowering::inverseNorm(ImplicitLocOpBuilder &b, Value squares) {
   Value zero = f32Const(b, 0.0);
   Value positive =
       arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, squares, zero);

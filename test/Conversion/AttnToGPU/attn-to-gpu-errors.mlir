@@ -12,13 +12,26 @@ func.func @additive(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
                     %v: tensor<1x2x8x16xf16>, %wq: tensor<16x8xf32>,
                     %wk: tensor<16x8xf32>, %u: tensor<8xf32>)
     -> tensor<1x2x8x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: score 'additive' (the GPU kernel computes 'dot' scores)}}
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: score 'additive' (the GPU kernel computes 'dot', 'cosine', 'neg_l2' and 'general' scores)}}
   %o = attn.attention %q, %k, %v score_operands(%wq, %wk, %u
           : tensor<16x8xf32>, tensor<16x8xf32>, tensor<8xf32>)
       {score = #attn.score<additive>, scale = 1.0 : f32}
       : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
       -> tensor<1x2x8x16xf16>
   return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+func.func @general_bf16(%q: tensor<1x2x8x16xbf16>, %k: tensor<1x2x8x16xbf16>,
+                        %v: tensor<1x2x8x16xbf16>, %w: tensor<16x16xf32>)
+    -> tensor<1x2x8x16xbf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: 'general' scores on bf16 inputs (q W rounded to bf16 is not accurate enough; use f16 or f32 inputs)}}
+  %o = attn.attention %q, %k, %v score_operands(%w : tensor<16x16xf32>)
+      {score = #attn.score<general>, scale = 1.0 : f32}
+      : tensor<1x2x8x16xbf16>, tensor<1x2x8x16xbf16>, tensor<1x2x8x16xbf16>
+      -> tensor<1x2x8x16xbf16>
+  return %o : tensor<1x2x8x16xbf16>
 }
 
 // -----

@@ -1,5 +1,6 @@
-// RUN: attn-opt %s --attn-to-gpu | FileCheck %s --enable-var-scope
-// RUN: attn-opt %s --attn-to-gpu="query-tile=128 key-tile=32" | FileCheck %s --check-prefix=BIG
+// RUN: attn-opt %s --split-input-file --attn-to-gpu | FileCheck %s --enable-var-scope
+// RUN: attn-opt %s --split-input-file --attn-to-gpu="query-tile=128 key-tile=32" | FileCheck %s --check-prefix=BIG
+// RUN: attn-opt %s --split-input-file --attn-to-gpu | FileCheck %s --check-prefix=SCORE --enable-var-scope
 
 // The host side: one launch per op, a CTA per (query tile, head, batch),
 // one warp per 16 query rows, shared memory for Q and two K and V tiles:
@@ -62,6 +63,96 @@
 func.func @causal(%q: tensor<?x4x?x64xf16>, %k: tensor<?x4x?x64xf16>,
                   %v: tensor<?x4x?x64xf16>) -> tensor<?x4x?x64xf16> {
   %o = attn.attention %q, %k, %v {causal}
+      : tensor<?x4x?x64xf16>, tensor<?x4x?x64xf16>, tensor<?x4x?x64xf16>
+      -> tensor<?x4x?x64xf16>
+  return %o : tensor<?x4x?x64xf16>
+}
+
+// -----
+
+// cosine: the inverse norms of the thread's two query rows from the Q tile
+// (16-byte chunks widened to f32), once per CTA before the Q fragments;
+// per key tile, lane l the inverse norm of key l and l + 32, gathered by
+// shfl.idx into the keys of the thread's fragments; the dot products times
+// both before the scale.
+// SCORE-LABEL: func.func @cosine
+// SCORE: gpu.func @attention_0
+// SCORE: nvvm.cp.async.wait.group 1
+// SCORE: gpu.barrier
+// SCORE: vector.load %{{.*}} : memref<4096xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// SCORE: arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
+// SCORE: vector.fma
+// SCORE: math.sqrt
+// SCORE: arith.select
+// SCORE: nvgpu.ldmatrix
+// SCORE: scf.for
+// SCORE: gpu.barrier
+// SCORE: math.sqrt
+// SCORE: gpu.shuffle idx
+// SCORE: nvvm.mma.sync
+// SCORE: %[[PAIR:.*]] = vector.from_elements %{{[0-9]+(#0)?}}, %{{[0-9]+(#1)?}} : vector<2xf32>
+// SCORE-NEXT: %[[ROWS:.*]] = vector.broadcast %{{.*}} : f32 to vector<2xf32>
+// SCORE-NEXT: %[[KEYS:.*]] = vector.from_elements %shuffleResult{{.*}} : vector<2xf32>
+// SCORE-NEXT: %[[R:.*]] = arith.mulf %[[PAIR]], %[[ROWS]] : vector<2xf32>
+// SCORE-NEXT: arith.mulf %[[R]], %[[KEYS]] : vector<2xf32>
+func.func @cosine(%q: tensor<?x4x?x64xf16>, %k: tensor<?x4x?x64xf16>,
+                  %v: tensor<?x4x?x64xf16>) -> tensor<?x4x?x64xf16> {
+  %o = attn.attention %q, %k, %v {score = #attn.score<cosine>, scale = 10.0 : f32}
+      : tensor<?x4x?x64xf16>, tensor<?x4x?x64xf16>, tensor<?x4x?x64xf16>
+      -> tensor<?x4x?x64xf16>
+  return %o : tensor<?x4x?x64xf16>
+}
+
+// -----
+
+// neg_l2 on f32 FMAs: |q|^2 and |k|^2 from the padded tiles (vectors of
+// four f32), then 2 q.k - |q|^2 - |k|^2.
+// SCORE-LABEL: func.func @neg_l2
+// SCORE: gpu.func @attention_0
+// SCORE: vector.load %{{.*}} : memref<{{[0-9]+}}xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// SCORE-NOT: math.sqrt
+// SCORE: scf.for
+// SCORE: gpu.shuffle idx
+// SCORE: llvm.intr.fma
+// SCORE: %[[PAIR:.*]] = vector.from_elements %{{[0-9]+(#0)?}}, %{{[0-9]+(#1)?}} : vector<2xf32>
+// SCORE-NEXT: %[[ROWS:.*]] = vector.broadcast %{{.*}} : f32 to vector<2xf32>
+// SCORE-NEXT: %[[KEYS:.*]] = vector.from_elements %shuffleResult{{.*}} : vector<2xf32>
+// SCORE-NEXT: %[[TWICE:.*]] = arith.addf %[[PAIR]], %[[PAIR]] : vector<2xf32>
+// SCORE-NEXT: %[[D:.*]] = arith.subf %[[TWICE]], %[[ROWS]] : vector<2xf32>
+// SCORE-NEXT: arith.subf %[[D]], %[[KEYS]] : vector<2xf32>
+func.func @neg_l2(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                  %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v {score = #attn.score<neg_l2>}
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}
+
+// -----
+
+// general: W is the kernel's last operand; each warp's 16 rows of the Q
+// tile become q W (f32 sums over W's rows, a barrier between the sums and
+// the stores of a row, f16 stores) before the Q fragments.
+// SCORE-LABEL: func.func @general
+// SCORE: gpu.launch_func @attn_kernels::@attention_0 {{.*}} args({{.*}}, %{{.*}} : memref<64x64xf32>)
+// SCORE: gpu.func @attention_0({{.*}}, %[[W:arg[0-9]+]]: memref<64x64xf32>)
+// SCORE: nvvm.cp.async.wait.group 1
+// SCORE: gpu.barrier
+// SCORE: scf.for
+// SCORE: scf.for
+// SCORE: memref.load %{{.*}} : memref<4096xf16, #gpu.address_space<workgroup>>
+// SCORE: memref.load %[[W]]
+// SCORE: scf.yield
+// SCORE: gpu.barrier
+// SCORE: arith.truncf %{{.*}} : f32 to f16
+// SCORE: memref.store %{{.*}} : memref<4096xf16, #gpu.address_space<workgroup>>
+// SCORE: gpu.barrier
+// SCORE: nvgpu.ldmatrix
+func.func @general(%q: tensor<?x4x?x64xf16>, %k: tensor<?x4x?x64xf16>,
+                   %v: tensor<?x4x?x64xf16>, %w: tensor<64x64xf32>)
+    -> tensor<?x4x?x64xf16> {
+  %o = attn.attention %q, %k, %v score_operands(%w : tensor<64x64xf32>)
+      {score = #attn.score<general>, scale = 1.0 : f32}
       : tensor<?x4x?x64xf16>, tensor<?x4x?x64xf16>, tensor<?x4x?x64xf16>
       -> tensor<?x4x?x64xf16>
   return %o : tensor<?x4x?x64xf16>

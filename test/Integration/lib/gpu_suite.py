@@ -71,7 +71,8 @@ NARROW = ("f16", "bf16")
 HEAD_DIM_TYPES = NARROW + ("f32", "tf32")
 # f32 examples also run on TF32 tensor cores (NAME_tf32).
 TF32_ROWS = ("scaled_dot", "causal", "sliding_window", "key_padding",
-             "bool_mask", "bias", "alibi", "softcap", "gqa", "sigmoid")
+             "bool_mask", "bias", "alibi", "softcap", "gqa", "sigmoid",
+             "cosine", "neg_l2", "general")
 TF32 = {"flags": ["--allow-tf32"], "check_args": ["--tf32"]}
 MAX_PACK_BYTES = 50 * 1024 * 1024
 

@@ -1,0 +1,189 @@
+//===- FragmentScores.cpp - score functions on a warp's fragments ---------===//
+//
+// The dot family of scores from the dot products a contraction leaves in
+// the accumulator fragments (thread g = lane / 4, t = lane % 4 holds rows
+// g, g + 8 and keys 2t, 2t + 1 of every 8-key block):
+//
+//   dot      s = q.k
+//   cosine   s = q.k * (1 / |q|) * (1 / |k|)
+//   neg_l2   s = 2 q.k - |q|^2 - |k|^2   (= -|q - k|^2)
+//   general  s = (q W).k: the Q tile in shared memory becomes q W before
+//            the key loop, in the input's element type for the tensor cores
+//
+// The row terms come once per CTA from the Q tile in shared memory, in f32;
+// the key terms from each K tile: lane l computes those of keys l, l + 32,
+// ..., and each thread gathers the terms of its keys with shfl.idx. The
+// kernel then scales the scores as for dot.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FlashKernel.h"
+
+#include "../AttnToLoops/AttentionLowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::gpu_lowering;
+
+static Value indexAdd(ImplicitLocOpBuilder &b, Value x, int64_t y) {
+  return arith::AddIOp::create(b, x, arith::ConstantIndexOp::create(b, y));
+}
+
+Value FragmentScore::normTerm(Value squares) {
+  return kind == ScoreKind::cosine ? lowering::inverseNorm(b, squares)
+                                   : squares;
+}
+
+Value FragmentScore::sumOfSquares(Value view, Value base, Value row) {
+  // One 16-byte chunk per load, widened to f32.
+  const FlashShape &shape = t.shape;
+  int64_t n = shape.chunkElems();
+  Type elem = cast<MemRefType>(view.getType()).getElementType();
+  auto f32Vec = VectorType::get({n}, b.getF32Type());
+  Value acc = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(f32Vec, b.getF32FloatAttr(0.0f)));
+  for (int64_t c = 0; c < shape.headDim / n; ++c) {
+    Value at = arith::AddIOp::create(
+        b, base,
+        tileOffset(b, shape, row, arith::ConstantIndexOp::create(b, c),
+                   shape.headDim));
+    Value x = vector::LoadOp::create(b, VectorType::get({n}, elem), view,
+                                     ValueRange{at}, /*nontemporal=*/false,
+                                     llvm::MaybeAlign(16));
+    if (!elem.isF32())
+      x = arith::ExtFOp::create(b, f32Vec, x);
+    acc = vector::FMAOp::create(b, x, x, acc);
+  }
+  Value sum = vector::ExtractOp::create(b, acc, ArrayRef<int64_t>{0});
+  for (int64_t i = 1; i < n; ++i)
+    sum = arith::AddFOp::create(
+        b, sum, vector::ExtractOp::create(b, acc, ArrayRef<int64_t>{i}));
+  return sum;
+}
+
+Value FragmentScore::queryElement(Value row, Value col) {
+  int64_t n = t.shape.chunkElems();
+  Value cn = arith::ConstantIndexOp::create(b, n);
+  return arith::AddIOp::create(b,
+                               tileOffset(b, t.shape, row,
+                                          arith::DivUIOp::create(b, col, cn),
+                                          t.shape.headDim),
+                               arith::RemUIOp::create(b, col, cn));
+}
+
+void FragmentScore::prepareQuery() {
+  if (kind == ScoreKind::general)
+    return projectQuery();
+  if (!hasNormTerms())
+    return;
+  // Rows past the sequence are zeros: their terms are 0, never NaN.
+  for (int64_t half = 0; half < 2; ++half) {
+    Value row = arith::AddIOp::create(b, t.warpRow0,
+                                      indexAdd(b, t.lane.group, 8 * half));
+    rowTerms[half] = normTerm(
+        sumOfSquares(t.query, arith::ConstantIndexOp::create(b, 0), row));
+  }
+}
+
+void FragmentScore::projectQuery() {
+  // Each lane computes columns lane, lane + 32, ... of one row at a time
+  // (the last column again where D is not a multiple of 32), with f32
+  // FMAs over W's rows; the warp's rows are its own (the contraction reads
+  // no other warp's rows), but every lane reads the whole row before any
+  // lane overwrites it: a barrier between the sums and the stores.
+  int64_t d = t.shape.headDim;
+  int64_t perLane = (d + kThreadsPerWarp - 1) / kThreadsPerWarp;
+  Type elem = cast<MemRefType>(t.query.getType()).getElementType();
+  SmallVector<Value> cols;
+  for (int64_t c = 0; c < perLane; ++c)
+    cols.push_back(
+        arith::MinUIOp::create(b, indexAdd(b, t.lane.lane, kThreadsPerWarp * c),
+                               arith::ConstantIndexOp::create(b, d - 1)));
+  Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
+  Value c0 = arith::ConstantIndexOp::create(b, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, 1);
+  scf::ForOp::create(
+      b, c0, arith::ConstantIndexOp::create(b, kWarpRows), c1, ValueRange{},
+      [&](OpBuilder &rb, Location, Value r, ValueRange) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(rb.getInsertionBlock(), rb.getInsertionPoint());
+        Value row = arith::AddIOp::create(b, t.warpRow0, r);
+        auto sums = scf::ForOp::create(
+            b, c0, arith::ConstantIndexOp::create(b, d), c1,
+            SmallVector<Value>(perLane, zero),
+            [&](OpBuilder &eb, Location, Value e, ValueRange acc) {
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPoint(eb.getInsertionBlock(),
+                                  eb.getInsertionPoint());
+              Value q = lowering::loadAsF32(b, t.query,
+                                            ValueRange{queryElement(row, e)});
+              SmallVector<Value> next;
+              for (int64_t c = 0; c < perLane; ++c)
+                next.push_back(arith::AddFOp::create(
+                    b, acc[c],
+                    arith::MulFOp::create(
+                        b, q,
+                        lowering::loadAsF32(b, weight,
+                                            ValueRange{e, cols[c]}))));
+              scf::YieldOp::create(b, next);
+            });
+        gpu::BarrierOp::create(b);
+        for (int64_t c = 0; c < perLane; ++c) {
+          Value x = sums.getResult(c);
+          if (!elem.isF32())
+            x = arith::TruncFOp::create(b, elem, x);
+          memref::StoreOp::create(b, x, t.query,
+                                  ValueRange{queryElement(row, cols[c])});
+        }
+        scf::YieldOp::create(b);
+      });
+  // The contraction reads the projected rows through other lanes.
+  gpu::BarrierOp::create(b);
+}
+
+void FragmentScore::prepareKeys(Value keyBase) {
+  if (!hasNormTerms())
+    return;
+  int64_t keyTile = t.shape.keyTile;
+  int64_t perLane = (keyTile + kThreadsPerWarp - 1) / kThreadsPerWarp;
+  SmallVector<Value> own;
+  for (int64_t j = 0; j < perLane; ++j) {
+    Value key =
+        arith::MinUIOp::create(b, indexAdd(b, t.lane.lane, kThreadsPerWarp * j),
+                               arith::ConstantIndexOp::create(b, keyTile - 1));
+    own.push_back(normTerm(sumOfSquares(t.key, keyBase, key)));
+  }
+  // Key 8 nt + 2t + e (2t + e < 8) is in register 8 nt / 32 of lane
+  // (8 nt) % 32 + 2t + e.
+  keyTerms.clear();
+  Value twoT = arith::MulIOp::create(b, t.lane.quad,
+                                     arith::ConstantIndexOp::create(b, 2));
+  for (int64_t nt = 0; nt < keyTile / 8; ++nt)
+    for (int64_t e = 0; e < 2; ++e) {
+      Value src = arith::IndexCastOp::create(
+          b, b.getI32Type(), indexAdd(b, twoT, (8 * nt) % 32 + e));
+      Value width = arith::ConstantIntOp::create(b, b.getI32Type(), 32);
+      keyTerms.push_back(gpu::ShuffleOp::create(b, own[8 * nt / 32], src, width,
+                                                gpu::ShuffleMode::IDX)
+                             .getShuffleResult());
+    }
+}
+
+Value FragmentScore::finish(Value pair, int64_t nt, int64_t half) {
+  if (!hasNormTerms())
+    return pair;
+  auto v2 = VectorType::get({2}, b.getF32Type());
+  Value rows = vector::BroadcastOp::create(b, v2, rowTerms[half]);
+  Value keys = vector::FromElementsOp::create(
+      b, v2, ValueRange{keyTerms[2 * nt], keyTerms[2 * nt + 1]});
+  if (kind == ScoreKind::cosine)
+    return arith::MulFOp::create(b, arith::MulFOp::create(b, pair, rows), keys);
+  // neg_l2: 2 q.k - |q|^2 - |k|^2.
+  Value twice = arith::AddFOp::create(b, pair, pair);
+  return arith::SubFOp::create(b, arith::SubFOp::create(b, twice, rows), keys);
+}
