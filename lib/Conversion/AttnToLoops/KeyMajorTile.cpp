@@ -43,8 +43,9 @@ static Value interleavePair(ImplicitLocOpBuilder &b, Value even, Value odd) {
 /// the weights rounded to bf16, both in pairs of consecutive keys. The pair
 /// of an odd last key is completed with zero weight and zero value (a value
 /// read past the tile could be an Inf or NaN that 0 * x would spread).
-static void packPairs(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
-                      const QueryTile &tile, Value k0, Value n) {
+/// Returns the number of pairs, ceil(n / 2).
+static Value packPairs(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                       const QueryTile &tile, Value k0, Value n) {
   Value one = indexConst(b, 1), two = indexConst(b, 2);
   Value pairs =
       arith::DivUIOp::create(b, arith::AddIOp::create(b, n, one), two);
@@ -93,6 +94,7 @@ static void packPairs(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
           }
         });
   });
+  return pairs;
 }
 
 void lowering::emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
@@ -107,11 +109,8 @@ void lowering::emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
   // columns as one vector of 32 bf16, and vdpbf16ps adds both products.
   bool pairs = cfg.bf16Values;
   Value depth = n;
-  if (pairs) {
-    packPairs(b, cfg, tile, k0, n);
-    depth = arith::DivUIOp::create(
-        b, arith::AddIOp::create(b, n, indexConst(b, 1)), indexConst(b, 2));
-  }
+  if (pairs)
+    depth = packPairs(b, cfg, tile, k0, n);
   VectorType pairType = VectorType::get({2 * cfg.width}, b.getBF16Type());
   auto pairDot = [](ImplicitLocOpBuilder &ab, Value a, Value l, Value r) {
     return Value(x86vector::DotBF16Op::create(ab, a.getType(), a, l, r));
