@@ -109,8 +109,8 @@ void attn::buildLowerToCpuPipeline(OpPassManager &pm,
   // x86vector: the AVX512-BF16 dot products of bf16-dot-products.
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.x86Vector = true;
-  // 16 x 16 f32 transposes (the key-major bias tile) as 2 x 32 x 4 lane
-  // shuffles rather than 256 element moves.
+  // 16 x 16 f32 transposes (the key-major bias and mask tiles) as
+  // whole-vector shuffles rather than 256 element moves.
   vectorToLLVM.vectorTransposeLowering =
       vector::VectorTransposeLowering::Shuffle16x16;
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));

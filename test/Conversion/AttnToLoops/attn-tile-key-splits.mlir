@@ -1,5 +1,7 @@
 // RUN: attn-opt %s --attn-tile="key-splits=16" --cse --split-input-file | FileCheck %s
 // RUN: attn-opt %s --attn-tile --split-input-file | FileCheck %s --check-prefix=NOSPLIT
+// RUN: not attn-opt %s --attn-tile="key-splits=0" --split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: error: attn-tile expects key-splits >= 1, but got 0
 
 // With key-splits = 16 and fewer work items than that, each (batch, head,
 // query tile) item's key range is split into parts that are work items of
