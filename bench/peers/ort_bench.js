@@ -21,7 +21,7 @@
 // side computes, not only that the op ran.
 'use strict';
 
-const ort = require('onnxruntime-node');
+const { ort, createCpuSession, median } = require('./ort_common');
 
 function usage(message) {
   process.stderr.write(`ort_bench.js: ${message}\n`);
@@ -132,20 +132,9 @@ function checkRows(o, q, k, v, out) {
   return maxErr;
 }
 
-function median(sorted) {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  const session = await ort.InferenceSession.create(o.model, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: o.threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  const session = await createCpuSession(o.model, o.threads);
 
   const dims = o.op === 'mha' ? [o.B, o.S, o.H * o.D] : [o.B, o.H, o.S, o.D];
   const count = dims.reduce((a, x) => a * x, 1);

@@ -252,14 +252,73 @@ def AttnParallelize : Pass<"attn-parallelize", "func::FuncOp"> {
 
     Ops with fewer than `min-loops` loops are left alone: a fork of the
     thread team costs more than their work.
+
+    f32 contractions that `attn-tile-contractions` maps onto register tiles
+    (projections, feed-forward layers, 1x1 convolutions) are tiled
+    differently: their column loop (the last dimension of the output and
+    of the right operand) stays whole, and their row loop is tiled by
+    `contraction-rows`, so that every tile holds a block of rows for the
+    register tiles and reads each column panel of the right operand once
+    per block rather than once per row.
   }];
   let options = [
     Option<"minLoops", "min-loops", "int64_t", /*default=*/"2",
            "Loops an op must have to be distributed (its innermost loop "
            "is never split)">,
+    Option<"contractionRows", "contraction-rows", "int64_t",
+           /*default=*/"64",
+           "Rows of an f32 contraction per tile (see attn-tile-contractions)">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
+}
+
+def AttnTileContractions : Pass<"attn-tile-contractions", "func::FuncOp"> {
+  let summary = "Lower f32 linalg contractions on buffers to register tiles";
+  let description = [{
+    Rewrites the linalg contractions that model graphs and decompositions
+    put around the fused attention (projections, feed-forward layers, gates,
+    1x1 convolutions: any `linalg` op on buffers computing
+    `C += A * B` in f32, as `linalg.matmul`, `linalg.batch_matmul` or a
+    `linalg.generic` with that body) into loops around the micro-kernel of
+    the attention's inner tile: a register tile of rows x column vectors of
+    accumulators, where each step of the depth loop loads one vector of B
+    per column and broadcasts one scalar of A per row, so every load feeds
+    several FMAs.
+
+    The loops it maps (see ContractionLayout.h): the columns are the loop
+    that is the last dimension of both C and B (it must have unit stride
+    there), the rows are the last row loop of C, the depth is the innermost
+    reduction loop of A. Every other loop (batch, further rows, columns or
+    reductions) runs around the micro-kernel, in its own order, so each
+    element of C sums its products in the same order as the plain loops.
+
+    Blocking: rows in blocks of `row-block`, the depth in blocks of
+    `depth-block`, and inside them one panel of column vectors at a time
+    against every register tile of the row block. The panel of B
+    (`depth-block` x the panel's columns) is first packed into a contiguous
+    buffer on the stack, so that the register tiles read it in order from
+    L1 while the row block's A (`row-block` x `depth-block`) stays in L2. The register tile is the
+    shape the attention kernel uses (`vector-registers`); partial column
+    vectors are masked loads and stores.
+
+    Other linalg ops, and contractions whose columns are not contiguous,
+    are left to `convert-linalg-to-loops`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "f32 lanes of a column vector (16 for AVX-512, 8 for AVX2)">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"32",
+           "Vectors of vector-width lanes that the register file holds; "
+           "sizes the register tiles">,
+    Option<"rowBlock", "row-block", "int64_t", /*default=*/"64",
+           "Rows of A whose depth block is kept hot in the cache">,
+    Option<"depthBlock", "depth-block", "int64_t", /*default=*/"128",
+           "Depth of one pass of the register tiles over a column panel">,
+  ];
 }
 
 def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {

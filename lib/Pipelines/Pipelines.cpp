@@ -83,7 +83,12 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   if (options.parallel)
     pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
   // What surrounds the fused nests (projections, norms, residuals from
-  // attn-decompose or the model graph) becomes plain loops on buffers.
+  // attn-decompose or the model graph): contractions on register tiles, the
+  // rest plain loops on buffers.
+  AttnTileContractionsOptions contractions;
+  contractions.vectorWidth = options.vectorWidth;
+  contractions.vectorRegisters = options.vectorRegisters;
+  pm.addNestedPass<func::FuncOp>(createAttnTileContractions(contractions));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   addResultsToOutParams(pm);
   bufferization::buildBufferDeallocationPipeline(pm);

@@ -1,6 +1,7 @@
 //===- Run.cpp - The run-on-.npy-files steps shared by the tools ----------===//
 
 #include "attn/Runtime/Run.h"
+#include "attn/Runtime/HeapPolicy.h"
 
 #include <fmt/format.h>
 
@@ -49,6 +50,9 @@ attn::runtime::runAndWriteOutputs(const Module &module, RunFiles files,
     return Error{fmt::format(
         "function '{}' has {} results, but {} --output were given",
         manifest.function, manifest.results.size(), files.outputPaths.size())};
+  // Repeated calls reuse the memory of the previous call's intermediates
+  // rather than page-faulting them in again (HeapPolicy.h).
+  retainFreedHeapMemory();
   Expected<ExecutionResult> result =
       execute(module, std::move(files.inputs), repeat);
   if (!result)

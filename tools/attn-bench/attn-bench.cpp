@@ -31,6 +31,7 @@
 
 #include "attn/Compiler/Compiler.h"
 #include "attn/Runtime/Float.h"
+#include "attn/Runtime/HeapPolicy.h"
 #include "attn/Runtime/Module.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -216,6 +217,8 @@ int main(int argc, char **argv) {
       "time a compiled attention module against an OpenBLAS baseline\n");
   if (repeat == 0)
     return fail("--repeat must be at least 1");
+  // Timed calls reuse freed memory, as they do in attn-run (HeapPolicy.h).
+  attn::runtime::retainFreedHeapMemory();
   if (peakGflops <= 0)
     return fail("--peak-gflops must be positive");
   if (queryTile < 0 || keyTile < 0)

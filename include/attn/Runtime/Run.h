@@ -41,7 +41,8 @@ Expected<RunFiles> readRunFiles(const std::vector<std::string> &inputs,
 
 /// Checks the number of inputs and outputs against the function's manifest
 /// ("function 'main' takes 3 arguments, but 2 --input were given"), runs it
-/// `repeat` times (execute) and writes the results.
+/// `repeat` times (execute) and writes the results. Freed heap memory is
+/// kept for the next call from here on (retainFreedHeapMemory).
 Expected<ExecutionResult> runAndWriteOutputs(const Module &module,
                                              RunFiles files, unsigned repeat);
 

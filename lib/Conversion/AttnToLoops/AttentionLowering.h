@@ -74,6 +74,10 @@ private:
   std::string largest;
 };
 
+/// Most lanes of one vector: masks are gathered lane by lane, and register
+/// tiles unroll their vectors.
+constexpr int64_t kMaxVectorWidth = 64;
+
 /// At most this many vector chunks of a static dimension (D, Dv, A, the
 /// relative-position slots) are unrolled in one loop body: beyond it the
 /// chunks go in blocks through an scf.for, so that big head dimensions
@@ -461,11 +465,11 @@ Value emitDotProducts(
 
 /// Register tile shape for `vectors` vector columns: at most `vectors`
 /// columns per tile and as many rows as the accumulators leave registers
-/// for (at least 1), given cfg.vectorRegisters.
+/// for (at least 1), given the `vectorRegisters` of the register file.
 struct TileShape {
   int64_t rows, cols;
 };
-TileShape chooseTileShape(const KernelConfig &cfg, int64_t vectors);
+TileShape chooseTileShape(int64_t vectorRegisters, int64_t vectors);
 
 /// Calls `body(rowBase, rows)` over [0, count) in blocks of `block` rows
 /// (dynamic count): an scf.for over the full blocks, then the remainder as

@@ -43,8 +43,6 @@ using namespace mlir::attn::lowering;
 
 namespace {
 
-/// Most lanes of one vector: masks are gathered lane by lane.
-constexpr int64_t kMaxVectorWidth = 64;
 /// Most vector chunks of a key tile, each unrolled in the tile body (scores,
 /// score changes, masks, normaliser update): 1024 keys at 16 lanes.
 constexpr int64_t kMaxKeyChunks = 64;

@@ -102,7 +102,7 @@ void lowering::emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
                                           const QueryTile &tile, Value acc,
                                           Value k0, Value n, Value corr) {
   int64_t chunks = cfg.valueDim / cfg.valueWidth;
-  TileShape shape = chooseTileShape(cfg, chunks);
+  TileShape shape = chooseTileShape(cfg.vectorRegisters, chunks);
   VectorType accType = VectorType::get({cfg.valueWidth}, b.getF32Type());
   // bf16: each step of the contraction takes a pair of keys, the weight
   // pair of a row as one 32-bit broadcast and the value pairs of 16

@@ -470,7 +470,7 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
   // S^T[j, r] = sum_d k[j, d] qT[d, r]: keys are the rows of the register
   // tile (one broadcast scalar each), query rows its vector columns.
   int64_t vectors = cfg.paddedRows / cfg.width;
-  TileShape shape = chooseTileShape(cfg, vectors);
+  TileShape shape = chooseTileShape(cfg.vectorRegisters, vectors);
   VectorType vecType = VectorType::get({cfg.width}, b.getF32Type());
   // With bf16 dot products each step takes a pair of the head dimension:
   // the K pair of a key is one 32-bit broadcast, the query pairs of 16 rows

@@ -211,10 +211,11 @@ def gelu(v):
     return 0.5 * v * (1.0 + _erf(v / math.sqrt(2.0)))
 
 
-def encoder_layer(x, g1, b1, wq, wk, wv, wo, g2, b2, w1, c1, w2, c2):
+def encoder_layer(x, g1, b1, wq, wk, wv, wo, g2, b2, w1, c1, w2, c2,
+                  heads=NUM_HEADS):
     x = f64(x)
     n1 = layer_norm(x, g1, b1)
-    y = x + multi_head(n1, n1, wq, wk, wv, wo)
+    y = x + multi_head(n1, n1, wq, wk, wv, wo, heads=heads)
     n2 = layer_norm(y, g2, b2)
     return y + gelu(n2 @ f64(w1) + f64(c1)) @ f64(w2) + f64(c2)
 

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "attn/Dialect/Attn/Transforms/ContractionLayout.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -26,19 +27,29 @@ using namespace mlir;
 
 namespace {
 /// Tile sizes for `op`: 1 on every parallel loop but the innermost loop, 0
-/// (not tiled) elsewhere; empty when nothing would be distributed.
+/// (not tiled) elsewhere; empty when nothing would be distributed. A
+/// contraction that attn-tile-contractions lowers to register tiles keeps
+/// its column loop whole instead and gets `contractionRows` rows per tile,
+/// so that each tile has rows for the register tiles to block.
 SmallVector<OpFoldResult> rowTileSizes(OpBuilder &b, linalg::LinalgOp op,
-                                       int64_t minLoops) {
+                                       int64_t minLoops,
+                                       int64_t contractionRows) {
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   int64_t numLoops = static_cast<int64_t>(iterators.size());
   if (numLoops < minLoops)
     return {};
+  int64_t wholeLoop = numLoops - 1, rowLoop = -1;
+  FailureOr<attn::ContractionLayout> layout = attn::matchContractionLayout(op);
+  if (succeeded(layout)) {
+    wholeLoop = layout->columnLoop;
+    rowLoop = layout->rowLoop;
+  }
   SmallVector<OpFoldResult> sizes(numLoops, b.getIndexAttr(0));
   bool any = false;
-  for (int64_t i = 0; i + 1 < numLoops; ++i) {
-    if (iterators[i] != utils::IteratorType::parallel)
+  for (int64_t i = 0; i < numLoops; ++i) {
+    if (iterators[i] != utils::IteratorType::parallel || i == wholeLoop)
       continue;
-    sizes[i] = b.getIndexAttr(1);
+    sizes[i] = b.getIndexAttr(i == rowLoop ? contractionRows : 1);
     any = true;
   }
   return any ? sizes : SmallVector<OpFoldResult>();
@@ -49,6 +60,12 @@ struct AttnParallelizePass
   using AttnParallelizeBase::AttnParallelizeBase;
 
   void runOnOperation() override {
+    if (contractionRows < 1) {
+      emitError(getOperation().getLoc())
+          << "attn-parallelize expects positive contraction-rows, but got "
+          << int64_t(contractionRows);
+      return signalPassFailure();
+    }
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
       // Only top-level ops on tensors: not the tiles this pass makes, and
@@ -64,21 +81,78 @@ struct AttnParallelizePass
     });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : candidates) {
+      if (isFusedIntoContractions(op, rewriter))
+        continue;
       rewriter.setInsertionPoint(op);
-      SmallVector<OpFoldResult> sizes = rowTileSizes(rewriter, op, minLoops);
+      SmallVector<OpFoldResult> sizes =
+          rowTileSizes(rewriter, op, minLoops, contractionRows);
       if (sizes.empty())
         continue;
       scf::SCFTilingOptions options;
       options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp)
           .setTileSizes(sizes);
-      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), options);
-      if (failed(tiled)) {
+      if (failed(isContraction(op) ? tileAndFuseFill(rewriter, op, options)
+                                   : tile(rewriter, op, options))) {
         op->emitOpError() << "could not be distributed by attn-parallelize";
         return signalPassFailure();
       }
-      rewriter.replaceOp(op, tiled->replacements);
     }
+  }
+
+private:
+  static bool isContraction(linalg::LinalgOp op) {
+    return succeeded(attn::matchContractionLayout(op));
+  }
+
+  /// True for a linalg.fill whose every use is the output of a contraction
+  /// that this pass tiles: each tile of the contraction fills its own slice
+  /// (tileAndFuseFill), so the fill is not distributed on its own. A fill
+  /// shared by several outputs would otherwise be bufferized once and
+  /// copied into a new buffer for each.
+  bool isFusedIntoContractions(linalg::LinalgOp op, OpBuilder &b) {
+    if (!isa<linalg::FillOp>(op) || op->use_empty())
+      return false;
+    return llvm::all_of(op->getUses(), [&](OpOperand &use) {
+      auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+      return user && user.isDpsInit(&use) && isContraction(user) &&
+             !user->getParentOfType<LoopLikeOpInterface>() &&
+             !rowTileSizes(b, user, minLoops, contractionRows).empty();
+    });
+  }
+
+  static LogicalResult tile(RewriterBase &rewriter, linalg::LinalgOp op,
+                            const scf::SCFTilingOptions &options) {
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(tiled))
+      return failure();
+    rewriter.replaceOp(op, tiled->replacements);
+    return success();
+  }
+
+  /// Tiles a contraction and fuses a linalg.fill of its output into each
+  /// tile.
+  static LogicalResult tileAndFuseFill(RewriterBase &rewriter,
+                                       linalg::LinalgOp op,
+                                       const scf::SCFTilingOptions &options) {
+    scf::SCFTileAndFuseOptions fuse;
+    fuse.setTilingOptions(options);
+    fuse.setFusionControlFn(
+        [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+          if (isDestination && isa<linalg::FillOp>(producer.getOwner()))
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          return std::nullopt;
+        });
+    FailureOr<scf::SCFTileAndFuseResult> tiled =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(op.getOperation()), fuse);
+    if (failed(tiled))
+      return failure();
+    for (Value result : op->getResults())
+      rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
+    rewriter.eraseOp(op);
+    return success();
   }
 };
 } // namespace

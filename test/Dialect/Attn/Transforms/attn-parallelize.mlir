@@ -95,3 +95,47 @@ func.func @in_loop(%x: tensor<4x8xf32>, %n: index) -> tensor<4x8xf32> {
   }
   return %r : tensor<4x8xf32>
 }
+
+// -----
+
+// A contraction that attn-tile-contractions lowers: tiles of 64 rows (the
+// column loop n stays whole, the reduction k too), with the fill of its
+// output fused into each tile, so that no shared fill is copied.
+// CHECK-LABEL: func.func @projection
+// CHECK-SAME:    %[[X:[a-z0-9]+]]: tensor<?x?x96xf32>, %[[W:[a-z0-9]+]]: tensor<96x40xf32>
+// CHECK:         scf.forall (%[[B:.*]], %[[S:.*]]) = (0, 0) to (%{{.*}}, %{{.*}}) step (1, 64) shared_outs(%[[OUT:.*]] = %{{.*}})
+// CHECK:           %[[TILE:.*]] = affine.min
+// CHECK:           %[[XT:.*]] = tensor.extract_slice %[[X]][%[[B]], %[[S]], 0] [1, %[[TILE]], 96] [1, 1, 1]
+// CHECK:           %[[OT:.*]] = tensor.extract_slice %[[OUT]][%[[B]], %[[S]], 0] [1, %[[TILE]], 40] [1, 1, 1]
+// CHECK:           %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[OT]] : tensor<1x?x40xf32>)
+// CHECK:           linalg.generic {{.*}} ins(%[[XT]], %[[W]] : tensor<1x?x96xf32>, tensor<96x40xf32>) outs(%[[Z]] : tensor<1x?x40xf32>)
+// CHECK-NOT:     linalg.fill
+#x = affine_map<(b, s, k, n) -> (b, s, k)>
+#w = affine_map<(b, s, k, n) -> (k, n)>
+#y = affine_map<(b, s, k, n) -> (b, s, n)>
+func.func @projection(%x: tensor<?x?x96xf32>, %w: tensor<96x40xf32>)
+    -> tensor<?x?x40xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %b = tensor.dim %x, %c0 : tensor<?x?x96xf32>
+  %s = tensor.dim %x, %c1 : tensor<?x?x96xf32>
+  %e = tensor.empty(%b, %s) : tensor<?x?x40xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x?x40xf32>) -> tensor<?x?x40xf32>
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%x, %w : tensor<?x?x96xf32>, tensor<96x40xf32>)
+      outs(%f : tensor<?x?x40xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %m = arith.mulf %a, %v : f32
+    %r = arith.addf %o, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x40xf32>
+  return %0 : tensor<?x?x40xf32>
+}
+
+// -----
+
+// contraction-rows must be positive.
+// RUN: not attn-opt %s --split-input-file --attn-parallelize="contraction-rows=0" 2>&1 | FileCheck %s --check-prefix=ROWS
+// ROWS: attn-parallelize expects positive contraction-rows, but got 0

@@ -1,0 +1,330 @@
+//===- ContractionTiles.cpp - linalg contractions on register tiles -------===//
+//
+// attn-tile-contractions: the f32 contractions of model graphs and
+// decompositions (projections, feed-forward layers, gates) on the
+// micro-kernel of the attention's inner tile (emitRegisterTile), instead of
+// the scalar loops of convert-linalg-to-loops, whose inner loop issues one
+// load per FMA and does not vectorise across the reduction.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AttentionLowering.h"
+#include "attn/Dialect/Attn/Transforms/ContractionLayout.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNTILECONTRACTIONS
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::lowering;
+
+namespace {
+
+/// True when `buffer` is a memref whose last dimension has unit stride, so
+/// that a vector of consecutive elements loads in one instruction.
+bool hasUnitInnerStride(Value buffer) {
+  auto type = dyn_cast<MemRefType>(buffer.getType());
+  if (!type)
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
+/// A column panel of a register tile: `cols` vectors from column `first`,
+/// the last one holding only the lanes of `mask` when it is set.
+struct ColumnPanel {
+  Value first;
+  int64_t cols;
+  Value mask;
+};
+
+/// Lowers one contraction on buffers (the caller matched its layout).
+class ContractionTiler {
+public:
+  ContractionTiler(linalg::LinalgOp op, const ContractionLayout &layout,
+                   int64_t width, int64_t vectorRegisters, int64_t rowBlock,
+                   int64_t depthBlock)
+      : op(op), layout(layout), width(width), vectorRegisters(vectorRegisters),
+        rowBlock(rowBlock), depthBlock(depthBlock),
+        maps(op.getIndexingMapsArray()) {}
+
+  void emit(RewriterBase &rewriter) {
+    ImplicitLocOpBuilder b(op.getLoc(), op);
+    for (Range range : op.createLoopRanges(b, op.getLoc()))
+      sizes.push_back(
+          getValueOrCreateConstantIndexOp(b, b.getLoc(), range.size));
+    loops.assign(sizes.size(), Value());
+    shape = tileShape();
+    // The packed panel lives on the stack of the thread running the op,
+    // freed when the op's loops end (they may sit in a parallel loop).
+    auto scope = memref::AllocaScopeOp::create(b, TypeRange{});
+    b.setInsertionPointToStart(&scope.getBodyRegion().emplaceBlock());
+    packed = memref::AllocaOp::create(
+        b, MemRefType::get({depthBlock, shape.cols * width}, b.getF32Type()),
+        b.getI64IntegerAttr(64));
+    emitOuterLoops(b, 0);
+    memref::AllocaScopeReturnOp::create(b, ValueRange{});
+    rewriter.eraseOp(op);
+  }
+
+private:
+  /// One scf.for per loop that the micro-kernel does not map, in the op's
+  /// loop order, then the blocked rows, depth and columns.
+  void emitOuterLoops(ImplicitLocOpBuilder &b, unsigned loop) {
+    if (loop == sizes.size())
+      return emitBlocks(b);
+    if (loop == layout.rowLoop || loop == layout.columnLoop ||
+        loop == layout.depthLoop)
+      return emitOuterLoops(b, loop + 1);
+    buildCountedLoop(b, sizes[loop], [&](ImplicitLocOpBuilder &lb, Value iv) {
+      loops[loop] = iv;
+      emitOuterLoops(lb, loop + 1);
+    });
+  }
+
+  /// Row blocks, then depth blocks, then column panels, then the register
+  /// tiles of the row block against the panel: the panel's depth block of
+  /// B is packed once, contiguous, and reused from L1 by every register
+  /// tile of the row block.
+  void emitBlocks(ImplicitLocOpBuilder &b) {
+    Value rowCount = sizes[layout.rowLoop];
+    Value depthCount = sizes[layout.depthLoop];
+    Value rowBlocks =
+        arith::CeilDivUIOp::create(b, rowCount, indexConst(b, rowBlock));
+    buildCountedLoop(b, rowBlocks, [&](ImplicitLocOpBuilder &rb, Value mb) {
+      Value row0 = arith::MulIOp::create(rb, mb, indexConst(rb, rowBlock));
+      Value rows =
+          arith::MinUIOp::create(rb, indexConst(rb, rowBlock),
+                                 arith::SubIOp::create(rb, rowCount, row0));
+      Value depthBlocks = arith::CeilDivUIOp::create(
+          rb, depthCount, indexConst(rb, depthBlock));
+      buildCountedLoop(
+          rb, depthBlocks, [&](ImplicitLocOpBuilder &db, Value kb) {
+            Value depth0 =
+                arith::MulIOp::create(db, kb, indexConst(db, depthBlock));
+            Value depth = arith::MinUIOp::create(
+                db, indexConst(db, depthBlock),
+                arith::SubIOp::create(db, depthCount, depth0));
+            forEachColumnPanel(
+                db, shape.cols,
+                [&](ImplicitLocOpBuilder &pb, const ColumnPanel &panel) {
+                  packPanel(pb, panel, depth0, depth);
+                  forEachRowBlock(
+                      pb, rows, shape.rows,
+                      [&](ImplicitLocOpBuilder &tb, Value r, int64_t height) {
+                        Value row = arith::AddIOp::create(tb, row0, r);
+                        emitTile(tb, row, height, panel, depth0, depth);
+                      });
+                });
+          });
+    });
+  }
+
+  /// The register tile for the column count: as in the attention kernel,
+  /// sized by the register file, with at most the vectors a row holds.
+  TileShape tileShape() const {
+    int64_t vectors = kMaxUnrolledChunks;
+    if (std::optional<int64_t> n =
+            getConstantIntValue(sizes[layout.columnLoop]))
+      vectors = std::max<int64_t>(1, llvm::divideCeil(*n, width));
+    return chooseTileShape(vectorRegisters, vectors);
+  }
+
+  /// Calls `body` on panels of `cols` vectors over the columns, then on
+  /// the whole vectors left (one panel when the column count is a
+  /// constant, else one vector at a time), then on the masked partial
+  /// vector at the end, if any.
+  void forEachColumnPanel(
+      ImplicitLocOpBuilder &b, int64_t cols,
+      function_ref<void(ImplicitLocOpBuilder &, const ColumnPanel &)> body) {
+    Value count = sizes[layout.columnLoop];
+    int64_t panelWidth = cols * width;
+    Value panels = arith::DivUIOp::create(b, count, indexConst(b, panelWidth));
+    buildCountedLoop(b, panels, [&](ImplicitLocOpBuilder &pb, Value p) {
+      Value first = arith::MulIOp::create(pb, p, indexConst(pb, panelWidth));
+      body(pb, {first, cols, Value()});
+    });
+    Value rest = arith::MulIOp::create(b, panels, indexConst(b, panelWidth));
+    Value tailStart = arith::MulIOp::create(
+        b, arith::DivUIOp::create(b, count, indexConst(b, width)),
+        indexConst(b, width));
+    if (std::optional<int64_t> known = getConstantIntValue(count)) {
+      if (int64_t vectors = (*known % panelWidth) / width)
+        body(b, {rest, vectors, Value()});
+      if (int64_t lanes = *known % width)
+        body(b, {tailStart, 1, laneMask(b, indexConst(b, lanes))});
+      return;
+    }
+    Value vectors = arith::DivUIOp::create(
+        b, arith::SubIOp::create(b, tailStart, rest), indexConst(b, width));
+    buildCountedLoop(b, vectors, [&](ImplicitLocOpBuilder &vb, Value v) {
+      Value first = arith::AddIOp::create(
+          vb, rest, arith::MulIOp::create(vb, v, indexConst(vb, width)));
+      body(vb, {first, 1, Value()});
+    });
+    Value lanes = arith::SubIOp::create(b, count, tailStart);
+    Value partial = arith::CmpIOp::create(b, arith::CmpIPredicate::ne, lanes,
+                                          indexConst(b, 0));
+    scf::IfOp::create(b, partial, [&](OpBuilder &nb, Location loc) {
+      ImplicitLocOpBuilder ib(loc, nb);
+      body(ib, {tailStart, 1, laneMask(ib, lanes)});
+      scf::YieldOp::create(ib);
+    });
+  }
+
+  Value laneMask(ImplicitLocOpBuilder &b, Value lanes) const {
+    return vector::CreateMaskOp::create(
+        b, VectorType::get({width}, b.getI1Type()), ValueRange{lanes});
+  }
+
+  /// Copies B[depth0 .. depth0 + depth), panel] into `packed`, row k at
+  /// packed[k, 0 ..): the register tiles then stream it contiguously
+  /// instead of one row of B per page (B's rows are N floats apart), and a
+  /// masked tail is read once here and padded with zeros.
+  void packPanel(ImplicitLocOpBuilder &b, const ColumnPanel &panel,
+                 Value depth0, Value depth) {
+    Value rhs = op.getDpsInputs()[layout.rhsOperand];
+    buildCountedLoop(b, depth, [&](ImplicitLocOpBuilder &kb, Value k) {
+      Value kk = arith::AddIOp::create(kb, depth0, k);
+      for (int64_t c = 0; c < panel.cols; ++c) {
+        Value col =
+            arith::AddIOp::create(kb, panel.first, indexConst(kb, c * width));
+        Value v = loadColumns(kb, panel, c, rhs,
+                              indices(layout.rhsOperand, {}, col, kk));
+        vector::StoreOp::create(kb, v, packed,
+                                ValueRange{k, indexConst(kb, c * width)});
+      }
+    });
+  }
+
+  /// Vector c of `panel` at buffer[idx]: masked (zeros past the mask) when
+  /// it is the panel's partial last vector.
+  Value loadColumns(ImplicitLocOpBuilder &b, const ColumnPanel &panel,
+                    int64_t c, Value buffer, ValueRange idx) const {
+    auto vecType = VectorType::get({width}, b.getF32Type());
+    if (!panel.mask || c + 1 < panel.cols)
+      return vector::LoadOp::create(b, vecType, buffer, idx);
+    Value zeros = splat(b, f32Const(b, 0.0), width);
+    return vector::MaskedLoadOp::create(b, vecType, buffer, idx, panel.mask,
+                                        zeros);
+  }
+
+  /// C[rows, panel] += A[rows, depth0 .. depth0 + depth) *
+  /// B[depth0 .. depth0 + depth), panel] on one register tile of `height`
+  /// rows from `row`.
+  void emitTile(ImplicitLocOpBuilder &b, Value row, int64_t height,
+                const ColumnPanel &panel, Value depth0, Value depth) {
+    Value lhs = op.getDpsInputs()[layout.lhsOperand];
+    Value out = op.getDpsInits()[0];
+    unsigned outOperand = op.getNumDpsInputs();
+    auto vecType = VectorType::get({width}, b.getF32Type());
+    auto column = [&](ImplicitLocOpBuilder &cb, int64_t c) -> Value {
+      return arith::AddIOp::create(cb, panel.first, indexConst(cb, c * width));
+    };
+    auto rowAt = [&](ImplicitLocOpBuilder &cb, int64_t i) -> Value {
+      return arith::AddIOp::create(cb, row, indexConst(cb, i));
+    };
+
+    SmallVector<Value> init;
+    for (int64_t i = 0; i < height; ++i)
+      for (int64_t c = 0; c < panel.cols; ++c)
+        init.push_back(
+            loadColumns(b, panel, c, out,
+                        indices(outOperand, rowAt(b, i), column(b, c), {})));
+    SmallVector<Value> acc = emitRegisterTile(
+        b, height, panel.cols, depth, init,
+        [&](ImplicitLocOpBuilder &kb, int64_t i, Value k) -> Value {
+          Value kk = arith::AddIOp::create(kb, depth0, k);
+          return memref::LoadOp::create(
+              kb, lhs, indices(layout.lhsOperand, rowAt(kb, i), {}, kk));
+        },
+        [&](ImplicitLocOpBuilder &kb, Value k, int64_t c) -> Value {
+          return vector::LoadOp::create(
+              kb, vecType, packed, ValueRange{k, indexConst(kb, c * width)});
+        });
+    for (int64_t i = 0; i < height; ++i)
+      for (int64_t c = 0; c < panel.cols; ++c) {
+        Value value = acc[i * panel.cols + c];
+        SmallVector<Value> idx =
+            indices(outOperand, rowAt(b, i), column(b, c), {});
+        if (!panel.mask || c + 1 < panel.cols)
+          vector::StoreOp::create(b, value, out, idx);
+        else
+          vector::MaskedStoreOp::create(b, out, idx, panel.mask, value);
+      }
+  }
+
+  /// The indices of `operand` at the current outer loops and the given
+  /// row, column and depth (null where the operand does not use them).
+  SmallVector<Value> indices(unsigned operand, Value row, Value column,
+                             Value depth) const {
+    SmallVector<Value> at(loops);
+    at[layout.rowLoop] = row;
+    at[layout.columnLoop] = column;
+    at[layout.depthLoop] = depth;
+    SmallVector<Value> result;
+    for (AffineExpr e : maps[operand].getResults())
+      result.push_back(at[cast<AffineDimExpr>(e).getPosition()]);
+    return result;
+  }
+
+  linalg::LinalgOp op;
+  ContractionLayout layout;
+  int64_t width, vectorRegisters, rowBlock, depthBlock;
+  SmallVector<AffineMap> maps;
+  /// Extent of every loop, and the induction variable of each outer loop.
+  SmallVector<Value> sizes, loops;
+  /// The register tile, and the packed panel of B it reads
+  /// ([depthBlock, cols * width] f32).
+  TileShape shape;
+  Value packed;
+};
+
+struct AttnTileContractionsPass
+    : mlir::attn::impl::AttnTileContractionsBase<AttnTileContractionsPass> {
+  using AttnTileContractionsBase::AttnTileContractionsBase;
+
+  void runOnOperation() override {
+    if (vectorWidth < 1 || vectorWidth > kMaxVectorWidth ||
+        vectorRegisters < 1 || rowBlock < 1 || depthBlock < 1) {
+      emitError(getOperation().getLoc())
+          << "attn-tile-contractions expects vector-width in [1, "
+          << kMaxVectorWidth
+          << "] and positive vector-registers, row-block and depth-block, "
+             "but got "
+          << int64_t(vectorWidth) << ", " << int64_t(vectorRegisters) << ", "
+          << int64_t(rowBlock) << ", " << int64_t(depthBlock);
+      return signalPassFailure();
+    }
+    SmallVector<std::pair<linalg::LinalgOp, ContractionLayout>> work;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureBufferSemantics())
+        return;
+      FailureOr<ContractionLayout> layout = matchContractionLayout(op);
+      if (failed(layout) ||
+          !hasUnitInnerStride(op.getDpsInputs()[layout->rhsOperand]) ||
+          !hasUnitInnerStride(op.getDpsInits()[0]))
+        return;
+      work.push_back({op, *layout});
+    });
+    IRRewriter rewriter(&getContext());
+    for (auto &[op, layout] : work)
+      ContractionTiler(op, layout, vectorWidth, vectorRegisters, rowBlock,
+                       depthBlock)
+          .emit(rewriter);
+  }
+};
+
+} // namespace

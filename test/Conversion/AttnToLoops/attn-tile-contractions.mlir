@@ -1,0 +1,102 @@
+// RUN: attn-opt %s --split-input-file --attn-tile-contractions --canonicalize | FileCheck %s --enable-var-scope
+// RUN: attn-opt %s --split-input-file --attn-tile-contractions="vector-width=8 vector-registers=16" --canonicalize | FileCheck %s --check-prefix=AVX2
+// RUN: not attn-opt %s --split-input-file --attn-tile-contractions="depth-block=0" 2>&1 | FileCheck %s --check-prefix=OPTIONS
+
+// OPTIONS: attn-tile-contractions expects vector-width in [1, 64] and positive vector-registers, row-block and depth-block, but got 16, 32, 64, 0
+
+// C [8,40] += A [8,300] B [300,40], static: 40 columns are 3 vectors, so
+// one register tile of 2 whole vectors and one masked vector (8 lanes)
+// per row; 300 = 2 depth blocks of 128 and one of 44. Each panel's depth
+// block of B is packed into a stack buffer first (the masked vector padded
+// with zeros); the accumulators are loaded from C, carried through the
+// depth loop reading the packed panel, and stored back.
+// CHECK-LABEL: func.func @matmul_static
+// CHECK-SAME:    %[[A:[a-z0-9]+]]: memref<8x300xf32>, %[[B:[a-z0-9]+]]: memref<300x40xf32>, %[[C:[a-z0-9]+]]: memref<8x40xf32>
+// CHECK-NOT:     linalg.matmul
+// CHECK:         %[[P:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x48xf32>
+// CHECK:         scf.for %[[KB:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:           scf.for
+// CHECK:             %[[BR:.*]] = vector.load %[[B]][%{{.*}}, %{{.*}}] : memref<300x40xf32>, vector<16xf32>
+// CHECK:             vector.store %[[BR]], %[[P]][%{{.*}}, %{{.*}}] : memref<128x48xf32>, vector<16xf32>
+// CHECK:           %[[C0:.*]] = vector.load %[[C]][%{{.*}}, %{{.*}}] : memref<8x40xf32>, vector<16xf32>
+// CHECK:           %[[ACC:.*]]:{{[0-9]+}} = scf.for %[[K:.*]] = {{.*}} iter_args(%{{.*}} = %[[C0]]
+// CHECK:             %[[BV:.*]] = vector.load %[[P]][%[[K]], %{{.*}}] : memref<128x48xf32>, vector<16xf32>
+// CHECK:             %[[AS:.*]] = memref.load %[[A]][%{{.*}}, %{{.*}}] : memref<8x300xf32>
+// CHECK:             %[[AB:.*]] = vector.broadcast %[[AS]] : f32 to vector<16xf32>
+// CHECK:             vector.fma %[[AB]], %[[BV]], %{{.*}} : vector<16xf32>
+// CHECK:           vector.store %{{.*}}, %[[C]][%{{.*}}, %{{.*}}] : memref<8x40xf32>, vector<16xf32>
+// CHECK:           %[[MASK:.*]] = vector.{{create_mask|constant_mask}} {{.*}} : vector<16xi1>
+// CHECK:           vector.maskedload %[[B]][%{{.*}}, %{{.*}}], %[[MASK]]
+// CHECK:           vector.maskedload %[[C]][%{{.*}}, %{{.*}}], %[[MASK]]
+// CHECK:           vector.maskedstore %[[C]][%{{.*}}, %{{.*}}], %[[MASK]]
+// AVX2-LABEL:    func.func @matmul_static
+// AVX2:            vector.fma {{.*}} : vector<8xf32>
+func.func @matmul_static(%a: memref<8x300xf32>, %b: memref<300x40xf32>,
+                         %c: memref<8x40xf32>) {
+  linalg.matmul ins(%a, %b : memref<8x300xf32>, memref<300x40xf32>)
+                outs(%c : memref<8x40xf32>)
+  return
+}
+
+// -----
+
+// A register tile is rows x column vectors: with 64 columns (4 vectors)
+// and 32 registers, 6 rows x 4 vectors, 24 FMAs per depth step.
+// CHECK-LABEL: func.func @tile_shape
+// CHECK:         scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-24: vector.fma
+func.func @tile_shape(%a: memref<?x64xf32>, %b: memref<64x64xf32>,
+                      %c: memref<?x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x64xf32>, memref<64x64xf32>)
+                outs(%c : memref<?x64xf32>)
+  return
+}
+
+// -----
+
+// The columns of B are not contiguous (B is [N, K]): left to
+// convert-linalg-to-loops.
+// CHECK-LABEL: func.func @transposed_rhs
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.fma
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @transposed_rhs(%a: memref<?x?xf32>, %b: memref<?x?xf32>,
+                          %c: memref<?x?xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<?x?xf32>, memref<?x?xf32>) outs(%c : memref<?x?xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Not a multiply-accumulate (a max-plus product), and not f32: left alone.
+// CHECK-LABEL: func.func @not_contractions
+// CHECK:         linalg.generic
+// CHECK:         linalg.matmul
+// CHECK-NOT:     vector.fma
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @not_contractions(%a: memref<?x?xf32>, %b: memref<?x?xf32>,
+                            %c: memref<?x?xf32>, %a16: memref<?x?xbf16>,
+                            %b16: memref<?x?xbf16>, %c16: memref<?x?xbf16>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<?x?xf32>, memref<?x?xf32>) outs(%c : memref<?x?xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.addf %x, %y : f32
+    %s = arith.maximumf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.matmul ins(%a16, %b16 : memref<?x?xbf16>, memref<?x?xbf16>)
+                outs(%c16 : memref<?x?xbf16>)
+  return
+}
