@@ -293,12 +293,16 @@ def AttnTileContractions : Pass<"attn-tile-contractions", "func::FuncOp"> {
     reductions) runs around the micro-kernel, in its own order, so each
     element of C sums its products in the same order as the plain loops.
 
-    Blocking: rows in blocks of `row-block`, the depth in blocks of
-    `depth-block`, and inside them one panel of column vectors at a time
-    against every register tile of the row block. The panel of B
-    (`depth-block` x the panel's columns) is first packed into a contiguous
-    buffer on the stack, so that the register tiles read it in order from
-    L1 while the row block's A (`row-block` x `depth-block`) stays in L2. The register tile is the
+    Blocking: rows in blocks of `row-block`; under each, one panel of
+    column vectors at a time; under each panel, the depth in blocks of
+    `depth-block`, each run against every register tile of the row block.
+    The panel's depth block of B (`depth-block` x the panel's columns) is
+    first packed into a contiguous buffer on the stack, so that the
+    register tiles read it in order from the cache; the row block's A and
+    its slice of C under the panel stay in cache across the depth blocks.
+    A `linalg.fill` of the output right before the op (attn-parallelize
+    fuses one into each row tile) is folded away: the first depth block
+    starts its accumulators at the fill's value. The register tile is the
     shape the attention kernel uses (`vector-registers`); partial column
     vectors are masked loads and stores.
 
@@ -316,7 +320,7 @@ def AttnTileContractions : Pass<"attn-tile-contractions", "func::FuncOp"> {
            "sizes the register tiles">,
     Option<"rowBlock", "row-block", "int64_t", /*default=*/"64",
            "Rows of A whose depth block is kept hot in the cache">,
-    Option<"depthBlock", "depth-block", "int64_t", /*default=*/"128",
+    Option<"depthBlock", "depth-block", "int64_t", /*default=*/"256",
            "Depth of one pass of the register tiles over a column panel">,
   ];
 }

@@ -61,6 +61,8 @@ public:
         maps(op.getIndexingMapsArray()) {}
 
   void emit(RewriterBase &rewriter) {
+    // Before anything is inserted between the fill and the op.
+    elideFill(rewriter);
     ImplicitLocOpBuilder b(op.getLoc(), op);
     for (Range range : op.createLoopRanges(b, op.getLoc()))
       sizes.push_back(
@@ -80,6 +82,22 @@ public:
   }
 
 private:
+  /// A linalg.fill of the output right before the op (attn-parallelize
+  /// fuses one into each tile) is folded into the first depth block, whose
+  /// accumulators start at the fill's value instead of reading it back
+  /// from C. Only where the depth loop is the op's one reduction loop:
+  /// with others around it, C accumulates across their iterations.
+  void elideFill(RewriterBase &rewriter) {
+    auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+    if (!fill || !fill.hasPureBufferSemantics() ||
+        fill.getOutputs()[0] != op.getDpsInits()[0] ||
+        op.getNumReductionLoops() != 1 ||
+        !fill.getInputs()[0].getType().isF32())
+      return;
+    fillValue = fill.getInputs()[0];
+    rewriter.eraseOp(fill);
+  }
+
   /// One scf.for per loop that the micro-kernel does not map, in the op's
   /// loop order, then the blocked rows, depth and columns.
   void emitOuterLoops(ImplicitLocOpBuilder &b, unsigned loop) {
@@ -94,10 +112,11 @@ private:
     });
   }
 
-  /// Row blocks, then depth blocks, then column panels, then the register
-  /// tiles of the row block against the panel: the panel's depth block of
-  /// B is packed once, contiguous, and reused from L1 by every register
-  /// tile of the row block.
+  /// Row blocks, then column panels, then depth blocks, then the register
+  /// tiles of the row block: each panel's depth block of B is packed once,
+  /// contiguous, and reused from L1 by every register tile of the row
+  /// block, and the row block's slice of C under one panel (rows x the
+  /// panel's columns) stays in cache across the depth blocks.
   void emitBlocks(ImplicitLocOpBuilder &b) {
     Value rowCount = sizes[layout.rowLoop];
     Value depthCount = sizes[layout.depthLoop];
@@ -108,21 +127,21 @@ private:
       Value rows =
           arith::MinUIOp::create(rb, indexConst(rb, rowBlock),
                                  arith::SubIOp::create(rb, rowCount, row0));
-      Value depthBlocks = arith::CeilDivUIOp::create(
-          rb, depthCount, indexConst(rb, depthBlock));
-      buildCountedLoop(
-          rb, depthBlocks, [&](ImplicitLocOpBuilder &db, Value kb) {
-            Value depth0 =
-                arith::MulIOp::create(db, kb, indexConst(db, depthBlock));
-            Value depth = arith::MinUIOp::create(
-                db, indexConst(db, depthBlock),
-                arith::SubIOp::create(db, depthCount, depth0));
-            forEachColumnPanel(
-                db, shape.cols,
-                [&](ImplicitLocOpBuilder &pb, const ColumnPanel &panel) {
-                  packPanel(pb, panel, depth0, depth);
+      forEachColumnPanel(
+          rb, shape.cols,
+          [&](ImplicitLocOpBuilder &pb, const ColumnPanel &panel) {
+            Value depthBlocks = arith::CeilDivUIOp::create(
+                pb, depthCount, indexConst(pb, depthBlock));
+            buildCountedLoop(
+                pb, depthBlocks, [&](ImplicitLocOpBuilder &db, Value kb) {
+                  Value depth0 =
+                      arith::MulIOp::create(db, kb, indexConst(db, depthBlock));
+                  Value depth = arith::MinUIOp::create(
+                      db, indexConst(db, depthBlock),
+                      arith::SubIOp::create(db, depthCount, depth0));
+                  packPanel(db, panel, depth0, depth);
                   forEachRowBlock(
-                      pb, rows, shape.rows,
+                      db, rows, shape.rows,
                       [&](ImplicitLocOpBuilder &tb, Value r, int64_t height) {
                         Value row = arith::AddIOp::create(tb, row0, r);
                         emitTile(tb, row, height, panel, depth0, depth);
@@ -237,12 +256,31 @@ private:
       return arith::AddIOp::create(cb, row, indexConst(cb, i));
     };
 
+    auto loadOutput = [&](ImplicitLocOpBuilder &lb) {
+      SmallVector<Value> tile;
+      for (int64_t i = 0; i < height; ++i)
+        for (int64_t c = 0; c < panel.cols; ++c)
+          tile.push_back(loadColumns(
+              lb, panel, c, out,
+              indices(outOperand, rowAt(lb, i), column(lb, c), {})));
+      return tile;
+    };
     SmallVector<Value> init;
-    for (int64_t i = 0; i < height; ++i)
-      for (int64_t c = 0; c < panel.cols; ++c)
-        init.push_back(
-            loadColumns(b, panel, c, out,
-                        indices(outOperand, rowAt(b, i), column(b, c), {})));
+    if (!fillValue) {
+      init = loadOutput(b);
+    } else {
+      // C still holds the elided fill's value before the first depth block.
+      SmallVector<Type> types(height * panel.cols, vecType);
+      Value first = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, depth0,
+                                          indexConst(b, 0));
+      auto branch = scf::IfOp::create(b, types, first, /*withElse=*/true);
+      ImplicitLocOpBuilder tb(b.getLoc(), branch.getThenBodyBuilder());
+      scf::YieldOp::create(
+          tb, SmallVector<Value>(types.size(), splat(tb, fillValue, width)));
+      ImplicitLocOpBuilder eb(b.getLoc(), branch.getElseBodyBuilder());
+      scf::YieldOp::create(eb, loadOutput(eb));
+      init = SmallVector<Value>(branch.getResults());
+    }
     SmallVector<Value> acc = emitRegisterTile(
         b, height, panel.cols, depth, init,
         [&](ImplicitLocOpBuilder &kb, int64_t i, Value k) -> Value {
@@ -290,6 +328,8 @@ private:
   /// ([depthBlock, cols * width] f32).
   TileShape shape;
   Value packed;
+  /// The scalar of an elided fill of the output (null: none).
+  Value fillValue;
 };
 
 struct AttnTileContractionsPass

@@ -6,21 +6,21 @@
 
 // C [8,40] += A [8,300] B [300,40], static: 40 columns are 3 vectors, so
 // one register tile of 2 whole vectors and one masked vector (8 lanes)
-// per row; 300 = 2 depth blocks of 128 and one of 44. Each panel's depth
+// per row; 300 = a depth block of 256 and one of 44. Each panel's depth
 // block of B is packed into a stack buffer first (the masked vector padded
 // with zeros); the accumulators are loaded from C, carried through the
 // depth loop reading the packed panel, and stored back.
 // CHECK-LABEL: func.func @matmul_static
 // CHECK-SAME:    %[[A:[a-z0-9]+]]: memref<8x300xf32>, %[[B:[a-z0-9]+]]: memref<300x40xf32>, %[[C:[a-z0-9]+]]: memref<8x40xf32>
 // CHECK-NOT:     linalg.matmul
-// CHECK:         %[[P:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x48xf32>
+// CHECK:         %[[P:.*]] = memref.alloca() {alignment = 64 : i64} : memref<256x48xf32>
 // CHECK:         scf.for %[[KB:.*]] = %{{.*}} to %{{.*}} step
 // CHECK:           scf.for
 // CHECK:             %[[BR:.*]] = vector.load %[[B]][%{{.*}}, %{{.*}}] : memref<300x40xf32>, vector<16xf32>
-// CHECK:             vector.store %[[BR]], %[[P]][%{{.*}}, %{{.*}}] : memref<128x48xf32>, vector<16xf32>
+// CHECK:             vector.store %[[BR]], %[[P]][%{{.*}}, %{{.*}}] : memref<256x48xf32>, vector<16xf32>
 // CHECK:           %[[C0:.*]] = vector.load %[[C]][%{{.*}}, %{{.*}}] : memref<8x40xf32>, vector<16xf32>
 // CHECK:           %[[ACC:.*]]:{{[0-9]+}} = scf.for %[[K:.*]] = {{.*}} iter_args(%{{.*}} = %[[C0]]
-// CHECK:             %[[BV:.*]] = vector.load %[[P]][%[[K]], %{{.*}}] : memref<128x48xf32>, vector<16xf32>
+// CHECK:             %[[BV:.*]] = vector.load %[[P]][%[[K]], %{{.*}}] : memref<256x48xf32>, vector<16xf32>
 // CHECK:             %[[AS:.*]] = memref.load %[[A]][%{{.*}}, %{{.*}}] : memref<8x300xf32>
 // CHECK:             %[[AB:.*]] = vector.broadcast %[[AS]] : f32 to vector<16xf32>
 // CHECK:             vector.fma %[[AB]], %[[BV]], %{{.*}} : vector<16xf32>
@@ -98,5 +98,51 @@ func.func @not_contractions(%a: memref<?x?xf32>, %b: memref<?x?xf32>,
   }
   linalg.matmul ins(%a16, %b16 : memref<?x?xbf16>, memref<?x?xbf16>)
                 outs(%c16 : memref<?x?xbf16>)
+  return
+}
+
+// -----
+
+// A fill of the output right before the contraction (as attn-parallelize
+// fuses one into each row tile) is not written: the first depth block
+// starts its accumulators at the fill's value instead of reading C.
+// CHECK-LABEL: func.func @fill_elided
+// CHECK-SAME:    %{{[a-z0-9]+}}: memref<?x300xf32>, %{{[a-z0-9]+}}: memref<300x64xf32>, %[[C:[a-z0-9]+]]: memref<?x64xf32>, %[[V:[a-z0-9]+]]: f32
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[FIRST:.*]] = arith.cmpi eq
+// CHECK:         scf.if %[[FIRST]]
+// CHECK:           %[[S:.*]] = vector.broadcast %[[V]] : f32 to vector<16xf32>
+// CHECK:           scf.yield %[[S]], %[[S]]
+// CHECK:         } else {
+// CHECK:           vector.load %[[C]]
+func.func @fill_elided(%a: memref<?x300xf32>, %b: memref<300x64xf32>,
+                       %c: memref<?x64xf32>, %v: f32) {
+  linalg.fill ins(%v : f32) outs(%c : memref<?x64xf32>)
+  linalg.matmul ins(%a, %b : memref<?x300xf32>, memref<300x64xf32>)
+                outs(%c : memref<?x64xf32>)
+  return
+}
+
+// -----
+
+// With a second reduction loop (h) around the tiles, C accumulates across
+// its iterations, so the fill stays.
+// CHECK-LABEL: func.func @fill_kept
+// CHECK:         linalg.fill
+// CHECK:         vector.fma
+#o = affine_map<(s, h, d, f) -> (h, s, d)>
+#w = affine_map<(s, h, d, f) -> (h, d, f)>
+#y = affine_map<(s, h, d, f) -> (s, f)>
+func.func @fill_kept(%a: memref<2x?x32xf32>, %w: memref<2x32x64xf32>,
+                     %c: memref<?x64xf32>, %v: f32) {
+  linalg.fill ins(%v : f32) outs(%c : memref<?x64xf32>)
+  linalg.generic {indexing_maps = [#o, #w, #y],
+                  iterator_types = ["parallel", "reduction", "reduction", "parallel"]}
+      ins(%a, %w : memref<2x?x32xf32>, memref<2x32x64xf32>) outs(%c : memref<?x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %out: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %out, %m : f32
+    linalg.yield %s : f32
+  }
   return
 }
