@@ -3,20 +3,25 @@
 // One CTA per (query tile, head, batch); warp w owns query rows
 // [16w, 16w + 16) of the tile:
 //
+//   local_gaussian windows -> the key range     (FragmentPositions.cpp)
 //   cp.async Q -> smem; commit          cp.async K/V tile 0 -> buf 0; commit
 //   wait Q; row norms (cosine, neg_l2) or Q = Q W (general)
 //                                                 (FragmentScores.cpp)
+//   q . aK table (relative_position)            (FragmentPositions.cpp)
 //   Q fragments -> registers (rows of at most 256 bytes)
 //   for k0 in the live key range, step Tk:           (KeyRange.cpp)
 //     cp.async K/V tile k0 + Tk -> other buf; commit; wait tile k0; barrier
 //     key norms (cosine, neg_l2)                  (FragmentScores.cpp)
 //     S = Q K^T         mma.sync or FMAs over d     (Contractions.cpp)
 //     S = score(S)      cosine, neg_l2              (FragmentScores.cpp)
+//     S += q . aK_r (relative_position)           (FragmentPositions.cpp)
 //     S = changes(S), masks(S) unless the tile is fully visible
 //                                                 (ScoreChanges.cpp)
-//     online softmax on the fragments: quad max, exp2, corr
+//     online softmax on the fragments: quad max, exp2, corr; relative
+//     bucket weights; P times the Gaussian factor (FragmentPositions.cpp)
 //     O = O * corr + P V   P from the S registers  (Contractions.cpp)
 //     barrier
+//   O += sum_t w_t aV_t (relative_position)       (FragmentPositions.cpp)
 //   O / l -> global; lse
 //
 // Scores are kept in log2 units (exp2), with log2(e) folded into the scale
@@ -63,13 +68,16 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
   s.valueDim = op.getValue().getType().getDimSize(3);
   s.queryInRegisters =
       s.contraction != Contraction::Fma && s.headDim * s.elementBytes <= 256;
+  if (std::optional<uint64_t> clip = op.getRelativeClip())
+    s.relativeBuckets = 2 * static_cast<int64_t>(*clip) + 1;
   auto layout = [&]() {
     int64_t bytes = s.elementBytes;
     int64_t d = s.rowStride(s.headDim), dv = s.rowStride(s.valueDim);
     s.queryOffset = 0;
     s.keyOffset = bytes * s.queryTile * d;
     s.valueOffset = s.keyOffset + 2 * bytes * s.keyTile * d;
-    s.sharedBytes = s.valueOffset + 2 * bytes * s.keyTile * dv;
+    s.positionOffset = s.valueOffset + 2 * bytes * s.keyTile * dv;
+    s.sharedBytes = s.positionOffset + 2 * 4 * s.queryTile * s.relativeBuckets;
   };
   layout();
   while (s.sharedBytes > sharedLimit && s.keyTile > 16) {
@@ -97,11 +105,21 @@ Value gpu_lowering::tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
       arith::MulIOp::create(b, chunk, cst(shape.chunkElems())));
 }
 
+Value gpu_lowering::tileElementOffset(ImplicitLocOpBuilder &b,
+                                      const FlashShape &shape, Value row,
+                                      Value col, int64_t cols) {
+  Value n = arith::ConstantIndexOp::create(b, shape.chunkElems());
+  return arith::AddIOp::create(
+      b, tileOffset(b, shape, row, arith::DivUIOp::create(b, col, n), cols),
+      arith::RemUIOp::create(b, col, n));
+}
+
 SmallVector<Value> FlashOperands::list() const {
   SmallVector<Value> all = {query, key, value, output};
   for (Value v : {lse, mask, bias, keyLengths, scoreWeight})
     if (v)
       all.push_back(v);
+  all.append(positions.begin(), positions.end());
   return all;
 }
 
@@ -130,8 +148,8 @@ private:
     return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, x, y);
   }
 
-  /// A typed view of `elems` elements at `byteOffset` of dynamic shared
-  /// memory.
+  /// A view of `elems` elements of the input type at `byteOffset` of
+  /// dynamic shared memory.
   Value sharedView(Value raw, int64_t byteOffset, int64_t elems);
   /// cp.async of rows [rowBase, rowBase + rows) x cols of the [B, H, S, C]
   /// buffer `src` into the swizzled tile at dst[dstBase..]; rows at or past
@@ -167,6 +185,7 @@ private:
   Value qView, kView, vView;
   std::unique_ptr<WarpContraction> contraction;
   std::unique_ptr<FragmentScore> score;
+  std::unique_ptr<FragmentPositions> positions;
   Type elem;
   /// The normaliser: softmax (online, exp2), sigmoid (elementwise, in log2
   /// units like softmax) or none (the scores themselves).
@@ -231,7 +250,7 @@ void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
 
 ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
                                                  int64_t half) {
-  Value key = add(k0, add(mul(lane.quad, 2), nt * 8));
+  Value key = fragmentKey(b, lane, k0, nt);
   Value keys = vector::FromElementsOp::create(
       b, VectorType::get({2}, b.getIndexType()), ValueRange{key, add(key, 1)});
   return {rowIdx[half], add(rowIdx[half], cfg.alignOffset), keys};
@@ -266,7 +285,9 @@ FlashKernelEmitter::changeScores(ArrayRef<Value> flat, Value k0) {
       b, v2, f32(hasChanges || !log2Units ? cfg.scale : cfg.scale * M_LOG2E));
   return mapFragmentPairs(
       b, flat, [&](Value s, int64_t nt, int64_t half) -> FailureOr<Value> {
-        s = arith::MulFOp::create(b, score->finish(s, nt, half), factor);
+        s = positions->addToScore(score->finish(s, nt, half),
+                                  fragmentKey(b, lane, k0, nt), half);
+        s = arith::MulFOp::create(b, s, factor);
         if (!hasChanges)
           return s;
         return lowering::emitScoreChanges(b, cfg, tile, s,
@@ -282,8 +303,10 @@ SmallVector<Value> FlashKernelEmitter::maskScores(ArrayRef<Value> flat,
              b.getF32FloatAttr(-std::numeric_limits<float>::infinity())));
   return *mapFragmentPairs(
       b, flat, [&](Value s, int64_t nt, int64_t half) -> FailureOr<Value> {
-        Value visible = lowering::emitVisibility(
-            b, cfg, tile, fragmentIndices(k0, nt, half), range.end);
+        ScoreIndices at = fragmentIndices(k0, nt, half);
+        Value visible = lowering::emitVisibility(b, cfg, tile, at, range.end);
+        if (Value window = positions->visibility(at.key, half))
+          visible = arith::AndIOp::create(b, visible, window);
         return Value(arith::SelectOp::create(b, visible, s, negInf));
       });
 }
@@ -307,6 +330,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   Value scoreWeight;
   if (present.scoreWeight)
     scoreWeight = args[next++];
+  for (size_t i = 0; i < present.positions.size(); ++i)
+    cfg.positionInputs.push_back(args[next++]);
   elem = cast<MemRefType>(cfg.query.getType()).getElementType();
   cfg.elementType = elem;
   cfg.width = 2;
@@ -342,8 +367,6 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
         memref::LoadOp::create(b, cfg.keyLengths, ValueRange{tile.b}));
     tile.keyLimit = maxS(cst(0), minS(len, cfg.keyLen));
   }
-  range = lowering::computeKeyRange(b, cfg, tile);
-
   threadId = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
   lane = getLaneCoordinates(b, threadId);
   Value warp = arith::DivUIOp::create(b, threadId, cst(kThreadsPerWarp));
@@ -365,6 +388,10 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   qView = sharedView(raw, shape.queryOffset, shape.queryTile * d);
   kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * d);
   vView = sharedView(raw, shape.valueOffset, 2 * shape.keyTile * dv);
+  WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+  positions = std::make_unique<FragmentPositions>(b, tiles, cfg, rowIdx, raw);
+  positions->prepareTile(tile);
+  range = lowering::computeKeyRange(b, cfg, tile);
 
   // Prologue: Q, then the first key/value tile, in two commit groups.
   copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
@@ -374,7 +401,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   NVVM::CpAsyncCommitGroupOp::create(b);
   NVVM::CpAsyncWaitGroupOp::create(b, 1);
   gpu::BarrierOp::create(b);
-  WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+  positions->prepareQuery();
   score = std::make_unique<FragmentScore>(b, tiles, op.getScore(), scoreWeight);
   score->prepareQuery();
   // bf16 weights that do not sum to one (sigmoid, none) lose too much in
@@ -391,6 +418,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   Value negInf = f32(-std::numeric_limits<float>::infinity());
   SmallVector<Value> init(4 * oTiles, zero);
   init.append({negInf, negInf, zero, zero});
+  int64_t stateBegin = init.size();
+  init.append(positions->initialState());
   bool opaqueMask = op.hasUnanalysableMask();
   LogicalResult result = success();
   auto loop = scf::ForOp::create(
@@ -453,6 +482,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
                                      carried[4 * oTiles + 1]};
         SmallVector<Value> rowSum = {carried[4 * oTiles + 2],
                                      carried[4 * oTiles + 3]};
+        positions->setState(carried.drop_front(stateBegin));
         int64_t nTiles = shape.keyTile / 8;
         SmallVector<Value> p(scores.size());
         // Elementwise normalisers: the weights alone, hidden keys (-inf)
@@ -500,7 +530,14 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
               int64_t i = 4 * ot + 2 * half + e;
               acc[i] = arith::MulFOp::create(b, acc[i], corr);
             }
+          positions->accumulate(half, corr, k0, scores, p);
         }
+        if (positions->hasGaussian())
+          p = *mapFragmentPairs(
+              b, p, [&](Value w, int64_t nt, int64_t half) -> FailureOr<Value> {
+                return positions->valueWeights(
+                    w, fragmentIndices(k0, nt, half).key, half);
+              });
 
         acc = contraction->accumulate(acc, p, valueBase(buf));
         // The tile's buffer is refilled by the prefetch of the next
@@ -509,6 +546,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
         SmallVector<Value> yielded = acc;
         yielded.append(rowMax);
         yielded.append(rowSum);
+        yielded.append(SmallVector<Value>(positions->state()));
         scf::YieldOp::create(b, yielded);
       });
   if (failed(result))
@@ -517,6 +555,9 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   // Epilogue: O / l for the rows inside the sequence; lse from thread 0 of
   // each quad.
   ValueRange done = loop.getResults();
+  SmallVector<Value> acc(done.take_front(4 * oTiles));
+  positions->setState(done.drop_front(stateBegin));
+  positions->finish(acc, {done[4 * oTiles], done[4 * oTiles + 1]});
   Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
   for (int64_t half = 0; half < 2; ++half) {
     Value row = add(fragRow, half * 8);
@@ -534,8 +575,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(&inside.getThenRegion().front());
     for (int64_t ot = 0; ot < oTiles; ++ot) {
-      Value x = arith::MulFOp::create(b, done[4 * ot + 2 * half], inv);
-      Value y = arith::MulFOp::create(b, done[4 * ot + 2 * half + 1], inv);
+      Value x = arith::MulFOp::create(b, acc[4 * ot + 2 * half], inv);
+      Value y = arith::MulFOp::create(b, acc[4 * ot + 2 * half + 1], inv);
       Value pairV =
           outElem.isF32()
               ? Value(vector::FromElementsOp::create(
