@@ -50,10 +50,10 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
                      "and 'general' scores)";
   Normalizer normalizer = op.getNormalizer();
   if (normalizer != Normalizer::softmax && normalizer != Normalizer::sigmoid &&
-      normalizer != Normalizer::none)
+      normalizer != Normalizer::none && normalizer != Normalizer::hard)
     return fail() << "normalizer '" << stringifyNormalizer(normalizer)
-                  << "' (the GPU kernel computes 'softmax', 'sigmoid' and "
-                     "'none')";
+                  << "' (the GPU kernel computes 'softmax', 'sigmoid', 'none' "
+                     "and 'hard')";
   // The positional terms' value sides ride on the online softmax's max and
   // rescaling, as on the CPU.
   if ((op.getRelativeClip() || op.getGaussianWindow()) &&

@@ -186,9 +186,12 @@ private:
   std::unique_ptr<WarpContraction> contraction;
   std::unique_ptr<FragmentScore> score;
   std::unique_ptr<FragmentPositions> positions;
+  /// The hard normaliser's running choice, or null.
+  std::unique_ptr<FragmentArgmax> argmax;
   Type elem;
   /// The normaliser: softmax (online, exp2), sigmoid (elementwise, in log2
-  /// units like softmax) or none (the scores themselves).
+  /// units like softmax), none (the scores themselves) or hard (a running
+  /// argmax, in natural units like none: only the order matters).
   Normalizer normalizer = Normalizer::softmax;
   bool log2Units = true;
   /// Bias, ALiBi, softcap or score_mod change the scores.
@@ -244,8 +247,10 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
 void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
   copyRows(cfg.key, tile.kvHead, k0, cfg.keyLen, shape.keyTile, shape.headDim,
            kView, keyBase(buf));
-  copyRows(cfg.value, tile.kvHead, k0, cfg.keyLen, shape.keyTile,
-           shape.valueDim, vView, valueBase(buf));
+  // hard reads only its chosen value rows, after the key loop.
+  if (!argmax)
+    copyRows(cfg.value, tile.kvHead, k0, cfg.keyLen, shape.keyTile,
+             shape.valueDim, vView, valueBase(buf));
 }
 
 ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
@@ -342,7 +347,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   cfg.valueDim = shape.valueDim;
   cfg.scale = op.getEffectiveScale();
   normalizer = op.getNormalizer();
-  log2Units = normalizer != Normalizer::none;
+  log2Units = normalizer != Normalizer::none && normalizer != Normalizer::hard;
   hasChanges = op.getBias() || op.getAlibi() || op.getSoftcap() ||
                !op.getScoreMod().empty();
   cfg.convertAfterMods = log2Units && hasChanges;
@@ -389,6 +394,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * d);
   vView = sharedView(raw, shape.valueOffset, 2 * shape.keyTile * dv);
   WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+  if (normalizer == Normalizer::hard)
+    argmax = std::make_unique<FragmentArgmax>(b, tiles);
   positions = std::make_unique<FragmentPositions>(b, tiles, cfg, rowIdx, raw);
   positions->prepareTile(tile);
   range = lowering::computeKeyRange(b, cfg, tile);
@@ -420,6 +427,9 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   init.append({negInf, negInf, zero, zero});
   int64_t stateBegin = init.size();
   init.append(positions->initialState());
+  int64_t choiceBegin = init.size();
+  if (argmax)
+    init.append(argmax->initialState());
   bool opaqueMask = op.hasUnanalysableMask();
   LogicalResult result = success();
   auto loop = scf::ForOp::create(
@@ -482,7 +492,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
                                      carried[4 * oTiles + 1]};
         SmallVector<Value> rowSum = {carried[4 * oTiles + 2],
                                      carried[4 * oTiles + 3]};
-        positions->setState(carried.drop_front(stateBegin));
+        positions->setState(
+            carried.slice(stateBegin, choiceBegin - stateBegin));
         int64_t nTiles = shape.keyTile / 8;
         SmallVector<Value> p(scores.size());
         // Elementwise normalisers: the weights alone, hidden keys (-inf)
@@ -539,7 +550,11 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
                     w, fragmentIndices(k0, nt, half).key, half);
               });
 
-        acc = contraction->accumulate(acc, p, valueBase(buf));
+        SmallVector<Value> choice;
+        if (argmax)
+          choice = argmax->update(carried.drop_front(choiceBegin), scores, k0);
+        else
+          acc = contraction->accumulate(acc, p, valueBase(buf));
         // The tile's buffer is refilled by the prefetch of the next
         // iteration but one: every warp must be done reading it.
         gpu::BarrierOp::create(b);
@@ -547,6 +562,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
         yielded.append(rowMax);
         yielded.append(rowSum);
         yielded.append(SmallVector<Value>(positions->state()));
+        yielded.append(choice);
         scf::YieldOp::create(b, yielded);
       });
   if (failed(result))
@@ -556,8 +572,13 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   // each quad.
   ValueRange done = loop.getResults();
   SmallVector<Value> acc(done.take_front(4 * oTiles));
-  positions->setState(done.drop_front(stateBegin));
+  positions->setState(done.slice(stateBegin, choiceBegin - stateBegin));
   positions->finish(acc, {done[4 * oTiles], done[4 * oTiles + 1]});
+  if (argmax) {
+    argmax->storeRows(done.drop_front(choiceBegin), cfg.value, cfg.output, tile,
+                      {fragRow, add(fragRow, 8)}, cfg.queryLen);
+    return success();
+  }
   Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
   for (int64_t half = 0; half < 2; ++half) {
     Value row = add(fragRow, half * 8);

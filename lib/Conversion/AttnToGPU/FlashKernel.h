@@ -11,6 +11,7 @@
 //                     norms of cosine and neg_l2, general's q W;
 //   FragmentPositions.cpp  the positional terms on the fragments:
 //                     relative_position's tables, local_gaussian's windows;
+//   FragmentChoice.cpp  the hard normaliser: a running argmax per row;
 //   Fragments.cpp     warp-level building blocks: ldmatrix addresses,
 //                     the mma.sync instruction, quad reductions.
 //
@@ -353,6 +354,38 @@ private:
   SmallVector<Value> edges;
   /// local_gaussian: the centre and the window [lo, hi] of each row half.
   Value center[2], lo[2], hi[2];
+};
+
+//===----------------------------------------------------------------------===//
+// The hard normaliser on the fragments (FragmentChoice.cpp).
+//===----------------------------------------------------------------------===//
+
+/// hard on a thread's fragments: the best (score, key) of each row half
+/// over the keys the thread holds, merged in the quad after the key loop,
+/// with the choice of the CPU lowering (lowering::hardPrefers).
+class FragmentArgmax {
+public:
+  FragmentArgmax(ImplicitLocOpBuilder &b, const WarpTiles &tiles)
+      : b(b), t(tiles) {}
+  /// Loop-carried: the best scores of row halves 0 and 1 (f32), then their
+  /// keys (i32).
+  SmallVector<Value> initialState();
+  /// The state after the flat scores of the key tile at k0 (hidden keys
+  /// -inf).
+  SmallVector<Value> update(ValueRange state, ArrayRef<Value> scores, Value k0);
+  /// After the key loop: merges the quad's choices and writes the thread's
+  /// columns of output rows `rows` (those below `queryLen`): the chosen
+  /// value row, or zeros where no key was visible.
+  void storeRows(ValueRange state, Value value, Value output,
+                 const lowering::QueryTile &tile, ArrayRef<Value> rows,
+                 Value queryLen);
+
+private:
+  /// best, bestKey := score, key where hard prefers it.
+  void choose(Value &best, Value &bestKey, Value score, Value key);
+
+  ImplicitLocOpBuilder &b;
+  WarpTiles t;
 };
 
 } // namespace mlir::attn::gpu_lowering

@@ -389,6 +389,13 @@ Value inGaussianWindow(ImplicitLocOpBuilder &b, Value keys, Value lo, Value hi);
 Value gaussianFactor(ImplicitLocOpBuilder &b, Value keys, Value center,
                      float sigma);
 
+/// hard's choice, written once for every inner tile (SelectNormalizers.cpp):
+/// whether key `index` with `score` replaces the current choice
+/// (bestScore, bestIndex): a greater score, or an equal one at a lower
+/// index (ties go to the lowest j). NaN scores never win.
+Value hardPrefers(ImplicitLocOpBuilder &b, Value score, Value index,
+                  Value bestScore, Value bestIndex);
+
 /// Creates the parts of the op's kernel (the caller checked support).
 std::unique_ptr<ScoreFunction> createScoreFunction(const KernelConfig &cfg);
 std::unique_ptr<RowNormalizer> createNormalizer(const KernelConfig &cfg,
