@@ -1,8 +1,9 @@
 //===- FlashKernel.h - attn.attention as a tensor-core kernel ---*- C++ -*-===//
 //
 // The GPU lowering of attn.attention is split by purpose:
-//   AttnToGpu.cpp     the pass: what is supported, the tile shape, the
-//                     launch that replaces the op on the host side;
+//   AttnToGpu.cpp     the pass: what is supported, the launch that
+//                     replaces the op on the host side;
+//   FlashShape.cpp    the tile shape and the shared-memory layout;
 //   FlashKernel.cpp   the kernel: shared-memory tiles, cp.async copies,
 //                     the online softmax on accumulator fragments;
 //   Contractions.cpp  a warp's Q K^T and P V on those fragments: f16/bf16
