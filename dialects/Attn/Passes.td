@@ -362,13 +362,20 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     mask_mod are applied to each pair of accumulator elements with their
     global (batch, head, row, key) indices. The named masks bound the key
     loop of each CTA, and the key tiles they show fully skip the mask
-    arithmetic (KeyRange.cpp), as on CPU.
+    arithmetic (KeyRange.cpp), as on CPU. So are the positional terms
+    (Positions.cpp): `relative_clip` adds q . aK_r from a per-CTA table of
+    q . aK_t in shared memory and sum_t w_t aV_t in the epilogue, and
+    `gaussian_window` masks each row to its window, bounds the key loop by
+    the CTA's windows and weighs V by the Gaussian factor.
 
-    Supported here: `dot` scores with the `softmax`, `sigmoid` or `none`
-    normaliser (the elementwise ones skip the max and the sum; their bf16
-    weights go to the tensor cores as hi + lo), f16, bf16 or f32 Q/K/V, head
-    dims that are multiples of 16 up to 256, with every score change and
-    mask above, GQA and the log-sum-exp result. Anything else is rejected
+    Supported here: `dot`, `cosine`, `neg_l2` and `general` scores with the
+    `softmax`, `sigmoid`, `none` or `hard` normaliser (the elementwise ones
+    skip the max and the sum, and their bf16 weights go to the tensor cores
+    as hi + lo; `hard` keeps a running argmax per row and copies the chosen
+    value row), f16, bf16 or f32 Q/K/V, head dims that are multiples of 16
+    up to 256, with every score change and mask above, `relative_clip`
+    (with `dot` scores) and `gaussian_window` (both with `softmax`), GQA
+    and the log-sum-exp result. Anything else is rejected
     with a diagnostic naming what is missing. `attn-emulate-gpu` runs the
     same kernels on CPU threads, so their numerics are tested without a
     GPU.

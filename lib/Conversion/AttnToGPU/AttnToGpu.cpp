@@ -50,12 +50,21 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
                      "and 'general' scores)";
   Normalizer normalizer = op.getNormalizer();
   if (normalizer != Normalizer::softmax && normalizer != Normalizer::sigmoid &&
-      normalizer != Normalizer::none)
+      normalizer != Normalizer::none && normalizer != Normalizer::hard)
     return fail() << "normalizer '" << stringifyNormalizer(normalizer)
-                  << "' (the GPU kernel computes 'softmax', 'sigmoid' and "
-                     "'none')";
-  if (op.getRelativeClip() || op.getGaussianWindow())
-    return fail() << "positional terms (relative_clip, gaussian_window)";
+                  << "' (the GPU kernel computes 'softmax', 'sigmoid', 'none' "
+                     "and 'hard')";
+  // The positional terms' value sides ride on the online softmax's max and
+  // rescaling, as on the CPU.
+  if ((op.getRelativeClip() || op.getGaussianWindow()) &&
+      normalizer != Normalizer::softmax)
+    return fail() << "positional terms (relative_clip, gaussian_window) with "
+                     "normalizer '"
+                  << stringifyNormalizer(normalizer)
+                  << "' (they need 'softmax')";
+  if (op.getRelativeClip() && score != ScoreKind::dot)
+    return fail() << "relative_clip with score '" << stringifyScoreKind(score)
+                  << "' (it needs 'dot')";
   Type elem = op.getQuery().getType().getElementType();
   for (Value v : {op.getKey(), op.getValue()})
     if (cast<ShapedType>(v.getType()).getElementType() != elem)
@@ -135,6 +144,8 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     operands.keyLengths = toBuffer(op.getKeyLengths());
     if (op.getScore() == ScoreKind::general)
       operands.scoreWeight = toBuffer(op.getScoreOperands()[0]);
+    for (Value position : op.getPositionOperands())
+      operands.positions.push_back(toBuffer(position));
     Value batch = memref::DimOp::create(b, operands.query, 0);
     Value queryLen = memref::DimOp::create(b, operands.query, 2);
     auto alloc = [&](Value result) {

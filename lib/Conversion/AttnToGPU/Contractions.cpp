@@ -48,16 +48,12 @@ protected:
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
   Value add(Value x, int64_t y) { return add(x, cst(y)); }
   Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, x, cst(y)); }
-  Value div(Value x, int64_t y) { return arith::DivUIOp::create(b, x, cst(y)); }
-  Value rem(Value x, int64_t y) { return arith::RemUIOp::create(b, x, cst(y)); }
   /// Element offset of (row, chunk) in a swizzled tile of `cols` columns.
   Value offset(Value row, Value chunk, int64_t cols) {
     return tileOffset(b, shape(), row, chunk, cols);
   }
-  /// Element offset of (row, col) for any column: its chunk, then inside.
   Value elementOffset(Value row, Value col, int64_t cols) {
-    int64_t n = shape().chunkElems();
-    return add(offset(row, div(col, n), cols), rem(col, n));
+    return tileElementOffset(b, shape(), row, col, cols);
   }
   Value scalar(Value vec, int64_t i) {
     return vector::ExtractOp::create(b, vec, ArrayRef<int64_t>{i});

@@ -3,20 +3,25 @@
 // One CTA per (query tile, head, batch); warp w owns query rows
 // [16w, 16w + 16) of the tile:
 //
+//   local_gaussian windows -> the key range     (FragmentPositions.cpp)
 //   cp.async Q -> smem; commit          cp.async K/V tile 0 -> buf 0; commit
 //   wait Q; row norms (cosine, neg_l2) or Q = Q W (general)
 //                                                 (FragmentScores.cpp)
+//   q . aK table (relative_position)            (FragmentPositions.cpp)
 //   Q fragments -> registers (rows of at most 256 bytes)
 //   for k0 in the live key range, step Tk:           (KeyRange.cpp)
 //     cp.async K/V tile k0 + Tk -> other buf; commit; wait tile k0; barrier
 //     key norms (cosine, neg_l2)                  (FragmentScores.cpp)
 //     S = Q K^T         mma.sync or FMAs over d     (Contractions.cpp)
 //     S = score(S)      cosine, neg_l2              (FragmentScores.cpp)
+//     S += q . aK_r (relative_position)           (FragmentPositions.cpp)
 //     S = changes(S), masks(S) unless the tile is fully visible
 //                                                 (ScoreChanges.cpp)
-//     online softmax on the fragments: quad max, exp2, corr
+//     online softmax on the fragments: quad max, exp2, corr; relative
+//     bucket weights; P times the Gaussian factor (FragmentPositions.cpp)
 //     O = O * corr + P V   P from the S registers  (Contractions.cpp)
 //     barrier
+//   O += sum_t w_t aV_t (relative_position)       (FragmentPositions.cpp)
 //   O / l -> global; lse
 //
 // Scores are kept in log2 units (exp2), with log2(e) folded into the scale
@@ -46,65 +51,6 @@ using lowering::KernelConfig;
 using lowering::QueryTile;
 using lowering::ScoreIndices;
 
-FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
-                                                     int64_t queryTile,
-                                                     int64_t keyTile,
-                                                     int64_t sharedLimit,
-                                                     bool allowTf32) {
-  FlashShape s;
-  bool f32 = op.getQuery().getType().getElementType().isF32();
-  s.contraction = !f32        ? Contraction::HalfMma
-                  : allowTf32 ? Contraction::Tf32Mma
-                              : Contraction::Fma;
-  s.elementBytes = f32 ? 4 : 2;
-  s.queryTile = queryTile;
-  s.keyTile = keyTile;
-  s.headDim = op.getQuery().getType().getDimSize(3);
-  s.valueDim = op.getValue().getType().getDimSize(3);
-  s.queryInRegisters =
-      s.contraction != Contraction::Fma && s.headDim * s.elementBytes <= 256;
-  auto layout = [&]() {
-    int64_t bytes = s.elementBytes;
-    int64_t d = s.rowStride(s.headDim), dv = s.rowStride(s.valueDim);
-    s.queryOffset = 0;
-    s.keyOffset = bytes * s.queryTile * d;
-    s.valueOffset = s.keyOffset + 2 * bytes * s.keyTile * d;
-    s.sharedBytes = s.valueOffset + 2 * bytes * s.keyTile * dv;
-  };
-  layout();
-  while (s.sharedBytes > sharedLimit && s.keyTile > 16) {
-    s.keyTile /= 2;
-    layout();
-  }
-  if (s.sharedBytes > sharedLimit)
-    return op.emitOpError()
-           << "needs " << s.sharedBytes
-           << " bytes of shared memory per CTA on the GPU (query-tile = "
-           << s.queryTile << ", key-tile = " << s.keyTile
-           << ", D = " << s.headDim << ", Dv = " << s.valueDim
-           << "), more than the chip's " << sharedLimit
-           << "; use a smaller query-tile";
-  return s;
-}
-
-Value gpu_lowering::tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
-                               Value row, Value chunk, int64_t cols) {
-  if (!shape.paddedRows())
-    return swizzledOffset(b, row, chunk, cols, shape.chunkElems());
-  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
-  return arith::AddIOp::create(
-      b, arith::MulIOp::create(b, row, cst(shape.rowStride(cols))),
-      arith::MulIOp::create(b, chunk, cst(shape.chunkElems())));
-}
-
-SmallVector<Value> FlashOperands::list() const {
-  SmallVector<Value> all = {query, key, value, output};
-  for (Value v : {lse, mask, bias, keyLengths, scoreWeight})
-    if (v)
-      all.push_back(v);
-  return all;
-}
-
 namespace {
 
 class FlashKernelEmitter {
@@ -130,8 +76,8 @@ private:
     return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, x, y);
   }
 
-  /// A typed view of `elems` elements at `byteOffset` of dynamic shared
-  /// memory.
+  /// A view of `elems` elements of the input type at `byteOffset` of
+  /// dynamic shared memory.
   Value sharedView(Value raw, int64_t byteOffset, int64_t elems);
   /// cp.async of rows [rowBase, rowBase + rows) x cols of the [B, H, S, C]
   /// buffer `src` into the swizzled tile at dst[dstBase..]; rows at or past
@@ -167,9 +113,13 @@ private:
   Value qView, kView, vView;
   std::unique_ptr<WarpContraction> contraction;
   std::unique_ptr<FragmentScore> score;
+  std::unique_ptr<FragmentPositions> positions;
+  /// The hard normaliser's running choice, or null.
+  std::unique_ptr<FragmentArgmax> argmax;
   Type elem;
   /// The normaliser: softmax (online, exp2), sigmoid (elementwise, in log2
-  /// units like softmax) or none (the scores themselves).
+  /// units like softmax), none (the scores themselves) or hard (a running
+  /// argmax, in natural units like none: only the order matters).
   Normalizer normalizer = Normalizer::softmax;
   bool log2Units = true;
   /// Bias, ALiBi, softcap or score_mod change the scores.
@@ -225,13 +175,15 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
 void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
   copyRows(cfg.key, tile.kvHead, k0, cfg.keyLen, shape.keyTile, shape.headDim,
            kView, keyBase(buf));
-  copyRows(cfg.value, tile.kvHead, k0, cfg.keyLen, shape.keyTile,
-           shape.valueDim, vView, valueBase(buf));
+  // hard reads only its chosen value rows, after the key loop.
+  if (!argmax)
+    copyRows(cfg.value, tile.kvHead, k0, cfg.keyLen, shape.keyTile,
+             shape.valueDim, vView, valueBase(buf));
 }
 
 ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
                                                  int64_t half) {
-  Value key = add(k0, add(mul(lane.quad, 2), nt * 8));
+  Value key = fragmentKey(b, lane, k0, nt);
   Value keys = vector::FromElementsOp::create(
       b, VectorType::get({2}, b.getIndexType()), ValueRange{key, add(key, 1)});
   return {rowIdx[half], add(rowIdx[half], cfg.alignOffset), keys};
@@ -266,7 +218,9 @@ FlashKernelEmitter::changeScores(ArrayRef<Value> flat, Value k0) {
       b, v2, f32(hasChanges || !log2Units ? cfg.scale : cfg.scale * M_LOG2E));
   return mapFragmentPairs(
       b, flat, [&](Value s, int64_t nt, int64_t half) -> FailureOr<Value> {
-        s = arith::MulFOp::create(b, score->finish(s, nt, half), factor);
+        s = positions->addToScore(score->finish(s, nt, half),
+                                  fragmentKey(b, lane, k0, nt), half);
+        s = arith::MulFOp::create(b, s, factor);
         if (!hasChanges)
           return s;
         return lowering::emitScoreChanges(b, cfg, tile, s,
@@ -282,8 +236,10 @@ SmallVector<Value> FlashKernelEmitter::maskScores(ArrayRef<Value> flat,
              b.getF32FloatAttr(-std::numeric_limits<float>::infinity())));
   return *mapFragmentPairs(
       b, flat, [&](Value s, int64_t nt, int64_t half) -> FailureOr<Value> {
-        Value visible = lowering::emitVisibility(
-            b, cfg, tile, fragmentIndices(k0, nt, half), range.end);
+        ScoreIndices at = fragmentIndices(k0, nt, half);
+        Value visible = lowering::emitVisibility(b, cfg, tile, at, range.end);
+        if (Value window = positions->visibility(at.key, half))
+          visible = arith::AndIOp::create(b, visible, window);
         return Value(arith::SelectOp::create(b, visible, s, negInf));
       });
 }
@@ -307,6 +263,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   Value scoreWeight;
   if (present.scoreWeight)
     scoreWeight = args[next++];
+  for (size_t i = 0; i < present.positions.size(); ++i)
+    cfg.positionInputs.push_back(args[next++]);
   elem = cast<MemRefType>(cfg.query.getType()).getElementType();
   cfg.elementType = elem;
   cfg.width = 2;
@@ -317,7 +275,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   cfg.valueDim = shape.valueDim;
   cfg.scale = op.getEffectiveScale();
   normalizer = op.getNormalizer();
-  log2Units = normalizer != Normalizer::none;
+  log2Units = normalizer != Normalizer::none && normalizer != Normalizer::hard;
   hasChanges = op.getBias() || op.getAlibi() || op.getSoftcap() ||
                !op.getScoreMod().empty();
   cfg.convertAfterMods = log2Units && hasChanges;
@@ -342,8 +300,6 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
         memref::LoadOp::create(b, cfg.keyLengths, ValueRange{tile.b}));
     tile.keyLimit = maxS(cst(0), minS(len, cfg.keyLen));
   }
-  range = lowering::computeKeyRange(b, cfg, tile);
-
   threadId = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
   lane = getLaneCoordinates(b, threadId);
   Value warp = arith::DivUIOp::create(b, threadId, cst(kThreadsPerWarp));
@@ -365,6 +321,12 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   qView = sharedView(raw, shape.queryOffset, shape.queryTile * d);
   kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * d);
   vView = sharedView(raw, shape.valueOffset, 2 * shape.keyTile * dv);
+  WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+  if (normalizer == Normalizer::hard)
+    argmax = std::make_unique<FragmentArgmax>(b, tiles);
+  positions = std::make_unique<FragmentPositions>(b, tiles, cfg, rowIdx, raw);
+  positions->prepareTile(tile);
+  range = lowering::computeKeyRange(b, cfg, tile);
 
   // Prologue: Q, then the first key/value tile, in two commit groups.
   copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
@@ -374,7 +336,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   NVVM::CpAsyncCommitGroupOp::create(b);
   NVVM::CpAsyncWaitGroupOp::create(b, 1);
   gpu::BarrierOp::create(b);
-  WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+  positions->prepareQuery();
   score = std::make_unique<FragmentScore>(b, tiles, op.getScore(), scoreWeight);
   score->prepareQuery();
   // bf16 weights that do not sum to one (sigmoid, none) lose too much in
@@ -391,6 +353,11 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   Value negInf = f32(-std::numeric_limits<float>::infinity());
   SmallVector<Value> init(4 * oTiles, zero);
   init.append({negInf, negInf, zero, zero});
+  int64_t stateBegin = init.size();
+  init.append(positions->initialState());
+  int64_t choiceBegin = init.size();
+  if (argmax)
+    init.append(argmax->initialState());
   bool opaqueMask = op.hasUnanalysableMask();
   LogicalResult result = success();
   auto loop = scf::ForOp::create(
@@ -453,6 +420,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
                                      carried[4 * oTiles + 1]};
         SmallVector<Value> rowSum = {carried[4 * oTiles + 2],
                                      carried[4 * oTiles + 3]};
+        positions->setState(
+            carried.slice(stateBegin, choiceBegin - stateBegin));
         int64_t nTiles = shape.keyTile / 8;
         SmallVector<Value> p(scores.size());
         // Elementwise normalisers: the weights alone, hidden keys (-inf)
@@ -500,15 +469,28 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
               int64_t i = 4 * ot + 2 * half + e;
               acc[i] = arith::MulFOp::create(b, acc[i], corr);
             }
+          positions->accumulate(half, corr, k0, scores, p);
         }
+        if (positions->hasGaussian())
+          p = *mapFragmentPairs(
+              b, p, [&](Value w, int64_t nt, int64_t half) -> FailureOr<Value> {
+                return positions->valueWeights(
+                    w, fragmentIndices(k0, nt, half).key, half);
+              });
 
-        acc = contraction->accumulate(acc, p, valueBase(buf));
+        SmallVector<Value> choice;
+        if (argmax)
+          choice = argmax->update(carried.drop_front(choiceBegin), scores, k0);
+        else
+          acc = contraction->accumulate(acc, p, valueBase(buf));
         // The tile's buffer is refilled by the prefetch of the next
         // iteration but one: every warp must be done reading it.
         gpu::BarrierOp::create(b);
         SmallVector<Value> yielded = acc;
         yielded.append(rowMax);
         yielded.append(rowSum);
+        yielded.append(SmallVector<Value>(positions->state()));
+        yielded.append(choice);
         scf::YieldOp::create(b, yielded);
       });
   if (failed(result))
@@ -517,6 +499,14 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   // Epilogue: O / l for the rows inside the sequence; lse from thread 0 of
   // each quad.
   ValueRange done = loop.getResults();
+  SmallVector<Value> acc(done.take_front(4 * oTiles));
+  positions->setState(done.slice(stateBegin, choiceBegin - stateBegin));
+  positions->finish(acc, {done[4 * oTiles], done[4 * oTiles + 1]});
+  if (argmax) {
+    argmax->storeRows(done.drop_front(choiceBegin), cfg.value, cfg.output, tile,
+                      {fragRow, add(fragRow, 8)}, cfg.queryLen);
+    return success();
+  }
   Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
   for (int64_t half = 0; half < 2; ++half) {
     Value row = add(fragRow, half * 8);
@@ -534,8 +524,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(&inside.getThenRegion().front());
     for (int64_t ot = 0; ot < oTiles; ++ot) {
-      Value x = arith::MulFOp::create(b, done[4 * ot + 2 * half], inv);
-      Value y = arith::MulFOp::create(b, done[4 * ot + 2 * half + 1], inv);
+      Value x = arith::MulFOp::create(b, acc[4 * ot + 2 * half], inv);
+      Value y = arith::MulFOp::create(b, acc[4 * ot + 2 * half + 1], inv);
       Value pairV =
           outElem.isF32()
               ? Value(vector::FromElementsOp::create(

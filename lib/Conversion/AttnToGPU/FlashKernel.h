@@ -1,14 +1,18 @@
 //===- FlashKernel.h - attn.attention as a tensor-core kernel ---*- C++ -*-===//
 //
 // The GPU lowering of attn.attention is split by purpose:
-//   AttnToGpu.cpp     the pass: what is supported, the tile shape, the
-//                     launch that replaces the op on the host side;
+//   AttnToGpu.cpp     the pass: what is supported, the launch that
+//                     replaces the op on the host side;
+//   FlashShape.cpp    the tile shape and the shared-memory layout;
 //   FlashKernel.cpp   the kernel: shared-memory tiles, cp.async copies,
 //                     the online softmax on accumulator fragments;
 //   Contractions.cpp  a warp's Q K^T and P V on those fragments: f16/bf16
 //                     or TF32 tensor cores, or f32 FMAs;
 //   FragmentScores.cpp  the score functions on those dot products: the
 //                     norms of cosine and neg_l2, general's q W;
+//   FragmentPositions.cpp  the positional terms on the fragments:
+//                     relative_position's tables, local_gaussian's windows;
+//   FragmentChoice.cpp  the hard normaliser: a running argmax per row;
 //   Fragments.cpp     warp-level building blocks: ldmatrix addresses,
 //                     the mma.sync instruction, quad reductions.
 //
@@ -23,6 +27,11 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <memory>
+
+namespace mlir::attn::lowering {
+struct KernelConfig;
+struct QueryTile;
+} // namespace mlir::attn::lowering
 
 namespace mlir::attn::gpu_lowering {
 
@@ -55,8 +64,12 @@ struct FlashShape {
   /// them from shared memory per key tile, which keeps the accumulators out
   /// of local memory. The FMA path always reads Q from shared memory.
   bool queryInRegisters;
-  /// Byte offsets of Q, the two K and the two V tiles, and the total.
-  int64_t queryOffset, keyOffset, valueOffset, sharedBytes;
+  /// relative_position: 2 clip + 1 buckets, whose two f32 tables of
+  /// [queryTile, buckets] follow the V tiles (0: none).
+  int64_t relativeBuckets = 0;
+  /// Byte offsets of Q, the two K and the two V tiles, the relative
+  /// position tables, and the total.
+  int64_t queryOffset, keyOffset, valueOffset, positionOffset, sharedBytes;
 
   int64_t warps() const { return queryTile / kWarpRows; }
   /// Elements of one 16-byte chunk (a cp.async copy, an ldmatrix row).
@@ -87,11 +100,25 @@ FailureOr<FlashShape> chooseFlashShape(AttentionOp op, int64_t queryTile,
 Value tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape, Value row,
                  Value chunk, int64_t cols);
 
+/// Element offset of (row, col) for any column of such a tile: its chunk,
+/// then inside.
+Value tileElementOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
+                        Value row, Value col, int64_t cols);
+
+/// The f32 dot product of row `row` of the [*, headDim] tile at element
+/// `base` of `view` with `rhs` (the chunk of `n` columns from `col`, as
+/// vector<n x f32>), one 16-byte chunk of the row per load; with a null
+/// `rhs`, with the row itself (|x|^2).
+Value tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape, Value view,
+                 Value base, Value row,
+                 function_ref<Value(int64_t /*col*/, int64_t /*n*/)> rhs);
+
 /// The buffers a kernel reads and writes, in launch order: query, key,
-/// value, output, then the optional lse, mask, bias, key lengths and
-/// general's weight W [D, D].
+/// value, output, then the optional lse, mask, bias, key lengths,
+/// general's weight W [D, D] and the position operands.
 struct FlashOperands {
   Value query, key, value, output, lse, mask, bias, keyLengths, scoreWeight;
+  SmallVector<Value> positions;
   SmallVector<Value> list() const;
 };
 
@@ -120,6 +147,11 @@ struct LaneCoordinates {
   Value aRow, aChunk, bRow, bChunk;
 };
 LaneCoordinates getLaneCoordinates(ImplicitLocOpBuilder &b, Value threadId);
+
+/// The global index of key 2t (the first of the thread's pair) of 8-key
+/// block `nt` of the key tile that starts at `k0`.
+Value fragmentKey(ImplicitLocOpBuilder &b, const LaneCoordinates &lane,
+                  Value k0, int64_t nt);
 
 /// Element offset of (row, 16-byte chunk) in a row-major [rows, cols] tile
 /// of `chunkElems`-element chunks, XOR-swizzled by row so that the 8 rows
@@ -252,6 +284,109 @@ private:
   /// of each 8-key block (two per block).
   Value rowTerms[2];
   SmallVector<Value> keyTerms;
+};
+
+//===----------------------------------------------------------------------===//
+// Positional terms on the fragments (FragmentPositions.cpp).
+//===----------------------------------------------------------------------===//
+
+/// relative_position and local_gaussian on a thread's fragments, with the
+/// math of lib/Conversion/AttnToLoops/Positions.cpp (lowering::relativeSlot,
+/// gaussianWindow, gaussianFactor) on global (row, key) indices. Every hook
+/// is a no-op when the op has neither term. Positional terms come with the
+/// softmax normaliser only.
+class FragmentPositions {
+public:
+  /// `rows`: the global query rows of the thread's fragment rows g, g + 8
+  /// (clamped into the sequence); `raw`: the dynamic shared memory.
+  FragmentPositions(ImplicitLocOpBuilder &b, const WarpTiles &tiles,
+                    const lowering::KernelConfig &cfg, ArrayRef<Value> rows,
+                    Value raw);
+  bool hasRelative() const { return clip >= 0; }
+  bool hasGaussian() const { return window >= 0; }
+
+  /// local_gaussian, before the key range is computed: the windows of the
+  /// thread's rows, and the union and intersection of the CTA's rows'
+  /// windows in `tile`.
+  void prepareTile(lowering::QueryTile &tile);
+  /// relative_position, once Q is in shared memory: the q . aK_t table of
+  /// the warp's rows.
+  void prepareQuery();
+  /// Adds q . aK_r to the pair of dot products `pair` (keys `key`, + 1,
+  /// row half `half`), before the scale.
+  Value addToScore(Value pair, Value key, int64_t half);
+  /// The Gaussian window's visibility of the keys `keys` (vector<2 x
+  /// index>) for row half `half`, or null.
+  Value visibility(Value keys, int64_t half);
+  /// The weights of V from the softmax weights `pair`: times the Gaussian
+  /// factor.
+  Value valueWeights(Value pair, Value keys, int64_t half);
+
+  /// Loop-carried state of the value-side relative term: the thread's
+  /// partial weights of buckets 0 and 2 clip, per row half.
+  SmallVector<Value> initialState();
+  void setState(ValueRange state) { edges.assign(state.begin(), state.end()); }
+  ArrayRef<Value> state() const { return edges; }
+  /// After the online softmax of row half `half` of the key tile at k0:
+  /// rescales the edge weights by `corr` and adds `p`, and records the
+  /// scores (log2 units, hidden keys -inf) of the inner buckets, one key
+  /// each.
+  void accumulate(int64_t half, Value corr, Value k0, ArrayRef<Value> scores,
+                  ArrayRef<Value> p);
+  /// After the key loop: acc += sum_t w_t aV_t per row, with `rowMax` the
+  /// rows' final maxima (log2 units) and acc unnormalised.
+  void finish(SmallVectorImpl<Value> &acc, ArrayRef<Value> rowMax);
+
+private:
+  /// Element of (local row `r`, bucket `t`) in a relative table.
+  Value tableElement(Value r, Value t);
+  /// The bucket of key `key` for row half `half`.
+  Value bucket(Value key, int64_t half);
+
+  ImplicitLocOpBuilder &b;
+  WarpTiles t;
+  const lowering::KernelConfig &cfg;
+  Value rowIdx[2], localRow[2];
+  int64_t clip = -1, window = -1;
+  float sigma = 0;
+  /// relative_position: [queryTile, 2 clip + 1] f32 tables in shared
+  /// memory, q . aK_t and the scores of the inner buckets.
+  Value relKeys, relScores;
+  SmallVector<Value> edges;
+  /// local_gaussian: the centre and the window [lo, hi] of each row half.
+  Value center[2], lo[2], hi[2];
+};
+
+//===----------------------------------------------------------------------===//
+// The hard normaliser on the fragments (FragmentChoice.cpp).
+//===----------------------------------------------------------------------===//
+
+/// hard on a thread's fragments: the best (score, key) of each row half
+/// over the keys the thread holds, merged in the quad after the key loop,
+/// with the choice of the CPU lowering (lowering::hardPrefers).
+class FragmentArgmax {
+public:
+  FragmentArgmax(ImplicitLocOpBuilder &b, const WarpTiles &tiles)
+      : b(b), t(tiles) {}
+  /// Loop-carried: the best scores of row halves 0 and 1 (f32), then their
+  /// keys (i32).
+  SmallVector<Value> initialState();
+  /// The state after the flat scores of the key tile at k0 (hidden keys
+  /// -inf).
+  SmallVector<Value> update(ValueRange state, ArrayRef<Value> scores, Value k0);
+  /// After the key loop: merges the quad's choices and writes the thread's
+  /// columns of output rows `rows` (those below `queryLen`): the chosen
+  /// value row, or zeros where no key was visible.
+  void storeRows(ValueRange state, Value value, Value output,
+                 const lowering::QueryTile &tile, ArrayRef<Value> rows,
+                 Value queryLen);
+
+private:
+  /// best, bestKey := score, key where hard prefers it.
+  void choose(Value &best, Value &bestKey, Value score, Value key);
+
+  ImplicitLocOpBuilder &b;
+  WarpTiles t;
 };
 
 } // namespace mlir::attn::gpu_lowering

@@ -39,9 +39,10 @@ Value FragmentScore::normTerm(Value squares) {
                                    : squares;
 }
 
-Value FragmentScore::sumOfSquares(Value view, Value base, Value row) {
+Value gpu_lowering::tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape,
+                               Value view, Value base, Value row,
+                               function_ref<Value(int64_t, int64_t)> rhs) {
   // One 16-byte chunk per load, widened to f32.
-  const FlashShape &shape = t.shape;
   int64_t n = shape.chunkElems();
   Type elem = cast<MemRefType>(view.getType()).getElementType();
   auto f32Vec = VectorType::get({n}, b.getF32Type());
@@ -57,7 +58,7 @@ Value FragmentScore::sumOfSquares(Value view, Value base, Value row) {
                                      llvm::MaybeAlign(16));
     if (!elem.isF32())
       x = arith::ExtFOp::create(b, f32Vec, x);
-    acc = vector::FMAOp::create(b, x, x, acc);
+    acc = vector::FMAOp::create(b, x, rhs ? rhs(c * n, n) : x, acc);
   }
   Value sum = vector::ExtractOp::create(b, acc, ArrayRef<int64_t>{0});
   for (int64_t i = 1; i < n; ++i)
@@ -66,14 +67,12 @@ Value FragmentScore::sumOfSquares(Value view, Value base, Value row) {
   return sum;
 }
 
+Value FragmentScore::sumOfSquares(Value view, Value base, Value row) {
+  return tileRowDot(b, t.shape, view, base, row, nullptr);
+}
+
 Value FragmentScore::queryElement(Value row, Value col) {
-  int64_t n = t.shape.chunkElems();
-  Value cn = arith::ConstantIndexOp::create(b, n);
-  return arith::AddIOp::create(b,
-                               tileOffset(b, t.shape, row,
-                                          arith::DivUIOp::create(b, col, cn),
-                                          t.shape.headDim),
-                               arith::RemUIOp::create(b, col, cn));
+  return tileElementOffset(b, t.shape, row, col, t.shape.headDim);
 }
 
 void FragmentScore::prepareQuery() {

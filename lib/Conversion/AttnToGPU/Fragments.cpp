@@ -181,3 +181,14 @@ Value gpu_lowering::fastLog2(ImplicitLocOpBuilder &b, Value x) {
              ValueRange{x})
       .getResult(0);
 }
+
+Value gpu_lowering::fragmentKey(ImplicitLocOpBuilder &b,
+                                const LaneCoordinates &lane, Value k0,
+                                int64_t nt) {
+  Value twoT =
+      arith::MulIOp::create(b, lane.quad, arith::ConstantIndexOp::create(b, 2));
+  return arith::AddIOp::create(
+      b, k0,
+      arith::AddIOp::create(b, twoT,
+                            arith::ConstantIndexOp::create(b, 8 * nt)));
+}

@@ -356,6 +356,50 @@ private:
   Value center, lo, hi;
 };
 
+/// The math of the positional terms, written once for every inner tile
+/// (Positions.cpp; the GPU kernel applies it to accumulator fragments).
+///
+/// relative_position: the slot of the `width` keys from `keyBase` for query
+/// row `row` in a table padded by width - 1 on both sides,
+/// clamp(keyBase - row + clip + width - 1, 0, 2 clip + width - 1); with
+/// width 1 it is the bucket clamp(j - i, -clip, clip) + clip itself.
+Value relativeSlot(ImplicitLocOpBuilder &b, Value keyBase, Value row,
+                   int64_t clip, int64_t width);
+
+/// local_gaussian: the keys [lo, hi] (index) a row with window centre `p`
+/// (f32) sees, clamped to [0, keyLen); an empty window, or a NaN centre,
+/// is [keyLen, -1].
+struct GaussianWindow {
+  Value lo, hi;
+};
+GaussianWindow gaussianWindow(ImplicitLocOpBuilder &b, Value p, Value keyLen,
+                              int64_t window);
+
+/// Sets the union [posBegin, posEnd) and the intersection [posFullBegin,
+/// posFullEnd) of the windows of the rows of `tile` (centres from
+/// cfg.positionInputs[0]); `perRow` (optional) sees each row r, its centre
+/// and its window.
+void gaussianTileBounds(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                        QueryTile &tile, int64_t window,
+                        function_ref<void(ImplicitLocOpBuilder &, Value /*r*/,
+                                          Value /*p*/, const GaussianWindow &)>
+                            perRow);
+
+/// i1 vector: lo <= keys <= hi for a vector of key indices.
+Value inGaussianWindow(ImplicitLocOpBuilder &b, Value keys, Value lo, Value hi);
+
+/// f32 vector exp(-(j - p)^2 / (2 sigma^2)) for a vector of key indices j:
+/// the factor of the weights that multiply V (not of the softmax sum).
+Value gaussianFactor(ImplicitLocOpBuilder &b, Value keys, Value center,
+                     float sigma);
+
+/// hard's choice, written once for every inner tile (SelectNormalizers.cpp):
+/// whether key `index` with `score` replaces the current choice
+/// (bestScore, bestIndex): a greater score, or an equal one at a lower
+/// index (ties go to the lowest j). NaN scores never win.
+Value hardPrefers(ImplicitLocOpBuilder &b, Value score, Value index,
+                  Value bestScore, Value bestIndex);
+
 /// Creates the parts of the op's kernel (the caller checked support).
 std::unique_ptr<ScoreFunction> createScoreFunction(const KernelConfig &cfg);
 std::unique_ptr<RowNormalizer> createNormalizer(const KernelConfig &cfg,

@@ -128,52 +128,79 @@ void PositionTerms::prepareQueryTile(ImplicitLocOpBuilder &b, QueryTile &tile) {
   if (!hasGaussian())
     return;
 
-  // Per-row windows [lo, hi] = [ceil(p - w), floor(p + w)] clamped to the
-  // keys; an empty window (or a NaN position) becomes [Skv, -1] so that it
-  // widens neither the union nor the intersection.
+  gaussianTileBounds(
+      b, cfg, tile, window,
+      [&](ImplicitLocOpBuilder &rb, Value r, Value p, const GaussianWindow &w) {
+        memref::StoreOp::create(rb, p, center, ValueRange{r});
+        memref::StoreOp::create(rb, w.lo, lo, ValueRange{r});
+        memref::StoreOp::create(rb, w.hi, hi, ValueRange{r});
+      });
+}
+
+GaussianWindow lowering::gaussianWindow(ImplicitLocOpBuilder &b, Value p,
+                                        Value keyLen, int64_t window) {
+  // [lo, hi] = [ceil(p - w), floor(p + w)] clamped to the keys, in f64 so
+  // that p +- w is exact; an empty window (or a NaN position) becomes
+  // [Skv, -1] so that it widens neither the union nor the intersection of
+  // a tile's windows. The bounds are clamped before they are rounded (the
+  // same, for integer bounds) and rounded from the truncation, so that no
+  // target needs a floor or ceil routine.
   Type f64 = b.getF64Type(), i64 = b.getI64Type();
-  Value keyLenF = arith::SIToFPOp::create(
-      b, f64, arith::IndexCastOp::create(b, i64, cfg.keyLen));
-  Value emptyLo = cfg.keyLen, emptyHi = indexConst(b, -1);
-  auto f64Const = [&](ImplicitLocOpBuilder &cb, double v) -> Value {
-    return arith::ConstantOp::create(cb, cb.getF64FloatAttr(v));
+  auto f64Const = [&](double v) -> Value {
+    return arith::ConstantOp::create(b, b.getF64FloatAttr(v));
   };
+  Value keyLenI = arith::IndexCastOp::create(b, i64, keyLen);
+  Value keyLenF = arith::SIToFPOp::create(b, f64, keyLenI);
+  Value pd = arith::ExtFOp::create(b, f64, p);
+  Value nan = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, pd, pd);
+  Value w = f64Const(double(window));
+  auto clamp = [&](Value x, Value lower, Value upper) -> Value {
+    x = arith::SelectOp::create(b, nan, f64Const(0.0), x);
+    return arith::MinimumFOp::create(b, arith::MaximumFOp::create(b, x, lower),
+                                     upper);
+  };
+  Value loF = clamp(arith::SubFOp::create(b, pd, w), f64Const(0.0), keyLenF);
+  Value hiF = clamp(arith::AddFOp::create(b, pd, w), f64Const(-1.0),
+                    arith::SubFOp::create(b, keyLenF, f64Const(1.0)));
+  // ceil(x) = t + (t < x), floor(x) = t - (t > x), t = trunc(x).
+  auto round = [&](Value x, bool up) -> Value {
+    Value t = arith::FPToSIOp::create(b, i64, x);
+    Value tf = arith::SIToFPOp::create(b, f64, t);
+    Value off = arith::CmpFOp::create(
+        b, up ? arith::CmpFPredicate::OLT : arith::CmpFPredicate::OGT, tf, x);
+    Value step = arith::ExtUIOp::create(b, i64, off);
+    return up ? arith::AddIOp::create(b, t, step).getResult()
+              : arith::SubIOp::create(b, t, step).getResult();
+  };
+  Value lo = arith::IndexCastOp::create(b, b.getIndexType(), round(loF, true));
+  Value hi = arith::IndexCastOp::create(b, b.getIndexType(), round(hiF, false));
+  Value empty = arith::OrIOp::create(
+      b, nan, arith::CmpIOp::create(b, arith::CmpIPredicate::sgt, lo, hi));
+  return {arith::SelectOp::create(b, empty, keyLen, lo),
+          arith::SelectOp::create(b, empty, indexConst(b, -1), hi)};
+}
+
+void lowering::gaussianTileBounds(
+    ImplicitLocOpBuilder &b, const KernelConfig &cfg, QueryTile &tile,
+    int64_t window,
+    function_ref<void(ImplicitLocOpBuilder &, Value, Value,
+                      const GaussianWindow &)>
+        perRow) {
   auto loop = buildCountedLoop(
       b, tile.rows,
-      {cfg.keyLen, emptyHi, indexConst(b, 0),
+      {cfg.keyLen, indexConst(b, -1), indexConst(b, 0),
        arith::SubIOp::create(b, cfg.keyLen, indexConst(b, 1))},
       [&](ImplicitLocOpBuilder &rb, Value r, ValueRange st) {
         Value row = arith::AddIOp::create(rb, tile.row0, r);
         Value p = memref::LoadOp::create(rb, cfg.positionInputs[0],
                                          ValueRange{tile.b, tile.h, row});
-        memref::StoreOp::create(rb, p, center, ValueRange{r});
-        Value pd = arith::ExtFOp::create(rb, f64, p);
-        Value w = f64Const(rb, double(window));
-        Value loF = math::CeilOp::create(rb, arith::SubFOp::create(rb, pd, w));
-        Value hiF = math::FloorOp::create(rb, arith::AddFOp::create(rb, pd, w));
-        loF = arith::MinimumFOp::create(
-            rb, arith::MaximumFOp::create(rb, loF, f64Const(rb, 0.0)), keyLenF);
-        hiF = arith::MaximumFOp::create(
-            rb,
-            arith::MinimumFOp::create(
-                rb, hiF, arith::SubFOp::create(rb, keyLenF, f64Const(rb, 1.0))),
-            f64Const(rb, -1.0));
-        // Unordered-or-greater: true for NaN too.
-        Value empty =
-            arith::CmpFOp::create(rb, arith::CmpFPredicate::UGT, loF, hiF);
-        auto toIndex = [&](Value x) -> Value {
-          Value safe = arith::SelectOp::create(rb, empty, f64Const(rb, 0.0), x);
-          return arith::IndexCastOp::create(
-              rb, rb.getIndexType(), arith::FPToSIOp::create(rb, i64, safe));
-        };
-        Value l = arith::SelectOp::create(rb, empty, emptyLo, toIndex(loF));
-        Value h = arith::SelectOp::create(rb, empty, emptyHi, toIndex(hiF));
-        memref::StoreOp::create(rb, l, lo, ValueRange{r});
-        memref::StoreOp::create(rb, h, hi, ValueRange{r});
-        return SmallVector<Value>{arith::MinSIOp::create(rb, st[0], l),
-                                  arith::MaxSIOp::create(rb, st[1], h),
-                                  arith::MaxSIOp::create(rb, st[2], l),
-                                  arith::MinSIOp::create(rb, st[3], h)};
+        GaussianWindow w = gaussianWindow(rb, p, cfg.keyLen, window);
+        if (perRow)
+          perRow(rb, r, p, w);
+        return SmallVector<Value>{arith::MinSIOp::create(rb, st[0], w.lo),
+                                  arith::MaxSIOp::create(rb, st[1], w.hi),
+                                  arith::MaxSIOp::create(rb, st[2], w.lo),
+                                  arith::MinSIOp::create(rb, st[3], w.hi)};
       });
   Value one = indexConst(b, 1);
   tile.posBegin = loop.getResult(0);
@@ -182,23 +209,47 @@ void PositionTerms::prepareQueryTile(ImplicitLocOpBuilder &b, QueryTile &tile) {
   tile.posFullEnd = arith::AddIOp::create(b, loop.getResult(3), one);
 }
 
-namespace {
-/// Slot offset of the chunk of keys starting at keyBase for query row `row`.
-Value slotOffset(ImplicitLocOpBuilder &b, Value keyBase, Value row,
-                 int64_t clip, int64_t width) {
+Value lowering::inGaussianWindow(ImplicitLocOpBuilder &b, Value keys, Value lo,
+                                 Value hi) {
+  int64_t width = cast<VectorType>(keys.getType()).getNumElements();
+  return arith::AndIOp::create(
+      b,
+      arith::CmpIOp::create(b, arith::CmpIPredicate::sge, keys,
+                            splat(b, lo, width)),
+      arith::CmpIOp::create(b, arith::CmpIPredicate::sle, keys,
+                            splat(b, hi, width)));
+}
+
+Value lowering::gaussianFactor(ImplicitLocOpBuilder &b, Value keys,
+                               Value center, float sigma) {
+  // g = exp(-(j - p)^2 / (2 sigma^2)) = exp2(-(j - p)^2 * log2(e) / (2
+  // sigma^2)); j - p is exact in f32 for any key of a visible window.
+  int64_t width = cast<VectorType>(keys.getType()).getNumElements();
+  VectorType f32Vec = VectorType::get({width}, b.getF32Type());
+  Value j = arith::SIToFPOp::create(
+      b, f32Vec,
+      arith::IndexCastOp::create(b, VectorType::get({width}, b.getI64Type()),
+                                 keys));
+  Value d = arith::SubFOp::create(b, j, splat(b, center, width));
+  Value k = splat(b, f32Const(b, -M_LOG2E / (2.0 * sigma * sigma)), width);
+  return math::Exp2Op::create(
+      b, arith::MulFOp::create(b, arith::MulFOp::create(b, d, d), k));
+}
+
+Value lowering::relativeSlot(ImplicitLocOpBuilder &b, Value keyBase, Value row,
+                             int64_t clip, int64_t width) {
   Value off = arith::AddIOp::create(b, arith::SubIOp::create(b, keyBase, row),
                                     indexConst(b, clip + width - 1));
   return arith::MinSIOp::create(
       b, arith::MaxSIOp::create(b, off, indexConst(b, 0)),
       indexConst(b, 2 * clip + width - 1));
 }
-} // namespace
 
 Value PositionTerms::addToScore(ImplicitLocOpBuilder &b, Value r, Value row,
                                 Value keyBase, Value s) {
   if (!hasRelative())
     return s;
-  Value off = slotOffset(b, keyBase, row, clip, cfg.width);
+  Value off = relativeSlot(b, keyBase, row, clip, cfg.width);
   Value rel =
       vector::LoadOp::create(b, VectorType::get({cfg.width}, b.getF32Type()),
                              relKeys, ValueRange{r, off});
@@ -208,11 +259,8 @@ Value PositionTerms::addToScore(ImplicitLocOpBuilder &b, Value r, Value row,
 Value PositionTerms::visibility(ImplicitLocOpBuilder &b, Value r, Value keys) {
   if (!hasGaussian())
     return {};
-  Value l = splat(b, memref::LoadOp::create(b, lo, ValueRange{r}), cfg.width);
-  Value h = splat(b, memref::LoadOp::create(b, hi, ValueRange{r}), cfg.width);
-  return arith::AndIOp::create(
-      b, arith::CmpIOp::create(b, arith::CmpIPredicate::sge, keys, l),
-      arith::CmpIOp::create(b, arith::CmpIPredicate::sle, keys, h));
+  return inGaussianWindow(b, keys, memref::LoadOp::create(b, lo, ValueRange{r}),
+                          memref::LoadOp::create(b, hi, ValueRange{r}));
 }
 
 Value PositionTerms::rowMeetsTile(ImplicitLocOpBuilder &b, Value r, Value k0,
@@ -250,20 +298,10 @@ Value PositionTerms::valueWeights(ImplicitLocOpBuilder &b, Value r, Value keys,
                                   Value p) {
   if (!hasGaussian())
     return p;
-  // g = exp(-(j - p)^2 / (2 sigma^2)) = exp2(-(j - p)^2 * log2(e) / (2
-  // sigma^2)); j - p is exact in f32 for any key of a visible window.
-  VectorType f32Vec = VectorType::get({cfg.width}, b.getF32Type());
-  Value j = arith::SIToFPOp::create(
-      b, f32Vec,
-      arith::IndexCastOp::create(
-          b, VectorType::get({cfg.width}, b.getI64Type()), keys));
-  Value d = arith::SubFOp::create(
-      b, j,
-      splat(b, memref::LoadOp::create(b, center, ValueRange{r}), cfg.width));
-  Value k = splat(b, f32Const(b, -M_LOG2E / (2.0 * sigma * sigma)), cfg.width);
-  Value g = math::Exp2Op::create(
-      b, arith::MulFOp::create(b, arith::MulFOp::create(b, d, d), k));
-  return arith::MulFOp::create(b, p, g);
+  return arith::MulFOp::create(
+      b, p,
+      gaussianFactor(b, keys, memref::LoadOp::create(b, center, ValueRange{r}),
+                     sigma));
 }
 
 void PositionTerms::accumulate(ImplicitLocOpBuilder &b, const RowTile &row,
@@ -287,8 +325,8 @@ void PositionTerms::accumulate(ImplicitLocOpBuilder &b, const RowTile &row,
   for (auto [c, pc] : llvm::enumerate(p)) {
     Value keyBase =
         arith::AddIOp::create(b, row.k0, indexConst(b, c * cfg.width));
-    SmallVector<Value> at = {row.r,
-                             slotOffset(b, keyBase, row.row, clip, cfg.width)};
+    SmallVector<Value> at = {
+        row.r, relativeSlot(b, keyBase, row.row, clip, cfg.width)};
     Value w = vector::LoadOp::create(b, vt, relWeights, at);
     vector::StoreOp::create(b, arith::AddFOp::create(b, w, pc), relWeights, at);
   }

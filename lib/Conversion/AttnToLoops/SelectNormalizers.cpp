@@ -96,6 +96,20 @@ void emitSelectedRows(
   });
 }
 
+} // namespace
+
+Value lowering::hardPrefers(ImplicitLocOpBuilder &b, Value score, Value index,
+                            Value bestScore, Value bestIndex) {
+  Value greater =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, score, bestScore);
+  Value tie = arith::AndIOp::create(
+      b, arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, score, bestScore),
+      arith::CmpIOp::create(b, arith::CmpIPredicate::slt, index, bestIndex));
+  return arith::OrIOp::create(b, greater, tie);
+}
+
+namespace {
+
 //===----------------------------------------------------------------------===//
 // hard
 //===----------------------------------------------------------------------===//
@@ -143,10 +157,9 @@ public:
         vector::ReductionOp::create(b, vector::CombiningKind::MINSI, cand));
     Value old = memref::LoadOp::create(b, best, ValueRange{row.r});
     Value oldIndex = memref::LoadOp::create(b, bestIndex, ValueRange{row.r});
-    // Strictly greater: an earlier tile keeps a tie (lower j). A tile with
-    // no visible key has maximum -inf and never wins.
-    Value better =
-        arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, tileMax, old);
+    // An earlier tile keeps a tie (its j is lower). A tile with no visible
+    // key has maximum -inf and never wins.
+    Value better = hardPrefers(b, tileMax, first, old, oldIndex);
     memref::StoreOp::create(b, arith::SelectOp::create(b, better, tileMax, old),
                             best, ValueRange{row.r});
     memref::StoreOp::create(b,

@@ -36,10 +36,53 @@ func.func @general_bf16(%q: tensor<1x2x8x16xbf16>, %k: tensor<1x2x8x16xbf16>,
 
 // -----
 
-func.func @hard(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+func.func @topk(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
                 %v: tensor<1x2x8x16xf16>) -> tensor<1x2x8x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: normalizer 'hard' (the GPU kernel computes 'softmax', 'sigmoid' and 'none')}}
-  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<hard>}
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: normalizer 'topk' (the GPU kernel computes 'softmax', 'sigmoid', 'none' and 'hard')}}
+  %o = attn.attention %q, %k, %v
+      {normalizer = #attn.normalizer<topk>, top_k = 4 : i64}
+      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
+      -> tensor<1x2x8x16xf16>
+  return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+func.func @relative_sigmoid(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+                            %v: tensor<1x2x8x16xf16>, %ak: tensor<5x16xf32>,
+                            %av: tensor<5x16xf32>) -> tensor<1x2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: positional terms (relative_clip, gaussian_window) with normalizer 'sigmoid' (they need 'softmax')}}
+  %o = attn.attention %q, %k, %v position_operands(%ak, %av
+          : tensor<5x16xf32>, tensor<5x16xf32>)
+      {relative_clip = 2 : i64, normalizer = #attn.normalizer<sigmoid>}
+      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
+      -> tensor<1x2x8x16xf16>
+  return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+func.func @relative_cosine(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+                           %v: tensor<1x2x8x16xf16>, %ak: tensor<5x16xf32>,
+                           %av: tensor<5x16xf32>) -> tensor<1x2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: relative_clip with score 'cosine' (it needs 'dot')}}
+  %o = attn.attention %q, %k, %v position_operands(%ak, %av
+          : tensor<5x16xf32>, tensor<5x16xf32>)
+      {relative_clip = 2 : i64, score = #attn.score<cosine>}
+      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
+      -> tensor<1x2x8x16xf16>
+  return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+func.func @gaussian_none(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+                         %v: tensor<1x2x8x16xf16>, %p: tensor<1x2x8xf32>)
+    -> tensor<1x2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: positional terms (relative_clip, gaussian_window) with normalizer 'none' (they need 'softmax')}}
+  %o = attn.attention %q, %k, %v position_operands(%p : tensor<1x2x8xf32>)
+      {gaussian_window = 2 : i64, gaussian_sigma = 1.0 : f32,
+       normalizer = #attn.normalizer<none>}
       : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
       -> tensor<1x2x8x16xf16>
   return %o : tensor<1x2x8x16xf16>

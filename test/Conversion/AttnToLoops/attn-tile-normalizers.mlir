@@ -27,8 +27,10 @@ func.func @sigmoid(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 
 // hard: a running (max, index) per row. In each key tile the lowest key
 // index reaching the tile maximum (a min-reduction) replaces the row's best
-// only when strictly greater. No exp2 and no P*V: the epilogue copies the
-// value row v[j*], or zeros for a row without a visible key.
+// when greater, or equal at a lower index (lowering::hardPrefers, shared
+// with the GPU kernel; an earlier tile's j is lower, so it keeps a tie).
+// No exp2 and no P*V: the epilogue copies the value row v[j*], or zeros
+// for a row without a visible key.
 // CHECK-LABEL: func.func @hard
 // CHECK-SAME:    %[[V:[^:]*]]: tensor<?x4x?x64xf32>) -> tensor
 // CHECK:         %[[VB:.*]] = bufferization.to_buffer %[[V]]
@@ -39,7 +41,10 @@ func.func @sigmoid(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // CHECK:           %[[MAX:.*]] = vector.reduction <maximumf>
 // CHECK:           arith.cmpf oeq, {{.*}} : vector<16xf32>
 // CHECK:           %[[FIRST:.*]] = vector.reduction <minsi>, %{{.*}} : vector<16xi64> into i64
-// CHECK:           %[[BETTER:.*]] = arith.cmpf ogt, %[[MAX]], %{{.*}} : f32
+// CHECK:           arith.cmpf ogt, %[[MAX]], %{{.*}} : f32
+// CHECK:           arith.cmpf oeq, %[[MAX]], %{{.*}} : f32
+// CHECK:           arith.cmpi slt, %{{.*}}, %{{.*}} : index
+// CHECK:           %[[BETTER:.*]] = arith.ori
 // CHECK:           arith.select %[[BETTER]], %[[MAX]]
 // CHECK-NOT:     math.exp2
 // CHECK-NOT:     %[[VB]][

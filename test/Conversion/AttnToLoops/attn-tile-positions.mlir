@@ -26,7 +26,9 @@ func.func @local_window(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // -----
 
 // local_gaussian: the prologue turns each row's position p into the integer
-// window [ceil(p - 8), floor(p + 8)] (in f64: exact) and folds the union and
+// window [ceil(p - 8), floor(p + 8)] (in f64: exact; clamped to the keys,
+// then rounded from the truncation, t + (t < x) and t - (t > x)) and folds
+// the union and
 // the intersection over the tile's rows, which bound the key loop and pick
 // the unmasked tiles. In a masked tile, a row whose window misses the tile
 // skips it. The Gaussian factor multiplies the weights of V after their sum
@@ -35,9 +37,12 @@ func.func @local_window(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // CHECK:         scf.parallel
 // CHECK:           %[[W:.*]]:4 = scf.for {{.*}} -> (index, index, index, index) {
 // CHECK:             arith.extf %{{.*}} : f32 to f64
-// CHECK:             math.ceil %{{.*}} : f64
-// CHECK:             math.floor %{{.*}} : f64
-// CHECK:             arith.cmpf ugt, %{{.*}}, %{{.*}} : f64
+// CHECK:             arith.cmpf uno, %{{.*}}, %{{.*}} : f64
+// CHECK:             arith.fptosi %{{.*}} : f64 to i64
+// CHECK:             arith.cmpf olt, %{{.*}}, %{{.*}} : f64
+// CHECK:             arith.fptosi %{{.*}} : f64 to i64
+// CHECK:             arith.cmpf ogt, %{{.*}}, %{{.*}} : f64
+// CHECK:             arith.cmpi sgt, %{{.*}}, %{{.*}} : index
 // CHECK:           %[[BEGIN:.*]] = arith.maxsi %{{.*}}, %[[W]]#0 : index
 // CHECK:           scf.for %{{.*}} = %[[BEGIN]] to %{{.*}} step %c64
 // CHECK:             scf.if

@@ -1,0 +1,88 @@
+//===- FlashShape.cpp - the tile shape and shared-memory layout -----------===//
+//
+// The tile shape of a kernel (how many keys per shared-memory tile fit the
+// chip's shared memory next to the Q tile, the double-buffered K and V
+// tiles and relative_position's tables), the element offsets inside those
+// tiles, and the kernel's operand list.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FlashKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::gpu_lowering;
+
+FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
+                                                     int64_t queryTile,
+                                                     int64_t keyTile,
+                                                     int64_t sharedLimit,
+                                                     bool allowTf32) {
+  FlashShape s;
+  bool f32 = op.getQuery().getType().getElementType().isF32();
+  s.contraction = !f32        ? Contraction::HalfMma
+                  : allowTf32 ? Contraction::Tf32Mma
+                              : Contraction::Fma;
+  s.elementBytes = f32 ? 4 : 2;
+  s.queryTile = queryTile;
+  s.keyTile = keyTile;
+  s.headDim = op.getQuery().getType().getDimSize(3);
+  s.valueDim = op.getValue().getType().getDimSize(3);
+  s.queryInRegisters =
+      s.contraction != Contraction::Fma && s.headDim * s.elementBytes <= 256;
+  if (std::optional<uint64_t> clip = op.getRelativeClip())
+    s.relativeBuckets = 2 * static_cast<int64_t>(*clip) + 1;
+  auto layout = [&]() {
+    int64_t bytes = s.elementBytes;
+    int64_t d = s.rowStride(s.headDim), dv = s.rowStride(s.valueDim);
+    s.queryOffset = 0;
+    s.keyOffset = bytes * s.queryTile * d;
+    s.valueOffset = s.keyOffset + 2 * bytes * s.keyTile * d;
+    s.positionOffset = s.valueOffset + 2 * bytes * s.keyTile * dv;
+    s.sharedBytes = s.positionOffset + 2 * 4 * s.queryTile * s.relativeBuckets;
+  };
+  layout();
+  while (s.sharedBytes > sharedLimit && s.keyTile > 16) {
+    s.keyTile /= 2;
+    layout();
+  }
+  if (s.sharedBytes > sharedLimit)
+    return op.emitOpError()
+           << "needs " << s.sharedBytes
+           << " bytes of shared memory per CTA on the GPU (query-tile = "
+           << s.queryTile << ", key-tile = " << s.keyTile
+           << ", D = " << s.headDim << ", Dv = " << s.valueDim
+           << "), more than the chip's " << sharedLimit
+           << "; use a smaller query-tile";
+  return s;
+}
+
+Value gpu_lowering::tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
+                               Value row, Value chunk, int64_t cols) {
+  if (!shape.paddedRows())
+    return swizzledOffset(b, row, chunk, cols, shape.chunkElems());
+  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  return arith::AddIOp::create(
+      b, arith::MulIOp::create(b, row, cst(shape.rowStride(cols))),
+      arith::MulIOp::create(b, chunk, cst(shape.chunkElems())));
+}
+
+Value gpu_lowering::tileElementOffset(ImplicitLocOpBuilder &b,
+                                      const FlashShape &shape, Value row,
+                                      Value col, int64_t cols) {
+  Value n = arith::ConstantIndexOp::create(b, shape.chunkElems());
+  return arith::AddIOp::create(
+      b, tileOffset(b, shape, row, arith::DivUIOp::create(b, col, n), cols),
+      arith::RemUIOp::create(b, col, n));
+}
+
+SmallVector<Value> FlashOperands::list() const {
+  SmallVector<Value> all = {query, key, value, output};
+  for (Value v : {lse, mask, bias, keyLengths, scoreWeight})
+    if (v)
+      all.push_back(v);
+  all.append(positions.begin(), positions.end());
+  return all;
+}

@@ -1,0 +1,105 @@
+//===- FragmentChoice.cpp - the hard normaliser on a warp's fragments -----===//
+//
+// hard: o_i = v_{j*} with j* = argmax_j s_ij, ties to the lowest j. Each
+// thread keeps, for its rows g and g + 8, the best (score, key) of the keys
+// it holds (2t, 2t + 1 of every 8-key block), visited in increasing j; the
+// choice is lowering::hardPrefers, the rule of the CPU lowering (a greater
+// score, or an equal one at a lower key). No exp2, no sum and no P V: after
+// the key loop the quad merges its four candidates with shfl.xor by the
+// same rule, and every thread copies its columns of the chosen value row
+// from global memory (no arithmetic, so no rounding), or zeros for a row
+// without a visible key.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FlashKernel.h"
+
+#include "../AttnToLoops/AttentionLowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attn;
+using namespace mlir::attn::gpu_lowering;
+using lowering::indexConst;
+
+SmallVector<Value> FragmentArgmax::initialState() {
+  Value negInf = arith::ConstantOp::create(
+      b, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+  // No key yet: past every key, so that any key wins a tie with it.
+  Value none = arith::ConstantIntOp::create(
+      b, b.getI32Type(), std::numeric_limits<int32_t>::max());
+  return {negInf, negInf, none, none};
+}
+
+SmallVector<Value> FragmentArgmax::update(ValueRange state,
+                                          ArrayRef<Value> scores, Value k0) {
+  SmallVector<Value> next(state);
+  for (int64_t nt = 0; nt < int64_t(scores.size()) / 4; ++nt)
+    for (int64_t half = 0; half < 2; ++half)
+      for (int64_t e = 0; e < 2; ++e) {
+        Value key = arith::IndexCastOp::create(
+            b, b.getI32Type(),
+            arith::AddIOp::create(b, fragmentKey(b, t.lane, k0, nt),
+                                  indexConst(b, e)));
+        choose(next[half], next[2 + half], scores[4 * nt + 2 * half + e], key);
+      }
+  return next;
+}
+
+void FragmentArgmax::choose(Value &best, Value &bestKey, Value score,
+                            Value key) {
+  Value better = lowering::hardPrefers(b, score, key, best, bestKey);
+  best = arith::SelectOp::create(b, better, score, best);
+  bestKey = arith::SelectOp::create(b, better, key, bestKey);
+}
+
+void FragmentArgmax::storeRows(ValueRange state, Value value, Value output,
+                               const lowering::QueryTile &tile,
+                               ArrayRef<Value> rows, Value queryLen) {
+  Type elem = cast<MemRefType>(value.getType()).getElementType();
+  auto pairType = VectorType::get({2}, elem);
+  Value zeros = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(pairType, b.getZeroAttr(elem)));
+  Value negInf = arith::ConstantOp::create(
+      b, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+  Value twoT = arith::MulIOp::create(b, t.lane.quad, indexConst(b, 2));
+  int64_t dv = t.shape.valueDim;
+  for (int64_t half = 0; half < 2; ++half) {
+    Value best = state[half], key = state[2 + half];
+    for (int32_t offset : {1, 2}) {
+      auto other = [&](Value v) -> Value {
+        return gpu::ShuffleOp::create(b, v, offset, kThreadsPerWarp,
+                                      gpu::ShuffleMode::XOR)
+            .getShuffleResult();
+      };
+      Value otherBest = other(best), otherKey = other(key);
+      choose(best, key, otherBest, otherKey);
+    }
+    // As on the CPU: a row whose best score is -inf saw no visible key.
+    Value found =
+        arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, best, negInf);
+    Value j = arith::SelectOp::create(
+        b, found, arith::IndexCastOp::create(b, b.getIndexType(), key),
+        indexConst(b, 0));
+    auto inside =
+        scf::IfOp::create(b,
+                          arith::CmpIOp::create(b, arith::CmpIPredicate::slt,
+                                                rows[half], queryLen),
+                          /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&inside.getThenRegion().front());
+    for (int64_t ot = 0; ot < dv / 8; ++ot) {
+      Value col = arith::AddIOp::create(b, twoT, indexConst(b, 8 * ot));
+      Value v = vector::LoadOp::create(b, pairType, value,
+                                       ValueRange{tile.b, tile.kvHead, j, col});
+      vector::StoreOp::create(b, arith::SelectOp::create(b, found, v, zeros),
+                              output,
+                              ValueRange{tile.b, tile.h, rows[half], col});
+    }
+  }
+}
