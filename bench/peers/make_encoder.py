@@ -14,6 +14,10 @@ Defaults are BERT-base's layer. DIR receives:
                        splitting, Softmax, Erf), the weights as
                        initializers, as an exporter writes a deployed model;
                        ONNX Runtime applies its own fusions to it.
+  matmul.mlir,         the layer's first feed-forward matmul alone,
+  matmul.onnx          x [B,S,E] times W1 [E,F] (a linalg contraction; one
+                       ONNX MatMul with W1 as initializer), for the graph
+                       matmul's share of the peak.
   inputs/NN_name.npy   the 13 arguments of @main in order (x and weights),
                        float32, random with --seed.
   reference.npy        the output computed in float64 from the inputs by
@@ -133,6 +137,47 @@ def make_onnx(inputs, B, S, E, heads):
     return model
 
 
+MATMUL_MLIR = """// x W1 of the encoder layer, alone (bench/peers/make_encoder.py).
+#x = affine_map<(b, s, k, n) -> (b, s, k)>
+#w = affine_map<(b, s, k, n) -> (k, n)>
+#y = affine_map<(b, s, k, n) -> (b, s, n)>
+func.func @main(%x: tensor<?x?x{E}xf32>, %w: tensor<{E}x{F}xf32>)
+    -> tensor<?x?x{F}xf32> {{
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %b = tensor.dim %x, %c0 : tensor<?x?x{E}xf32>
+  %s = tensor.dim %x, %c1 : tensor<?x?x{E}xf32>
+  %e = tensor.empty(%b, %s) : tensor<?x?x{F}xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<?x?x{F}xf32>)
+      -> tensor<?x?x{F}xf32>
+  %y = linalg.generic {{indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "reduction",
+                                         "parallel"]}}
+      ins(%x, %w : tensor<?x?x{E}xf32>, tensor<{E}x{F}xf32>)
+      outs(%init : tensor<?x?x{F}xf32>) {{
+  ^bb0(%a: f32, %v: f32, %acc: f32):
+    %p = arith.mulf %a, %v : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }} -> tensor<?x?x{F}xf32>
+  return %y : tensor<?x?x{F}xf32>
+}}
+"""
+
+
+def make_matmul_onnx(w1, B, S, E, F):
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w1"], ["y"])], "matmul",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [B, S, E])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [B, S, F])],
+        initializer=[numpy_helper.from_array(w1, "w1")])
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.checker.check_model(model)
+    return model
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
@@ -169,6 +214,13 @@ def main():
     written.append(path)
     path = os.path.join(a.out, "encoder_layer.onnx")
     onnx.save(make_onnx(inputs, a.B, a.S, E, a.heads), path)
+    written.append(path)
+    path = os.path.join(a.out, "matmul.mlir")
+    with open(path, "w") as f:
+        f.write(MATMUL_MLIR.format(E=E, F=F))
+    written.append(path)
+    path = os.path.join(a.out, "matmul.onnx")
+    onnx.save(make_matmul_onnx(inputs[9], a.B, a.S, E, F), path)
     written.append(path)
     for i, (name, value) in enumerate(zip(ARGS, inputs)):
         path = os.path.join(a.out, "inputs", f"{i:02d}_{name}.npy")

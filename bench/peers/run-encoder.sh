@@ -17,7 +17,9 @@
 #
 # FLOPs: 8*B*S*E^2 (four projections) + 4*B*S^2*E (Q K^T and P V of every
 # head) + 4*B*S*E*F (the feed-forward layer); LayerNorm, GELU and the
-# residual adds are not counted.
+# residual adds are not counted. A second row times the layer's first
+# feed-forward matmul alone (x W1, 2*B*S*E*F FLOPs) the same way: the graph
+# matmuls' share of the peak.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -52,49 +54,69 @@ trap 'rm -rf "$tmp"' EXIT
 compile_start=$(date +%s.%N)
 "$bin/attn-compile" "$tmp/encoder_layer.mlir" -o "$tmp/libencoder.so"
 compile_s=$(awk -v a="$compile_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
-inputs=()
-for f in "$tmp"/inputs/*.npy; do inputs+=("--input=@$f"); done
+"$bin/attn-compile" "$tmp/matmul.mlir" -o "$tmp/libmatmul.so"
 
 peak=$("$bin/attn-bench" "$root/examples/variants/scaled_dot.mlir" --B 1 --Sq 64 \
   --Skv 64 --repeat 1 --threads "$threads" --peak --baseline=none |
   awk '/^peak:/ { print $2 }')
 
-best_ours="" best_ort=""
 keep_min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
+ours_ms() {  # library, output, inputs... -> median ms
+  local lib="$1" out="$2"; shift 2
+  OMP_NUM_THREADS="$threads" "$bin/attn-exec" "$lib" "$@" --output=@"$out" \
+    --repeat "$repeat" --print-time | awk '/^time:/ { print $2 }'
+}
+ort_ms() {  # model, output -> median ms
+  node "$here/ort_graph.js" --model "$1" --input x="$tmp/inputs/00_x.npy" \
+    --output "$2" --threads "$threads" --repeat "$repeat" | sed -n 's/^median_ms=//p'
+}
+inputs=()
+for f in "$tmp"/inputs/*.npy; do inputs+=("--input=@$f"); done
+declare -A best
 for ((r = 0; r < rounds; ++r)); do
-  ms=$(OMP_NUM_THREADS="$threads" "$bin/attn-exec" "$tmp/libencoder.so" \
-         "${inputs[@]}" --output=@"$tmp/ours.npy" --repeat "$repeat" --print-time |
-       awk '/^time:/ { print $2 }')
-  best_ours=$(keep_min "$ms" "$best_ours")
-  ms=$(node "$here/ort_graph.js" --model "$tmp/encoder_layer.onnx" \
-         --input x="$tmp/inputs/00_x.npy" --output "$tmp/ort.npy" \
-         --threads "$threads" --repeat "$repeat" | sed -n 's/^median_ms=//p')
-  best_ort=$(keep_min "$ms" "$best_ort")
+  best[ours]=$(keep_min "$(ours_ms "$tmp/libencoder.so" "$tmp/ours.npy" "${inputs[@]}")" "${best[ours]-}")
+  best[ort]=$(keep_min "$(ort_ms "$tmp/encoder_layer.onnx" "$tmp/ort.npy")" "${best[ort]-}")
+  best[ours_mm]=$(keep_min "$(ours_ms "$tmp/libmatmul.so" "$tmp/ours_mm.npy" \
+    --input=@"$tmp/inputs/00_x.npy" --input=@"$tmp/inputs/09_w1.npy")" "${best[ours_mm]-}")
+  best[ort_mm]=$(keep_min "$(ort_ms "$tmp/matmul.onnx" "$tmp/ort_mm.npy")" "${best[ort_mm]-}")
 done
 
 status=0
-check() {  # -> relative error of $1 against the reference
+check() {  # output, reference (.npy, or "matmul": x W1 in float64)
   /usr/bin/python3 -c "
 import numpy as np, sys
-out, ref = np.load(sys.argv[1]), np.load(sys.argv[2])
-print(f'{float(np.abs(out - ref).max() / np.abs(ref).max()):.1e}')" "$1" "$tmp/reference.npy"
+out = np.load(sys.argv[1])
+if sys.argv[2] == 'matmul':
+    ref = np.load(sys.argv[3]).astype(float) @ np.load(sys.argv[4]).astype(float)
+else:
+    ref = np.load(sys.argv[2])
+print(f'{float(np.abs(out - ref).max() / np.abs(ref).max()):.1e}')" "$@"
 }
-err_ours=$(check "$tmp/ours.npy") err_ort=$(check "$tmp/ort.npy")
-for err in "$err_ours" "$err_ort"; do
+err_ours=$(check "$tmp/ours.npy" "$tmp/reference.npy")
+err_ort=$(check "$tmp/ort.npy" "$tmp/reference.npy")
+mm_ref=(matmul "$tmp/inputs/00_x.npy" "$tmp/inputs/09_w1.npy")
+err_ours_mm=$(check "$tmp/ours_mm.npy" "${mm_ref[@]}")
+err_ort_mm=$(check "$tmp/ort_mm.npy" "${mm_ref[@]}")
+for err in "$err_ours" "$err_ort" "$err_ours_mm" "$err_ort_mm"; do
   awk -v e="$err" 'BEGIN { exit !(e <= 1e-4) }' || status=1
 done
 
 gflop=$(awk -v b="$B" -v s="$S" -v e="$E" -v f="$F" \
   'BEGIN { printf "%.3f", (8*b*s*e*e + 4*b*s*s*e + 4*b*s*e*f) / 1e9 }')
-rate() { awk -v g="$gflop" -v ms="$1" 'BEGIN { printf "%.1f", g / ms * 1e3 }'; }
-pct() { awk -v r="$(rate "$1")" -v p="$peak" 'BEGIN { printf "%.0f", 100 * r / p }'; }
+gflop_mm=$(awk -v b="$B" -v s="$S" -v e="$E" -v f="$F" \
+  'BEGIN { printf "%.3f", 2*b*s*e*f / 1e9 }')
+rate() { awk -v g="$1" -v ms="$2" 'BEGIN { printf "%.1f", g / ms * 1e3 }'; }
+pct() { awk -v r="$(rate "$1" "$2")" -v p="$peak" 'BEGIN { printf "%.0f", 100 * r / p }'; }
+row() {  # name, GFLOP, ours ms, ORT ms, ours error, ORT error
+  echo "| $1 | $2 | $3 | $(rate "$2" "$3") | $(pct "$2" "$3") | $4 | $(rate "$2" "$4") |" \
+    "$(pct "$2" "$4") | $(awk -v a="$4" -v b="$3" 'BEGIN { printf "%.2f×", a / b }') | $5 | $6 |"
+}
 echo "Threads: $threads; rounds: $rounds x $repeat calls; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //');" \
   "FMA peak $peak GFLOP/s (measured); compile ${compile_s} s;" \
   "onnxruntime-node $(node -p "require('$here/node_modules/onnxruntime-node/package.json').version")"
 echo
-echo "| B×S×E×heads×F | GFLOP | ours ms | ours GFLOP/s | % peak | ORT ms | ORT GFLOP/s | ORT ms / ours ms | error ours | error ORT |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-echo "| ${B}×${S}×${E}×${heads}×${F} | $gflop | $best_ours | $(rate "$best_ours") | $(pct "$best_ours") |" \
-  "$best_ort | $(rate "$best_ort") | $(awk -v a="$best_ort" -v b="$best_ours" 'BEGIN { printf "%.2f×", a / b }') |" \
-  "$err_ours | $err_ort |"
+echo "| ${B}×${S}, E=$E, $heads heads, F=$F | GFLOP | ours ms | ours GFLOP/s | % peak | ORT ms | ORT GFLOP/s | ORT % peak | ORT ms / ours ms | error ours | error ORT |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+row "encoder layer" "$gflop" "${best[ours]}" "${best[ort]}" "$err_ours" "$err_ort"
+row "x W1 alone" "$gflop_mm" "${best[ours_mm]}" "${best[ort_mm]}" "$err_ours_mm" "$err_ort_mm"
 exit $status

@@ -255,11 +255,14 @@ def AttnParallelize : Pass<"attn-parallelize", "func::FuncOp"> {
 
     f32 contractions that `attn-tile-contractions` maps onto register tiles
     (projections, feed-forward layers, 1x1 convolutions) are tiled
-    differently: their column loop (the last dimension of the output and
-    of the right operand) stays whole, and their row loop is tiled by
-    `contraction-rows`, so that every tile holds a block of rows for the
-    register tiles and reads each column panel of the right operand once
-    per block rather than once per row.
+    differently: their row loop is tiled by `contraction-rows`, so that
+    every tile holds a block of rows for the register tiles and reads each
+    column panel of the right operand once per block rather than once per
+    row, and their column loop (the last dimension of the output and of
+    the right operand) by `contraction-columns` (a multiple of the register
+    tiles' panels; whole when it is not longer), so that short sequences
+    still give every thread work. A `linalg.fill` whose only uses are the
+    outputs of such contractions is fused into their tiles.
   }];
   let options = [
     Option<"minLoops", "min-loops", "int64_t", /*default=*/"2",
@@ -268,6 +271,9 @@ def AttnParallelize : Pass<"attn-parallelize", "func::FuncOp"> {
     Option<"contractionRows", "contraction-rows", "int64_t",
            /*default=*/"64",
            "Rows of an f32 contraction per tile (see attn-tile-contractions)">,
+    Option<"contractionColumns", "contraction-columns", "int64_t",
+           /*default=*/"384",
+           "Columns of an f32 contraction per tile">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];

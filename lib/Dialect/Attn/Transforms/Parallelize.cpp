@@ -28,29 +28,38 @@ using namespace mlir;
 namespace {
 /// Tile sizes for `op`: 1 on every parallel loop but the innermost loop, 0
 /// (not tiled) elsewhere; empty when nothing would be distributed. A
-/// contraction that attn-tile-contractions lowers to register tiles keeps
-/// its column loop whole instead and gets `contractionRows` rows per tile,
-/// so that each tile has rows for the register tiles to block.
+/// contraction that attn-tile-contractions lowers to register tiles gets
+/// `contractionRows` rows per tile instead, so that each tile has rows for
+/// the register tiles to block, and its column loop in blocks of
+/// `contractionColumns` (whole when it is no longer), so that a few rows
+/// (a short sequence) still make work for every thread.
 SmallVector<OpFoldResult> rowTileSizes(OpBuilder &b, linalg::LinalgOp op,
                                        int64_t minLoops,
-                                       int64_t contractionRows) {
+                                       int64_t contractionRows,
+                                       int64_t contractionColumns) {
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   int64_t numLoops = static_cast<int64_t>(iterators.size());
   if (numLoops < minLoops)
     return {};
-  int64_t wholeLoop = numLoops - 1, rowLoop = -1;
+  int64_t columnLoop = numLoops - 1, rowLoop = -1, columnTile = 0;
   FailureOr<attn::ContractionLayout> layout = attn::matchContractionLayout(op);
   if (succeeded(layout)) {
-    wholeLoop = layout->columnLoop;
+    columnLoop = layout->columnLoop;
     rowLoop = layout->rowLoop;
+    std::optional<int64_t> columns = op.getStaticLoopRanges()[columnLoop];
+    if (ShapedType::isDynamic(*columns) || *columns > contractionColumns)
+      columnTile = contractionColumns;
   }
   SmallVector<OpFoldResult> sizes(numLoops, b.getIndexAttr(0));
   bool any = false;
   for (int64_t i = 0; i < numLoops; ++i) {
-    if (iterators[i] != utils::IteratorType::parallel || i == wholeLoop)
+    if (iterators[i] != utils::IteratorType::parallel)
       continue;
-    sizes[i] = b.getIndexAttr(i == rowLoop ? contractionRows : 1);
-    any = true;
+    int64_t size = i == rowLoop      ? contractionRows
+                   : i == columnLoop ? columnTile
+                                     : 1;
+    sizes[i] = b.getIndexAttr(size);
+    any |= size != 0;
   }
   return any ? sizes : SmallVector<OpFoldResult>();
 }
@@ -60,10 +69,11 @@ struct AttnParallelizePass
   using AttnParallelizeBase::AttnParallelizeBase;
 
   void runOnOperation() override {
-    if (contractionRows < 1) {
+    if (contractionRows < 1 || contractionColumns < 1) {
       emitError(getOperation().getLoc())
-          << "attn-parallelize expects positive contraction-rows, but got "
-          << int64_t(contractionRows);
+          << "attn-parallelize expects positive contraction-rows and "
+             "contraction-columns, but got "
+          << int64_t(contractionRows) << ", " << int64_t(contractionColumns);
       return signalPassFailure();
     }
     SmallVector<linalg::LinalgOp> candidates;
@@ -84,8 +94,8 @@ struct AttnParallelizePass
       if (isFusedIntoContractions(op, rewriter))
         continue;
       rewriter.setInsertionPoint(op);
-      SmallVector<OpFoldResult> sizes =
-          rowTileSizes(rewriter, op, minLoops, contractionRows);
+      SmallVector<OpFoldResult> sizes = rowTileSizes(
+          rewriter, op, minLoops, contractionRows, contractionColumns);
       if (sizes.empty())
         continue;
       scf::SCFTilingOptions options;
@@ -116,7 +126,9 @@ private:
       auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
       return user && user.isDpsInit(&use) && isContraction(user) &&
              !user->getParentOfType<LoopLikeOpInterface>() &&
-             !rowTileSizes(b, user, minLoops, contractionRows).empty();
+             !rowTileSizes(b, user, minLoops, contractionRows,
+                           contractionColumns)
+                  .empty();
     });
   }
 

@@ -136,6 +136,29 @@ func.func @projection(%x: tensor<?x?x96xf32>, %w: tensor<96x40xf32>)
 
 // -----
 
+// A wide contraction also gets column tiles (384 columns), so that a short
+// sequence still makes a tile per thread.
+// CHECK-LABEL: func.func @wide
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (%{{.*}}, %{{.*}}, 1000) step (1, 64, 384)
+#x = affine_map<(b, s, k, n) -> (b, s, k)>
+#w = affine_map<(b, s, k, n) -> (k, n)>
+#y = affine_map<(b, s, k, n) -> (b, s, n)>
+func.func @wide(%x: tensor<?x?x96xf32>, %w: tensor<96x1000xf32>,
+                %init: tensor<?x?x1000xf32>) -> tensor<?x?x1000xf32> {
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%x, %w : tensor<?x?x96xf32>, tensor<96x1000xf32>)
+      outs(%init : tensor<?x?x1000xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %m = arith.mulf %a, %v : f32
+    %r = arith.addf %o, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x1000xf32>
+  return %0 : tensor<?x?x1000xf32>
+}
+
+// -----
+
 // contraction-rows must be positive.
 // RUN: not attn-opt %s --split-input-file --attn-parallelize="contraction-rows=0" 2>&1 | FileCheck %s --check-prefix=ROWS
-// ROWS: attn-parallelize expects positive contraction-rows, but got 0
+// ROWS: attn-parallelize expects positive contraction-rows and contraction-columns, but got 0, 384
