@@ -46,8 +46,8 @@ SmallVector<OpFoldResult> rowTileSizes(OpBuilder &b, linalg::LinalgOp op,
   if (succeeded(layout)) {
     columnLoop = layout->columnLoop;
     rowLoop = layout->rowLoop;
-    std::optional<int64_t> columns = op.getStaticLoopRanges()[columnLoop];
-    if (ShapedType::isDynamic(*columns) || *columns > contractionColumns)
+    int64_t columns = op.getStaticLoopRanges()[columnLoop];
+    if (ShapedType::isDynamic(columns) || columns > contractionColumns)
       columnTile = contractionColumns;
   }
   SmallVector<OpFoldResult> sizes(numLoops, b.getIndexAttr(0));
