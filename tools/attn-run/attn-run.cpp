@@ -25,52 +25,61 @@
 #include <vector>
 
 namespace cl = llvm::cl;
+
+/// This tool's own options, the only ones --help lists (LLVM's internal
+/// options are still accepted).
+static cl::OptionCategory toolOptions("attn-run options");
 namespace rt = attn::runtime;
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+                                      cl::cat(toolOptions),
                                       cl::desc("<input .mlir file>"));
 static cl::list<std::string>
-    inputs("input", cl::desc("An argument of the entry, in order"),
+    inputs("input", cl::cat(toolOptions),
+           cl::desc("An argument of the entry, in order"),
            cl::value_desc("@file.npy"));
 static cl::list<std::string>
-    outputs("output", cl::desc("Where to write a result, in order"),
+    outputs("output", cl::cat(toolOptions),
+            cl::desc("Where to write a result, in order"),
             cl::value_desc("@file.npy"));
-static cl::opt<std::string> entry("entry", cl::desc("Function to run"),
+static cl::opt<std::string> entry("entry", cl::cat(toolOptions),
+                                  cl::desc("Function to run"),
                                   cl::init("main"));
-static cl::opt<unsigned> repeat("repeat", cl::desc("Number of calls (timing)"),
+static cl::opt<unsigned> repeat("repeat", cl::cat(toolOptions),
+                                cl::desc("Number of calls (timing)"),
                                 cl::init(1));
 static cl::opt<bool>
-    printTime("print-time",
+    printTime("print-time", cl::cat(toolOptions),
               cl::desc("Print the median time of the calls (wall time on "
                        "the CPU, CUDA event time on a GPU)"));
 static cl::opt<int64_t>
-    queryTile("query-tile",
+    queryTile("query-tile", cl::cat(toolOptions),
               cl::desc("Query rows per tile of the fused attention loop (0: "
                        "chosen by the tile cost model)"),
               cl::init(attn::CompileOptions().queryTile));
 static cl::opt<int64_t>
-    keyTile("key-tile",
+    keyTile("key-tile", cl::cat(toolOptions),
             cl::desc("Keys per tile of the fused attention loop (0: chosen "
                      "by the tile cost model)"),
             cl::init(attn::CompileOptions().keyTile));
 static cl::opt<int64_t> stackScratchBytes(
-    "stack-scratch-bytes",
+    "stack-scratch-bytes", cl::cat(toolOptions),
     cl::desc("Scratch per work item kept on the thread's stack; more goes "
              "to the heap"),
     cl::init(attn::CompileOptions().stackScratchBytes));
 
 static cl::opt<std::string>
-    target("target",
+    target("target", cl::cat(toolOptions),
            cl::desc("Where the attention runs: 'cpu', 'cuda' (the GPU, "
                     "through libcuda.so.1) or 'gpu-emulator' (the CUDA "
                     "kernels on CPU threads)"),
            cl::init("cpu"));
 static cl::opt<std::string>
-    chip("chip", cl::desc("NVIDIA architecture for --target=cuda"),
-         cl::init("sm_80"));
+    chip("chip", cl::cat(toolOptions),
+         cl::desc("NVIDIA architecture for --target=cuda"), cl::init("sm_80"));
 
 static cl::opt<bool> allowTf32(
-    "allow-tf32",
+    "allow-tf32", cl::cat(toolOptions),
     cl::desc("With --target=cuda or gpu-emulator: compute f32 attention on "
              "TF32 tensor cores (f16 accuracy) instead of exact f32 FMAs"),
     cl::init(false));
@@ -86,6 +95,7 @@ int main(int argc, char **argv) {
     os << "attn-run (attention compiler) built against LLVM "
        << LLVM_VERSION_STRING << "\n";
   });
+  cl::HideUnrelatedOptions(toolOptions);
   cl::ParseCommandLineOptions(argc, argv,
                               "compile an attn module and run it on .npy "
                               "inputs\n");
