@@ -85,14 +85,17 @@ private:
   /// A linalg.fill of the output right before the op (attn-parallelize
   /// fuses one into each tile) is folded into the first depth block, whose
   /// accumulators start at the fill's value instead of reading it back
-  /// from C. Only where the depth loop is the op's one reduction loop:
-  /// with others around it, C accumulates across their iterations.
+  /// from C. Only where the depth loop is the op's one reduction loop
+  /// (with others around it, C accumulates across their iterations) and
+  /// has a static, non-zero trip count (with none, no depth block would
+  /// write the fill's value).
   void elideFill(RewriterBase &rewriter) {
     auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+    int64_t depth = op.getStaticLoopRanges()[layout.depthLoop];
     if (!fill || !fill.hasPureBufferSemantics() ||
         fill.getOutputs()[0] != op.getDpsInits()[0] ||
-        op.getNumReductionLoops() != 1 ||
-        !fill.getInputs()[0].getType().isF32())
+        op.getNumReductionLoops() != 1 || ShapedType::isDynamic(depth) ||
+        depth == 0 || !fill.getInputs()[0].getType().isF32())
       return;
     fillValue = fill.getInputs()[0];
     rewriter.eraseOp(fill);
@@ -114,7 +117,7 @@ private:
 
   /// Row blocks, then column panels, then depth blocks, then the register
   /// tiles of the row block: each panel's depth block of B is packed once,
-  /// contiguous, and reused from L1 by every register tile of the row
+  /// contiguous, and reused from cache by every register tile of the row
   /// block, and the row block's slice of C under one panel (rows x the
   /// panel's columns) stays in cache across the depth blocks.
   void emitBlocks(ImplicitLocOpBuilder &b) {

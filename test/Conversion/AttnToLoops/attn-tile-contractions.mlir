@@ -146,3 +146,18 @@ func.func @fill_kept(%a: memref<2x?x32xf32>, %w: memref<2x32x64xf32>,
   }
   return
 }
+
+// -----
+
+// A depth that may be zero keeps the fill: with no depth block, nothing
+// else would write the fill's value into C.
+// CHECK-LABEL: func.func @fill_kept_dynamic_depth
+// CHECK:         linalg.fill
+// CHECK:         vector.fma
+func.func @fill_kept_dynamic_depth(%a: memref<?x?xf32>, %b: memref<?x64xf32>,
+                                   %c: memref<?x64xf32>, %v: f32) {
+  linalg.fill ins(%v : f32) outs(%c : memref<?x64xf32>)
+  linalg.matmul ins(%a, %b : memref<?x?xf32>, memref<?x64xf32>)
+                outs(%c : memref<?x64xf32>)
+  return
+}
