@@ -48,7 +48,26 @@ struct ColumnPanel {
   Value first;
   int64_t cols;
   Value mask;
+
+  /// The first column of vector c, of `width` lanes.
+  Value column(ImplicitLocOpBuilder &b, int64_t c, int64_t width) const {
+    return arith::AddIOp::create(b, first, indexConst(b, c * width));
+  }
 };
+
+/// Calls `body(start, size)` on [0, count) in blocks of `block` (the last
+/// one shorter), from an scf.for.
+void forEachBlock(
+    ImplicitLocOpBuilder &b, Value count, int64_t block,
+    function_ref<void(ImplicitLocOpBuilder &, Value, Value)> body) {
+  Value blocks = arith::CeilDivUIOp::create(b, count, indexConst(b, block));
+  buildCountedLoop(b, blocks, [&](ImplicitLocOpBuilder &lb, Value i) {
+    Value start = arith::MulIOp::create(lb, i, indexConst(lb, block));
+    Value size = arith::MinUIOp::create(
+        lb, indexConst(lb, block), arith::SubIOp::create(lb, count, start));
+    body(lb, start, size);
+  });
+}
 
 /// Lowers one contraction on buffers (the caller matched its layout).
 class ContractionTiler {
@@ -121,37 +140,26 @@ private:
   /// block, and the row block's slice of C under one panel (rows x the
   /// panel's columns) stays in cache across the depth blocks.
   void emitBlocks(ImplicitLocOpBuilder &b) {
-    Value rowCount = sizes[layout.rowLoop];
-    Value depthCount = sizes[layout.depthLoop];
-    Value rowBlocks =
-        arith::CeilDivUIOp::create(b, rowCount, indexConst(b, rowBlock));
-    buildCountedLoop(b, rowBlocks, [&](ImplicitLocOpBuilder &rb, Value mb) {
-      Value row0 = arith::MulIOp::create(rb, mb, indexConst(rb, rowBlock));
-      Value rows =
-          arith::MinUIOp::create(rb, indexConst(rb, rowBlock),
-                                 arith::SubIOp::create(rb, rowCount, row0));
-      forEachColumnPanel(
-          rb, shape.cols,
-          [&](ImplicitLocOpBuilder &pb, const ColumnPanel &panel) {
-            Value depthBlocks = arith::CeilDivUIOp::create(
-                pb, depthCount, indexConst(pb, depthBlock));
-            buildCountedLoop(
-                pb, depthBlocks, [&](ImplicitLocOpBuilder &db, Value kb) {
-                  Value depth0 =
-                      arith::MulIOp::create(db, kb, indexConst(db, depthBlock));
-                  Value depth = arith::MinUIOp::create(
-                      db, indexConst(db, depthBlock),
-                      arith::SubIOp::create(db, depthCount, depth0));
-                  packPanel(db, panel, depth0, depth);
-                  forEachRowBlock(
-                      db, rows, shape.rows,
-                      [&](ImplicitLocOpBuilder &tb, Value r, int64_t height) {
-                        Value row = arith::AddIOp::create(tb, row0, r);
-                        emitTile(tb, row, height, panel, depth0, depth);
-                      });
-                });
-          });
-    });
+    forEachBlock(
+        b, sizes[layout.rowLoop], rowBlock,
+        [&](ImplicitLocOpBuilder &rb, Value row0, Value rows) {
+          forEachColumnPanel(
+              rb, shape.cols,
+              [&](ImplicitLocOpBuilder &pb, const ColumnPanel &panel) {
+                forEachBlock(
+                    pb, sizes[layout.depthLoop], depthBlock,
+                    [&](ImplicitLocOpBuilder &db, Value depth0, Value depth) {
+                      packPanel(db, panel, depth0, depth);
+                      forEachRowBlock(
+                          db, rows, shape.rows,
+                          [&](ImplicitLocOpBuilder &tb, Value r,
+                              int64_t height) {
+                            Value row = arith::AddIOp::create(tb, row0, r);
+                            emitTile(tb, row, height, panel, depth0, depth);
+                          });
+                    });
+              });
+        });
   }
 
   /// The register tile for the column count: as in the attention kernel,
@@ -221,8 +229,7 @@ private:
     buildCountedLoop(b, depth, [&](ImplicitLocOpBuilder &kb, Value k) {
       Value kk = arith::AddIOp::create(kb, depth0, k);
       for (int64_t c = 0; c < panel.cols; ++c) {
-        Value col =
-            arith::AddIOp::create(kb, panel.first, indexConst(kb, c * width));
+        Value col = panel.column(kb, c, width);
         Value v = loadColumns(kb, panel, c, rhs,
                               indices(layout.rhsOperand, {}, col, kk));
         vector::StoreOp::create(kb, v, packed,
@@ -252,8 +259,8 @@ private:
     Value out = op.getDpsInits()[0];
     unsigned outOperand = op.getNumDpsInputs();
     auto vecType = VectorType::get({width}, b.getF32Type());
-    auto column = [&](ImplicitLocOpBuilder &cb, int64_t c) -> Value {
-      return arith::AddIOp::create(cb, panel.first, indexConst(cb, c * width));
+    auto column = [&](ImplicitLocOpBuilder &cb, int64_t c) {
+      return panel.column(cb, c, width);
     };
     auto rowAt = [&](ImplicitLocOpBuilder &cb, int64_t i) -> Value {
       return arith::AddIOp::create(cb, row, indexConst(cb, i));
