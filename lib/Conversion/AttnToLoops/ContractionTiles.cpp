@@ -88,19 +88,74 @@ public:
           getValueOrCreateConstantIndexOp(b, b.getLoc(), range.size));
     loops.assign(sizes.size(), Value());
     shape = tileShape();
-    // The packed panel lives on the stack of the thread running the op,
-    // freed when the op's loops end (they may sit in a parallel loop).
-    auto scope = memref::AllocaScopeOp::create(b, TypeRange{});
-    b.setInsertionPointToStart(&scope.getBodyRegion().emplaceBlock());
-    packed = memref::AllocaOp::create(
-        b, MemRefType::get({depthBlock, shape.cols * width}, b.getF32Type()),
-        b.getI64IntegerAttr(64));
-    emitOuterLoops(b, 0);
-    memref::AllocaScopeReturnOp::create(b, ValueRange{});
+    Operation *anchor = scopeAnchor();
+    if (anchor == op.getOperation()) {
+      // The packed panel lives on the stack of the thread running the op,
+      // freed when the op's loops end (they may sit in a parallel loop).
+      auto scope = memref::AllocaScopeOp::create(b, TypeRange{});
+      b.setInsertionPointToStart(&scope.getBodyRegion().emplaceBlock());
+      packed = allocatePanel(b);
+      emitOuterLoops(b, 0);
+      memref::AllocaScopeReturnOp::create(b, ValueRange{});
+    } else {
+      // Inside a loop or branch: lowering a scope splits its block, and the
+      // bodies of scf.for, scf.while and scf.if must stay one block until
+      // scf-to-cf. The panel is allocated once, before the outermost of
+      // them, and serves every iteration.
+      placePanelAround(rewriter, anchor);
+      emitOuterLoops(b, 0);
+    }
     rewriter.eraseOp(op);
   }
 
 private:
+  /// The outermost scf.for, scf.while, scf.if or scf.index_switch around
+  /// the op below any other op (a parallel loop, a function), or the op
+  /// itself when none encloses it: where the panel's stack scope goes.
+  Operation *scopeAnchor() {
+    Operation *anchor = op.getOperation();
+    for (Operation *parent = anchor->getParentOp();
+         parent &&
+         isa<scf::ForOp, scf::WhileOp, scf::IfOp, scf::IndexSwitchOp>(parent);
+         parent = parent->getParentOp())
+      anchor = parent;
+    return anchor;
+  }
+
+  /// Allocates the panel before `anchor`: on the stack when the function's
+  /// own scope frees it (a function body) or a scope around `anchor` can
+  /// (no results to carry out of it; alloca_scope cannot return buffers
+  /// to LLVM), else on the heap, freed after `anchor`.
+  void placePanelAround(RewriterBase &rewriter, Operation *anchor) {
+    ImplicitLocOpBuilder b(anchor->getLoc(), anchor);
+    if (anchor->getParentOp()->hasTrait<OpTrait::AutomaticAllocationScope>()) {
+      packed = allocatePanel(b);
+      return;
+    }
+    if (anchor->getNumResults() == 0) {
+      auto scope = memref::AllocaScopeOp::create(b, TypeRange{});
+      Block *body = &scope.getBodyRegion().emplaceBlock();
+      b.setInsertionPointToStart(body);
+      packed = allocatePanel(b);
+      rewriter.moveOpBefore(anchor, body, body->end());
+      b.setInsertionPointToEnd(body);
+      memref::AllocaScopeReturnOp::create(b, ValueRange{});
+      return;
+    }
+    packed = memref::AllocOp::create(b, panelType(b), b.getI64IntegerAttr(64));
+    b.setInsertionPointAfter(anchor);
+    memref::DeallocOp::create(b, packed);
+  }
+
+  MemRefType panelType(OpBuilder &b) const {
+    return MemRefType::get({depthBlock, shape.cols * width}, b.getF32Type());
+  }
+
+  /// The packed panel: a depth block of B under one column panel.
+  Value allocatePanel(ImplicitLocOpBuilder &b) {
+    return memref::AllocaOp::create(b, panelType(b), b.getI64IntegerAttr(64));
+  }
+
   /// A linalg.fill of the output right before the op (attn-parallelize
   /// fuses one into each tile) is folded into the first depth block, whose
   /// accumulators start at the fill's value instead of reading it back

@@ -161,3 +161,25 @@ func.func @fill_kept_dynamic_depth(%a: memref<?x?xf32>, %b: memref<?x64xf32>,
                 outs(%c : memref<?x64xf32>)
   return
 }
+
+// -----
+
+// A contraction inside an scf.for (a recurrent step): the panel is
+// allocated before the loop, once for every iteration, and no stack scope
+// goes inside the loop (lowering one splits its block, and the loop body
+// must stay one block). In a function body the function frees it.
+// CHECK-LABEL: func.func @in_loop
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<256x{{[0-9]+}}xf32>
+// CHECK-NEXT: scf.for
+// CHECK-NOT: memref.alloca_scope
+// CHECK: vector.fma
+func.func @in_loop(%a: memref<32x64xf32>, %b: memref<64x48xf32>,
+                   %c: memref<32x48xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %n step %c1 {
+    linalg.matmul ins(%a, %b : memref<32x64xf32>, memref<64x48xf32>)
+                  outs(%c : memref<32x48xf32>)
+  }
+  return
+}
