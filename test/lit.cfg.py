@@ -92,6 +92,16 @@ def _succeeds(cmd):
 
 if _succeeds([python, "-c", "import numpy"]):
     config.available_features.add("numpy")
+# ONNX models are built at test time with the onnx package (python3-onnx)
+# and imported by attn-import / attn-run.
+if getattr(config, "attn_onnx", False) and \
+        _succeeds([python, "-c", "import onnx, numpy"]):
+    config.available_features.add("onnx")
+# ONNX's own node tests (libonnx-testdata).
+onnx_testdata = "/usr/share/libonnx-testdata/data/node"
+if os.path.isdir(onnx_testdata):
+    config.available_features.add("onnx-testdata")
+    config.substitutions.append(("%onnx_testdata", onnx_testdata))
 if shutil.which("nvidia-smi") and _succeeds(["nvidia-smi", "-L"]):
     config.available_features.add("cuda-gpu")
 

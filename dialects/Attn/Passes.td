@@ -331,6 +331,23 @@ def AttnTileContractions : Pass<"attn-tile-contractions", "func::FuncOp"> {
   ];
 }
 
+def AttnStridedCopiesToLoops
+    : Pass<"attn-strided-copies-to-loops", "func::FuncOp"> {
+  let summary = "Lower memref.copy between non-contiguous buffers to loops";
+  let description = [{
+    Bufferization copies between slices of buffers (a concatenation, a
+    key-value cache written behind the past keys, a copy that resolves a
+    read-after-write conflict) as `memref.copy`. Between contiguous
+    row-major buffers the LLVM lowering makes that a `memcpy`; between
+    strided ones it calls `memrefCopy` of MLIR's C runner utilities, which
+    compiled modules do not link. This pass rewrites exactly those copies
+    into `linalg.copy`, which `convert-linalg-to-loops` then turns into
+    loops, so compiled libraries depend on nothing but libc and libm.
+    Copies between contiguous identity-layout buffers are left alone.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
   let summary = "Lower attn.attention to a FlashAttention-2 kernel for NVIDIA "
                 "tensor cores";

@@ -11,6 +11,7 @@
 
 #include "attn/Compiler/CHeader.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
+#include "attn/Import/OnnxImport.h"
 #include "attn/InitAll.h"
 #include "attn/Pipelines/Pipelines.h"
 
@@ -52,9 +53,38 @@ void prepareContext(MLIRContext &context) {
   context.loadAllAvailableDialects();
 }
 
+/// Reads `inputPath` ("-" for stdin) and builds the module from it: an ONNX
+/// model through the importer, anything else as MLIR text or bytecode (its
+/// buffer goes to `sourceMgr`, so diagnostics quote the source line).
+static OwningOpRef<ModuleOp> loadModule(llvm::StringRef inputPath,
+                                        llvm::SourceMgr &sourceMgr,
+                                        MLIRContext &context) {
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(inputPath, &error);
+  if (!file) {
+    llvm::errs() << "error: cannot read '" << inputPath << "': " << error
+                 << "\n";
+    return nullptr;
+  }
+  if (isOnnxPath(inputPath)) {
+#ifdef ATTN_HAVE_ONNX_IMPORT
+    return importOnnxBytes(file->getBuffer(), inputPath, context);
+#else
+    llvm::errs() << "error: '" << inputPath
+                 << "': this build has no ONNX importer (libonnx-dev and "
+                    "libprotobuf-dev were not found when it was "
+                    "configured)\n";
+    return nullptr;
+#endif
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  return parseSourceFile<ModuleOp>(sourceMgr, &context);
+}
+
 OwningOpRef<ModuleOp> parseModule(llvm::StringRef inputPath,
                                   MLIRContext &context) {
-  return parseSourceFile<ModuleOp>(inputPath, &context);
+  llvm::SourceMgr sourceMgr;
+  return loadModule(inputPath, sourceMgr, context);
 }
 
 /// Whether the CPU code is generated for (`options.cpu`, "native" = this
@@ -203,15 +233,7 @@ LogicalResult compileFile(llvm::StringRef inputPath,
   prepareContext(context);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  std::string error;
-  auto file = openInputFile(inputPath, &error);
-  if (!file) {
-    llvm::errs() << "error: cannot read '" << inputPath << "': " << error
-                 << "\n";
-    return failure();
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = loadModule(inputPath, sourceMgr, context);
   if (!module)
     return failure();
 

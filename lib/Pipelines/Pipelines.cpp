@@ -91,6 +91,9 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createAttnTileContractions(contractions));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   addResultsToOutParams(pm);
+  // Copies that bufferization and the out-params left between slices.
+  pm.addNestedPass<func::FuncOp>(createAttnStridedCopiesToLoops());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
 }

@@ -1,6 +1,6 @@
 //===- attn-compile.cpp - AOT compiler for attn modules -------------------===//
 //
-//   attn-compile model.mlir -o libmodel.so
+//   attn-compile model.mlir -o libmodel.so   (or model.onnx)
 //
 // writes libmodel.so, libmodel.o and libmodel.h (the C ABI of docs/abi.md).
 //
@@ -20,7 +20,7 @@ namespace cl = llvm::cl;
 static cl::OptionCategory toolOptions("attn-compile options");
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::cat(toolOptions),
-                                      cl::desc("<input .mlir file>"),
+                                      cl::desc("<input .mlir or .onnx file>"),
                                       cl::init("-"));
 static cl::opt<std::string> outputFile("o", cl::cat(toolOptions),
                                        cl::desc("Output shared library"),

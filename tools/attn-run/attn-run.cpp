@@ -33,7 +33,7 @@ namespace rt = attn::runtime;
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
                                       cl::cat(toolOptions),
-                                      cl::desc("<input .mlir file>"));
+                                      cl::desc("<input .mlir or .onnx file>"));
 static cl::list<std::string>
     inputs("input", cl::cat(toolOptions),
            cl::desc("An argument of the entry, in order"),

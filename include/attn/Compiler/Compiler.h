@@ -62,7 +62,8 @@ struct CompileOptions {
 void prepareContext(mlir::MLIRContext &context);
 
 /// Parses `inputPath` ("-" for stdin) into a module; diagnostics go to the
-/// context's handler.
+/// context's handler. A `.onnx` file is imported (attn/Import/OnnxImport.h)
+/// when the build has the ONNX importer.
 mlir::OwningOpRef<mlir::ModuleOp> parseModule(llvm::StringRef inputPath,
                                               mlir::MLIRContext &context);
 

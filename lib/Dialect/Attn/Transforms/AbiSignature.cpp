@@ -12,6 +12,7 @@
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -130,6 +131,71 @@ LogicalResult collectEqualities(Operation *op, DimClasses &dims) {
           dim ? dim.getConstantIndex() : std::nullopt;
       if (index && failed(dims.join(empty, d, dim.getSource(), *index, loc)))
         return failure();
+    }
+  }
+  // A slice sized by tensor.dim has that size (rank-reducing slices are
+  // left out: their result dimensions do not line up with the sizes).
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+    if (int64_t(sizes.size()) == slice.getType().getRank())
+      for (auto [d, size] : llvm::enumerate(sizes)) {
+        auto dim = dyn_cast_if_present<Value>(size)
+                       ? cast<Value>(size).getDefiningOp<tensor::DimOp>()
+                       : tensor::DimOp();
+        std::optional<int64_t> index =
+            dim ? dim.getConstantIndex() : std::nullopt;
+        if (index && failed(dims.join(slice.getResult(), d, dim.getSource(),
+                                      *index, loc)))
+          return failure();
+      }
+  }
+  // Reshapes: in a group with one dynamic dimension on each side and equal
+  // static products, the two dynamic sizes are equal.
+  auto joinGroups = [&](Value collapsed, Value expanded,
+                        ArrayRef<ReassociationIndices> groups) {
+    auto small = cast<ShapedType>(collapsed.getType());
+    auto large = cast<ShapedType>(expanded.getType());
+    for (auto [d, group] : llvm::enumerate(groups)) {
+      if (!small.isDynamicDim(d))
+        continue;
+      std::optional<int64_t> dynamic;
+      int64_t count = 0;
+      for (int64_t e : group) {
+        if (large.isDynamicDim(e))
+          dynamic = e, ++count;
+        else if (large.getDimSize(e) != 1)
+          count = 2; // A static factor: the sizes are not equal.
+      }
+      if (count == 1 &&
+          failed(dims.join(collapsed, d, expanded, *dynamic, loc)))
+        return failure();
+    }
+    return success();
+  };
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+    if (failed(joinGroups(collapse.getResult(), collapse.getSrc(),
+                          collapse.getReassociationIndices())))
+      return failure();
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+    if (failed(joinGroups(expand.getSrc(), expand.getResult(),
+                          expand.getReassociationIndices())))
+      return failure();
+  // A linalg op's loops: operand dimensions indexed by the same loop have
+  // that loop's size (graphs from importers broadcast this way).
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    DenseMap<unsigned, std::pair<Value, int64_t>> firstUse;
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
+      for (auto [d, expr] : llvm::enumerate(map.getResults())) {
+        auto loop = dyn_cast<AffineDimExpr>(expr);
+        if (!loop)
+          continue;
+        auto [it, inserted] =
+            firstUse.try_emplace(loop.getPosition(), operand.get(), int64_t(d));
+        if (!inserted && failed(dims.join(it->second.first, it->second.second,
+                                          operand.get(), d, loc)))
+          return failure();
+      }
     }
   }
   // A destination-style result has the shape of its init operand.

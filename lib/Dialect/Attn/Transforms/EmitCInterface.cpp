@@ -362,8 +362,17 @@ struct AttnEmitCInterfacePass
       if (failed(EntryBuilder(module, sig, cudaChip).emit()))
         return signalPassFailure();
     // The header was written from the attribute before lowering; nothing
-    // after this pass reads it.
+    // after this pass reads it, nor the tensor names it was built from
+    // (func-to-llvm copied them onto the LLVM functions, whose translation
+    // would warn about them).
     module->removeAttr(kAbiAttrName);
+    auto name = StringAttr::get(&getContext(), kNameAttrName);
+    module.walk([&](LLVM::LLVMFuncOp func) {
+      for (unsigned i = 0; i < func.getNumArguments(); ++i)
+        func.removeArgAttr(i, name);
+      for (unsigned i = 0; i < func.getNumResults(); ++i)
+        func.removeResultAttr(i, name);
+    });
   }
 };
 } // namespace

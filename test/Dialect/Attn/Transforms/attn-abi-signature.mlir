@@ -196,3 +196,56 @@ func.func @spaced_name(%a: tensor<4xf32> {attn.name = "two words"}) {
 func.func @"my.fn"() {
   return
 }
+
+// -----
+
+// A linalg op's loops tie the operand dimensions they index: the bias of a
+// broadcast add has the size of x's last dimension, so both share one
+// symbol (an importer's graph states its equal sizes this way).
+// CHECK-LABEL: module attributes {attn.abi = {broadcast_add = {
+// CHECK-SAME: args = [{name = "x", symbols = array<i64: 0, 1>, type = tensor<?x?xf32>},
+// CHECK-SAME: {name = "bias", symbols = array<i64: 1>, type = tensor<?xf32>}],
+// CHECK-SAME: results = [{name = "y", symbols = array<i64: 0, 1>, type = tensor<?x?xf32>}],
+// CHECK-SAME: sizes = ["arg0.d0", "arg0.d1"]}}}
+func.func @broadcast_add(%x: tensor<?x?xf32> {attn.name = "x"},
+                         %bias: tensor<?xf32> {attn.name = "bias"})
+    -> (tensor<?x?xf32> {attn.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %m = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %init = tensor.empty(%n, %m) : tensor<?x?xf32>
+  %y = linalg.generic {
+      indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>,
+                       affine_map<(i, j) -> (i, j)>],
+      iterator_types = ["parallel", "parallel"]}
+      ins(%x, %bias : tensor<?x?xf32>, tensor<?xf32>)
+      outs(%init : tensor<?x?xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+
+// -----
+
+// Reshapes: a group with one dynamic dimension on each side (and unit or
+// equal static factors) keeps its size, so the collapsed result is sized
+// by the argument; a slice sized by tensor.dim has that size (the sliced
+// tensor itself keeps its own size).
+// CHECK-LABEL: module attributes {attn.abi = {reshapes = {
+// CHECK-SAME: args = [{name = "arg0", symbols = array<i64: 0, 1, -1, -1>, type = tensor<?x?x4x8xf32>},
+// CHECK-SAME: {name = "arg1", symbols = array<i64: 2, -1>, type = tensor<?x32xf32>}],
+// CHECK-SAME: results = [{name = "res0", symbols = array<i64: 0, 1, -1>, type = tensor<?x?x32xf32>},
+// CHECK-SAME: {name = "res1", symbols = array<i64: 0, -1>, type = tensor<?x32xf32>}],
+func.func @reshapes(%x: tensor<?x?x4x8xf32>, %w: tensor<?x32xf32>)
+    -> (tensor<?x?x32xf32>, tensor<?x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %merged = tensor.collapse_shape %x [[0], [1], [2, 3]]
+      : tensor<?x?x4x8xf32> into tensor<?x?x32xf32>
+  %b = tensor.dim %x, %c0 : tensor<?x?x4x8xf32>
+  %rows = tensor.extract_slice %w[0, 0] [%b, 32] [1, 1]
+      : tensor<?x32xf32> to tensor<?x32xf32>
+  return %merged, %rows : tensor<?x?x32xf32>, tensor<?x32xf32>
+}

@@ -1,0 +1,120 @@
+"""Malformed and unsupported ONNX models for the importer's error tests.
+
+  bad_models.py CASE OUT     writes the model of CASE to OUT
+"""
+
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+F32 = TensorProto.FLOAT
+
+
+def graph_model(nodes, inputs, outputs, inits=(), opset=17):
+    g = helper.make_graph(nodes, "bad", inputs, outputs, list(inits))
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 8
+    return m
+
+
+def t(name, shape, elem=F32):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def unsupported_op():
+    return graph_model([helper.make_node("Einsum", ["x", "x"], ["y"],
+                                         name="mix", equation="ij,ij->ij")],
+                       [t("x", [2, 2])], [t("y", [2, 2])])
+
+
+def undefined_input():
+    return graph_model([helper.make_node("Relu", ["nowhere"], ["y"],
+                                         name="act")],
+                       [t("x", [2])], [t("y", [2])])
+
+
+def bad_reshape():
+    shape = numpy_helper.from_array(np.array([5, 3], np.int64), "shape")
+    return graph_model([helper.make_node("Reshape", ["x", "shape"], ["y"],
+                                         name="flat")],
+                       [t("x", [4, 4])], [t("y", [5, 3])], [shape])
+
+
+def data_dependent_reshape():
+    return graph_model([helper.make_node("Reshape", ["x", "s"], ["y"],
+                                         name="dyn")],
+                       [t("x", [4, 4]), t("s", [2], TensorProto.INT64)],
+                       [t("y", [None, None])])
+
+
+def qk_output():
+    node = helper.make_node("Attention", ["q", "k", "v"],
+                            ["y", "", "", "scores"], name="attn")
+    return graph_model([node], [t(n, [1, 2, 4, 8]) for n in "qkv"],
+                       [t("y", [1, 2, 4, 8]), t("scores", [1, 2, 4, 4])],
+                       opset=23)
+
+
+def causal_lengths():
+    node = helper.make_node("Attention", ["q", "k", "v"], ["y"],
+                            name="attn", is_causal=1)
+    return graph_model([node], [t("q", [1, 2, "Sq", 8]),
+                                t("k", [1, 2, "Skv", 8]),
+                                t("v", [1, 2, "Skv", 8])],
+                       [t("y", [1, 2, "Sq", 8])], opset=23)
+
+
+def heads_missing():
+    node = helper.make_node("Attention", ["q", "k", "v"], ["y"], name="attn")
+    return graph_model([node], [t(n, [1, 4, 32]) for n in "qkv"],
+                       [t("y", [1, 4, 32])], opset=23)
+
+
+def broadcast_mismatch():
+    return graph_model([helper.make_node("Add", ["x", "z"], ["y"],
+                                         name="sum")],
+                       [t("x", [3, 4]), t("z", [5])], [t("y", [3, 4])])
+
+
+def old_opset():
+    node = helper.make_node("Attention", ["q", "k", "v"], ["y"], name="attn")
+    return graph_model([node], [t(n, [1, 2, 4, 8]) for n in "qkv"],
+                       [t("y", [1, 2, 4, 8])], opset=17)
+
+
+def other_domain():
+    node = helper.make_node("MultiHeadAttention", ["q", "k", "v"], ["y"],
+                            name="mha", domain="com.microsoft", num_heads=2)
+    return graph_model([node], [t(n, [1, 4, 16]) for n in "qkv"],
+                       [t("y", [1, 4, 16])])
+
+
+def external_weights():
+    w = numpy_helper.from_array(np.ones((2, 2), np.float32), "w")
+    w.ClearField("raw_data")
+    w.data_location = TensorProto.EXTERNAL
+    entry = w.external_data.add()
+    entry.key, entry.value = "location", "weights.bin"
+    return graph_model([helper.make_node("MatMul", ["x", "w"], ["y"],
+                                         name="mm")],
+                       [t("x", [2, 2])], [t("y", [2, 2])], [w])
+
+
+CASES = {f.__name__: f for f in [
+    unsupported_op, undefined_input, bad_reshape, data_dependent_reshape,
+    qk_output, causal_lengths, heads_missing, broadcast_mismatch, old_opset,
+    other_domain, external_weights]}
+
+if __name__ == "__main__":
+    name, out = sys.argv[1], sys.argv[2]
+    if name == "truncated":
+        data = unsupported_op().SerializeToString()
+        with open(out, "wb") as f:
+            f.write(data[: len(data) // 2])
+    elif name == "not_onnx":
+        with open(out, "w") as f:
+            f.write("func.func @main() { return }\n")
+    else:
+        onnx.save(CASES[name](), out)

@@ -1,0 +1,468 @@
+"""ONNX models for the importer's tests, each with a float64 reference.
+
+Every model is built with the onnx package's helpers (no exporter in the
+loop), so the graph is exactly what the test says. A reference is written
+from the ONNX operator specification in numpy float64 and shares nothing
+with the importer. A MODEL entry gives:
+
+  build(sizes)   -> onnx.ModelProto (dimension names for the dynamic sizes)
+  inputs(rng, sizes) -> list of numpy arrays, in graph input order
+  reference(inputs)  -> list of float64 (or bool/int) arrays, in output order
+  sizes          -> list of dicts of sizes to run
+"""
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+F32 = TensorProto.FLOAT
+
+
+def model(nodes, inputs, outputs, initializers=(), opset=17):
+    graph = helper.make_graph(nodes, "test", inputs, outputs,
+                              list(initializers))
+    m = helper.make_model(graph,
+                          opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 8
+    return m
+
+
+def tensor(name, elem, shape):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def const(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+# --- references -------------------------------------------------------------
+
+def softmax(x, axis=-1):
+    x = x - np.max(x, axis=axis, keepdims=True)
+    e = np.exp(x)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def attention_ref(q, k, v, scale=None, mask=None, bias=None, causal=False,
+                  softcap=0.0):
+    """q [B,Hq,Sq,D], k/v [B,Hkv,Skv,*]; causal bottom-right."""
+    q, k, v = (a.astype(np.float64) for a in (q, k, v))
+    group = q.shape[1] // k.shape[1]
+    k = np.repeat(k, group, axis=1)
+    v = np.repeat(v, group, axis=1)
+    d = q.shape[-1]
+    scale = 1.0 / np.sqrt(d) if scale is None else scale
+    s = np.einsum("bhid,bhjd->bhij", q, k) * scale
+    if bias is not None:
+        s = s + bias.astype(np.float64)
+    if softcap:
+        s = softcap * np.tanh(s / softcap)
+    sq, skv = s.shape[-2], s.shape[-1]
+    visible = np.ones(s.shape, dtype=bool)
+    if causal:
+        i = np.arange(sq)[:, None] + (skv - sq)
+        j = np.arange(skv)[None, :]
+        visible = visible & (j <= i)
+    if mask is not None:
+        visible = visible & mask
+    s = np.where(visible, s, -np.inf)
+    m = np.max(s, axis=-1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    e = np.where(visible, np.exp(s - m), 0.0)
+    total = e.sum(axis=-1, keepdims=True)
+    p = np.divide(e, total, out=np.zeros_like(e), where=total > 0)
+    return np.einsum("bhij,bhjd->bhid", p, v)
+
+
+def split_heads(x, heads):
+    b, s, e = x.shape
+    return x.reshape(b, s, heads, e // heads).transpose(0, 2, 1, 3)
+
+
+def merge_heads(x):
+    b, h, s, d = x.shape
+    return x.transpose(0, 2, 1, 3).reshape(b, s, h * d)
+
+
+def erf(x):
+    from math import erf as scalar_erf
+    return np.vectorize(scalar_erf)(x)
+
+
+def layer_norm(x, g, b, eps=1e-5):
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * g + b
+
+
+def uniform(rng, shape, low=-1.0, high=1.0):
+    return rng.uniform(low, high, size=shape).astype(np.float32)
+
+
+# --- models ------------------------------------------------------------------
+
+MODELS = {}
+
+
+def register(name, sizes):
+    def wrap(cls):
+        cls.sizes = sizes
+        MODELS[name] = cls()
+        return cls
+    return wrap
+
+
+@register("attention_4d", [dict(B=1, Sq=5, Skv=7), dict(B=2, Sq=33, Skv=64),
+                           dict(B=1, Sq=1, Skv=130)])
+class Attention4d:
+    def build(self, s):
+        node = helper.make_node("Attention", ["q", "k", "v"], ["y"],
+                                name="attn")
+        return model([node],
+                     [tensor("q", F32, ["B", 4, "Sq", 16]),
+                      tensor("k", F32, ["B", 4, "Skv", 16]),
+                      tensor("v", F32, ["B", 4, "Skv", 16])],
+                     [tensor("y", F32, ["B", 4, "Sq", 16])], opset=23)
+
+    def inputs(self, rng, s):
+        return [uniform(rng, (s["B"], 4, s["Sq"], 16)),
+                uniform(rng, (s["B"], 4, s["Skv"], 16)),
+                uniform(rng, (s["B"], 4, s["Skv"], 16))]
+
+    def reference(self, x):
+        return [attention_ref(*x)]
+
+
+@register("attention_3d_gqa", [dict(B=1, S=9), dict(B=2, S=40)])
+class Attention3dGqa:
+    """3-D inputs, 8 query heads sharing 2 key-value heads, explicit scale."""
+
+    def build(self, s):
+        node = helper.make_node("Attention", ["q", "k", "v"], ["y"],
+                                name="attn", q_num_heads=8, kv_num_heads=2,
+                                scale=0.3)
+        return model([node],
+                     [tensor("q", F32, ["B", "S", 128]),
+                      tensor("k", F32, ["B", "S", 32]),
+                      tensor("v", F32, ["B", "S", 32])],
+                     [tensor("y", F32, ["B", "S", 128])], opset=23)
+
+    def inputs(self, rng, s):
+        return [uniform(rng, (s["B"], s["S"], 128)),
+                uniform(rng, (s["B"], s["S"], 32)),
+                uniform(rng, (s["B"], s["S"], 32))]
+
+    def reference(self, x):
+        q, k, v = split_heads(x[0], 8), split_heads(x[1], 2), \
+            split_heads(x[2], 2)
+        return [merge_heads(attention_ref(q, k, v, scale=0.3))]
+
+
+@register("attention_causal", [dict(B=1, S=1), dict(B=2, S=17),
+                               dict(B=1, S=100)])
+class AttentionCausal:
+    """is_causal without a cache: query i sees keys j <= i (Sq = Skv)."""
+
+    def build(self, s):
+        node = helper.make_node("Attention", ["q", "k", "v"], ["y"],
+                                name="attn", is_causal=1)
+        return model([node],
+                     [tensor("q", F32, ["B", 2, "S", 32]),
+                      tensor("k", F32, ["B", 2, "S", 32]),
+                      tensor("v", F32, ["B", 2, "S", 32])],
+                     [tensor("y", F32, ["B", 2, "S", 32])], opset=23)
+
+    def inputs(self, rng, s):
+        return [uniform(rng, (s["B"], 2, s["S"], 32)) for _ in range(3)]
+
+    def reference(self, x):
+        return [attention_ref(*x, causal=True)]
+
+
+@register("attention_bool_mask", [dict(B=1, Sq=6, Skv=6),
+                                  dict(B=2, Sq=20, Skv=33)])
+class AttentionBoolMask:
+    """A [Sq, Skv] boolean mask (true = takes part), every row keeps its
+    first key."""
+
+    def build(self, s):
+        node = helper.make_node("Attention", ["q", "k", "v", "m"], ["y"],
+                                name="attn")
+        return model([node],
+                     [tensor("q", F32, ["B", 2, "Sq", 16]),
+                      tensor("k", F32, ["B", 2, "Skv", 16]),
+                      tensor("v", F32, ["B", 2, "Skv", 16]),
+                      tensor("m", TensorProto.BOOL, ["Sq", "Skv"])],
+                     [tensor("y", F32, ["B", 2, "Sq", 16])], opset=23)
+
+    def inputs(self, rng, s):
+        m = rng.uniform(size=(s["Sq"], s["Skv"])) < 0.6
+        m[:, 0] = True
+        return [uniform(rng, (s["B"], 2, s["Sq"], 16)),
+                uniform(rng, (s["B"], 2, s["Skv"], 16)),
+                uniform(rng, (s["B"], 2, s["Skv"], 16)), m]
+
+    def reference(self, x):
+        return [attention_ref(x[0], x[1], x[2], mask=x[3][None, None])]
+
+
+@register("attention_bias_softcap", [dict(B=1, Sq=3, Skv=12),
+                                     dict(B=2, Sq=31, Skv=31)])
+class AttentionBiasSoftcap:
+    """A float [B,1,Sq,Skv] mask is added to the scores, then softcap."""
+
+    def build(self, s):
+        node = helper.make_node("Attention", ["q", "k", "v", "bias"], ["y"],
+                                name="attn", softcap=2.0)
+        return model([node],
+                     [tensor("q", F32, ["B", 2, "Sq", 16]),
+                      tensor("k", F32, ["B", 2, "Skv", 16]),
+                      tensor("v", F32, ["B", 2, "Skv", 16]),
+                      tensor("bias", F32, ["B", 1, "Sq", "Skv"])],
+                     [tensor("y", F32, ["B", 2, "Sq", 16])], opset=23)
+
+    def inputs(self, rng, s):
+        return [uniform(rng, (s["B"], 2, s["Sq"], 16), -3, 3),
+                uniform(rng, (s["B"], 2, s["Skv"], 16), -3, 3),
+                uniform(rng, (s["B"], 2, s["Skv"], 16)),
+                uniform(rng, (s["B"], 1, s["Sq"], s["Skv"]))]
+
+    def reference(self, x):
+        return [attention_ref(x[0], x[1], x[2], bias=x[3], softcap=2.0)]
+
+
+@register("attention_kv_cache", [dict(B=1, P=4, S=1), dict(B=2, P=30, S=5)])
+class AttentionKvCache:
+    """past_key/past_value in front of K and V; is_causal is bottom-right
+    (the queries are the newest positions); present_* are outputs. The
+    lengths are static: present's length P + S is not a size the C ABI can
+    take from the arguments."""
+
+    def build(self, s):
+        p, n = s["P"], s["S"]
+        node = helper.make_node(
+            "Attention", ["q", "k", "v", "", "pk", "pv"],
+            ["y", "present_k", "present_v"], name="attn", is_causal=1)
+        return model([node],
+                     [tensor("q", F32, ["B", 2, n, 16]),
+                      tensor("k", F32, ["B", 2, n, 16]),
+                      tensor("v", F32, ["B", 2, n, 16]),
+                      tensor("pk", F32, ["B", 2, p, 16]),
+                      tensor("pv", F32, ["B", 2, p, 16])],
+                     [tensor("y", F32, ["B", 2, n, 16]),
+                      tensor("present_k", F32, ["B", 2, p + n, 16]),
+                      tensor("present_v", F32, ["B", 2, p + n, 16])],
+                     opset=23)
+
+    def inputs(self, rng, s):
+        b, p, n = s["B"], s["P"], s["S"]
+        return [uniform(rng, (b, 2, n, 16)), uniform(rng, (b, 2, n, 16)),
+                uniform(rng, (b, 2, n, 16)), uniform(rng, (b, 2, p, 16)),
+                uniform(rng, (b, 2, p, 16))]
+
+    def reference(self, x):
+        q, k, v, pk, pv = x
+        k = np.concatenate([pk, k], axis=2)
+        v = np.concatenate([pv, v], axis=2)
+        return [attention_ref(q, k, v, causal=True), k, v]
+
+
+@register("mlp", [dict(N=1), dict(N=37)])
+class Mlp:
+    """Gemm with transposed constant weights (nn.Linear), Relu, MatMul, Add,
+    Sigmoid."""
+
+    def __init__(self):
+        rng = np.random.default_rng(7)
+        self.w1 = uniform(rng, (48, 20))
+        self.b1 = uniform(rng, (48,))
+        self.w2 = uniform(rng, (48, 24))
+        self.b2 = uniform(rng, (24,))
+
+    def build(self, s):
+        nodes = [
+            helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], name="fc1",
+                             transB=1),
+            helper.make_node("Relu", ["h"], ["r"], name="relu"),
+            helper.make_node("MatMul", ["r", "w2"], ["m"], name="fc2"),
+            helper.make_node("Add", ["m", "b2"], ["a"], name="bias"),
+            helper.make_node("Sigmoid", ["a"], ["y"], name="gate"),
+        ]
+        return model(nodes, [tensor("x", F32, ["N", 20])],
+                     [tensor("y", F32, ["N", 24])],
+                     [const("w1", self.w1), const("b1", self.b1),
+                      const("w2", self.w2), const("b2", self.b2)])
+
+    def inputs(self, rng, s):
+        return [uniform(rng, (s["N"], 20))]
+
+    def reference(self, x):
+        f = lambda a: a.astype(np.float64)
+        h = np.maximum(f(x[0]) @ f(self.w1).T + f(self.b1), 0)
+        return [1 / (1 + np.exp(-(h @ f(self.w2) + f(self.b2))))]
+
+
+@register("encoder_block", [dict(B=1, S=1), dict(B=2, S=19)])
+class EncoderBlock:
+    """What exporters write for a pre-norm encoder block without the fused
+    op: LayerNormalization, projections, the Shape/Gather/Unsqueeze/Concat
+    chain for the head split, Reshape/Transpose, the unfused
+    MatMul/Div/Softmax/MatMul attention, erf GELU from primitives, residual
+    adds."""
+
+    E, H, F = 32, 4, 64
+
+    def __init__(self):
+        rng = np.random.default_rng(11)
+        E, F = self.E, self.F
+        self.w = {n: uniform(rng, shape, -0.3, 0.3) for n, shape in
+                  [("wq", (E, E)), ("wk", (E, E)), ("wv", (E, E)),
+                   ("wo", (E, E)), ("w1", (E, F)), ("w2", (F, E))]}
+        self.w.update({"g": uniform(rng, (E,), 0.5, 1.5),
+                       "b": uniform(rng, (E,), -0.2, 0.2),
+                       "c1": uniform(rng, (F,), -0.2, 0.2)})
+
+    def build(self, s):
+        E, H = self.E, self.H
+        D = E // H
+        n = helper.make_node
+        nodes = [
+            n("LayerNormalization", ["x", "g", "b"], ["ln"], name="ln",
+              axis=-1, epsilon=1e-5),
+            n("MatMul", ["ln", "wq"], ["q"], name="q_proj"),
+            n("MatMul", ["ln", "wk"], ["k"], name="k_proj"),
+            n("MatMul", ["ln", "wv"], ["v"], name="v_proj"),
+            n("Shape", ["x"], ["shape"], name="shape"),
+            n("Gather", ["shape", "i0"], ["batch"], name="g0", axis=0),
+            n("Gather", ["shape", "i1"], ["seq"], name="g1", axis=0),
+            n("Unsqueeze", ["batch", "axis0"], ["batch1"], name="u0"),
+            n("Unsqueeze", ["seq", "axis0"], ["seq1"], name="u1"),
+            n("Concat", ["batch1", "seq1", "heads_dim"], ["split"],
+              name="split_shape", axis=0),
+        ]
+        for t in "qkv":
+            nodes += [n("Reshape", [t, "split"], [t + "4"], name=t + "_split"),
+                      n("Transpose", [t + "4"], [t + "h"], name=t + "_t",
+                        perm=[0, 2, 1, 3] if t != "k" else [0, 2, 3, 1])]
+        nodes += [
+            n("MatMul", ["qh", "kh"], ["scores"], name="qk"),
+            n("Div", ["scores", "sqrt_d"], ["scaled"], name="scale"),
+            n("Softmax", ["scaled"], ["p"], name="softmax", axis=-1),
+            n("MatMul", ["p", "vh"], ["o"], name="pv"),
+            n("Transpose", ["o"], ["ot"], name="o_t", perm=[0, 2, 1, 3]),
+            n("Reshape", ["ot", "merge"], ["om"], name="merge_heads"),
+            n("MatMul", ["om", "wo"], ["attn"], name="o_proj"),
+            n("Add", ["x", "attn"], ["y"], name="residual1"),
+            n("MatMul", ["y", "w1"], ["f1"], name="ffn1"),
+            n("Add", ["f1", "c1"], ["f1b"], name="ffn1_bias"),
+            n("Div", ["f1b", "sqrt2"], ["gd"], name="gelu_div"),
+            n("Erf", ["gd"], ["ge"], name="gelu_erf"),
+            n("Add", ["ge", "one"], ["gp"], name="gelu_add"),
+            n("Mul", ["f1b", "gp"], ["gm"], name="gelu_mul"),
+            n("Mul", ["gm", "half"], ["gelu"], name="gelu_half"),
+            n("MatMul", ["gelu", "w2"], ["f2"], name="ffn2"),
+            n("Add", ["y", "f2"], ["z"], name="residual2"),
+        ]
+        inits = [const(k, v) for k, v in self.w.items()] + [
+            const("i0", np.array(0, np.int64)),
+            const("i1", np.array(1, np.int64)),
+            const("axis0", np.array([0], np.int64)),
+            const("heads_dim", np.array([H, D], np.int64)),
+            const("merge", np.array([0, 0, -1], np.int64)),
+            const("sqrt_d", np.array(np.sqrt(D), np.float32)),
+            const("sqrt2", np.array(np.sqrt(2.0), np.float32)),
+            const("one", np.array(1.0, np.float32)),
+            const("half", np.array(0.5, np.float32)),
+        ]
+        return model(nodes, [tensor("x", F32, ["B", "S", E])],
+                     [tensor("z", F32, ["B", "S", E])], inits)
+
+    def inputs(self, rng, s):
+        return [uniform(rng, (s["B"], s["S"], self.E))]
+
+    def reference(self, x):
+        w = {k: v.astype(np.float64) for k, v in self.w.items()}
+        x = x[0].astype(np.float64)
+        ln = layer_norm(x, w["g"], w["b"])
+        q, k, v = (split_heads(ln @ w[n], self.H) for n in ("wq", "wk", "wv"))
+        o = merge_heads(attention_ref(q, k, v))
+        y = x + o @ w["wo"]
+        f = y @ w["w1"] + w["c1"]
+        g = 0.5 * f * (1 + erf(f / np.sqrt(2)))
+        return [y + g @ w["w2"]]
+
+
+@register("tensor_ops", [dict(N=1, T=5), dict(N=3, T=12)])
+class TensorOps:
+    """Embedding Gather, Slice, Concat, Where/Equal/Cast, ReduceMean and
+    ReduceMax, Pow/Sqrt, Flatten, Squeeze/Unsqueeze, Tanh, Exp, Neg."""
+
+    def __init__(self):
+        rng = np.random.default_rng(5)
+        self.table = uniform(rng, (10, 8))
+
+    def build(self, s):
+        n = helper.make_node
+        I64 = TensorProto.INT64
+        nodes = [
+            n("Gather", ["table", "ids"], ["emb"], name="embed", axis=0),
+            n("Slice", ["emb", "starts", "ends", "axes"], ["part"],
+              name="slice"),
+            n("Concat", ["part", "emb"], ["cat"], name="concat", axis=2),
+            n("ReduceMean", ["cat"], ["mean"], name="mean", axes=[2],
+              keepdims=1),
+            n("Sub", ["cat", "mean"], ["c"], name="center"),
+            n("Pow", ["c", "two"], ["sq"], name="square"),
+            n("ReduceMax", ["sq"], ["mx"], name="max", axes=[1],
+              keepdims=0),
+            n("Sqrt", ["mx"], ["rt"], name="sqrt"),
+            n("Tanh", ["rt"], ["th"], name="tanh"),
+            n("Equal", ["ids", "zero"], ["is0"], name="eq"),
+            n("Cast", ["is0"], ["isf"], name="cast", to=TensorProto.FLOAT),
+            n("ReduceSum", ["isf", "axis1"], ["count"], name="count",
+              keepdims=1),
+            n("Neg", ["count"], ["negc"], name="neg"),
+            n("Exp", ["negc"], ["w"], name="exp"),
+            n("Mul", ["th", "w"], ["y0"], name="weight"),
+            n("Unsqueeze", ["y0", "axis1"], ["y1"], name="unsq"),
+            n("Squeeze", ["y1", "axis1"], ["y2"], name="sq1"),
+            n("Flatten", ["cat"], ["flat"], name="flatten", axis=1),
+            n("Where", ["is0", "negones", "isf"], ["sel"], name="where"),
+        ]
+        inits = [const("table", self.table),
+                 const("starts", np.array([2], np.int64)),
+                 const("ends", np.array([7], np.int64)),
+                 const("axes", np.array([2], np.int64)),
+                 const("two", np.array(2.0, np.float32)),
+                 const("zero", np.array(0, np.int64)),
+                 const("axis1", np.array([1], np.int64)),
+                 const("negones", np.array(-1.0, np.float32))]
+        # T is static: Flatten's [N, T*13] needs it (the C ABI sizes
+        # results by the arguments' sizes, not products of them).
+        return model(nodes, [tensor("ids", I64, ["N", s["T"]])],
+                     [tensor("y2", F32, ["N", None]),
+                      tensor("flat", F32, ["N", None]),
+                      tensor("sel", F32, ["N", s["T"]])], inits)
+
+    def inputs(self, rng, s):
+        return [rng.integers(0, 10, size=(s["N"], s["T"])).astype(np.int64)]
+
+    def reference(self, x):
+        ids = x[0]
+        emb = self.table.astype(np.float64)[ids]
+        cat = np.concatenate([emb[:, :, 2:7], emb], axis=2)
+        c = cat - cat.mean(axis=2, keepdims=True)
+        th = np.tanh(np.sqrt((c ** 2).max(axis=1)))
+        is0 = ids == 0
+        count = is0.astype(np.float64).sum(axis=1, keepdims=True)
+        y2 = th * np.exp(-count)
+        flat = cat.reshape(cat.shape[0], -1)
+        sel = np.where(is0, -1.0, is0.astype(np.float64))
+        return [y2, flat, sel]
+
+
+if __name__ == "__main__":
+    # onnx_models.py NAME OUT.onnx: saves the model at its first sizes.
+    import sys
+    spec = MODELS[sys.argv[1]]
+    onnx.save(spec.build(spec.sizes[0]), sys.argv[2])
