@@ -28,7 +28,7 @@ ROWS = {
           "channel_self", "selective_kernel", "spatial_transformer"],
     # Section F so far (dilated_local, stand_alone and criss_cross are not
     # implemented yet).
-    "F": ["temporal", "pyramid", "ema"],
+    "F": ["temporal", "pyramid", "ema", "gumbel_heads"],
 }
 
 # Execution tests per row: a random case plus edge cases.
