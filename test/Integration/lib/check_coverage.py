@@ -26,9 +26,9 @@ ROWS = {
           "attention_over_attention", "memory_network", "encoder_layer"],
     "E": ["squeeze_excite", "eca", "spatial", "cbam", "non_local",
           "channel_self", "selective_kernel", "spatial_transformer"],
-    # Section F so far (dilated_local, stand_alone and criss_cross are not
-    # implemented yet).
-    "F": ["temporal", "pyramid", "ema", "gumbel_heads"],
+    # Section F so far (dilated_local and stand_alone are not implemented
+    # yet).
+    "F": ["temporal", "pyramid", "ema", "gumbel_heads", "criss_cross"],
 }
 
 # Execution tests per row: a random case plus edge cases.
