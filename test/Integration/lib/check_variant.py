@@ -85,6 +85,10 @@ reference_vision.DEFAULT_DIMS); --case random or large (activations times
 reference_vision.LARGE_SCALE, so the gates saturate); --module runs another
 module with the row's arguments and results.
 
+Section F rows (temporal, pyramid, ema, gumbel_heads, criss_cross) run the same
+way against reference_further.py: --dim sets N, H, W (temporal: also T;
+gumbel_heads takes --B, --Sq, --Skv), and N may be 0 (an empty batch).
+
 --self-test checks the oracle itself: reference.py against naive.py (plain
 Python loops) for every variant of sections A-C on tiny sizes, plus the
 input generators, bf16 rounding, the comparison and the example files'
@@ -108,10 +112,11 @@ sys.path.insert(0, HERE)
 import reference as ref  # noqa: E402
 import reference_structure as rs  # noqa: E402
 import reference_vision as rv  # noqa: E402
+import reference_further as rf  # noqa: E402
 
 # Modules of float64 references for whole rows (sections D and E), each
 # with ROWS, DYNAMIC, DEFAULT_DIMS, make_inputs, reference and self_test.
-ROW_REFERENCES = (rs, rv)
+ROW_REFERENCES = (rs, rv, rf)
 
 
 def row_reference(name):
@@ -851,10 +856,14 @@ def run_structure(args):
     dims.update(B=args.B, Sq=args.Sq, Skv=args.Skv)
     used = [s for s in mod.ROWS[name].get("dynamic", mod.DYNAMIC)
             if any(s in shape for _, shape, _ in mod.ROWS[name]["args"])]
+    # A row may allow an empty batch (EMPTY_OK, e.g. --dim N=0).
+    empty_ok = getattr(mod, "EMPTY_OK", ())
     for item in args.dim:
         sym, _, val = item.partition("=")
-        if sym not in used or not val.isdigit() or int(val) < 1:
+        if (sym not in used or not val.isdigit()
+                or int(val) < (0 if sym in empty_ok else 1)):
             raise UsageError(f"{name}: --dim {item}: expected SYM=N with N >= 1 "
+                             f"(N >= 0 for {', '.join(empty_ok) or 'none'}) "
                              f"and SYM one of {', '.join(used)}")
         dims[sym] = int(val)
     if len(cases) > 1:
@@ -1143,6 +1152,12 @@ def self_test():
               f"vision self-test: the comparison misses {what}")
     found += check_row_signatures(rv.ROWS)
     print(f"vision self-test: {vision_count} comparisons")
+
+    # Section F: reference_further.py against independent forms, and the
+    # signatures of its examples.
+    further_count = rf.self_test(check)
+    found += check_row_signatures(rf.ROWS)
+    print(f"further self-test: {further_count} comparisons")
 
     print(f"self-test: {count} reference/naive comparisons, {found} example "
           f"signatures, {len(modules)} test module signatures: "
