@@ -9,6 +9,9 @@
 #include "IRPipeline.h"
 
 #include "attn/InitAll.h"
+#ifdef ATTN_HAVE_ONNX_IMPORT
+#include "attn/Import/OnnxImport.h"
+#endif
 #include "attn/Pipelines/Pipelines.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -77,6 +80,20 @@ MLIRContext &getContext() {
 }
 } // namespace
 
+/// Runs the pipeline on `module`; failing is fine, IR that does not verify
+/// after a pass that succeeded aborts.
+static void lowerModule(ModuleOp module) {
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  pm.enableVerifier(false);
+  pm.addInstrumentation(std::make_unique<VerifyAfterEachPass>());
+  mlir::attn::CpuPipelineOptions options;
+  if (lowerToCpu)
+    mlir::attn::buildLowerToCpuPipeline(pm, options);
+  else
+    mlir::attn::buildLowerToTilesPipeline(pm, options);
+  (void)pm.run(module);
+}
+
 void ::attn::fuzz::initIRPipeline() {
   registry = new DialectRegistry();
   ::attn::registerAllDialects(*registry);
@@ -97,14 +114,19 @@ bool ::attn::fuzz::runIRPipeline(llvm::StringRef text) {
   if (!module)
     return false;
 
-  PassManager pm(&ctx, ModuleOp::getOperationName());
-  pm.enableVerifier(false);
-  pm.addInstrumentation(std::make_unique<VerifyAfterEachPass>());
-  mlir::attn::CpuPipelineOptions options;
-  if (lowerToCpu)
-    mlir::attn::buildLowerToCpuPipeline(pm, options);
-  else
-    mlir::attn::buildLowerToTilesPipeline(pm, options);
-  (void)pm.run(*module);
+  lowerModule(*module);
   return true;
 }
+
+#ifdef ATTN_HAVE_ONNX_IMPORT
+bool ::attn::fuzz::runOnnxPipeline(llvm::StringRef bytes) {
+  MLIRContext &ctx = getContext();
+  ScopedDiagnosticHandler quiet(&ctx, [](Diagnostic &) { return success(); });
+  OwningOpRef<ModuleOp> module =
+      ::attn::importOnnxBytes(bytes, "fuzz-input.onnx", ctx);
+  if (!module)
+    return false;
+  lowerModule(*module);
+  return true;
+}
+#endif

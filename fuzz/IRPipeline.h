@@ -1,7 +1,8 @@
 //===- IRPipeline.h - shared part of the IR fuzz targets --------*- C++ -*-===//
 //
 // attn-fuzz-ir (raw MLIR text) and attn-fuzz-attention (attn.attention ops
-// generated from the input bytes) both hand MLIR text to runIRPipeline.
+// generated from the input bytes) both hand MLIR text to runIRPipeline;
+// attn-fuzz-onnx hands model bytes to runOnnxPipeline.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +22,10 @@ void initIRPipeline();
 /// dropped: rejecting the input is fine. Aborts when a pass that succeeded
 /// leaves IR that does not verify. Returns true when the input parsed.
 bool runIRPipeline(llvm::StringRef text);
+
+/// Imports `bytes` as an ONNX model and, if that succeeds, runs the same
+/// pipeline on the module. Returns true when the model imported.
+bool runOnnxPipeline(llvm::StringRef bytes);
 
 } // namespace attn::fuzz
 

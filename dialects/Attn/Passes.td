@@ -36,11 +36,45 @@ def AttnDecompose : Pass<"attn-decompose"> {
       read to `u`, so the IR does not grow with `hops`.
 
     docs/variants/structure.md shows each decomposition.
+
+    A `linalg.softmax` left in the graph (attn-raise fuses the ones that
+    belong to an attention) becomes its max, exp, sum and divide
+    `linalg.generic`s.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"];
+}
+
+def AttnRaise : Pass<"attn-raise", "func::FuncOp"> {
+  let summary = "Find attention written in linalg and replace it by attn.attention";
+  let description = [{
+    Model graphs from other frontends (the ONNX importer's unfused
+    MatMul/Softmax/MatMul, linalg from other compilers) write attention as
+    separate ops that materialise the `Sq x Skv` scores. This pass
+    recognises, on tensors:
+
+    ```
+    s = contraction(Q [B,H,Sq,D], K^T)      // K^T: a transposed operand
+                                            // map, or a linalg.transpose
+                                            // of K [B,H,Skv,D]
+    s = s * c  |  s / c  |  c * s           // optional, c a constant splat
+    s = s + bias                            // optional, bias [B|1,H|1,Sq|1,Skv|1]
+    P = linalg.softmax dimension(3) s
+    O = contraction(P, V [B,H,Skv,Dv])      // into a zero fill
+    ```
+
+    and replaces `O` with one `attn.attention` (`scale = c` or `1/c`, or
+    1 without a scale; the bias as `bias`), which attn-tile fuses. Every
+    intermediate (the scores, the scaled and biased scores, P) must have
+    no other use, the contractions must accumulate into zero fills, and the
+    softmax must run over the key axis; anything else (a softmax over
+    another axis, a scale that is not a constant, an intermediate used
+    elsewhere) is left alone, unchanged.
+  }];
+  let dependentDialects = ["::mlir::attn::AttnDialect",
+                           "::mlir::linalg::LinalgDialect"];
 }
 
 def AttnTile : Pass<"attn-tile", "func::FuncOp"> {

@@ -27,8 +27,11 @@ using namespace mlir;
 namespace {
 /// The first stages of every target. The signature is read off the graph
 /// as written (structural ops state their equal dimensions), before
-/// attn-decompose turns them into reshapes and linalg ops.
+/// attn-decompose turns them into reshapes and linalg ops; attn-raise
+/// before it only fuses ops, which changes no signature.
 void addSignatureAndDecompose(OpPassManager &pm) {
+  // Attention that a frontend wrote as separate ops becomes the fused op.
+  pm.addNestedPass<func::FuncOp>(attn::createAttnRaise());
   pm.addPass(attn::createAttnAbiSignature());
   pm.addNestedPass<func::FuncOp>(attn::createAttnDecompose());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());

@@ -91,7 +91,11 @@ const std::vector<OpEntry> &opTable() {
           "tensor.extract_slice; constant starts, ends, axes "
           "and positive steps on static dimensions"},
          convertSlice},
-        {{"Softmax", 1, "max, exp, sum, divide reductions"}, convertSoftmax},
+        {{"Softmax", 1,
+          "linalg.softmax (fused into attn.attention by attn-raise when it "
+          "is the middle of an attention); opset < 13 over several axes: "
+          "max, exp, sum, divide reductions"},
+         convertSoftmax},
         {{"Sqrt", 6, "math.sqrt"}, convertUnary},
         {{"Squeeze", 1, "tensor.collapse_shape"}, convertSqueeze},
         {{"Sub", 7, "linalg.generic, numpy broadcasting"}, convertBinary},

@@ -10,6 +10,7 @@
 #include "TensorBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
@@ -154,6 +155,16 @@ LogicalResult convertSoftmax(NodeImporter &node) {
   OpBuilder &b = node.builder();
   Location loc = node.loc();
   Value x = node.tensor(0);
+  if (axes.size() == 1) {
+    // One axis: linalg.softmax, which attn-raise recognises as the middle
+    // of an attention (attn-decompose expands the others).
+    Value init = emptyTensor(b, loc, in->dims, element);
+    Value out =
+        linalg::SoftmaxOp::create(b, loc, init.getType(), x, init, axes.front())
+            .getResult()[0];
+    node.setOutput(0, out, in->dims);
+    return success();
+  }
   Dims kept;
   Value max = reduceWith(node, Reduction::Max, x, in->dims, axes, true, kept);
   Value exp = elementwise(

@@ -183,11 +183,32 @@ void mlir::attn::populateDecomposePatterns(RewritePatternSet &patterns) {
 namespace {
 struct AttnDecomposePass
     : mlir::attn::impl::AttnDecomposeBase<AttnDecomposePass> {
+  /// linalg.softmax that attn-raise did not fuse becomes its max, exp, sum
+  /// and divide generics (the later stages lower generics, not it).
+  LogicalResult decomposeSoftmax() {
+    SmallVector<linalg::SoftmaxOp> softmaxes;
+    getOperation()->walk(
+        [&](linalg::SoftmaxOp op) { softmaxes.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::SoftmaxOp op : softmaxes) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<SmallVector<Value>> parts =
+          cast<linalg::AggregatedOpInterface>(op.getOperation())
+              .decomposeOperation(rewriter);
+      if (failed(parts))
+        return op.emitOpError() << "could not be decomposed";
+      rewriter.replaceOp(op, *parts);
+    }
+    return success();
+  }
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateDecomposePatterns(patterns);
     // One walk suffices: no decomposition produces a structural op.
     walkAndApplyPatterns(getOperation(), std::move(patterns));
+    if (failed(decomposeSoftmax()))
+      return signalPassFailure();
     WalkResult left = getOperation()->walk([](Operation *op) {
       // Every attn op but the core op (and what its regions hold).
       if (isa<AttnDialect>(op->getDialect()) && !isa<AttentionOp>(op) &&

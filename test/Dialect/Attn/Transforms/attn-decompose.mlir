@@ -226,3 +226,18 @@ func.func @memory_network(%u: tensor<?x64xf32>, %m: tensor<?x?x64xf32>,
 // CANON-NOT: attn.co_attention
 // CANON-NOT: attn.attention_over_attention
 // CANON-NOT: attn.memory_network
+
+// A linalg.softmax that attn-raise left (not the middle of an attention)
+// becomes its max, exp, sum and divide generics.
+// CHECK-LABEL: func.func @leftover_softmax
+// CHECK-NOT: linalg.softmax
+// CHECK: arith.maxnumf
+// CHECK: math.exp
+// CHECK: arith.addf
+// CHECK: arith.divf
+func.func @leftover_softmax(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %p = linalg.softmax dimension(1) ins(%x : tensor<4x8xf32>)
+      outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %p : tensor<4x8xf32>
+}

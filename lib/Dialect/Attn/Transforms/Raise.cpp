@@ -1,0 +1,270 @@
+//===- Raise.cpp - attention written in linalg to attn.attention ----------===//
+//
+// attn-raise: contraction(Q, K^T) [* c] [+ bias] -> linalg.softmax over the
+// keys -> contraction(P, V) becomes one attn.attention (Passes.td). The
+// match walks up from each softmax; every step checks the exact form and
+// gives up (leaving the IR unchanged) on anything else.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DecomposeUtils.h"
+#include "attn/Dialect/Attn/IR/AttnDialect.h"
+#include "attn/Dialect/Attn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::attn {
+#define GEN_PASS_DEF_ATTNRAISE
+#include "attn/Dialect/Attn/Transforms/Passes.h.inc"
+} // namespace mlir::attn
+
+using namespace mlir;
+using namespace mlir::attn;
+
+namespace {
+
+/// The operands of a rank-4 batched contraction out[b,h,m,n] += a * b over
+/// k into a zero fill: A read as [b,h,m,k]; B as [b,h,k,n] or, with
+/// `bTransposed`, [b,h,n,k].
+struct Contraction {
+  Value a, b;
+  bool bTransposed = false;
+};
+
+bool isZeroFill(Value init) {
+  auto fill = init.getDefiningOp<linalg::FillOp>();
+  return fill && matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+}
+
+std::optional<Contraction> matchContraction(Value result) {
+  auto op = result.getDefiningOp<linalg::LinalgOp>();
+  if (!op || op->getNumResults() != 1 || op.getNumDpsInputs() != 2 ||
+      !linalg::isaContractionOpInterface(op) ||
+      !isZeroFill(op.getDpsInits()[0]))
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->batch.size() != 2 || dims->m.size() != 1 ||
+      dims->n.size() != 1 || dims->k.size() != 1)
+    return std::nullopt;
+  unsigned b0 = dims->batch[0], b1 = dims->batch[1], m = dims->m[0],
+           n = dims->n[0], k = dims->k[0];
+  MLIRContext *ctx = op->getContext();
+  unsigned loops = op.getNumLoops();
+  auto map = [&](std::initializer_list<unsigned> d) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned i : d)
+      exprs.push_back(getAffineDimExpr(i, ctx));
+    return AffineMap::get(loops, 0, exprs, ctx);
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[0] != map({b0, b1, m, k}) || maps[2] != map({b0, b1, m, n}))
+    return std::nullopt;
+  Contraction c{op.getDpsInputs()[0], op.getDpsInputs()[1]};
+  if (maps[1] == map({b0, b1, n, k}))
+    c.bTransposed = true;
+  else if (maps[1] != map({b0, b1, k, n}))
+    return std::nullopt;
+  return c;
+}
+
+/// For an all-parallel two-input linalg.generic whose body is one `OpTy`
+/// of its two inputs: whether the body swaps them (`OpTy(in1, in0)`).
+template <typename OpTy> std::optional<bool> matchBinaryStep(Value result) {
+  auto g = result.getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 2 || g->getNumResults() != 1 ||
+      g.getNumReductionLoops() != 0)
+    return std::nullopt;
+  Block &body = g.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto step = yield.getValues()[0].getDefiningOp<OpTy>();
+  if (!step || &body.front() != step.getOperation() ||
+      step->getNextNode() != yield)
+    return std::nullopt;
+  Value in0 = body.getArgument(0), in1 = body.getArgument(1);
+  if (step->getOperand(0) == in0 && step->getOperand(1) == in1)
+    return false;
+  if (step->getOperand(0) == in1 && step->getOperand(1) == in0)
+    return true;
+  return std::nullopt;
+}
+
+/// The generic defining `v` and whether its input `i` is read with the
+/// identity map.
+bool readsIdentity(Value result, unsigned i) {
+  auto g = result.getDefiningOp<linalg::GenericOp>();
+  return g && g.getIndexingMapsArray()[i].isIdentity();
+}
+
+/// A constant splat float (any shape), as a double.
+std::optional<double> splat(Value v) {
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
+      !isa<FloatType>(attr.getElementType()))
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToDouble();
+}
+
+/// `bias` as attn.attention takes it: rank 4, read with the identity map
+/// except for size-1 dimensions read at 0.
+bool isAttentionBias(linalg::GenericOp g, unsigned input) {
+  auto type = dyn_cast<RankedTensorType>(g.getDpsInputs()[input].getType());
+  AffineMap map = g.getIndexingMapsArray()[input];
+  if (!type || type.getRank() != 4 || map.getNumResults() != 4)
+    return false;
+  for (auto [i, e] : llvm::enumerate(map.getResults())) {
+    if (e == getAffineDimExpr(i, g.getContext()))
+      continue;
+    auto c = dyn_cast<AffineConstantExpr>(e);
+    if (!c || c.getValue() != 0 || type.getDimSize(i) != 1)
+      return false;
+  }
+  return true;
+}
+
+/// s = x + bias (either order): x, and the bias.
+std::optional<std::pair<Value, Value>> matchBias(Value s) {
+  if (!matchBinaryStep<arith::AddFOp>(s) || !s.hasOneUse())
+    return std::nullopt;
+  auto g = s.getDefiningOp<linalg::GenericOp>();
+  for (unsigned chain : {0u, 1u})
+    if (readsIdentity(s, chain) && isAttentionBias(g, 1 - chain))
+      return std::make_pair(g.getDpsInputs()[chain],
+                            g.getDpsInputs()[1 - chain]);
+  return std::nullopt;
+}
+
+/// s = x * c, c * x or x / c with c a constant splat: x, and the factor.
+std::optional<std::pair<Value, float>> matchScale(Value s) {
+  if (!s.hasOneUse())
+    return std::nullopt;
+  auto g = s.getDefiningOp<linalg::GenericOp>();
+  if (matchBinaryStep<arith::MulFOp>(s)) {
+    for (unsigned chain : {0u, 1u})
+      if (std::optional<double> c = splat(g.getDpsInputs()[1 - chain]))
+        if (readsIdentity(s, chain))
+          return std::make_pair(g.getDpsInputs()[chain], float(*c));
+  }
+  if (std::optional<bool> swapped = matchBinaryStep<arith::DivFOp>(s)) {
+    unsigned numerator = *swapped ? 1 : 0;
+    std::optional<double> c = splat(g.getDpsInputs()[1 - numerator]);
+    if (c && *c != 0.0 && readsIdentity(s, numerator))
+      return std::make_pair(g.getDpsInputs()[numerator], float(1.0 / *c));
+  }
+  return std::nullopt;
+}
+
+struct RaisedAttention {
+  Value q, v, bias;
+  /// K [B,H,Skv,D] is `kSource` permuted by `kPermutation` (empty: as is).
+  Value kSource;
+  SmallVector<int64_t> kPermutation;
+  float scale = 1.0f;
+  /// The ops the attention replaces, consumers first.
+  SmallVector<Operation *> replaced;
+};
+
+/// Walks up from P*V; fills `match` or fails without touching the IR.
+LogicalResult matchAttention(Value output, RaisedAttention &match) {
+  std::optional<Contraction> pv = matchContraction(output);
+  if (!pv || pv->bTransposed)
+    return failure();
+  auto softmax = pv->a.getDefiningOp<linalg::SoftmaxOp>();
+  if (!softmax || !softmax->hasOneUse() || softmax.getDimension() != 3 ||
+      softmax.getInputOperandType().getRank() != 4)
+    return failure();
+  match.v = pv->b;
+  match.replaced.push_back(softmax);
+  Value s = softmax.getInput();
+  if (auto bias = matchBias(s)) {
+    match.replaced.push_back(s.getDefiningOp());
+    s = bias->first;
+    match.bias = bias->second;
+  }
+  if (auto scale = matchScale(s)) {
+    match.replaced.push_back(s.getDefiningOp());
+    s = scale->first;
+    match.scale = scale->second;
+  }
+  std::optional<Contraction> qk = matchContraction(s);
+  if (!qk || !s.hasOneUse())
+    return failure();
+  match.replaced.push_back(s.getDefiningOp());
+  match.q = qk->a;
+  match.kSource = qk->b;
+  // The contraction reads K^T: K is K^T with its last two dimensions
+  // swapped, and K^T itself may be a transpose (of [B,Skv,H,D] from a head
+  // split), whose permutation then composes with the swap.
+  if (!qk->bTransposed) {
+    SmallVector<int64_t> swap = {0, 1, 3, 2};
+    match.kPermutation = swap;
+    if (auto t = match.kSource.getDefiningOp<linalg::TransposeOp>()) {
+      ArrayRef<int64_t> inner = t.getPermutation();
+      for (auto [j, p] : llvm::enumerate(swap))
+        match.kPermutation[j] = inner[p];
+      match.kSource = t.getInput();
+      match.replaced.push_back(t);
+    }
+    if (llvm::equal(match.kPermutation, llvm::seq<int64_t>(0, 4)))
+      match.kPermutation.clear();
+  }
+  Type element = cast<ShapedType>(match.q.getType()).getElementType();
+  for (Value v : {match.kSource, match.v})
+    if (cast<ShapedType>(v.getType()).getElementType() != element)
+      return failure();
+  return success(isa<Float32Type, Float16Type, BFloat16Type>(element));
+}
+
+/// K in the [B,H,Skv,D] layout attn.attention reads.
+Value keyOperand(RewriterBase &rewriter, Location loc,
+                 const RaisedAttention &match) {
+  if (match.kPermutation.empty())
+    return match.kSource;
+  SmallVector<OpFoldResult> from =
+      tensor::getMixedSizes(rewriter, loc, match.kSource);
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t p : match.kPermutation)
+    sizes.push_back(from[p]);
+  Type element = cast<ShapedType>(match.kSource.getType()).getElementType();
+  Value init = tensor::EmptyOp::create(rewriter, loc, sizes, element);
+  return linalg::TransposeOp::create(rewriter, loc, match.kSource, init,
+                                     match.kPermutation)
+      .getResult()[0];
+}
+
+struct AttnRaisePass : mlir::attn::impl::AttnRaiseBase<AttnRaisePass> {
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> outputs;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op->getNumResults() == 1 && linalg::isaContractionOpInterface(op))
+        outputs.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp pv : outputs) {
+      RaisedAttention match;
+      if (failed(matchAttention(pv->getResult(0), match)))
+        continue;
+      rewriter.setInsertionPoint(pv);
+      Location loc = pv.getLoc();
+      Value k = keyOperand(rewriter, loc, match);
+      decompose::Attention raised =
+          decompose::attention(rewriter, loc, match.q, k, match.v, match.scale,
+                               /*causal=*/false, match.bias, /*withLse=*/false);
+      Value out = raised.output;
+      if (out.getType() != pv->getResult(0).getType())
+        out = tensor::CastOp::create(rewriter, loc, pv->getResult(0).getType(),
+                                     out);
+      rewriter.replaceOp(pv, out);
+      // The scores, their scale and bias, the softmax: now unused.
+      for (Operation *op : match.replaced)
+        if (op->use_empty())
+          rewriter.eraseOp(op);
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,232 @@
+// RUN: attn-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(attn-raise))' | FileCheck %s
+
+#qk_a = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#qk_kt = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#qk_k = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#qk_o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#scalar = affine_map<(b, h, i, j) -> ()>
+#bias = affine_map<(b, h, i, j) -> (0, 0, i, j)>
+
+// The form the ONNX importer writes for an exported attention: K^T as a
+// transpose of the head split, a division by sqrt(D), an additive mask,
+// linalg.softmax over the keys, P V. One attn.attention remains, reading K
+// through one composed transpose; the scores and the softmax are gone.
+// CHECK-LABEL: func.func @unfused
+// CHECK-SAME: (%[[Q:.*]]: tensor<2x4x16x8xf32>, %[[K:.*]]: tensor<2x16x4x8xf32>, %[[V:.*]]: tensor<2x4x16x8xf32>, %[[M:.*]]: tensor<1x1x16x16xf32>)
+// CHECK: %[[KT:.*]] = linalg.transpose ins(%[[K]] : tensor<2x16x4x8xf32>) outs(%{{.*}} : tensor<2x4x16x8xf32>) permutation = [0, 2, 1, 3]
+// CHECK: %[[O:.*]] = attn.attention %[[Q]], %[[KT]], %[[V]] bias(%[[M]] : tensor<1x1x16x16xf32>) {scale = 2.500000e-01 : f32}
+// CHECK-NOT: linalg.softmax
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[O]]
+func.func @unfused(%q: tensor<2x4x16x8xf32>, %k: tensor<2x16x4x8xf32>,
+                   %v: tensor<2x4x16x8xf32>, %mask: tensor<1x1x16x16xf32>)
+    -> tensor<2x4x16x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %four = arith.constant dense<4.0> : tensor<f32>
+  %kt0 = tensor.empty() : tensor<2x4x8x16xf32>
+  %kt = linalg.transpose ins(%k : tensor<2x16x4x8xf32>)
+      outs(%kt0 : tensor<2x4x8x16xf32>) permutation = [0, 2, 3, 1]
+  %s0 = tensor.empty() : tensor<2x4x16x16xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%s0 : tensor<2x4x16x16xf32>)
+      -> tensor<2x4x16x16xf32>
+  %s = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction"]}
+      ins(%q, %kt : tensor<2x4x16x8xf32>, tensor<2x4x8x16xf32>)
+      outs(%sf : tensor<2x4x16x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x16x16xf32>
+  %d0 = tensor.empty() : tensor<2x4x16x16xf32>
+  %d = linalg.generic {indexing_maps = [#id, #scalar, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s, %four : tensor<2x4x16x16xf32>, tensor<f32>)
+      outs(%d0 : tensor<2x4x16x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.divf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x16x16xf32>
+  %m0 = tensor.empty() : tensor<2x4x16x16xf32>
+  %m = linalg.generic {indexing_maps = [#id, #bias, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d, %mask : tensor<2x4x16x16xf32>, tensor<1x1x16x16xf32>)
+      outs(%m0 : tensor<2x4x16x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x16x16xf32>
+  %p0 = tensor.empty() : tensor<2x4x16x16xf32>
+  %p = linalg.softmax dimension(3) ins(%m : tensor<2x4x16x16xf32>)
+      outs(%p0 : tensor<2x4x16x16xf32>) -> tensor<2x4x16x16xf32>
+  %o0 = tensor.empty() : tensor<2x4x16x8xf32>
+  %of = linalg.fill ins(%zero : f32) outs(%o0 : tensor<2x4x16x8xf32>)
+      -> tensor<2x4x16x8xf32>
+  %o = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction"]}
+      ins(%p, %v : tensor<2x4x16x16xf32>, tensor<2x4x16x8xf32>)
+      outs(%of : tensor<2x4x16x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x16x8xf32>
+  return %o : tensor<2x4x16x8xf32>
+}
+
+// -----
+
+#qk_a = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#qk_k = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#qk_kt = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#qk_o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+
+// K read transposed by the map (no transpose op), no scale, no bias: the
+// attention has scale 1 and reads K as it is.
+// CHECK-LABEL: func.func @plain
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x2x8x16xf32>, %[[K:.*]]: tensor<1x2x8x16xf32>, %[[V:.*]]: tensor<1x2x8x16xf32>)
+// CHECK: attn.attention %[[Q]], %[[K]], %[[V]] {scale = 1.000000e+00 : f32}
+func.func @plain(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
+                 %v: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %s0 = tensor.empty() : tensor<1x2x8x8xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%s0 : tensor<1x2x8x8xf32>)
+      -> tensor<1x2x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#qk_a, #qk_k, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction"]}
+      ins(%q, %k : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>)
+      outs(%sf : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p0 = tensor.empty() : tensor<1x2x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%s : tensor<1x2x8x8xf32>)
+      outs(%p0 : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %o0 = tensor.empty() : tensor<1x2x8x16xf32>
+  %of = linalg.fill ins(%zero : f32) outs(%o0 : tensor<1x2x8x16xf32>)
+      -> tensor<1x2x8x16xf32>
+  %o = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction"]}
+      ins(%p, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x16xf32>)
+      outs(%of : tensor<1x2x8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x16xf32>
+  return %o : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+#qk_a = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#qk_k = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#qk_kt = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#qk_o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+
+// Near misses, each left alone: a softmax over the query axis
+// (dimension 2), a scale that is not a constant, and scores that are also
+// returned (another use).
+// CHECK-LABEL: func.func @near_misses
+// CHECK-NOT: attn.attention
+// CHECK-COUNT-3: linalg.softmax
+// CHECK-NOT: attn.attention
+func.func @near_misses(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
+                       %v: tensor<1x2x8x16xf32>, %c: tensor<1x2x8x8xf32>)
+    -> (tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>,
+        tensor<1x2x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %s0 = tensor.empty() : tensor<1x2x8x8xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%s0 : tensor<1x2x8x8xf32>)
+      -> tensor<1x2x8x8xf32>
+  %o0 = tensor.empty() : tensor<1x2x8x16xf32>
+  %of = linalg.fill ins(%zero : f32) outs(%o0 : tensor<1x2x8x16xf32>)
+      -> tensor<1x2x8x16xf32>
+  %s1 = linalg.generic {indexing_maps = [#qk_a, #qk_k, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction"]}
+      ins(%q, %k : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>)
+      outs(%sf : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p1 = linalg.softmax dimension(2) ins(%s1 : tensor<1x2x8x8xf32>)
+      outs(%s0 : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %o1 = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction"]}
+      ins(%p1, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x16xf32>)
+      outs(%of : tensor<1x2x8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x16xf32>
+
+  %s2 = linalg.generic {indexing_maps = [#qk_a, #qk_k, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction"]}
+      ins(%q, %k : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>)
+      outs(%sf : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %d2 = linalg.generic {indexing_maps = [#id, #id, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s2, %c : tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>)
+      outs(%s0 : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p2 = linalg.softmax dimension(3) ins(%d2 : tensor<1x2x8x8xf32>)
+      outs(%s0 : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %o2 = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction"]}
+      ins(%p2, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x16xf32>)
+      outs(%of : tensor<1x2x8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x16xf32>
+
+  %s3 = linalg.generic {indexing_maps = [#qk_a, #qk_k, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction"]}
+      ins(%q, %k : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>)
+      outs(%sf : tensor<1x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x8xf32>
+  %p3 = linalg.softmax dimension(3) ins(%s3 : tensor<1x2x8x8xf32>)
+      outs(%s0 : tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %o3 = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction"]}
+      ins(%p3, %v : tensor<1x2x8x8xf32>, tensor<1x2x8x16xf32>)
+      outs(%of : tensor<1x2x8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x8x16xf32>
+  return %o1, %o2, %o3, %s3
+      : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>,
+        tensor<1x2x8x8xf32>
+}
