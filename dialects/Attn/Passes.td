@@ -57,8 +57,7 @@ def AttnRaise : Pass<"attn-raise", "func::FuncOp"> {
 
     ```
     s = contraction(Q [B,H,Sq,D], K^T)      // K^T: a transposed operand
-                                            // map, or a linalg.transpose
-                                            // of K [B,H,Skv,D]
+                                            // map, or transposes of K
     s = s * c  |  s / c  |  c * s           // optional, c a constant splat
     s = s + bias                            // optional, bias [B|1,H|1,Sq|1,Skv|1]
     P = linalg.softmax dimension(3) s
@@ -66,12 +65,18 @@ def AttnRaise : Pass<"attn-raise", "func::FuncOp"> {
     ```
 
     and replaces `O` with one `attn.attention` (`scale = c` or `1/c`, or
-    1 without a scale; the bias as `bias`), which attn-tile fuses. Every
-    intermediate (the scores, the scaled and biased scores, P) must have
-    no other use, the contractions must accumulate into zero fills, and the
-    softmax must run over the key axis; anything else (a softmax over
-    another axis, a scale that is not a constant, an intermediate used
-    elsewhere) is left alone, unchanged.
+    1 without a scale; the bias as `bias`), which attn-tile fuses. The
+    same chain on rank-3 tensors `[N, S, D]` (PyTorch's
+    `nn.MultiheadAttention` works on `[B*H, S, D]`) becomes an attention
+    of one head per batch entry (`expand_shape` to `[N, 1, S, D]` and
+    back). A constant scale applied to Q instead of the scores is folded
+    into `scale` too, and K^T may be a chain of transposes (composed into
+    one). Every intermediate (the scores, the scaled and biased scores, P,
+    the scaled Q, the transposes of K) must have no other use, the
+    contractions must accumulate into zero fills, and the softmax must run
+    over the key axis; anything else (a softmax over another axis, a scale
+    that is not a constant, an intermediate used elsewhere) is left alone,
+    unchanged.
   }];
   let dependentDialects = ["::mlir::attn::AttnDialect",
                            "::mlir::linalg::LinalgDialect"];

@@ -34,6 +34,7 @@ mlir::LogicalResult convertTranspose(NodeImporter &node);
 mlir::LogicalResult convertConcat(NodeImporter &node);
 mlir::LogicalResult convertGather(NodeImporter &node);
 mlir::LogicalResult convertSlice(NodeImporter &node);
+mlir::LogicalResult convertSplit(NodeImporter &node);
 
 // ReductionOps.cpp
 mlir::LogicalResult convertReduce(NodeImporter &node);

@@ -96,6 +96,10 @@ const std::vector<OpEntry> &opTable() {
           "is the middle of an attention); opset < 13 over several axes: "
           "max, exp, sum, divide reductions"},
          convertSoftmax},
+        {{"Split", 2,
+          "tensor.extract_slice per output, along a static "
+          "dimension"},
+         convertSplit},
         {{"Sqrt", 6, "math.sqrt"}, convertUnary},
         {{"Squeeze", 1, "tensor.collapse_shape"}, convertSqueeze},
         {{"Sub", 7, "linalg.generic, numpy broadcasting"}, convertBinary},

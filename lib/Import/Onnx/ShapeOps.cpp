@@ -500,3 +500,68 @@ LogicalResult convertSlice(NodeImporter &node) {
 }
 
 } // namespace attn::onnx_import
+
+namespace attn::onnx_import {
+
+LogicalResult convertSplit(NodeImporter &node) {
+  const ImportedValue *in = node.input(0);
+  if (!in)
+    return failure();
+  int64_t rank = in->dims.size();
+  FailureOr<int64_t> axis = node.axis(node.intAttr("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  std::optional<int64_t> size = staticSize(in->dims[*axis]);
+  if (!size)
+    return node.error() << "splitting dimension " << *axis
+                        << ", which is dynamic, is not supported",
+           failure();
+  // Part sizes: the `split` input (opset >= 13) or attribute, else equal
+  // parts (the last one smaller when they do not divide evenly).
+  SmallVector<int64_t> parts;
+  if (node.opset >= 13 && node.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> given = node.constantInts(1, "split");
+    if (failed(given))
+      return failure();
+    parts = *given;
+  } else if (node.opset < 13 && node.hasAttr("split")) {
+    parts = node.intsAttr("split");
+  } else {
+    int64_t n = node.opset >= 18 ? node.intAttr("num_outputs", 0)
+                                 : int64_t(node.numOutputs());
+    if (n <= 0)
+      return node.error() << "needs 'split' or 'num_outputs'", failure();
+    int64_t each = (*size + n - 1) / n;
+    for (int64_t i = 0, left = *size; i < n; ++i, left -= each)
+      parts.push_back(std::max<int64_t>(0, std::min(each, left)));
+  }
+  int64_t total = 0;
+  for (int64_t p : parts) {
+    if (p < 0)
+      return node.error() << "a part size is negative", failure();
+    total += p;
+  }
+  if (total != *size || parts.size() != node.numOutputs())
+    return node.error() << "parts " << total << " in " << parts.size()
+                        << " outputs do not split " << *size << " into "
+                        << node.numOutputs(),
+           failure();
+  OpBuilder &b = node.builder();
+  Value source = node.tensor(0);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  int64_t offset = 0;
+  for (auto [i, part] : llvm::enumerate(parts)) {
+    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+    offsets[*axis] = b.getIndexAttr(offset);
+    Dims sizes = in->dims;
+    sizes[*axis] = b.getIndexAttr(part);
+    Value slice = tensor::ExtractSliceOp::create(
+        b, node.loc(), tensorType(sizes, in->type.getElementType()), source,
+        offsets, sizes, strides);
+    node.setOutput(i, slice, sizes);
+    offset += part;
+  }
+  return success();
+}
+
+} // namespace attn::onnx_import

@@ -133,6 +133,30 @@ LogicalResult collectEqualities(Operation *op, DimClasses &dims) {
         return failure();
     }
   }
+  // The sizes an expand_shape is given as tensor.dim are those sizes.
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+    for (auto [d, size] : llvm::enumerate(expand.getMixedOutputShape()))
+      if (auto value = dyn_cast<Value>(size))
+        if (auto dim = value.getDefiningOp<tensor::DimOp>())
+          if (std::optional<int64_t> index = dim.getConstantIndex())
+            if (failed(dims.join(expand.getResult(), d, dim.getSource(), *index,
+                                 loc)))
+              return failure();
+  // tensor.reshape to sizes listed by from_elements: those that are
+  // tensor.dim (possibly index_cast) are the result's sizes.
+  if (auto reshape = dyn_cast<tensor::ReshapeOp>(op))
+    if (auto list = reshape.getShape().getDefiningOp<tensor::FromElementsOp>())
+      for (auto [d, element] : llvm::enumerate(list.getElements())) {
+        Value size = element;
+        if (auto cast = size.getDefiningOp<arith::IndexCastOp>())
+          size = cast.getIn();
+        auto dim = size.getDefiningOp<tensor::DimOp>();
+        std::optional<int64_t> index =
+            dim ? dim.getConstantIndex() : std::nullopt;
+        if (index && failed(dims.join(reshape.getResult(), d, dim.getSource(),
+                                      *index, loc)))
+          return failure();
+      }
   // A slice sized by tensor.dim has that size (rank-reducing slices are
   // left out: their result dimensions do not line up with the sizes).
   if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {

@@ -27,9 +27,10 @@ using namespace mlir::attn;
 
 namespace {
 
-/// The operands of a rank-4 batched contraction out[b,h,m,n] += a * b over
-/// k into a zero fill: A read as [b,h,m,k]; B as [b,h,k,n] or, with
-/// `bTransposed`, [b,h,n,k].
+/// The operands of a batched contraction out[batch.., m, n] += a * b over k
+/// into a zero fill, with one or two batch dimensions: A read as
+/// [batch.., m, k]; B as [batch.., k, n] or, with `bTransposed`,
+/// [batch.., n, k].
 struct Contraction {
   Value a, b;
   bool bTransposed = false;
@@ -48,26 +49,27 @@ std::optional<Contraction> matchContraction(Value result) {
     return std::nullopt;
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
-  if (failed(dims) || dims->batch.size() != 2 || dims->m.size() != 1 ||
-      dims->n.size() != 1 || dims->k.size() != 1)
+  if (failed(dims) || dims->batch.empty() || dims->batch.size() > 2 ||
+      dims->m.size() != 1 || dims->n.size() != 1 || dims->k.size() != 1)
     return std::nullopt;
-  unsigned b0 = dims->batch[0], b1 = dims->batch[1], m = dims->m[0],
-           n = dims->n[0], k = dims->k[0];
+  unsigned m = dims->m[0], n = dims->n[0], k = dims->k[0];
   MLIRContext *ctx = op->getContext();
   unsigned loops = op.getNumLoops();
-  auto map = [&](std::initializer_list<unsigned> d) {
+  auto map = [&](unsigned row, unsigned col) {
     SmallVector<AffineExpr> exprs;
-    for (unsigned i : d)
-      exprs.push_back(getAffineDimExpr(i, ctx));
+    for (unsigned b : dims->batch)
+      exprs.push_back(getAffineDimExpr(b, ctx));
+    exprs.push_back(getAffineDimExpr(row, ctx));
+    exprs.push_back(getAffineDimExpr(col, ctx));
     return AffineMap::get(loops, 0, exprs, ctx);
   };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (maps[0] != map({b0, b1, m, k}) || maps[2] != map({b0, b1, m, n}))
+  if (maps[0] != map(m, k) || maps[2] != map(m, n))
     return std::nullopt;
   Contraction c{op.getDpsInputs()[0], op.getDpsInputs()[1]};
-  if (maps[1] == map({b0, b1, n, k}))
+  if (maps[1] == map(n, k))
     c.bTransposed = true;
-  else if (maps[1] != map({b0, b1, k, n}))
+  else if (maps[1] != map(k, n))
     return std::nullopt;
   return c;
 }
@@ -109,12 +111,13 @@ std::optional<double> splat(Value v) {
   return attr.getSplatValue<APFloat>().convertToDouble();
 }
 
-/// `bias` as attn.attention takes it: rank 4, read with the identity map
-/// except for size-1 dimensions read at 0.
+/// A bias as attn.attention takes it: the scores' rank, read with the
+/// identity map except for size-1 dimensions read at 0.
 bool isAttentionBias(linalg::GenericOp g, unsigned input) {
   auto type = dyn_cast<RankedTensorType>(g.getDpsInputs()[input].getType());
   AffineMap map = g.getIndexingMapsArray()[input];
-  if (!type || type.getRank() != 4 || map.getNumResults() != 4)
+  int64_t rank = g.getNumLoops();
+  if (!type || type.getRank() != rank || map.getNumResults() != rank)
     return false;
   for (auto [i, e] : llvm::enumerate(map.getResults())) {
     if (e == getAffineDimExpr(i, g.getContext()))
@@ -159,8 +162,10 @@ std::optional<std::pair<Value, float>> matchScale(Value s) {
 }
 
 struct RaisedAttention {
+  /// 4 ([B,H,S,D]) or 3 ([N,S,D], one head per batch entry).
+  int64_t rank = 4;
   Value q, v, bias;
-  /// K [B,H,Skv,D] is `kSource` permuted by `kPermutation` (empty: as is).
+  /// K [..,Skv,D] is `kSource` permuted by `kPermutation` (empty: as is).
   Value kSource;
   SmallVector<int64_t> kPermutation;
   float scale = 1.0f;
@@ -174,8 +179,11 @@ LogicalResult matchAttention(Value output, RaisedAttention &match) {
   if (!pv || pv->bTransposed)
     return failure();
   auto softmax = pv->a.getDefiningOp<linalg::SoftmaxOp>();
-  if (!softmax || !softmax->hasOneUse() || softmax.getDimension() != 3 ||
-      softmax.getInputOperandType().getRank() != 4)
+  if (!softmax || !softmax->hasOneUse())
+    return failure();
+  match.rank = softmax.getInputOperandType().getRank();
+  if ((match.rank != 3 && match.rank != 4) ||
+      int64_t(softmax.getDimension()) != match.rank - 1)
     return failure();
   match.v = pv->b;
   match.replaced.push_back(softmax);
@@ -195,21 +203,33 @@ LogicalResult matchAttention(Value output, RaisedAttention &match) {
     return failure();
   match.replaced.push_back(s.getDefiningOp());
   match.q = qk->a;
+  // A scale applied to Q instead of the scores (PyTorch's exporter).
+  if (auto scale = matchScale(match.q)) {
+    match.replaced.push_back(match.q.getDefiningOp());
+    match.q = scale->first;
+    match.scale *= scale->second;
+  }
   match.kSource = qk->b;
   // The contraction reads K^T: K is K^T with its last two dimensions
   // swapped, and K^T itself may be a transpose (of [B,Skv,H,D] from a head
   // split), whose permutation then composes with the swap.
   if (!qk->bTransposed) {
-    SmallVector<int64_t> swap = {0, 1, 3, 2};
+    SmallVector<int64_t> swap =
+        llvm::to_vector(llvm::seq<int64_t>(0, match.rank));
+    std::swap(swap[match.rank - 2], swap[match.rank - 1]);
     match.kPermutation = swap;
-    if (auto t = match.kSource.getDefiningOp<linalg::TransposeOp>()) {
+    // Through every transpose that only feeds this one (PyTorch's export
+    // transposes the head split, then K^T).
+    while (auto t = match.kSource.getDefiningOp<linalg::TransposeOp>()) {
+      if (!match.kSource.hasOneUse())
+        break;
       ArrayRef<int64_t> inner = t.getPermutation();
-      for (auto [j, p] : llvm::enumerate(swap))
-        match.kPermutation[j] = inner[p];
+      for (int64_t &p : match.kPermutation)
+        p = inner[p];
       match.kSource = t.getInput();
       match.replaced.push_back(t);
     }
-    if (llvm::equal(match.kPermutation, llvm::seq<int64_t>(0, 4)))
+    if (llvm::equal(match.kPermutation, llvm::seq<int64_t>(0, match.rank)))
       match.kPermutation.clear();
   }
   Type element = cast<ShapedType>(match.q.getType()).getElementType();
@@ -219,7 +239,19 @@ LogicalResult matchAttention(Value output, RaisedAttention &match) {
   return success(isa<Float32Type, Float16Type, BFloat16Type>(element));
 }
 
-/// K in the [B,H,Skv,D] layout attn.attention reads.
+/// [N, X, Y] -> [N, 1, X, Y].
+Value withUnitHead(RewriterBase &rewriter, Location loc, Value t) {
+  auto type = cast<RankedTensorType>(t.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, t);
+  sizes.insert(sizes.begin() + 1, rewriter.getIndexAttr(1));
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin() + 1, 1);
+  return tensor::ExpandShapeOp::create(
+      rewriter, loc, type.clone(shape), t,
+      ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}}, sizes);
+}
+
+/// K in the [..,Skv,D] layout attn.attention reads.
 Value keyOperand(RewriterBase &rewriter, Location loc,
                  const RaisedAttention &match) {
   if (match.kPermutation.empty())
@@ -250,11 +282,24 @@ struct AttnRaisePass : mlir::attn::impl::AttnRaiseBase<AttnRaisePass> {
         continue;
       rewriter.setInsertionPoint(pv);
       Location loc = pv.getLoc();
-      Value k = keyOperand(rewriter, loc, match);
+      Value q = match.q, k = keyOperand(rewriter, loc, match), v = match.v,
+            bias = match.bias;
+      if (match.rank == 3) {
+        // [N, S, D] as [N, 1, S, D]: one head per batch entry.
+        q = withUnitHead(rewriter, loc, q);
+        k = withUnitHead(rewriter, loc, k);
+        v = withUnitHead(rewriter, loc, v);
+        if (bias)
+          bias = withUnitHead(rewriter, loc, bias);
+      }
       decompose::Attention raised =
-          decompose::attention(rewriter, loc, match.q, k, match.v, match.scale,
-                               /*causal=*/false, match.bias, /*withLse=*/false);
+          decompose::attention(rewriter, loc, q, k, v, match.scale,
+                               /*causal=*/false, bias, /*withLse=*/false);
       Value out = raised.output;
+      if (match.rank == 3)
+        out = tensor::CollapseShapeOp::create(
+            rewriter, loc, out,
+            ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
       if (out.getType() != pv->getResult(0).getType())
         out = tensor::CastOp::create(rewriter, loc, pv->getResult(0).getType(),
                                      out);

@@ -249,3 +249,30 @@ func.func @reshapes(%x: tensor<?x?x4x8xf32>, %w: tensor<?x32xf32>)
       : tensor<?x32xf32> to tensor<?x32xf32>
   return %merged, %rows : tensor<?x?x32xf32>, tensor<?x32xf32>
 }
+
+// -----
+
+// Sizes given as tensor.dim: the output sizes of an expand_shape, and the
+// shape list of a tensor.reshape (index_cast to i64, as the ONNX importer
+// writes a reshape that splits a dimension into several dynamic ones).
+// CHECK-LABEL: module attributes {attn.abi = {sized_by_dims = {
+// CHECK-SAME: args = [{name = "arg0", symbols = array<i64: 0, 1, -1>, type = tensor<?x?x32xf32>},
+// CHECK-SAME: {name = "arg1", symbols = array<i64: 2, -1>, type = tensor<?x32xf32>}],
+// CHECK-SAME: results = [{name = "res0", symbols = array<i64: 0, 1, -1>, type = tensor<?x?x32xf32>},
+// CHECK-SAME: {name = "res1", symbols = array<i64: 0, 1, -1>, type = tensor<?x?x32xf32>}],
+func.func @sized_by_dims(%x: tensor<?x?x32xf32>, %flat: tensor<?x32xf32>)
+    -> (tensor<?x?x32xf32>, tensor<?x?x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %s = tensor.dim %x, %c0 : tensor<?x?x32xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x32xf32>
+  %e = tensor.expand_shape %flat [[0, 1], [2]] output_shape [%s, %b, 32]
+      : tensor<?x32xf32> into tensor<?x?x32xf32>
+  %si = arith.index_cast %s : index to i64
+  %bi = arith.index_cast %b : index to i64
+  %c32 = arith.constant 32 : i64
+  %shape = tensor.from_elements %si, %bi, %c32 : tensor<3xi64>
+  %r = tensor.reshape %flat(%shape)
+      : (tensor<?x32xf32>, tensor<3xi64>) -> tensor<?x?x32xf32>
+  return %e, %r : tensor<?x?x32xf32>, tensor<?x?x32xf32>
+}

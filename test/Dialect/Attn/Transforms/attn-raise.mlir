@@ -230,3 +230,72 @@ func.func @near_misses(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
       : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>,
         tensor<1x2x8x8xf32>
 }
+
+// -----
+
+#mm_a = affine_map<(b, m, n, k) -> (b, m, k)>
+#mm_b = affine_map<(b, m, n, k) -> (b, k, n)>
+#mm_o = affine_map<(b, m, n, k) -> (b, m, n)>
+#id3 = affine_map<(b, i, j) -> (b, i, j)>
+#scalar3 = affine_map<(b, i, j) -> ()>
+
+// Rank 3 ([B*H, S, D], as PyTorch's nn.MultiheadAttention), with Q scaled
+// before Q K^T and K^T made by two transposes: one attention of one head
+// per batch entry, K through one composed transpose, scale 1/2.
+// CHECK-LABEL: func.func @rank3
+// CHECK-SAME: (%[[Q:.*]]: tensor<6x5x8xf32>, %[[K:.*]]: tensor<5x6x8xf32>, %[[V:.*]]: tensor<6x5x8xf32>)
+// CHECK: %[[KT:.*]] = linalg.transpose ins(%[[K]] : tensor<5x6x8xf32>) outs(%{{.*}} : tensor<6x5x8xf32>) permutation = [1, 0, 2]
+// CHECK-DAG: %[[Q4:.*]] = tensor.expand_shape %[[Q]] {{\[}}[0, 1], [2], [3]] {{.*}} into tensor<6x1x5x8xf32>
+// CHECK-DAG: %[[K4:.*]] = tensor.expand_shape %[[KT]] {{\[}}[0, 1], [2], [3]] {{.*}} into tensor<6x1x5x8xf32>
+// CHECK-DAG: %[[V4:.*]] = tensor.expand_shape %[[V]] {{\[}}[0, 1], [2], [3]] {{.*}} into tensor<6x1x5x8xf32>
+// CHECK: %[[O:.*]] = attn.attention %[[Q4]], %[[K4]], %[[V4]] {scale = 5.000000e-01 : f32}
+// CHECK: %[[O3:.*]] = tensor.collapse_shape %[[O]] {{\[}}[0, 1], [2], [3]] : tensor<6x1x5x8xf32> into tensor<6x5x8xf32>
+// CHECK-NOT: linalg.softmax
+// CHECK: return %[[O3]]
+func.func @rank3(%q: tensor<6x5x8xf32>, %k: tensor<5x6x8xf32>,
+                 %v: tensor<6x5x8xf32>) -> tensor<6x5x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %qs0 = tensor.empty() : tensor<6x5x8xf32>
+  %qs = linalg.generic {indexing_maps = [#id3, #scalar3, #id3],
+      iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%q, %two : tensor<6x5x8xf32>, tensor<f32>)
+      outs(%qs0 : tensor<6x5x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.divf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<6x5x8xf32>
+  %kh0 = tensor.empty() : tensor<6x5x8xf32>
+  %kh = linalg.transpose ins(%k : tensor<5x6x8xf32>)
+      outs(%kh0 : tensor<6x5x8xf32>) permutation = [1, 0, 2]
+  %kt0 = tensor.empty() : tensor<6x8x5xf32>
+  %kt = linalg.transpose ins(%kh : tensor<6x5x8xf32>)
+      outs(%kt0 : tensor<6x8x5xf32>) permutation = [0, 2, 1]
+  %s0 = tensor.empty() : tensor<6x5x5xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%s0 : tensor<6x5x5xf32>)
+      -> tensor<6x5x5xf32>
+  %s = linalg.generic {indexing_maps = [#mm_a, #mm_b, #mm_o],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%qs, %kt : tensor<6x5x8xf32>, tensor<6x8x5xf32>)
+      outs(%sf : tensor<6x5x5xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<6x5x5xf32>
+  %p = linalg.softmax dimension(2) ins(%s : tensor<6x5x5xf32>)
+      outs(%s0 : tensor<6x5x5xf32>) -> tensor<6x5x5xf32>
+  %o0 = tensor.empty() : tensor<6x5x8xf32>
+  %of = linalg.fill ins(%zero : f32) outs(%o0 : tensor<6x5x8xf32>)
+      -> tensor<6x5x8xf32>
+  %o = linalg.generic {indexing_maps = [#mm_a, #mm_b, #mm_o],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%p, %v : tensor<6x5x5xf32>, tensor<6x5x8xf32>)
+      outs(%of : tensor<6x5x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<6x5x8xf32>
+  return %o : tensor<6x5x8xf32>
+}

@@ -392,6 +392,99 @@ class EncoderBlock:
         return [y + g @ w["w2"]]
 
 
+@register("torch_mha", [dict(S=1, B=1), dict(S=13, B=3)])
+class TorchMha:
+    """nn.MultiheadAttention (batch_first=False) as PyTorch's exporter
+    writes it at opset 17: one in-projection split in three, heads as
+    [S, B*H, D] through Shape/Gather/Mul/Concat reshape targets and
+    transposes to [B*H, S, D], Q divided by sqrt(D), K transposed twice,
+    an additive [1, S, S] mask, Softmax, the out-projection as Gemm."""
+
+    E, H = 32, 4
+
+    def __init__(self):
+        rng = np.random.default_rng(13)
+        E = self.E
+        self.w_in = uniform(rng, (E, 3 * E), -0.3, 0.3)
+        self.b_in = uniform(rng, (3 * E,), -0.1, 0.1)
+        self.w_out = uniform(rng, (E, E), -0.3, 0.3)
+        self.b_out = uniform(rng, (E,), -0.1, 0.1)
+
+    def build(self, s):
+        E, H = self.E, self.H
+        D = E // H
+        n = helper.make_node
+        nodes = [
+            n("MatMul", ["x", "w_in"], ["proj"], name="in_proj"),
+            n("Add", ["proj", "b_in"], ["projb"], name="in_bias"),
+            n("Split", ["projb", "split"], ["q", "k", "v"], name="chunk",
+              axis=2),
+            n("Shape", ["x"], ["shape"], name="shape"),
+            n("Gather", ["shape", "i0"], ["S"], name="g0", axis=0),
+            n("Gather", ["shape", "i1"], ["B"], name="g1", axis=0),
+            n("Mul", ["B", "heads"], ["BH"], name="bh"),
+            n("Mul", ["S", "B"], ["SB"], name="sb"),
+            n("Unsqueeze", ["S", "axis0"], ["S1"], name="us"),
+            n("Unsqueeze", ["BH", "axis0"], ["BH1"], name="ubh"),
+            n("Unsqueeze", ["SB", "axis0"], ["SB1"], name="usb"),
+            n("Concat", ["S1", "BH1", "D1"], ["split_shape"], name="c1",
+              axis=0),
+            n("Concat", ["SB1", "E1"], ["merged_shape"], name="c2", axis=0),
+        ]
+        for t in "qkv":
+            nodes += [n("Reshape", [t, "split_shape"], [t + "r"],
+                        name=t + "_view"),
+                      n("Transpose", [t + "r"], [t + "h"], name=t + "_t",
+                        perm=[1, 0, 2])]
+        nodes += [
+            n("Div", ["qh", "sqrt_d"], ["qs"], name="q_scale"),
+            n("Transpose", ["kh"], ["kt"], name="k_t2", perm=[0, 2, 1]),
+            n("MatMul", ["qs", "kt"], ["scores"], name="bmm1"),
+            n("Unsqueeze", ["mask", "axis0"], ["mask3"], name="mask_u"),
+            n("Add", ["scores", "mask3"], ["masked"], name="baddbmm"),
+            n("Softmax", ["masked"], ["p"], name="softmax", axis=-1),
+            n("MatMul", ["p", "vh"], ["o"], name="bmm2"),
+            n("Transpose", ["o"], ["ot"], name="o_t", perm=[1, 0, 2]),
+            n("Reshape", ["ot", "merged_shape"], ["om"], name="o_view"),
+            n("Gemm", ["om", "w_out", "b_out"], ["y2"], name="out_proj",
+              transB=1),
+            n("Reshape", ["y2", "shape"], ["y"], name="y_view"),
+        ]
+        inits = [const("w_in", self.w_in), const("b_in", self.b_in),
+                 const("w_out", self.w_out.T.copy()),
+                 const("b_out", self.b_out),
+                 const("split", np.array([E, E, E], np.int64)),
+                 const("i0", np.array(0, np.int64)),
+                 const("i1", np.array(1, np.int64)),
+                 const("heads", np.array(H, np.int64)),
+                 const("axis0", np.array([0], np.int64)),
+                 const("D1", np.array([D], np.int64)),
+                 const("E1", np.array([E], np.int64)),
+                 const("sqrt_d", np.array(np.sqrt(D), np.float32))]
+        return model(nodes, [tensor("x", F32, ["S", "B", E]),
+                             tensor("mask", F32, ["S", "S"])],
+                     [tensor("y", F32, ["S", "B", E])], inits)
+
+    def inputs(self, rng, s):
+        S = s["S"]
+        causal = np.triu(np.full((S, S), -1e9, np.float32), k=1)
+        return [uniform(rng, (S, s["B"], self.E)), causal]
+
+    def reference(self, x):
+        E, H = self.E, self.H
+        xs, mask = x[0].astype(np.float64), x[1].astype(np.float64)
+        S, B, _ = xs.shape
+        proj = xs @ self.w_in.astype(np.float64) + self.b_in
+        q, k, v = np.split(proj, 3, axis=2)
+        heads = lambda t: t.reshape(S, B * H, E // H).transpose(1, 0, 2)
+        q, k, v = heads(q), heads(k), heads(v)
+        s_ = q @ k.transpose(0, 2, 1) / np.sqrt(E // H) + mask[None]
+        o = softmax(s_) @ v
+        o = o.transpose(1, 0, 2).reshape(S * B, E)
+        y = o @ self.w_out.astype(np.float64) + self.b_out
+        return [y.reshape(S, B, E)]
+
+
 @register("tensor_ops", [dict(N=1, T=5), dict(N=3, T=12)])
 class TensorOps:
     """Embedding Gather, Slice, Concat, Where/Equal/Cast, ReduceMean and
