@@ -95,8 +95,8 @@ template <typename OpTy> std::optional<bool> matchBinaryStep(Value result) {
   return std::nullopt;
 }
 
-/// The generic defining `v` and whether its input `i` is read with the
-/// identity map.
+/// Whether `result` comes from a linalg.generic that reads its input `i`
+/// with the identity map.
 bool readsIdentity(Value result, unsigned i) {
   auto g = result.getDefiningOp<linalg::GenericOp>();
   return g && g.getIndexingMapsArray()[i].isIdentity();
