@@ -39,7 +39,10 @@ def AttnDecompose : Pass<"attn-decompose"> {
 
     A `linalg.softmax` left in the graph (attn-raise fuses the ones that
     belong to an attention) becomes its max, exp, sum and divide
-    `linalg.generic`s.
+    `linalg.generic`s, and a `tensor.expand_shape` that splits one
+    dimension into several dynamic sizes becomes `tensor.reshape` with the
+    sizes as a tensor (LLVM 22's `expand-strided-metadata` crashes on the
+    memref form).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",

@@ -260,15 +260,6 @@ groupDims(GraphImporter &graph, const Dims &larger, const Dims &smaller) {
   return groups;
 }
 
-/// Whether a group of `dims` holds more than one dynamic size.
-static bool hasSeveralDynamic(ArrayRef<ReassociationIndices> groups,
-                              const Dims &dims) {
-  return llvm::any_of(groups, [&](const ReassociationIndices &group) {
-    return llvm::count_if(group,
-                          [&](int64_t i) { return !staticSize(dims[i]); }) > 1;
-  });
-}
-
 Value reshape(GraphImporter &graph, Location loc, Value input, const Dims &from,
               const Dims &to) {
   OpBuilder &b = graph.builder;
@@ -285,24 +276,11 @@ Value reshape(GraphImporter &graph, Location loc, Value input, const Dims &from,
   if (to.size() < from.size())
     if (auto groups = groupDims(graph, from, to))
       return tensor::CollapseShapeOp::create(b, loc, toType, input, *groups);
+  // An expand that splits one dimension into several dynamic sizes is
+  // fine here: attn-decompose rewrites it for the LLVM 22 lowering.
   if (to.size() > from.size())
     if (auto groups = groupDims(graph, to, from))
-      if (!hasSeveralDynamic(*groups, to))
-        return tensor::ExpandShapeOp::create(b, loc, toType, input, *groups,
-                                             to);
-  // LLVM 22's expand-strided-metadata crashes on a memref.expand_shape that
-  // splits one dimension into several dynamic ones; tensor.reshape with the
-  // sizes as a tensor lowers to a memref.reshape instead.
-  if (llvm::count_if(to, [](OpFoldResult d) { return !staticSize(d); }) > 1) {
-    SmallVector<Value> sizes;
-    for (OpFoldResult d : to)
-      sizes.push_back(arith::IndexCastOp::create(
-          b, loc, b.getI64Type(), getValueOrCreateConstantIndexOp(b, loc, d)));
-    Value shape = tensor::FromElementsOp::create(
-        b, loc, RankedTensorType::get({int64_t(to.size())}, b.getI64Type()),
-        sizes);
-    return tensor::ReshapeOp::create(b, loc, toType, input, shape);
-  }
+      return tensor::ExpandShapeOp::create(b, loc, toType, input, *groups, to);
   // Through one dimension: always a valid row-major regrouping.
   Value flat = input;
   if (!from.empty()) {

@@ -241,3 +241,20 @@ func.func @leftover_softmax(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
       outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
   return %p : tensor<4x8xf32>
 }
+
+// An expand_shape that splits one dimension into two dynamic sizes becomes
+// tensor.reshape (LLVM 22's expand-strided-metadata crashes on the memref
+// form); one dynamic size per group stays an expand_shape.
+// CHECK-LABEL: func.func @dynamic_split
+// CHECK: %[[SHAPE:.*]] = tensor.from_elements %{{.*}}, %{{.*}}, %{{.*}} : tensor<3xi64>
+// CHECK: tensor.reshape %{{.*}}(%[[SHAPE]]) : (tensor<?x32xf32>, tensor<3xi64>) -> tensor<?x?x32xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]] output_shape [%{{.*}}, 4, 32]
+func.func @dynamic_split(%flat: tensor<?x32xf32>, %s: index, %b: index,
+                         %n: index)
+    -> (tensor<?x?x32xf32>, tensor<?x4x32xf32>) {
+  %e = tensor.expand_shape %flat [[0, 1], [2]] output_shape [%s, %b, 32]
+      : tensor<?x32xf32> into tensor<?x?x32xf32>
+  %f = tensor.expand_shape %flat [[0, 1], [2]] output_shape [%n, 4, 32]
+      : tensor<?x32xf32> into tensor<?x4x32xf32>
+  return %e, %f : tensor<?x?x32xf32>, tensor<?x4x32xf32>
+}
