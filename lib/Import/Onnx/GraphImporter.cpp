@@ -330,8 +330,6 @@ Value GraphImporter::materialize(const ImportedValue &value, Location loc) {
     elements.push_back(
         arith::IndexCastOp::create(builder, loc, element, index));
   }
-  if (value.type.getRank() == 0)
-    return tensor::FromElementsOp::create(builder, loc, value.type, elements);
   return tensor::FromElementsOp::create(builder, loc, value.type, elements);
 }
 
