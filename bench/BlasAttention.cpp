@@ -24,6 +24,8 @@ std::string AttentionProblem::describe() const {
   std::ostringstream os;
   if (causal)
     os << " causal";
+  if (topLeft)
+    os << " top-left";
   if (windowLeft >= 0)
     os << " window(" << windowLeft << ":" << windowRight << ")";
   if (keyLengths)
@@ -46,7 +48,7 @@ std::string AttentionProblem::describe() const {
 /// leave visible.
 static void getVisibleRange(const AttentionProblem &p, int64_t b, int64_t i,
                             int64_t &lo, int64_t &hi) {
-  int64_t pos = i + (p.keySeq - p.querySeq);
+  int64_t pos = i + p.alignOffset();
   lo = 0;
   hi = p.keySeq;
   if (p.keyLengths)
@@ -57,6 +59,9 @@ static void getVisibleRange(const AttentionProblem &p, int64_t b, int64_t i,
     lo = std::max(lo, pos - p.windowLeft);
     hi = std::min(hi, pos + p.windowRight + 1);
   }
+  // Rows past the keys (a top-left window) see none: keep [lo, hi) empty
+  // and inside [0, Skv].
+  lo = std::min(lo, p.keySeq);
   if (hi < lo)
     hi = lo;
 }
@@ -111,7 +116,7 @@ static void softmaxRow(const AttentionProblem &p, int64_t b, int64_t h,
   }
   if (p.alibi) {
     float slope = std::exp2(-8.0f * float(h + 1) / float(p.queryHeads));
-    float pos = float(i + (p.keySeq - p.querySeq));
+    float pos = float(i + p.alignOffset());
     for (int64_t j = lo; j < hi; ++j)
       row[j] -= slope * (pos - float(j));
   }

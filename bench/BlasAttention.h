@@ -31,8 +31,10 @@ struct AttentionProblem {
 
   /// Multiplies q.k (1/sqrt(D) in the default case).
   float scale = 0.125f;
-  /// visible iff j <= i' (i' = i + Skv - Sq, bottom-right alignment).
+  /// visible iff j <= i'. i' = i + Skv - Sq (bottom-right alignment), or
+  /// i' = i with topLeft.
   bool causal = false;
+  bool topLeft = false;
   /// visible iff i' - windowLeft <= j <= i' + windowRight; -1 = no window.
   int64_t windowLeft = -1, windowRight = -1;
   /// s -= m_h * (i' - j), m_h = 2^(-8(h+1)/Hq).
@@ -49,6 +51,9 @@ struct AttentionProblem {
   int64_t maskStrides[4] = {0, 0, 0, 0};
   const float *bias = nullptr;
   int64_t biasStrides[4] = {0, 0, 0, 0};
+
+  /// i' - i: the query row's position on the key axis minus its index.
+  int64_t alignOffset() const { return topLeft ? 0 : keySeq - querySeq; }
 
   /// A short description ("causal window(64,0) bias ...") for reports.
   std::string describe() const;

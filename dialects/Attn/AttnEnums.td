@@ -55,4 +55,25 @@ def Attn_NormalizerAttr : EnumAttr<Attn_Dialect, Attn_Normalizer, "normalizer"> 
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Attn_Alignment : I32EnumAttr<"Alignment",
+    "how query positions map onto the key axis", [
+    I32EnumAttrCase<"bottom_right", 0>,
+    I32EnumAttrCase<"top_left", 1>]> {
+  let cppNamespace = "::mlir::attn";
+  let genSpecializedAttr = 0;
+}
+
+def Attn_AlignmentAttr : EnumAttr<Attn_Dialect, Attn_Alignment, "align"> {
+  let summary = "where the query rows sit on the key axis";
+  let description = [{
+    `bottom_right` (the default): query `i` is at key position
+    `i' = i + (Skv - Sq)`, so the last query row sees the last key; this is
+    the decoding convention (the queries are the newest positions, as after
+    a KV cache) and FlashAttention 2's. `top_left`: `i' = i`, as PyTorch's
+    `scaled_dot_product_attention(is_causal=True)` and the ONNX `Attention`
+    op without a cache. The two agree when `Sq == Skv`.
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // ATTN_ENUMS_TD

@@ -38,8 +38,10 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     4. `softcap * tanh(s / softcap)` when `softcap` is set;
     5. the `score_mod` region, if present.
 
-    Positions are bottom-right aligned: `i' = i + (Skv - Sq)` is the query's
-    position on the key axis. A key `j` is visible when all of these hold:
+    Positions are bottom-right aligned by default: `i' = i + (Skv - Sq)` is
+    the query's position on the key axis; with `align = #attn.align<top_left>`
+    it is `i' = i` (PyTorch's `is_causal`, ONNX `Attention` without a cache).
+    A key `j` is visible when all of these hold:
     `causal`: `j <= i'`; `window = [l, r]`: `i' - l <= j <= i' + r`;
     `key_lengths`: `j < key_lengths[b]`; `mask`: `mask[b,h,i,j]`
     (broadcastable i1); the `mask_mod` region yields true. Named masks
@@ -101,6 +103,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     OptionalAttr<F32Attr>:$scale,
     UnitAttr:$causal,
     OptionalAttr<DenseI64ArrayAttr>:$window,
+    DefaultValuedAttr<Attn_AlignmentAttr, "Alignment::bottom_right">:$align,
     UnitAttr:$alibi,
     OptionalAttr<F32Attr>:$softcap,
     OptionalAttr<I64Attr>:$top_k,
@@ -148,6 +151,12 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     }
     int64_t getQueryHeads();
     int64_t getKeyValueHeads();
+    /// Builds `i' - i`, the offset of the aligned query position (index):
+    /// `keyLen - queryLen` bottom-right, 0 top-left. Every lowering takes
+    /// its positions from here.
+    ::mlir::Value buildAlignOffset(::mlir::OpBuilder &b, ::mlir::Location loc,
+                                   ::mlir::Value queryLen,
+                                   ::mlir::Value keyLen);
   }];
 
   let hasVerifier = 1;

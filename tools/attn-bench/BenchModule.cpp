@@ -127,6 +127,7 @@ rt::Status attn_bench::inspectModule(mlir::ModuleOp module,
   p.scale = op.getScale() ? op.getScale()->convertToFloat()
                           : 1.0f / std::sqrt(float(p.headDim));
   p.causal = op.getCausal();
+  p.topLeft = op.getAlign() == mlir::attn::Alignment::top_left;
   if (std::optional<llvm::ArrayRef<int64_t>> w = op.getWindow()) {
     p.windowLeft = (*w)[0];
     p.windowRight = (*w)[1];

@@ -282,7 +282,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   cfg.batch = memref::DimOp::create(b, cfg.query, 0);
   cfg.queryLen = memref::DimOp::create(b, cfg.query, 2);
   cfg.keyLen = memref::DimOp::create(b, cfg.key, 2);
-  cfg.alignOffset = arith::SubIOp::create(b, cfg.keyLen, cfg.queryLen);
+  cfg.alignOffset =
+      op.buildAlignOffset(b, op.getLoc(), cfg.queryLen, cfg.keyLen);
 
   // CTA coordinates: x the query tile, y the head, z the batch.
   tile.b = gpu::BlockIdOp::create(b, gpu::Dimension::z);

@@ -271,7 +271,8 @@ LogicalResult AttentionLowering::run() {
   cfg.batch = memref::DimOp::create(b, cfg.query, 0);
   cfg.queryLen = memref::DimOp::create(b, cfg.query, 2);
   cfg.keyLen = memref::DimOp::create(b, cfg.key, 2);
-  cfg.alignOffset = arith::SubIOp::create(b, cfg.keyLen, cfg.queryLen);
+  cfg.alignOffset =
+      op.buildAlignOffset(b, op.getLoc(), cfg.queryLen, cfg.keyLen);
 
   Value hq = idx(cfg.queryHeads), dv = idx(cfg.valueDim);
   cfg.output = allocLike(op.getOutput(), {cfg.batch, hq, cfg.queryLen, dv});

@@ -66,6 +66,10 @@ KeyRange lowering::computeKeyRange(ImplicitLocOpBuilder &b,
     fullBegin = maxS(fullBegin, tile.posFullBegin);
     fullEnd = minS(fullEnd, tile.posFullEnd);
   }
+  // Top-left, a window's rows past Skv + l see no key: their range must not
+  // start past the keys (bottom-right, p - l < Skv always).
+  if (left >= 0 && op.getAlign() == Alignment::top_left)
+    begin = minS(begin, tile.keyLimit ? tile.keyLimit : cfg.keyLen);
   // An empty range must not run backwards.
   end = maxS(end, begin);
   return {begin, end, fullBegin, fullEnd};

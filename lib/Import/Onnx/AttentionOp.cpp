@@ -5,11 +5,10 @@
 // [B, heads, S, D]. past_key/past_value are concatenated in front of K and V
 // (present_key/present_value). A boolean attn_mask selects the keys taking
 // part; a float one is added to the scores (attn.attention's `bias`).
-// is_causal is aligned top-left without a cache (query i sees keys j <= i)
-// and bottom-right with past_key (the queries are the newest positions).
-// attn.attention's `causal` is bottom-right, which is the same thing when
-// Sq = Skv; without a cache the importer therefore needs the two lengths to
-// be provably equal. docs/onnx.md pins the remaining details.
+// is_causal is aligned top-left without a cache (query i sees keys j <= i:
+// attn.attention's `align = top_left`) and bottom-right with past_key (the
+// queries are the newest positions: the dialect's default). docs/onnx.md
+// pins the remaining details.
 //
 //===----------------------------------------------------------------------===//
 
@@ -174,13 +173,11 @@ LogicalResult convertAttention(NodeImporter &node) {
   }
 
   bool causal = node.intAttr("is_causal", 0);
-  if (causal && !hasPast && !sameSize(graph, qd[2], kd[2]))
-    return node.error()
-               << "is_causal without past_key needs the query and key sequence "
-                  "lengths to be the same dimension (equal static sizes or one "
-                  "dim_param); top-left alignment for different lengths is not "
-                  "supported",
-           failure();
+  // When the lengths are provably equal both alignments are the same; keep
+  // the default then, so the printed IR stays the plain `{causal}`.
+  auto align = causal && !hasPast && !sameSize(graph, qd[2], kd[2])
+                   ? mlir::attn::Alignment::top_left
+                   : mlir::attn::Alignment::bottom_right;
   FloatAttr scale;
   if (node.hasAttr("scale"))
     scale = b.getF32FloatAttr(node.floatAttr("scale", 1.0f));
@@ -195,9 +192,8 @@ LogicalResult convertAttention(NodeImporter &node) {
       b, loc, tensorType(od, element), /*lse=*/Type(), *query, *key, *value,
       mask, bias, /*key_lengths=*/Value(), ValueRange(), ValueRange(),
       ValueRange(), mlir::attn::ScoreKind::dot, mlir::attn::Normalizer::softmax,
-      scale, causal,
-      /*window=*/nullptr, /*alibi=*/false, softcap, nullptr, nullptr, nullptr,
-      nullptr);
+      scale, causal, /*window=*/nullptr, align, /*alibi=*/false, softcap,
+      nullptr, nullptr, nullptr, nullptr);
   if (failed(mlir::verify(op)))
     return node.error() << "the operands do not form a valid attention "
                            "(see the error above)",

@@ -1191,3 +1191,14 @@ func.func @position_operand_type(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf
   %o = attn.attention %q, %k, %v position_operands(%p : tensor<1x2x8xf16>) {gaussian_window = 8 : i64, gaussian_sigma = 4.0 : f32} : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32> -> tensor<1x2x8x16xf32>
   return %o : tensor<1x2x8x16xf32>
 }
+
+// -----
+
+func.func @unknown_alignment(%q: tensor<1x1x4x8xf32>) -> tensor<1x1x4x8xf32> {
+  // expected-error @+2 {{expected ::mlir::attn::Alignment to be one of: bottom_right, top_left}}
+  // expected-error @+1 {{failed to parse Attn_AlignmentAttr parameter 'value'}}
+  %o = attn.attention %q, %q, %q {causal, align = #attn.align<middle>}
+      : tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>
+      -> tensor<1x1x4x8xf32>
+  return %o : tensor<1x1x4x8xf32>
+}

@@ -41,6 +41,21 @@ func.func @dynamic_causal(%q: tensor<?x8x?x64xf32>, %k: tensor<?x8x?x64xf32>,
   return %o : tensor<?x8x?x64xf32>
 }
 
+// The top-left alignment prints as an attribute; the default is elided.
+// CHECK-LABEL: func.func @causal_top_left
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} {align = #attn.align<top_left>, causal} : tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x8x?x64xf32>
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} {causal} :
+func.func @causal_top_left(%q: tensor<?x8x?x64xf32>, %k: tensor<?x8x?x64xf32>,
+                           %v: tensor<?x8x?x64xf32>) -> tensor<?x8x?x64xf32> {
+  %o = attn.attention %q, %k, %v {causal, align = #attn.align<top_left>}
+      : tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>
+      -> tensor<?x8x?x64xf32>
+  %p = attn.attention %q, %k, %o {causal, align = #attn.align<bottom_right>}
+      : tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>
+      -> tensor<?x8x?x64xf32>
+  return %p : tensor<?x8x?x64xf32>
+}
+
 // CHECK-LABEL: func.func @causal_f16
 // CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} {causal} : tensor<?x8x?x64xf16>, tensor<?x8x?x64xf16>, tensor<?x8x?x64xf16> -> tensor<?x8x?x64xf16>
 func.func @causal_f16(%q: tensor<?x8x?x64xf16>, %k: tensor<?x8x?x64xf16>,

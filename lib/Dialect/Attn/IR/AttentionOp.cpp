@@ -152,8 +152,8 @@ void AttentionOp::build(OpBuilder &builder, OperationState &state, Value query,
         /*score_operands=*/ValueRange(), /*normalizer_operands=*/ValueRange(),
         /*position_operands=*/ValueRange(), ScoreKind::dot, Normalizer::softmax,
         /*scale=*/nullptr, /*causal=*/false,
-        /*window=*/nullptr, /*alibi=*/false, /*softcap=*/nullptr,
-        /*top_k=*/nullptr, /*relative_clip=*/nullptr,
+        /*window=*/nullptr, Alignment::bottom_right, /*alibi=*/false,
+        /*softcap=*/nullptr, /*top_k=*/nullptr, /*relative_clip=*/nullptr,
         /*gaussian_window=*/nullptr, /*gaussian_sigma=*/nullptr);
   state.regions[0]->getBlocks().clear();
   state.regions[1]->getBlocks().clear();
@@ -179,6 +179,13 @@ int64_t AttentionOp::getQueryHeads() {
 
 int64_t AttentionOp::getKeyValueHeads() {
   return getKey().getType().getDimSize(1);
+}
+
+Value AttentionOp::buildAlignOffset(OpBuilder &b, Location loc, Value queryLen,
+                                    Value keyLen) {
+  if (getAlign() == Alignment::top_left)
+    return arith::ConstantIndexOp::create(b, loc, 0);
+  return arith::SubIOp::create(b, loc, keyLen, queryLen);
 }
 
 LogicalResult AttentionOp::verify() {

@@ -164,7 +164,8 @@ Attention attention(OpBuilder &b, Location loc, Value q, Value k, Value v,
       /*normalizer_operands=*/ValueRange(),
       /*position_operands=*/ValueRange(), ScoreKind::dot, Normalizer::softmax,
       scale ? b.getF32FloatAttr(*scale) : FloatAttr(), causal,
-      /*window=*/nullptr, /*alibi=*/false, /*softcap=*/nullptr,
+      /*window=*/nullptr, Alignment::bottom_right, /*alibi=*/false,
+      /*softcap=*/nullptr,
       /*top_k=*/nullptr, /*relative_clip=*/nullptr,
       /*gaussian_window=*/nullptr, /*gaussian_sigma=*/nullptr);
   return {op.getOutput(), op.getLse()};

@@ -57,15 +57,6 @@ def qk_output():
                        opset=23)
 
 
-def causal_lengths():
-    node = helper.make_node("Attention", ["q", "k", "v"], ["y"],
-                            name="attn", is_causal=1)
-    return graph_model([node], [t("q", [1, 2, "Sq", 8]),
-                                t("k", [1, 2, "Skv", 8]),
-                                t("v", [1, 2, "Skv", 8])],
-                       [t("y", [1, 2, "Sq", 8])], opset=23)
-
-
 def heads_missing():
     node = helper.make_node("Attention", ["q", "k", "v"], ["y"], name="attn")
     return graph_model([node], [t(n, [1, 4, 32]) for n in "qkv"],
@@ -104,7 +95,7 @@ def external_weights():
 
 CASES = {f.__name__: f for f in [
     unsupported_op, undefined_input, bad_reshape, data_dependent_reshape,
-    qk_output, causal_lengths, heads_missing, broadcast_mismatch, old_opset,
+    qk_output, heads_missing, broadcast_mismatch, old_opset,
     other_domain, external_weights]}
 
 if __name__ == "__main__":

@@ -44,8 +44,9 @@ def softmax(x, axis=-1):
 
 
 def attention_ref(q, k, v, scale=None, mask=None, bias=None, causal=False,
-                  softcap=0.0):
-    """q [B,Hq,Sq,D], k/v [B,Hkv,Skv,*]; causal bottom-right."""
+                  softcap=0.0, top_left=False):
+    """q [B,Hq,Sq,D], k/v [B,Hkv,Skv,*]; causal bottom-right (query i sees
+    keys j <= i + Skv - Sq), or top-left (j <= i)."""
     q, k, v = (a.astype(np.float64) for a in (q, k, v))
     group = q.shape[1] // k.shape[1]
     k = np.repeat(k, group, axis=1)
@@ -60,7 +61,7 @@ def attention_ref(q, k, v, scale=None, mask=None, bias=None, causal=False,
     sq, skv = s.shape[-2], s.shape[-1]
     visible = np.ones(s.shape, dtype=bool)
     if causal:
-        i = np.arange(sq)[:, None] + (skv - sq)
+        i = np.arange(sq)[:, None] + (0 if top_left else skv - sq)
         j = np.arange(skv)[None, :]
         visible = visible & (j <= i)
     if mask is not None:
@@ -177,6 +178,33 @@ class AttentionCausal:
 
     def reference(self, x):
         return [attention_ref(*x, causal=True)]
+
+
+@register("attention_causal_cross", [dict(B=1, Sq=5, Skv=9),
+                                     dict(B=2, Sq=9, Skv=5),
+                                     dict(B=1, Sq=70, Skv=130),
+                                     dict(B=1, Sq=130, Skv=70)])
+class AttentionCausalCross:
+    """is_causal without a cache and Sq != Skv: aligned top-left as in
+    PyTorch's scaled_dot_product_attention (query i sees keys j <= i, so
+    rows past Skv see every key and no row is empty)."""
+
+    def build(self, s):
+        node = helper.make_node("Attention", ["q", "k", "v"], ["y"],
+                                name="attn", is_causal=1)
+        return model([node],
+                     [tensor("q", F32, ["B", 2, "Sq", 32]),
+                      tensor("k", F32, ["B", 2, "Skv", 32]),
+                      tensor("v", F32, ["B", 2, "Skv", 32])],
+                     [tensor("y", F32, ["B", 2, "Sq", 32])], opset=23)
+
+    def inputs(self, rng, s):
+        return [uniform(rng, (s["B"], 2, s["Sq"], 32)),
+                uniform(rng, (s["B"], 2, s["Skv"], 32)),
+                uniform(rng, (s["B"], 2, s["Skv"], 32))]
+
+    def reference(self, x):
+        return [attention_ref(*x, causal=True, top_left=True)]
 
 
 @register("attention_bool_mask", [dict(B=1, Sq=6, Skv=6),
