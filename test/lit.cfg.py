@@ -97,6 +97,11 @@ if _succeeds([python, "-c", "import numpy"]):
 if getattr(config, "attn_onnx", False) and \
         _succeeds([python, "-c", "import onnx, numpy"]):
     config.available_features.add("onnx")
+# PyTorch's exporter (python3-torch, optional: `scripts/setup --torch`), to
+# re-export the checked-in models of test/Import/Onnx/Inputs/torch.
+if "onnx" in config.available_features and \
+        _succeeds([python, "-c", "import torch"]):
+    config.available_features.add("torch")
 # ONNX's own node tests (libonnx-testdata).
 onnx_testdata = "/usr/share/libonnx-testdata/data/node"
 if os.path.isdir(onnx_testdata):

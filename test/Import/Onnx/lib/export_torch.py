@@ -1,0 +1,133 @@
+"""Exports PyTorch modules with torch.onnx.export into ONNX's test layout:
+
+  OUTDIR/NAME/model.onnx
+  OUTDIR/NAME/test_data_set_K/input_I.pb, output_0.pb
+
+The expected outputs come from the same module run by PyTorch in float64
+(module.double() on the float32 inputs widened), so they are an independent
+reference for the compiled model. Every model has a dynamic batch and
+sequence length, and each data set uses other sizes.
+
+  export_torch.py OUTDIR [NAME ...]     (default: every model)
+
+The files under test/Import/Onnx/Inputs/torch were made with Debian 12's
+python3-torch (1.13) by this script; check-attn runs them without PyTorch.
+torch-export.test re-exports them where PyTorch is installed.
+"""
+
+import os
+import sys
+import warnings
+
+import numpy as np
+import torch
+from onnx import numpy_helper
+from torch import nn
+
+E, HEADS, FFN = 32, 4, 64
+# (batch, sequence, memory length) of each data set.
+SIZES = [(2, 10, 7), (1, 37, 70)]
+
+
+def randomise(module, gen):
+    """Gives every parameter random values in [-0.3, 0.3), LayerNorm's
+    scales around 1, so no weight is the identity or zero."""
+    def uniform(shape):
+        return (torch.rand(shape, generator=gen) * 2 - 1) * 0.3
+
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            p.copy_(uniform(p.shape))
+        for m in module.modules():
+            if isinstance(m, nn.LayerNorm):
+                m.weight.add_(1.0)
+
+
+class SelfAttention(nn.Module):
+    """nn.MultiheadAttention on one input, no mask."""
+
+    def __init__(self):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(E, HEADS, batch_first=True)
+
+    def forward(self, x):
+        return self.mha(x, x, x, need_weights=False)[0]
+
+
+class CrossAttention(nn.Module):
+    """nn.MultiheadAttention with keys and values from a memory of another
+    length."""
+
+    def __init__(self):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(E, HEADS, batch_first=True)
+
+    def forward(self, x, memory):
+        return self.mha(x, memory, memory, need_weights=False)[0]
+
+
+def encoder(norm_first, activation):
+    return nn.TransformerEncoderLayer(E, HEADS, FFN, dropout=0.0,
+                                      activation=activation, batch_first=True,
+                                      norm_first=norm_first)
+
+
+MODELS = {
+    "mha_self": (SelfAttention, ["x"]),
+    "mha_cross": (CrossAttention, ["x", "memory"]),
+    "encoder_post_norm": (lambda: encoder(False, "relu"), ["x"]),
+    "encoder_pre_norm_gelu": (lambda: encoder(True, "gelu"), ["x"]),
+}
+
+
+def make_inputs(names, rng, b, s, t):
+    shapes = {"x": (b, s, E), "memory": (b, t, E)}
+    return [rng.uniform(-1, 1, shapes[n]).astype(np.float32) for n in names]
+
+
+def export(name, outdir):
+    make, names = MODELS[name]
+    gen = torch.Generator().manual_seed(1)
+    module = make().eval()
+    randomise(module, gen)
+    rng = np.random.default_rng(2)
+    sets = [make_inputs(names, rng, *size) for size in SIZES]
+    folder = os.path.join(outdir, name)
+    os.makedirs(folder, exist_ok=True)
+    dims = {"x": {0: "batch", 1: "seq"}, "memory": {0: "batch", 1: "mem"},
+            "y": {0: "batch", 1: "seq"}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, tuple(torch.from_numpy(a) for a in sets[0]),
+                          os.path.join(folder, "model.onnx"),
+                          input_names=names, output_names=["y"],
+                          opset_version=17,
+                          dynamic_axes={n: dims[n] for n in names + ["y"]})
+    reference = module.double()
+    for k, inputs in enumerate(sets):
+        data = os.path.join(folder, f"test_data_set_{k}")
+        os.makedirs(data, exist_ok=True)
+        with torch.no_grad():
+            y = reference(*(torch.from_numpy(a).double() for a in inputs))
+        for i, a in enumerate(inputs):
+            write_pb(os.path.join(data, f"input_{i}.pb"), a)
+        write_pb(os.path.join(data, "output_0.pb"),
+                 y.numpy().astype(np.float32))
+
+
+def write_pb(path, array):
+    with open(path, "wb") as f:
+        f.write(numpy_helper.from_array(array).SerializeToString())
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    for name in sys.argv[2:] or sorted(MODELS):
+        export(name, sys.argv[1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
