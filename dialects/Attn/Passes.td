@@ -305,6 +305,17 @@ def AttnParallelize : Pass<"attn-parallelize", "func::FuncOp"> {
     tiles' panels; whole when it is not longer), so that short sequences
     still give every thread work. A `linalg.fill` whose only uses are the
     outputs of such contractions is fused into their tiles.
+
+    Before tiling, the m loops of such a contraction that run consecutively
+    and in order just before its row loop, in the output and in the left
+    operand, fold into the row loop (`linalg` iteration-dimension collapse:
+    `tensor.collapse_shape` of the operands, and a reshape of the result).
+    PyTorch's exporter writes projections on `[S, B, E]`, where the row loop
+    is the batch (often 1) and would otherwise give one-row tiles that
+    re-read the whole weight for every position; folded, the rows are
+    `S * B`. A result that splits back into several dynamic sizes becomes
+    `tensor.reshape` (LLVM 22's `expand-strided-metadata` cannot lower the
+    `memref.expand_shape` form).
   }];
   let options = [
     Option<"minLoops", "min-loops", "int64_t", /*default=*/"2",

@@ -11,6 +11,7 @@
 #include "DecomposeUtils.h"
 
 #include "attn/Dialect/Attn/Transforms/Decompose.h"
+#include "attn/Dialect/Attn/Transforms/DynamicReshape.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -185,35 +186,16 @@ namespace {
 struct AttnDecomposePass
     : mlir::attn::impl::AttnDecomposeBase<AttnDecomposePass> {
   /// An expand_shape that splits one dimension into several dynamic sizes
-  /// becomes tensor.reshape with the sizes as a tensor: LLVM 22's
-  /// expand-strided-metadata crashes on such a memref.expand_shape.
+  /// becomes tensor.reshape (DynamicReshape.h).
   void reshapeSplitsIntoDynamicSizes() {
     SmallVector<tensor::ExpandShapeOp> expands;
     getOperation()->walk([&](tensor::ExpandShapeOp op) {
-      RankedTensorType type = op.getResultType();
-      if (llvm::any_of(op.getReassociationIndices(), [&](auto &group) {
-            return llvm::count_if(group, [&](int64_t d) {
-                     return type.isDynamicDim(d);
-                   }) > 1;
-          }))
+      if (splitsIntoDynamicSizes(op))
         expands.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    for (tensor::ExpandShapeOp op : expands) {
-      rewriter.setInsertionPoint(op);
-      Location loc = op.getLoc();
-      SmallVector<Value> sizes;
-      for (OpFoldResult size : op.getMixedOutputShape())
-        sizes.push_back(arith::IndexCastOp::create(
-            rewriter, loc, rewriter.getI64Type(),
-            getValueOrCreateConstantIndexOp(rewriter, loc, size)));
-      Value shape = tensor::FromElementsOp::create(
-          rewriter, loc,
-          RankedTensorType::get({int64_t(sizes.size())}, rewriter.getI64Type()),
-          sizes);
-      rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, op.getResultType(),
-                                                     op.getSrc(), shape);
-    }
+    for (tensor::ExpandShapeOp op : expands)
+      replaceWithReshape(rewriter, op);
   }
 
   /// linalg.softmax that attn-raise did not fuse becomes its max, exp, sum

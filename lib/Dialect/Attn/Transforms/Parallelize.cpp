@@ -10,13 +10,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "attn/Dialect/Attn/Transforms/ContractionLayout.h"
+#include "attn/Dialect/Attn/Transforms/DynamicReshape.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::attn {
 #define GEN_PASS_DEF_ATTNPARALLELIZE
@@ -64,6 +67,67 @@ SmallVector<OpFoldResult> rowTileSizes(OpBuilder &b, linalg::LinalgOp op,
   return any ? sizes : SmallVector<OpFoldResult>();
 }
 
+/// The m loops of a contraction that run consecutively, in order, just
+/// before its row loop in the output and in the left operand, and in no
+/// other order anywhere: those fold into the row loop. PyTorch's exporter
+/// writes projections on `[S, B, E]`, whose row loop (the last m loop, B)
+/// may be 1 while S holds every row; folded, the rows are S * B.
+ReassociationIndices foldableRowLoops(linalg::LinalgOp op,
+                                      const attn::ContractionLayout &layout) {
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims))
+    return {};
+  AffineMap out = op.getIndexingMapsArray()[2];
+  std::optional<unsigned> at =
+      out.getResultPosition(getAffineDimExpr(layout.rowLoop, op.getContext()));
+  ReassociationIndices group = {int64_t(layout.rowLoop)};
+  for (int64_t pos = int64_t(*at) - 1; pos >= 0; --pos) {
+    unsigned loop = cast<AffineDimExpr>(out.getResult(pos)).getPosition();
+    if (loop + 1 != group.front() || !llvm::is_contained(dims->m, loop))
+      break;
+    group.insert(group.begin(), loop);
+  }
+  if (group.size() < 2 ||
+      !linalg::areDimSequencesPreserved(op.getIndexingMapsArray(), {group}))
+    return {};
+  return group;
+}
+
+/// Folds the row loops of foldableRowLoops into one; the operands are
+/// reshaped (tensor.collapse_shape, free on the contiguous tensors of a
+/// graph) and a linalg.fill of the output is refolded onto the collapsed
+/// shape so that the tiles still fuse it.
+void foldRowLoops(RewriterBase &rewriter, linalg::LinalgOp op) {
+  FailureOr<attn::ContractionLayout> layout = attn::matchContractionLayout(op);
+  if (failed(layout))
+    return;
+  ReassociationIndices group = foldableRowLoops(op, *layout);
+  if (group.empty())
+    return;
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(op, {group}, rewriter);
+  if (failed(collapsed))
+    return;
+  rewriter.replaceOp(op, collapsed->results);
+  linalg::LinalgOp folded = collapsed->collapsedOp;
+  for (Value result : collapsed->results)
+    if (auto expand = result.getDefiningOp<tensor::ExpandShapeOp>();
+        expand && attn::splitsIntoDynamicSizes(expand))
+      attn::replaceWithReshape(rewriter, expand);
+  // collapse_shape(fill(empty)) -> fill(empty'), the form tiling fuses.
+  SmallVector<Operation *> reshapes;
+  for (Value operand : folded->getOperands())
+    if (auto reshape = operand.getDefiningOp<tensor::CollapseShapeOp>())
+      reshapes.push_back(reshape);
+  RewritePatternSet patterns(op.getContext());
+  linalg::FillOp::getCanonicalizationPatterns(patterns, op.getContext());
+  tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns,
+                                                       op.getContext());
+  (void)applyOpPatternsGreedily(reshapes, std::move(patterns));
+}
+
 struct AttnParallelizePass
     : mlir::attn::impl::AttnParallelizeBase<AttnParallelizePass> {
   using AttnParallelizeBase::AttnParallelizeBase;
@@ -76,20 +140,13 @@ struct AttnParallelizePass
           << int64_t(contractionRows) << ", " << int64_t(contractionColumns);
       return signalPassFailure();
     }
-    SmallVector<linalg::LinalgOp> candidates;
-    getOperation().walk([&](linalg::LinalgOp op) {
-      // Only top-level ops on tensors: not the tiles this pass makes, and
-      // not ops already inside loops of their own.
-      // Their indexing maps must be projected permutations: a tile of
-      // such an op reads slices whose sizes follow from the tile's alone.
-      if (op.hasPureTensorSemantics() &&
-          !op->getParentOfType<LoopLikeOpInterface>() &&
-          llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
-            return map.isProjectedPermutation();
-          }))
-        candidates.push_back(op);
-    });
     IRRewriter rewriter(&getContext());
+    // Row loops fold first: that replaces contractions and the fills of
+    // their outputs, so the candidates are collected afterwards.
+    for (linalg::LinalgOp op : collectCandidates())
+      if (isContraction(op))
+        foldRowLoops(rewriter, op);
+    SmallVector<linalg::LinalgOp> candidates = collectCandidates();
     for (linalg::LinalgOp op : candidates) {
       if (isFusedIntoContractions(op, rewriter))
         continue;
@@ -110,6 +167,23 @@ struct AttnParallelizePass
   }
 
 private:
+  /// Top-level linalg ops on tensors: not the tiles this pass makes, nor
+  /// ops already inside loops of their own. Their indexing maps must be
+  /// projected permutations: a tile of such an op reads slices whose sizes
+  /// follow from the tile's alone.
+  SmallVector<linalg::LinalgOp> collectCandidates() {
+    SmallVector<linalg::LinalgOp> candidates;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() &&
+          !op->getParentOfType<LoopLikeOpInterface>() &&
+          llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+            return map.isProjectedPermutation();
+          }))
+        candidates.push_back(op);
+    });
+    return candidates;
+  }
+
   static bool isContraction(linalg::LinalgOp op) {
     return succeeded(attn::matchContractionLayout(op));
   }

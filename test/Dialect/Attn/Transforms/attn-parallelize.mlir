@@ -98,18 +98,24 @@ func.func @in_loop(%x: tensor<4x8xf32>, %n: index) -> tensor<4x8xf32> {
 
 // -----
 
-// A contraction that attn-tile-contractions lowers: tiles of 64 rows (the
-// column loop n stays whole, the reduction k too), with the fill of its
-// output fused into each tile, so that no shared fill is copied.
+// A contraction that attn-tile-contractions lowers: its consecutive row
+// loops (b, s) fold into one of B*S rows (collapse_shape on the tensors,
+// tensor.reshape back, since the result splits into two dynamic sizes),
+// tiled by 64 rows (the column loop n stays whole, the reduction k too),
+// with the fill of its output fused into each tile, so that no shared fill
+// is copied.
 // CHECK-LABEL: func.func @projection
 // CHECK-SAME:    %[[X:[a-z0-9]+]]: tensor<?x?x96xf32>, %[[W:[a-z0-9]+]]: tensor<96x40xf32>
-// CHECK:         scf.forall (%[[B:.*]], %[[S:.*]]) = (0, 0) to (%{{.*}}, %{{.*}}) step (1, 64) shared_outs(%[[OUT:.*]] = %{{.*}})
+// CHECK:         %[[XR:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0, 1], [2]] : tensor<?x?x96xf32> into tensor<?x96xf32>
+// CHECK:         %[[M:.*]] = tensor.dim %[[XR]], %c0
+// CHECK:         %[[Y:.*]] = scf.forall (%[[R:.*]]) = (0) to (%[[M]]) step (64) shared_outs(%[[OUT:.*]] = %{{.*}})
 // CHECK:           %[[TILE:.*]] = affine.min
-// CHECK:           %[[XT:.*]] = tensor.extract_slice %[[X]][%[[B]], %[[S]], 0] [1, %[[TILE]], 96] [1, 1, 1]
-// CHECK:           %[[OT:.*]] = tensor.extract_slice %[[OUT]][%[[B]], %[[S]], 0] [1, %[[TILE]], 40] [1, 1, 1]
-// CHECK:           %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[OT]] : tensor<1x?x40xf32>)
-// CHECK:           linalg.generic {{.*}} ins(%[[XT]], %[[W]] : tensor<1x?x96xf32>, tensor<96x40xf32>) outs(%[[Z]] : tensor<1x?x40xf32>)
+// CHECK:           %[[XT:.*]] = tensor.extract_slice %[[XR]][%[[R]], 0] [%[[TILE]], 96] [1, 1]
+// CHECK:           %[[OT:.*]] = tensor.extract_slice %[[OUT]][%[[R]], 0] [%[[TILE]], 40] [1, 1]
+// CHECK:           %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[OT]] : tensor<?x40xf32>)
+// CHECK:           linalg.generic {{.*}} ins(%[[XT]], %[[W]] : tensor<?x96xf32>, tensor<96x40xf32>) outs(%[[Z]] : tensor<?x40xf32>)
 // CHECK-NOT:     linalg.fill
+// CHECK:         tensor.reshape %[[Y]]({{.*}}) : (tensor<?x40xf32>, tensor<3xi64>) -> tensor<?x?x40xf32>
 #x = affine_map<(b, s, k, n) -> (b, s, k)>
 #w = affine_map<(b, s, k, n) -> (k, n)>
 #y = affine_map<(b, s, k, n) -> (b, s, n)>
@@ -139,7 +145,7 @@ func.func @projection(%x: tensor<?x?x96xf32>, %w: tensor<96x40xf32>)
 // A wide contraction also gets column tiles (384 columns), so that a short
 // sequence still makes a tile per thread.
 // CHECK-LABEL: func.func @wide
-// CHECK:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (%{{.*}}, %{{.*}}, 1000) step (1, 64, 384)
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (%{{.*}}, 1000) step (64, 384)
 #x = affine_map<(b, s, k, n) -> (b, s, k)>
 #w = affine_map<(b, s, k, n) -> (k, n)>
 #y = affine_map<(b, s, k, n) -> (b, s, n)>
@@ -155,6 +161,31 @@ func.func @wide(%x: tensor<?x?x96xf32>, %w: tensor<96x1000xf32>,
     linalg.yield %r : f32
   } -> tensor<?x?x1000xf32>
   return %0 : tensor<?x?x1000xf32>
+}
+
+// -----
+
+// Row loops that are not consecutive in the left operand ([S, B, K] read
+// for an output [B, S, N], as a transposed view) do not fold: the batch
+// loop b is tiled by 1 and the row loop s by 64, as before.
+// CHECK-LABEL: func.func @rows_not_foldable
+// CHECK-NOT:     tensor.collapse_shape
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (%{{.*}}, %{{.*}}) step (1, 64)
+#x = affine_map<(b, s, k, n) -> (s, b, k)>
+#w = affine_map<(b, s, k, n) -> (k, n)>
+#y = affine_map<(b, s, k, n) -> (b, s, n)>
+func.func @rows_not_foldable(%x: tensor<?x?x96xf32>, %w: tensor<96x40xf32>,
+                             %init: tensor<?x?x40xf32>) -> tensor<?x?x40xf32> {
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%x, %w : tensor<?x?x96xf32>, tensor<96x40xf32>)
+      outs(%init : tensor<?x?x40xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %m = arith.mulf %a, %v : f32
+    %r = arith.addf %o, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x40xf32>
+  return %0 : tensor<?x?x40xf32>
 }
 
 // -----

@@ -29,11 +29,11 @@ E, HEADS, FFN = 32, 4, 64
 SIZES = [(2, 10, 7), (1, 37, 70)]
 
 
-def randomise(module, gen):
-    """Gives every parameter random values in [-0.3, 0.3), LayerNorm's
-    scales around 1, so no weight is the identity or zero."""
+def randomise(module, gen, amplitude=0.3):
+    """Gives every parameter random values in [-amplitude, amplitude),
+    LayerNorm's scales around 1, so no weight is the identity or zero."""
     def uniform(shape):
-        return (torch.rand(shape, generator=gen) * 2 - 1) * 0.3
+        return (torch.rand(shape, generator=gen) * 2 - 1) * amplitude
 
     with torch.no_grad():
         for name, p in module.named_parameters():
@@ -85,34 +85,44 @@ def make_inputs(names, rng, b, s, t):
     return [rng.uniform(-1, 1, shapes[n]).astype(np.float32) for n in names]
 
 
+def export_module(module, inputs, path, names, dims):
+    """torch.onnx.export at opset 17 of `module` traced on `inputs` (numpy
+    float32 arrays) with the dynamic dimensions `dims`; the output is
+    `y`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, tuple(torch.from_numpy(a) for a in inputs),
+                          path, input_names=names, output_names=["y"],
+                          opset_version=17,
+                          dynamic_axes={n: dims[n] for n in names + ["y"]})
+
+
+def run_float64(module, inputs):
+    """The module's output for `inputs`, computed by PyTorch in float64."""
+    with torch.no_grad():
+        return module.double()(
+            *(torch.from_numpy(a).double() for a in inputs)).numpy()
+
+
 def export(name, outdir):
     make, names = MODELS[name]
-    gen = torch.Generator().manual_seed(1)
     module = make().eval()
-    randomise(module, gen)
+    randomise(module, torch.Generator().manual_seed(1))
     rng = np.random.default_rng(2)
     sets = [make_inputs(names, rng, *size) for size in SIZES]
     folder = os.path.join(outdir, name)
     os.makedirs(folder, exist_ok=True)
     dims = {"x": {0: "batch", 1: "seq"}, "memory": {0: "batch", 1: "mem"},
             "y": {0: "batch", 1: "seq"}}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(module, tuple(torch.from_numpy(a) for a in sets[0]),
-                          os.path.join(folder, "model.onnx"),
-                          input_names=names, output_names=["y"],
-                          opset_version=17,
-                          dynamic_axes={n: dims[n] for n in names + ["y"]})
-    reference = module.double()
+    export_module(module, sets[0], os.path.join(folder, "model.onnx"), names,
+                  dims)
     for k, inputs in enumerate(sets):
         data = os.path.join(folder, f"test_data_set_{k}")
         os.makedirs(data, exist_ok=True)
-        with torch.no_grad():
-            y = reference(*(torch.from_numpy(a).double() for a in inputs))
+        y = run_float64(module, inputs)
         for i, a in enumerate(inputs):
             write_pb(os.path.join(data, f"input_{i}.pb"), a)
-        write_pb(os.path.join(data, "output_0.pb"),
-                 y.numpy().astype(np.float32))
+        write_pb(os.path.join(data, "output_0.pb"), y.astype(np.float32))
 
 
 def write_pb(path, array):
