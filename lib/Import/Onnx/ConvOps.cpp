@@ -3,9 +3,10 @@
 // Conv pads its input explicitly (a filled tensor and a copy into it) and
 // becomes linalg.conv_2d_nchw_fchw, or linalg.conv_2d_ngchw_gfchw on a
 // [N, G, C/G, H, W] view for grouped and depthwise convolutions, with the
-// bias as the accumulator's initial value. 1-D convolutions run as 2-D
-// ones of height 1. BatchNormalization in inference mode is one scale and
-// shift per channel, folded at import time when its statistics are
+// bias as the accumulator's initial value. A 1x1 convolution is a matrix
+// product and is built as the importer's other contractions. 1-D convolutions
+// run as 2-D ones of height 1. BatchNormalization in inference mode is one
+// scale and shift per channel, folded at import time when its statistics are
 // constants.
 //
 //===----------------------------------------------------------------------===//
@@ -86,24 +87,55 @@ LogicalResult convertConv(NodeImporter &node) {
       padSpatial(node, input, inDims, win, b.getZeroAttr(element), padded);
   Dims outDims = {inDims[0], b.getIndexAttr(m), win.out[0], win.out[1]};
 
-  Value init;
+  // The bias as [M, 1, 1], broadcast over the result.
+  Value bias;
+  Dims biasDims;
   if (node.hasInput(2)) {
-    const ImportedValue *bias = node.input(2);
-    if (!bias)
+    const ImportedValue *given = node.input(2);
+    if (!given)
       return failure();
-    if (bias->type.getElementType() != element || bias->dims.size() != 1 ||
-        staticSize(bias->dims[0]) != m)
+    if (given->type.getElementType() != element || given->dims.size() != 1 ||
+        staticSize(given->dims[0]) != m)
       return node.error() << "B must be a vector of " << m << " " << element,
              failure();
-    // The accumulator starts at the bias: no separate pass adds it.
-    Dims biasDims = channelDims(b, bias->dims[0], 4);
-    Value shaped = reshape(graph, loc, node.tensor(2), bias->dims, biasDims);
-    init = elementwise(
-        b, loc, {shaped}, {biasDims}, outDims, element,
-        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-  } else {
-    init = filledTensor(b, loc, outDims, b.getZeroAttr(element));
+    biasDims = channelDims(b, given->dims[0], 4);
+    bias = reshape(graph, loc, node.tensor(2), given->dims, biasDims);
   }
+  auto pointwise = [](ArrayRef<int64_t> v) {
+    return llvm::all_of(v, [](int64_t x) { return x == 1; });
+  };
+  if (group == 1 && pointwise(win.kernel) && pointwise(win.strides) &&
+      llvm::all_of(llvm::concat<const int64_t>(win.padBegin, win.padEnd),
+                   [](int64_t p) { return p == 0; })) {
+    // A 1x1 convolution is W[M, C] x X[N, C, H*W]: the contraction that
+    // attn-tile-contractions puts on register tiles.
+    Dims flat = {inDims[0], inDims[1],
+                 graph.multiply(inDims[2], inDims[3], loc)};
+    Dims matrix = {wDims[0], wDims[1]};
+    Dims productDims;
+    FailureOr<Value> product = batchedMatmul(
+        node, reshape(graph, loc, weights, wDims, matrix), matrix,
+        reshape(graph, loc, input, inDims, flat), flat, productDims);
+    if (failed(product))
+      return failure();
+    Value result = reshape(graph, loc, *product, productDims, outDims);
+    if (bias)
+      result = elementwise(
+          b, loc, {result, bias}, {outDims, biasDims}, outDims, element,
+          [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+            return arith::AddFOp::create(nb, nl, args[0], args[1]);
+          });
+    if (rank == 3)
+      result = dropUnitHeight(node, result, outDims);
+    node.setOutput(0, result, outDims);
+    return success();
+  }
+  // The accumulator starts at the bias: no separate pass adds it.
+  Value init = bias ? elementwise(b, loc, {bias}, {biasDims}, outDims, element,
+                                  [](OpBuilder &, Location, ValueRange args) {
+                                    return args[0];
+                                  })
+                    : filledTensor(b, loc, outDims, b.getZeroAttr(element));
   Attribute strides = b.getI64TensorAttr(win.strides);
   Attribute dilations = b.getI64TensorAttr(win.dilations);
   Value result;

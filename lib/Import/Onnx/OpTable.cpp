@@ -46,8 +46,9 @@ const std::vector<OpEntry> &opTable() {
          convertConstant},
         {{"Conv", 1,
           "linalg.conv_2d_nchw_fchw (conv_2d_ngchw_gfchw for groups) on "
-          "an explicitly padded input, bias as the initial accumulator; 1-D "
-          "and 2-D; auto_pad NOTSET, VALID, SAME_UPPER, SAME_LOWER"},
+          "an explicitly padded input, bias as the initial accumulator; 1x1 "
+          "as a contraction on register tiles; 1-D and 2-D; auto_pad "
+          "NOTSET, VALID, SAME_UPPER, SAME_LOWER"},
          convertConv},
         {{"Div", 7, "linalg.generic, numpy broadcasting"}, convertBinary},
         {{"Elu", 6, "linalg.generic"}, convertUnary},

@@ -161,19 +161,32 @@ class SqueezeExcite:
         return [squeeze_excite_ref(f64(x[0]), *self.se)]
 
 
-@register("squeeze_excite_unfused", [dict(N=2, H=5, W=3)])
+@register("squeeze_excite_unfused", [dict(N=2, H=5, W=3),
+                                     dict(N=1, H=1, W=4)])
 class SqueezeExciteUnfused(SqueezeExcite):
     """The same chain with the gate also a graph output: the importer
-    cannot fuse it, so GlobalAveragePool and the 1x1 Convs run as such."""
+    cannot fuse it, so GlobalAveragePool and the 1x1 Convs run as such;
+    and a 1x1 Conv with bias over the whole dynamic H x W map."""
+
+    def __init__(self):
+        super().__init__()
+        rng = np.random.default_rng(14)
+        self.proj = [uniform(rng, (8, 16, 1, 1)), uniform(rng, (8,))]
 
     def build(self, s):
         m = super().build(s)
-        m.graph.output.append(tensor("gate", F32, ["N", 16, 1, 1]))
+        m.graph.node.append(helper.make_node(
+            "Conv", ["x", "pw", "pb"], ["proj"], name="proj"))
+        m.graph.initializer.extend([const("pw", self.proj[0]),
+                                    const("pb", self.proj[1])])
+        m.graph.output.extend([tensor("gate", F32, ["N", 16, 1, 1]),
+                               tensor("proj", F32, ["N", 8, "H", "W"])])
         return m
 
     def reference(self, x):
         x = f64(x[0])
-        return [squeeze_excite_ref(x, *self.se), se_gate(x, *self.se)]
+        return [squeeze_excite_ref(x, *self.se), se_gate(x, *self.se),
+                conv_ref(x, *self.proj)]
 
 
 @register("shape_fill", [dict(B=1, S=1), dict(B=3, S=6)])
