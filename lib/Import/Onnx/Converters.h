@@ -41,6 +41,28 @@ mlir::LogicalResult convertReduce(NodeImporter &node);
 mlir::LogicalResult convertSoftmax(NodeImporter &node);
 mlir::LogicalResult convertLayerNormalization(NodeImporter &node);
 
+// FillOps.cpp
+mlir::LogicalResult convertExpand(NodeImporter &node);
+mlir::LogicalResult convertConstantOfShape(NodeImporter &node);
+mlir::LogicalResult convertRange(NodeImporter &node);
+mlir::LogicalResult convertTrilu(NodeImporter &node);
+
+// ConvOps.cpp
+mlir::LogicalResult convertConv(NodeImporter &node);
+mlir::LogicalResult convertBatchNormalization(NodeImporter &node);
+
+// PoolOps.cpp
+mlir::LogicalResult convertGlobalAveragePool(NodeImporter &node);
+mlir::LogicalResult convertMaxPool(NodeImporter &node);
+
+// SqueezeExcite.cpp
+/// Builds attn.squeeze_excite for the chain that starts at the
+/// GlobalAveragePool node `pool`, and returns the indices of the nodes it
+/// replaces; nullopt (nothing built) when they do not form one.
+std::optional<llvm::SmallVector<int>>
+fuseSqueezeExcite(GraphImporter &graph, const onnx::GraphProto &proto,
+                  int pool);
+
 // AttentionOp.cpp
 mlir::LogicalResult convertAttention(NodeImporter &node);
 

@@ -1,6 +1,7 @@
 //===- GraphImporter.cpp - ONNX graph to one MLIR function ----------------===//
 
 #include "GraphImporter.h"
+#include "Converters.h"
 #include "TensorBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -514,9 +515,20 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   func::FuncOp func;
   if (failed(importInputs(graph, func, module)))
     return failure();
-  for (const onnx::NodeProto &node : graph.node())
+  llvm::DenseSet<int> fused;
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    if (fused.contains(i))
+      continue;
+    if (node.op_type() == "GlobalAveragePool" &&
+        (node.domain().empty() || node.domain() == "ai.onnx"))
+      if (std::optional<SmallVector<int>> chain =
+              fuseSqueezeExcite(*this, graph, i)) {
+        fused.insert(chain->begin(), chain->end());
+        continue;
+      }
     if (failed(importNode(node, opset)))
       return failure();
+  }
 
   SmallVector<Value> results;
   SmallVector<std::string> names;

@@ -27,21 +27,36 @@ const std::vector<OpEntry> &opTable() {
           "bool or float attn_mask, is_causal, past_key/past_value; not "
           "qk_matmul_output or nonpad_kv_seqlen"},
          convertAttention},
+        {{"BatchNormalization", 9,
+          "per-channel scale and shift (folded at import when the "
+          "statistics are constants); inference mode only"},
+         convertBatchNormalization},
         {{"Cast", 6,
           "arith conversions between f32, f16, bf16, f64, i64, "
           "i32, i8 and bool"},
          convertCast},
         {{"Concat", 4, "tensor.insert_slice; folded on shape vectors"},
          convertConcat},
+        {{"ConstantOfShape", 9,
+          "arith.constant, or linalg.fill for dynamic sizes"},
+         convertConstantOfShape},
         {{"Constant", 1,
           "arith.constant (value, value_float(s), "
           "value_int(s))"},
          convertConstant},
+        {{"Conv", 1,
+          "linalg.conv_2d_nchw_fchw (conv_2d_ngchw_gfchw for groups) on "
+          "an explicitly padded input, bias as the initial accumulator; 1x1 "
+          "as a contraction on register tiles; 1-D and 2-D; auto_pad "
+          "NOTSET, VALID, SAME_UPPER, SAME_LOWER"},
+         convertConv},
         {{"Div", 7, "linalg.generic, numpy broadcasting"}, convertBinary},
         {{"Elu", 6, "linalg.generic"}, convertUnary},
         {{"Equal", 7, "linalg.generic to bool"}, convertBinary},
         {{"Erf", 9, "math.erf (polynomial on CPU)"}, convertUnary},
         {{"Exp", 6, "math.exp"}, convertUnary},
+        {{"Expand", 8, "linalg.generic broadcast to a folded shape"},
+         convertExpand},
         {{"Flatten", 1, "tensor.collapse_shape"}, convertFlatten},
         {{"Gather", 1,
           "linalg.generic with tensor.extract (indices "
@@ -52,6 +67,8 @@ const std::vector<OpEntry> &opTable() {
           "contraction on register tiles; a constant B with "
           "transB is transposed at import"},
          convertGemm},
+        {{"GlobalAveragePool", 1, "linalg.generic sum and a division"},
+         convertGlobalAveragePool},
         {{"Greater", 7, "linalg.generic to bool"}, convertBinary},
         {{"GreaterOrEqual", 12, "linalg.generic to bool"}, convertBinary},
         {{"Identity", 1, "forwards its input"}, convertIdentity},
@@ -68,6 +85,10 @@ const std::vector<OpEntry> &opTable() {
           "broadcasting, 1-D operands"},
          convertMatMul},
         {{"Max", 8, "linalg.generic, variadic"}, convertBinary},
+        {{"MaxPool", 1,
+          "linalg.pooling_nchw_max on a -inf padded input; 1-D and 2-D; "
+          "not ceil_mode or the Indices output"},
+         convertMaxPool},
         {{"Min", 8, "linalg.generic, variadic"}, convertBinary},
         {{"Mul", 7, "linalg.generic; folded on shape vectors"}, convertBinary},
         {{"Neg", 6, "linalg.generic"}, convertUnary},
@@ -75,6 +96,10 @@ const std::vector<OpEntry> &opTable() {
         {{"Or", 7, "linalg.generic on bool"}, convertBinary},
         {{"Pow", 7, "math.powf; exponent 2 or 0.5 as x*x or sqrt"},
          convertBinary},
+        {{"Range", 11,
+          "linalg.generic of the index (a constant when small and "
+          "integer); a limit from a folded shape may be dynamic"},
+         convertRange},
         {{"Reciprocal", 6, "linalg.generic"}, convertUnary},
         {{"ReduceMax", 1, "linalg.generic reduction"}, convertReduce},
         {{"ReduceMean", 1, "linalg.generic reduction"}, convertReduce},
@@ -105,6 +130,8 @@ const std::vector<OpEntry> &opTable() {
         {{"Sub", 7, "linalg.generic, numpy broadcasting"}, convertBinary},
         {{"Tanh", 6, "math.tanh"}, convertUnary},
         {{"Transpose", 1, "linalg.transpose"}, convertTranspose},
+        {{"Trilu", 14, "linalg.generic select on the indices; constant k"},
+         convertTrilu},
         {{"Unsqueeze", 1, "tensor.expand_shape"}, convertUnsqueeze},
         {{"Where", 9, "linalg.generic select"}, convertWhere},
     };

@@ -93,10 +93,57 @@ def external_weights():
                        [t("x", [2, 2])], [t("y", [2, 2])], [w])
 
 
+def conv_3d():
+    w = numpy_helper.from_array(np.ones((2, 2, 1, 1, 1), np.float32), "w")
+    return graph_model([helper.make_node("Conv", ["x", "w"], ["y"],
+                                         name="conv3d")],
+                       [t("x", [1, 2, 4, 4, 4])], [t("y", [1, 2, 4, 4, 4])],
+                       [w])
+
+
+def conv_same_strided_dynamic():
+    w = numpy_helper.from_array(np.ones((2, 2, 3, 3), np.float32), "w")
+    node = helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                            auto_pad="SAME_UPPER", strides=[2, 2])
+    return graph_model([node], [t("x", [1, 2, "H", "W"])],
+                       [t("y", [1, 2, None, None])], [w])
+
+
+def maxpool_ceil():
+    node = helper.make_node("MaxPool", ["x"], ["y"], name="pool",
+                            kernel_shape=[2, 2], ceil_mode=1)
+    return graph_model([node], [t("x", [1, 1, 5, 5])], [t("y", [1, 1, 3, 3])])
+
+
+def maxpool_indices():
+    node = helper.make_node("MaxPool", ["x"], ["y", "i"], name="pool",
+                            kernel_shape=[2, 2])
+    return graph_model([node], [t("x", [1, 1, 4, 4])],
+                       [t("y", [1, 1, 3, 3]),
+                        t("i", [1, 1, 3, 3], TensorProto.INT64)])
+
+
+def batchnorm_training():
+    stats = [numpy_helper.from_array(np.ones(2, np.float32), n)
+             for n in ["s", "b", "m", "v"]]
+    node = helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"],
+                            ["y"], name="bn", training_mode=1)
+    return graph_model([node], [t("x", [1, 2, 3, 3])], [t("y", [1, 2, 3, 3])],
+                       stats, opset=15)
+
+
+def expand_data_shape():
+    return graph_model([helper.make_node("Expand", ["x", "s"], ["y"],
+                                         name="grow")],
+                       [t("x", [1, 4]), t("s", [2], TensorProto.INT64)],
+                       [t("y", [None, 4])])
+
+
 CASES = {f.__name__: f for f in [
     unsupported_op, undefined_input, bad_reshape, data_dependent_reshape,
     qk_output, heads_missing, broadcast_mismatch, old_opset,
-    other_domain, external_weights]}
+    other_domain, external_weights, conv_3d, conv_same_strided_dynamic,
+    maxpool_ceil, maxpool_indices, batchnorm_training, expand_data_shape]}
 
 if __name__ == "__main__":
     name, out = sys.argv[1], sys.argv[2]

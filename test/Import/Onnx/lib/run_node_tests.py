@@ -10,7 +10,8 @@ with test_data_set_*/input_*.pb and output_*.pb) through attn-run.
 
 An AOT-compiled model needs its shapes when it is compiled, so graph inputs
 that a node reads as a shape operand (Reshape's shape; Slice's starts,
-ends, axes and steps; Squeeze/Unsqueeze/ReduceSum axes) are frozen: the
+ends, axes and steps; Squeeze/Unsqueeze/ReduceSum axes; Expand's and
+ConstantOfShape's shape; Range's bounds; Trilu's k) are frozen: the
 test's data for them becomes an initializer of the model.
 
 Outputs are compared with |out - ref| <= 1e-4 + 1e-3 |ref| (floats; exact
@@ -41,7 +42,8 @@ def load_pb(path):
 SHAPE_OPERANDS = {("Reshape", 1), ("Slice", 1), ("Slice", 2), ("Slice", 3),
                   ("Slice", 4), ("Squeeze", 1), ("Unsqueeze", 1),
                   ("ReduceSum", 1), ("ReduceMean", 1), ("ReduceMax", 1),
-                  ("ReduceMin", 1)}
+                  ("ReduceMin", 1), ("Expand", 1), ("ConstantOfShape", 0),
+                  ("Range", 0), ("Range", 1), ("Range", 2), ("Trilu", 1)}
 
 
 def freeze_shape_inputs(model, values):
