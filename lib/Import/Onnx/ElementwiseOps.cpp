@@ -108,6 +108,12 @@ Value binaryScalar(OpBuilder &b, Location loc, Binary kind, Value x, Value y) {
   llvm_unreachable("binary kind");
 }
 
+/// Entry i of a known shape vector broadcast to a longer one (one entry:
+/// repeated).
+OpFoldResult knownAt(const Dims &v, size_t i) {
+  return v[v.size() == 1 ? 0 : i];
+}
+
 /// Folds shape arithmetic on known integers (a scalar broadcasts).
 std::optional<Dims> foldKnown(NodeImporter &node, Binary kind, const Dims &x,
                               const Dims &y) {
@@ -120,7 +126,7 @@ std::optional<Dims> foldKnown(NodeImporter &node, Binary kind, const Dims &x,
   OpBuilder &b = node.builder();
   Dims result;
   for (size_t i = 0, e = std::max(x.size(), y.size()); i < e; ++i) {
-    OpFoldResult l = x[x.size() == 1 ? 0 : i], r = y[y.size() == 1 ? 0 : i];
+    OpFoldResult l = knownAt(x, i), r = knownAt(y, i);
     std::optional<int64_t> lc = staticSize(l), rc = staticSize(r);
     if (lc && rc) {
       int64_t v = kind == Binary::Add   ? *lc + *rc
@@ -148,6 +154,61 @@ std::optional<Dims> foldKnown(NodeImporter &node, Binary kind, const Dims &x,
     result.push_back(binaryScalar(b, node.loc(), kind, lv, rv));
   }
   return result;
+}
+
+/// Equal of two shape vectors whose entries are all static: a bool
+/// constant, which a Where on shape vectors then folds (PyTorch's exporter
+/// writes `Where(Equal(shape, -1), 1, shape)` for the target of Expand).
+std::optional<ImportedValue>
+foldEqual(NodeImporter &node, const ImportedValue &x, const ImportedValue &y) {
+  if (!x.elements || !y.elements || x.type.getRank() > 1 ||
+      y.type.getRank() > 1)
+    return std::nullopt;
+  size_t n = std::max(x.elements->size(), y.elements->size());
+  if (x.elements->size() != n && x.elements->size() != 1)
+    return std::nullopt;
+  if (y.elements->size() != n && y.elements->size() != 1)
+    return std::nullopt;
+  SmallVector<bool> equal;
+  for (size_t i = 0; i < n; ++i) {
+    std::optional<int64_t> l = staticSize(knownAt(*x.elements, i)),
+                           r = staticSize(knownAt(*y.elements, i));
+    if (!l || !r)
+      return std::nullopt;
+    equal.push_back(*l == *r);
+  }
+  OpBuilder &b = node.builder();
+  bool vector = x.type.getRank() == 1 || y.type.getRank() == 1;
+  auto type = vector ? RankedTensorType::get({int64_t(n)}, b.getI1Type())
+                     : RankedTensorType::get({}, b.getI1Type());
+  return constantValue(DenseElementsAttr::get(type, ArrayRef<bool>(equal)), b);
+}
+
+/// Where on shape vectors with a constant condition: the selected entries.
+std::optional<ImportedValue> foldWhere(const ImportedValue &c,
+                                       const ImportedValue &x,
+                                       const ImportedValue &y, OpBuilder &b) {
+  if (!c.constant || !x.elements || !y.elements || c.type.getRank() > 1 ||
+      x.type.getRank() > 1 || y.type.getRank() > 1)
+    return std::nullopt;
+  SmallVector<bool> cond = llvm::to_vector(c.constant.getValues<bool>());
+  size_t n = std::max({cond.size(), x.elements->size(), y.elements->size()});
+  for (size_t size : {cond.size(), x.elements->size(), y.elements->size()})
+    if (size != n && size != 1)
+      return std::nullopt;
+  ImportedValue value;
+  value.elements.emplace();
+  for (size_t i = 0; i < n; ++i)
+    value.elements->push_back(cond[cond.size() == 1 ? 0 : i]
+                                  ? knownAt(*x.elements, i)
+                                  : knownAt(*y.elements, i));
+  bool vector = c.type.getRank() + x.type.getRank() + y.type.getRank() > 0;
+  Type element = x.type.getElementType();
+  value.type = vector ? RankedTensorType::get({int64_t(n)}, element)
+                      : RankedTensorType::get({}, element);
+  if (vector)
+    value.dims.push_back(b.getIndexAttr(n));
+  return value;
 }
 
 } // namespace
@@ -180,6 +241,12 @@ LogicalResult convertBinary(NodeImporter &node) {
                         << " is not supported by this op",
            failure();
 
+  if (arity == 2 && kind == Binary::Equal)
+    if (std::optional<ImportedValue> folded =
+            foldEqual(node, *inputs[0], *inputs[1])) {
+      node.setOutput(0, std::move(*folded));
+      return success();
+    }
   if (arity == 2 && inputs[0]->elements && inputs[1]->elements &&
       inputs[0]->type.getRank() <= 1 && inputs[1]->type.getRank() <= 1)
     if (std::optional<Dims> folded =
@@ -349,6 +416,11 @@ LogicalResult convertWhere(NodeImporter &node) {
     return node.error() << "condition must be bool", failure();
   if (x->type.getElementType() != y->type.getElementType())
     return node.error() << "X and Y have different element types", failure();
+  if (std::optional<ImportedValue> folded =
+          foldWhere(*c, *x, *y, node.builder())) {
+    node.setOutput(0, std::move(*folded));
+    return success();
+  }
   SmallVector<Dims> dims = {c->dims, x->dims, y->dims};
   FailureOr<Dims> result = broadcastDims(node, dims);
   if (failed(result))

@@ -66,6 +66,34 @@ class CrossAttention(nn.Module):
         return self.mha(x, memory, memory, need_weights=False)[0]
 
 
+class CausalSelfAttention(nn.Module):
+    """nn.MultiheadAttention with the float causal mask PyTorch users build
+    (nn.Transformer.generate_square_subsequent_mask's -inf above the
+    diagonal), sized from the input: exported as ConstantOfShape + Trilu."""
+
+    def __init__(self):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(E, HEADS, batch_first=True)
+
+    def forward(self, x):
+        n = x.shape[1]
+        mask = torch.triu(torch.full((n, n), float("-inf")), diagonal=1)
+        return self.mha(x, x, x, attn_mask=mask, need_weights=False)[0]
+
+
+class PaddedSelfAttention(nn.Module):
+    """nn.MultiheadAttention with a boolean key_padding_mask (true = a
+    padding position no query may see): exported as Where/Expand."""
+
+    def __init__(self):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(E, HEADS, batch_first=True)
+
+    def forward(self, x, padding):
+        return self.mha(x, x, x, key_padding_mask=padding,
+                        need_weights=False)[0]
+
+
 def encoder(norm_first, activation):
     return nn.TransformerEncoderLayer(E, HEADS, FFN, dropout=0.0,
                                       activation=activation, batch_first=True,
@@ -75,6 +103,8 @@ def encoder(norm_first, activation):
 MODELS = {
     "mha_self": (SelfAttention, ["x"]),
     "mha_cross": (CrossAttention, ["x", "memory"]),
+    "mha_causal": (CausalSelfAttention, ["x"]),
+    "mha_padding": (PaddedSelfAttention, ["x", "padding"]),
     "encoder_post_norm": (lambda: encoder(False, "relu"), ["x"]),
     "encoder_pre_norm_gelu": (lambda: encoder(True, "gelu"), ["x"]),
 }
@@ -82,7 +112,16 @@ MODELS = {
 
 def make_inputs(names, rng, b, s, t):
     shapes = {"x": (b, s, E), "memory": (b, t, E)}
-    return [rng.uniform(-1, 1, shapes[n]).astype(np.float32) for n in names]
+    inputs = []
+    for n in names:
+        if n == "padding":
+            # Batch entry e keeps its first s - 3e - 2 positions (at least
+            # one).
+            keep = np.maximum(s - 3 * np.arange(b) - 2, 1)[:, None]
+            inputs.append(np.arange(s)[None, :] >= keep)
+        else:
+            inputs.append(rng.uniform(-1, 1, shapes[n]).astype(np.float32))
+    return inputs
 
 
 def export_module(module, inputs, path, names, dims):
@@ -101,7 +140,8 @@ def run_float64(module, inputs):
     """The module's output for `inputs`, computed by PyTorch in float64."""
     with torch.no_grad():
         return module.double()(
-            *(torch.from_numpy(a).double() for a in inputs)).numpy()
+            *(torch.from_numpy(a).double() if a.dtype == np.float32 else
+              torch.from_numpy(a) for a in inputs)).numpy()
 
 
 def export(name, outdir):
@@ -113,7 +153,7 @@ def export(name, outdir):
     folder = os.path.join(outdir, name)
     os.makedirs(folder, exist_ok=True)
     dims = {"x": {0: "batch", 1: "seq"}, "memory": {0: "batch", 1: "mem"},
-            "y": {0: "batch", 1: "seq"}}
+            "padding": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"}}
     export_module(module, sets[0], os.path.join(folder, "model.onnx"), names,
                   dims)
     for k, inputs in enumerate(sets):
