@@ -74,7 +74,13 @@ def AttnRaise : Pass<"attn-raise", "func::FuncOp"> {
     of one head per batch entry (`expand_shape` to `[N, 1, S, D]` and
     back). A constant scale applied to Q instead of the scores is folded
     into `scale` too, and K^T may be a chain of transposes (composed into
-    one). Every intermediate (the scores, the scaled and biased scores, P,
+    one). A bias that is the causal triangle, `-inf` where key `j > i` and
+    0 elsewhere (a `linalg.generic` selecting a `-inf` fill where
+    `j - i >= 1`, as ONNX `Trilu(upper, k = 1)` of a `-inf`
+    `ConstantOfShape` imports, PyTorch's causal `attn_mask`; through
+    unit-dim reshapes and multiplications by 1), becomes
+    `{causal, align = #attn.align<top_left>}` instead, so the fused kernel
+    skips the hidden key tiles. Every intermediate (the scores, the scaled and biased scores, P,
     the scaled Q, the transposes of K) must have no other use, the
     contractions must accumulate into zero fills, and the softmax must run
     over the key axis; anything else (a softmax over another axis, a scale

@@ -149,7 +149,7 @@ Value elementwise(OpBuilder &b, Location loc, ValueRange ins,
 
 Attention attention(OpBuilder &b, Location loc, Value q, Value k, Value v,
                     std::optional<float> scale, bool causal, Value bias,
-                    bool withLse) {
+                    bool withLse, Alignment align) {
   auto qType = cast<RankedTensorType>(q.getType());
   auto vType = cast<RankedTensorType>(v.getType());
   SmallVector<int64_t> outShape(qType.getShape());
@@ -165,8 +165,7 @@ Attention attention(OpBuilder &b, Location loc, Value q, Value k, Value v,
       /*normalizer_operands=*/ValueRange(),
       /*position_operands=*/ValueRange(), ScoreKind::dot, Normalizer::softmax,
       scale ? b.getF32FloatAttr(*scale) : FloatAttr(), causal,
-      /*window=*/nullptr, Alignment::bottom_right, /*alibi=*/false,
-      /*softcap=*/nullptr,
+      /*window=*/nullptr, align, /*alibi=*/false, /*softcap=*/nullptr,
       /*top_k=*/nullptr, /*relative_clip=*/nullptr,
       /*gaussian_window=*/nullptr, /*gaussian_sigma=*/nullptr);
   return {op.getOutput(), op.getLse()};

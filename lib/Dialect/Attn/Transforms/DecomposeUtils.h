@@ -71,15 +71,16 @@ Value elementwise(OpBuilder &b, Location loc, ValueRange ins,
                   function_ref<Value(OpBuilder &, Location, ValueRange)> fn);
 
 /// The core op on q [B,H,Sq,D], k, v [B,Hkv,Skv,*] with softmax over the
-/// dot product; `scale` (default 1/sqrt(D)), `causal`, an additive `bias`
-/// and an lse result on request.
+/// dot product; `scale` (default 1/sqrt(D)), `causal` (aligned as
+/// `align` says), an additive `bias` and an lse result on request.
 struct Attention {
   Value output;
   Value lse; // null unless requested
 };
 Attention attention(OpBuilder &b, Location loc, Value q, Value k, Value v,
                     std::optional<float> scale, bool causal = false,
-                    Value bias = Value(), bool withLse = false);
+                    Value bias = Value(), bool withLse = false,
+                    Alignment align = Alignment::bottom_right);
 
 } // namespace mlir::attn::decompose
 

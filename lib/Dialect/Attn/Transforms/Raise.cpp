@@ -3,7 +3,10 @@
 // attn-raise: contraction(Q, K^T) [* c] [+ bias] -> linalg.softmax over the
 // keys -> contraction(P, V) becomes one attn.attention (Passes.td). The
 // match walks up from each softmax; every step checks the exact form and
-// gives up (leaving the IR unchanged) on anything else.
+// gives up (leaving the IR unchanged) on anything else. A bias that is the
+// -inf upper triangle (torch.triu(full(-inf), diagonal=1), as PyTorch
+// users write the causal mask) becomes the `causal` attribute, so the
+// fused kernel skips the hidden key tiles instead of adding -inf.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +19,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
 
 namespace mlir::attn {
 #define GEN_PASS_DEF_ATTNRAISE
@@ -161,10 +166,86 @@ std::optional<std::pair<Value, float>> matchScale(Value s) {
   return std::nullopt;
 }
 
+/// `v` without the steps that leave its values as they are: unit-dim
+/// expand_shape and multiplication by 1 (PyTorch's baddbmm export scales
+/// the mask by beta = 1).
+Value throughIdentitySteps(Value v) {
+  while (true) {
+    if (auto e = v.getDefiningOp<tensor::ExpandShapeOp>()) {
+      v = e.getSrc();
+      continue;
+    }
+    auto g = v.getDefiningOp<linalg::GenericOp>();
+    if (g && matchBinaryStep<arith::MulFOp>(v) &&
+        g.getNumLoops() == cast<ShapedType>(v.getType()).getRank()) {
+      auto one = [&](unsigned i) {
+        std::optional<double> c = splat(g.getDpsInputs()[i]);
+        return c && *c == 1.0 && readsIdentity(v, 1 - i);
+      };
+      if (one(1)) {
+        v = g.getDpsInputs()[0];
+        continue;
+      }
+      if (one(0)) {
+        v = g.getDpsInputs()[1];
+        continue;
+      }
+    }
+    return v;
+  }
+}
+
+/// Whether `v` is a -inf splat: a constant or a linalg.fill.
+bool isNegativeInfinity(Value v) {
+  if (auto fill = v.getDefiningOp<linalg::FillOp>())
+    v = fill.getInputs()[0];
+  FloatAttr f;
+  if (matchPattern(v, m_Constant(&f)))
+    return f.getValue().isInfinity() && f.getValue().isNegative();
+  std::optional<double> c = splat(v);
+  return c && std::isinf(*c) && *c < 0;
+}
+
+/// Whether `bias` is -inf where key j > query i and 0 elsewhere, over its
+/// last two dimensions: a generic selecting a -inf input where
+/// `j - i >= 1` (ONNX Trilu with upper = 1, k = 1) and 0 otherwise.
+bool isCausalTriangle(Value bias) {
+  auto g = throughIdentitySteps(bias).getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 1 || g->getNumResults() != 1 ||
+      g.getNumReductionLoops() != 0 || !isNegativeInfinity(g.getDpsInputs()[0]))
+    return false;
+  int64_t rank = g.getNumLoops();
+  if (rank < 2 || !llvm::all_of(g.getIndexingMapsArray(),
+                                [](AffineMap m) { return m.isIdentity(); }))
+    return false;
+  Block &body = g.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto select = yield.getValues()[0].getDefiningOp<arith::SelectOp>();
+  if (!select || select.getTrueValue() != body.getArgument(0) ||
+      !matchPattern(select.getFalseValue(), m_AnyZeroFloat()))
+    return false;
+  auto cmp = select.getCondition().getDefiningOp<arith::CmpIOp>();
+  auto diff = cmp ? cmp.getLhs().getDefiningOp<arith::SubIOp>() : nullptr;
+  auto index = [&](Value v, int64_t dim) {
+    auto i = v.getDefiningOp<linalg::IndexOp>();
+    return i && int64_t(i.getDim()) == dim;
+  };
+  APInt bound;
+  if (!diff || !index(diff.getLhs(), rank - 1) ||
+      !index(diff.getRhs(), rank - 2) ||
+      !matchPattern(cmp.getRhs(), m_ConstantInt(&bound)))
+    return false;
+  // Masked iff j - i >= 1, or j - i > 0.
+  return (cmp.getPredicate() == arith::CmpIPredicate::sge && bound == 1) ||
+         (cmp.getPredicate() == arith::CmpIPredicate::sgt && bound == 0);
+}
+
 struct RaisedAttention {
   /// 4 ([B,H,S,D]) or 3 ([N,S,D], one head per batch entry).
   int64_t rank = 4;
   Value q, v, bias;
+  /// The bias was the causal triangle (top-left aligned): no bias.
+  bool causal = false;
   /// K [..,Skv,D] is `kSource` permuted by `kPermutation` (empty: as is).
   Value kSource;
   SmallVector<int64_t> kPermutation;
@@ -192,6 +273,10 @@ LogicalResult matchAttention(Value output, RaisedAttention &match) {
     match.replaced.push_back(s.getDefiningOp());
     s = bias->first;
     match.bias = bias->second;
+    if (isCausalTriangle(match.bias)) {
+      match.causal = true;
+      match.bias = Value();
+    }
   }
   if (auto scale = matchScale(s)) {
     match.replaced.push_back(s.getDefiningOp());
@@ -292,9 +377,10 @@ struct AttnRaisePass : mlir::attn::impl::AttnRaiseBase<AttnRaisePass> {
         if (bias)
           bias = withUnitHead(rewriter, loc, bias);
       }
-      decompose::Attention raised =
-          decompose::attention(rewriter, loc, q, k, v, match.scale,
-                               /*causal=*/false, bias, /*withLse=*/false);
+      decompose::Attention raised = decompose::attention(
+          rewriter, loc, q, k, v, match.scale, match.causal, bias,
+          /*withLse=*/false,
+          match.causal ? Alignment::top_left : Alignment::bottom_right);
       Value out = raised.output;
       if (match.rank == 3)
         out = tensor::CollapseShapeOp::create(

@@ -299,3 +299,141 @@ func.func @rank3(%q: tensor<6x5x8xf32>, %k: tensor<5x6x8xf32>,
   } -> tensor<6x5x8xf32>
   return %o : tensor<6x5x8xf32>
 }
+
+// -----
+
+#mm_a = affine_map<(b, m, n, k) -> (b, m, k)>
+#mm_b = affine_map<(b, m, n, k) -> (b, k, n)>
+#mm_o = affine_map<(b, m, n, k) -> (b, m, n)>
+#id2 = affine_map<(i, j) -> (i, j)>
+#id3 = affine_map<(b, i, j) -> (b, i, j)>
+#scalar3 = affine_map<(b, i, j) -> ()>
+#row3 = affine_map<(b, i, j) -> (0, i, j)>
+
+// PyTorch's causal attn_mask: -inf where j - i >= 1 (ONNX Trilu, upper,
+// k = 1), scaled by baddbmm's beta = 1 and added to the scores, becomes
+// `causal` aligned top-left; the mask is no longer read. With k = 0 (the
+// diagonal hidden too) the same chain is not causal and stays a bias.
+// CHECK-LABEL: func.func @causal_triangle
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} {align = #attn.align<top_left>, causal, scale = 1.000000e+00 : f32}
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<1x1x5x5xf32>) {scale = 1.000000e+00 : f32}
+func.func @causal_triangle(%q: tensor<6x5x8xf32>, %kt: tensor<6x8x5xf32>,
+                           %v: tensor<6x5x8xf32>)
+    -> (tensor<6x5x8xf32>, tensor<6x5x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %m0 = tensor.empty() : tensor<5x5xf32>
+  %full = linalg.fill ins(%ninf : f32) outs(%m0 : tensor<5x5xf32>)
+      -> tensor<5x5xf32>
+  %above = linalg.generic {indexing_maps = [#id2, #id2],
+      iterator_types = ["parallel", "parallel"]}
+      ins(%full : tensor<5x5xf32>) outs(%m0 : tensor<5x5xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %d = arith.subi %j, %i : index
+    %c1 = arith.constant 1 : index
+    %keep = arith.cmpi sge, %d, %c1 : index
+    %z = arith.constant 0.0 : f32
+    %r = arith.select %keep, %x, %z : f32
+    linalg.yield %r : f32
+  } -> tensor<5x5xf32>
+  %on = linalg.generic {indexing_maps = [#id2, #id2],
+      iterator_types = ["parallel", "parallel"]}
+      ins(%full : tensor<5x5xf32>) outs(%m0 : tensor<5x5xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %d = arith.subi %j, %i : index
+    %c0 = arith.constant 0 : index
+    %keep = arith.cmpi sge, %d, %c0 : index
+    %z = arith.constant 0.0 : f32
+    %r = arith.select %keep, %x, %z : f32
+    linalg.yield %r : f32
+  } -> tensor<5x5xf32>
+  %b0 = tensor.empty() : tensor<1x5x5xf32>
+  %s0 = tensor.empty() : tensor<6x5x5xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%s0 : tensor<6x5x5xf32>)
+      -> tensor<6x5x5xf32>
+  %o0 = tensor.empty() : tensor<6x5x8xf32>
+  %of = linalg.fill ins(%zero : f32) outs(%o0 : tensor<6x5x8xf32>)
+      -> tensor<6x5x8xf32>
+  %mx1 = tensor.expand_shape %above [[0, 1], [2]] output_shape [1, 5, 5]
+      : tensor<5x5xf32> into tensor<1x5x5xf32>
+  %mb1 = linalg.generic {indexing_maps = [#id3, #scalar3, #id3],
+      iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%mx1, %one : tensor<1x5x5xf32>, tensor<f32>)
+      outs(%b0 : tensor<1x5x5xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x5x5xf32>
+  %s1 = linalg.generic {indexing_maps = [#mm_a, #mm_b, #mm_o],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %kt : tensor<6x5x8xf32>, tensor<6x8x5xf32>)
+      outs(%sf : tensor<6x5x5xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<6x5x5xf32>
+  %t1 = linalg.generic {indexing_maps = [#id3, #row3, #id3],
+      iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%s1, %mb1 : tensor<6x5x5xf32>, tensor<1x5x5xf32>)
+      outs(%s0 : tensor<6x5x5xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<6x5x5xf32>
+  %p1 = linalg.softmax dimension(2) ins(%t1 : tensor<6x5x5xf32>)
+      outs(%s0 : tensor<6x5x5xf32>) -> tensor<6x5x5xf32>
+  %o1 = linalg.generic {indexing_maps = [#mm_a, #mm_b, #mm_o],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%p1, %v : tensor<6x5x5xf32>, tensor<6x5x8xf32>)
+      outs(%of : tensor<6x5x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<6x5x8xf32>
+  %mx2 = tensor.expand_shape %on [[0, 1], [2]] output_shape [1, 5, 5]
+      : tensor<5x5xf32> into tensor<1x5x5xf32>
+  %mb2 = linalg.generic {indexing_maps = [#id3, #scalar3, #id3],
+      iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%mx2, %one : tensor<1x5x5xf32>, tensor<f32>)
+      outs(%b0 : tensor<1x5x5xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x5x5xf32>
+  %s2 = linalg.generic {indexing_maps = [#mm_a, #mm_b, #mm_o],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %kt : tensor<6x5x8xf32>, tensor<6x8x5xf32>)
+      outs(%sf : tensor<6x5x5xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<6x5x5xf32>
+  %t2 = linalg.generic {indexing_maps = [#id3, #row3, #id3],
+      iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%s2, %mb2 : tensor<6x5x5xf32>, tensor<1x5x5xf32>)
+      outs(%s0 : tensor<6x5x5xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<6x5x5xf32>
+  %p2 = linalg.softmax dimension(2) ins(%t2 : tensor<6x5x5xf32>)
+      outs(%s0 : tensor<6x5x5xf32>) -> tensor<6x5x5xf32>
+  %o2 = linalg.generic {indexing_maps = [#mm_a, #mm_b, #mm_o],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%p2, %v : tensor<6x5x5xf32>, tensor<6x5x8xf32>)
+      outs(%of : tensor<6x5x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<6x5x8xf32>
+  return %o1, %o2 : tensor<6x5x8xf32>, tensor<6x5x8xf32>
+}
