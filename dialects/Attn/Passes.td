@@ -63,9 +63,22 @@ def AttnRaise : Pass<"attn-raise", "func::FuncOp"> {
                                             // map, or transposes of K
     s = s * c  |  s / c  |  c * s           // optional, c a constant splat
     s = s + bias                            // optional, bias [B|1,H|1,Sq|1,Skv|1]
-    P = linalg.softmax dimension(3) s
+                                            // or its trailing dimensions
+    s = select(mask, s, -inf)               // optional, i1 mask, as the bias
+    P = linalg.softmax dimension(3) s       // or decomposed, below
     O = contraction(P, V [B,H,Skv,Dv])      // into a zero fill
     ```
+
+    The softmax may also be written out as generics, as frontends without
+    a softmax op do (ONNX `ReduceMax`/`Sub`/`Exp`/`ReduceSum`/`Div`):
+    `m = max over the keys of s` (into a `-inf` fill), `e = exp(s - m)`
+    (a subtraction then `math.exp`), `z = sum over the keys of e` (into a
+    zero fill), `P = e / z`; `m` and `z` are read back either as `[B,H,Sq]`
+    or through a unit-dim `expand_shape` to `[B,H,Sq,1]`. The select's
+    hiding value must be `-inf` or at most `-1e30` (a finite penalty is a
+    score, not a mask); the mask becomes `mask` (true = visible), so
+    hidden key tiles are skipped instead of computed. A row the mask hides
+    entirely gives zeros from the fused op (the unfused form gives NaN).
 
     and replaces `O` with one `attn.attention` (`scale = c` or `1/c`, or
     1 without a scale; the bias as `bias`), which attn-tile fuses. The

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DecomposeUtils.h"
+#include "RaiseMatchers.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
@@ -29,6 +30,7 @@ namespace mlir::attn {
 
 using namespace mlir;
 using namespace mlir::attn;
+using namespace mlir::attn::raise;
 
 namespace {
 
@@ -79,70 +81,24 @@ std::optional<Contraction> matchContraction(Value result) {
   return c;
 }
 
-/// For an all-parallel two-input linalg.generic whose body is one `OpTy`
-/// of its two inputs: whether the body swaps them (`OpTy(in1, in0)`).
-template <typename OpTy> std::optional<bool> matchBinaryStep(Value result) {
-  auto g = result.getDefiningOp<linalg::GenericOp>();
-  if (!g || g.getNumDpsInputs() != 2 || g->getNumResults() != 1 ||
-      g.getNumReductionLoops() != 0)
-    return std::nullopt;
-  Block &body = g.getRegion().front();
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  auto step = yield.getValues()[0].getDefiningOp<OpTy>();
-  if (!step || &body.front() != step.getOperation() ||
-      step->getNextNode() != yield)
-    return std::nullopt;
-  Value in0 = body.getArgument(0), in1 = body.getArgument(1);
-  if (step->getOperand(0) == in0 && step->getOperand(1) == in1)
-    return false;
-  if (step->getOperand(0) == in1 && step->getOperand(1) == in0)
-    return true;
-  return std::nullopt;
-}
-
-/// Whether `result` comes from a linalg.generic that reads its input `i`
-/// with the identity map.
-bool readsIdentity(Value result, unsigned i) {
-  auto g = result.getDefiningOp<linalg::GenericOp>();
-  return g && g.getIndexingMapsArray()[i].isIdentity();
-}
-
-/// A constant splat float (any shape), as a double.
-std::optional<double> splat(Value v) {
-  DenseElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
-      !isa<FloatType>(attr.getElementType()))
-    return std::nullopt;
-  return attr.getSplatValue<APFloat>().convertToDouble();
-}
-
-/// A bias as attn.attention takes it: the scores' rank, read with the
-/// identity map except for size-1 dimensions read at 0.
-bool isAttentionBias(linalg::GenericOp g, unsigned input) {
-  auto type = dyn_cast<RankedTensorType>(g.getDpsInputs()[input].getType());
-  AffineMap map = g.getIndexingMapsArray()[input];
-  int64_t rank = g.getNumLoops();
-  if (!type || type.getRank() != rank || map.getNumResults() != rank)
-    return false;
-  for (auto [i, e] : llvm::enumerate(map.getResults())) {
-    if (e == getAffineDimExpr(i, g.getContext()))
-      continue;
-    auto c = dyn_cast<AffineConstantExpr>(e);
-    if (!c || c.getValue() != 0 || type.getDimSize(i) != 1)
-      return false;
-  }
-  return true;
-}
-
-/// s = x + bias (either order): x, and the bias.
-std::optional<std::pair<Value, Value>> matchBias(Value s) {
-  if (!matchBinaryStep<arith::AddFOp>(s) || !s.hasOneUse())
+/// s = x + bias (either order): x, the bias, and how many leading unit
+/// dimensions make the bias the scores' rank.
+struct Bias {
+  Value scores, bias;
+  int64_t lead = 0;
+};
+std::optional<Bias> matchBias(Value s) {
+  if (!matchBinaryStep<arith::AddFOp>(s))
     return std::nullopt;
   auto g = s.getDefiningOp<linalg::GenericOp>();
-  for (unsigned chain : {0u, 1u})
-    if (readsIdentity(s, chain) && isAttentionBias(g, 1 - chain))
-      return std::make_pair(g.getDpsInputs()[chain],
-                            g.getDpsInputs()[1 - chain]);
+  for (unsigned chain : {0u, 1u}) {
+    Value bias = g.getDpsInputs()[1 - chain];
+    if (!readsIdentity(s, chain))
+      continue;
+    if (std::optional<int64_t> lead = leadingUnitDims(
+            bias, g.getIndexingMapsArray()[1 - chain], g.getNumLoops()))
+      return Bias{g.getDpsInputs()[chain], bias, *lead};
+  }
   return std::nullopt;
 }
 
@@ -243,7 +199,10 @@ bool isCausalTriangle(Value bias) {
 struct RaisedAttention {
   /// 4 ([B,H,S,D]) or 3 ([N,S,D], one head per batch entry).
   int64_t rank = 4;
-  Value q, v, bias;
+  Value q, v, bias, mask;
+  /// Leading unit dimensions that make the bias and the mask the scores'
+  /// rank.
+  int64_t biasLead = 0, maskLead = 0;
   /// The bias was the causal triangle (top-left aligned): no bias.
   bool causal = false;
   /// K [..,Skv,D] is `kSource` permuted by `kPermutation` (empty: as is).
@@ -259,20 +218,36 @@ LogicalResult matchAttention(Value output, RaisedAttention &match) {
   std::optional<Contraction> pv = matchContraction(output);
   if (!pv || pv->bTransposed)
     return failure();
-  auto softmax = pv->a.getDefiningOp<linalg::SoftmaxOp>();
-  if (!softmax || !softmax->hasOneUse())
+  std::optional<Value> scores = matchSoftmax(pv->a, match.replaced);
+  if (!scores)
     return failure();
-  match.rank = softmax.getInputOperandType().getRank();
-  if ((match.rank != 3 && match.rank != 4) ||
-      int64_t(softmax.getDimension()) != match.rank - 1)
+  Value s = *scores;
+  match.rank = cast<ShapedType>(s.getType()).getRank();
+  if (match.rank != 3 && match.rank != 4)
     return failure();
   match.v = pv->b;
-  match.replaced.push_back(softmax);
-  Value s = softmax.getInput();
-  if (auto bias = matchBias(s)) {
+  // The scores after the mask and the bias feed only the softmax (one op,
+  // or the max and the subtraction of its decomposed form).
+  auto feedsOnlyReplaced = [&](Value v) {
+    return llvm::all_of(v.getUsers(), [&](Operation *user) {
+      return llvm::is_contained(match.replaced, user);
+    });
+  };
+  if (!feedsOnlyReplaced(s))
+    return failure();
+  if (std::optional<MaskSelect> select = matchMaskSelect(s)) {
     match.replaced.push_back(s.getDefiningOp());
-    s = bias->first;
-    match.bias = bias->second;
+    s = select->scores;
+    match.mask = select->mask;
+    match.maskLead =
+        *leadingUnitDims(select->mask, select->maskMap, match.rank);
+  }
+  std::optional<Bias> bias = matchBias(s);
+  if (bias && feedsOnlyReplaced(s)) {
+    match.replaced.push_back(s.getDefiningOp());
+    s = bias->scores;
+    match.bias = bias->bias;
+    match.biasLead = bias->lead;
     if (isCausalTriangle(match.bias)) {
       match.causal = true;
       match.bias = Value();
@@ -336,6 +311,25 @@ Value withUnitHead(RewriterBase &rewriter, Location loc, Value t) {
       ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}}, sizes);
 }
 
+/// `t` with `lead` unit dimensions in front ([X, Y] -> [1, .., X, Y]).
+Value withLeadingUnitDims(RewriterBase &rewriter, Location loc, Value t,
+                          int64_t lead) {
+  if (lead == 0)
+    return t;
+  auto type = cast<RankedTensorType>(t.getType());
+  SmallVector<OpFoldResult> sizes(lead, rewriter.getIndexAttr(1));
+  llvm::append_range(sizes, tensor::getMixedSizes(rewriter, loc, t));
+  SmallVector<int64_t> shape(lead, 1);
+  llvm::append_range(shape, type.getShape());
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    groups.push_back({lead + i});
+  for (int64_t i = 0; i < lead; ++i)
+    groups.front().insert(groups.front().begin() + i, i);
+  return tensor::ExpandShapeOp::create(rewriter, loc, type.clone(shape), t,
+                                       groups, sizes);
+}
+
 /// K in the [..,Skv,D] layout attn.attention reads.
 Value keyOperand(RewriterBase &rewriter, Location loc,
                  const RaisedAttention &match) {
@@ -367,8 +361,13 @@ struct AttnRaisePass : mlir::attn::impl::AttnRaiseBase<AttnRaisePass> {
         continue;
       rewriter.setInsertionPoint(pv);
       Location loc = pv.getLoc();
-      Value q = match.q, k = keyOperand(rewriter, loc, match), v = match.v,
-            bias = match.bias;
+      Value q = match.q, k = keyOperand(rewriter, loc, match), v = match.v;
+      Value bias = match.bias ? withLeadingUnitDims(rewriter, loc, match.bias,
+                                                    match.biasLead)
+                              : Value();
+      Value mask = match.mask ? withLeadingUnitDims(rewriter, loc, match.mask,
+                                                    match.maskLead)
+                              : Value();
       if (match.rank == 3) {
         // [N, S, D] as [N, 1, S, D]: one head per batch entry.
         q = withUnitHead(rewriter, loc, q);
@@ -376,12 +375,16 @@ struct AttnRaisePass : mlir::attn::impl::AttnRaiseBase<AttnRaisePass> {
         v = withUnitHead(rewriter, loc, v);
         if (bias)
           bias = withUnitHead(rewriter, loc, bias);
+        if (mask)
+          mask = withUnitHead(rewriter, loc, mask);
       }
       decompose::Attention raised = decompose::attention(
           rewriter, loc, q, k, v, match.scale, match.causal, bias,
           /*withLse=*/false,
           match.causal ? Alignment::top_left : Alignment::bottom_right);
       Value out = raised.output;
+      if (mask)
+        out.getDefiningOp<AttentionOp>().getMaskMutable().assign(mask);
       if (match.rank == 3)
         out = tensor::CollapseShapeOp::create(
             rewriter, loc, out,

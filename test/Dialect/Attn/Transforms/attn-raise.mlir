@@ -437,3 +437,329 @@ func.func @causal_triangle(%q: tensor<6x5x8xf32>, %kt: tensor<6x8x5xf32>,
   } -> tensor<6x5x8xf32>
   return %o1, %o2 : tensor<6x5x8xf32>, tensor<6x5x8xf32>
 }
+
+// -----
+
+#qk_a = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#qk_kt = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#qk_o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#scalar = affine_map<(b, h, i, j) -> ()>
+#mask2 = affine_map<(b, h, i, j) -> (i, j)>
+#rows = affine_map<(b, h, i, j) -> (b, h, i)>
+#row1 = affine_map<(b, h, i, j) -> (b, h, i, 0)>
+
+// The softmax decomposed as ONNX ReduceMax/Sub/Exp/ReduceSum/Div write it
+// (the maximum broadcast straight from [B,H,Sq], the sum through a unit-dim
+// expand_shape), after Where(mask, s, -inf) with a [Sq, Skv] mask: one
+// attn.attention with the mask made [1, 1, Sq, Skv]. Near misses stay as
+// they are: a maximum that starts from 0 (not a safe softmax), exp2 for
+// exp, a select that hides keys with -1 (a finite score).
+// CHECK-LABEL: func.func @decomposed
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x2x5x8xf32>, %[[KT:.*]]: tensor<1x2x8x7xf32>, %[[V:.*]]: tensor<1x2x7x8xf32>, %[[M:.*]]: tensor<5x7xi1>)
+// CHECK: %[[M4:.*]] = tensor.expand_shape %[[M]] {{\[}}[0, 1, 2], [3]] output_shape [1, 1, 5, 7] : tensor<5x7xi1> into tensor<1x1x5x7xi1>
+// CHECK: %[[O:.*]] = attn.attention %[[Q]], %{{.*}}, %[[V]] mask(%[[M4]] : tensor<1x1x5x7xi1>) {scale = 1.000000e+00 : f32}
+// CHECK-NOT: math.exp
+// CHECK: return %[[O]]
+// CHECK-LABEL: func.func @max_from_zero
+// CHECK-NOT: attn.attention
+// CHECK-LABEL: func.func @exp2_not_exp
+// CHECK-NOT: attn.attention
+// CHECK-LABEL: func.func @finite_hiding
+// CHECK-NOT: attn.attention
+func.func @decomposed(%q: tensor<1x2x5x8xf32>, %kt: tensor<1x2x8x7xf32>,
+    %v: tensor<1x2x7x8xf32>, %m: tensor<5x7xi1>) -> tensor<1x2x5x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lowest = arith.constant 0xFF800000 : f32
+  %hide = arith.constant dense<0xFF800000> : tensor<f32>
+  %s0 = tensor.empty() : tensor<1x2x5x7xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%s0 : tensor<1x2x5x7xf32>) -> tensor<1x2x5x7xf32>
+  %s = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %kt : tensor<1x2x5x8xf32>, tensor<1x2x8x7xf32>) outs(%sf : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %t = linalg.generic {indexing_maps = [#mask2, #id, #scalar, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%m, %s, %hide : tensor<5x7xi1>, tensor<1x2x5x7xf32>, tensor<f32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%c: i1, %a: f32, %h: f32, %o: f32):
+    %r = arith.select %c, %a, %h : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %r0 = tensor.empty() : tensor<1x2x5xf32>
+  %mf = linalg.fill ins(%lowest : f32) outs(%r0 : tensor<1x2x5xf32>) -> tensor<1x2x5xf32>
+  %mx = linalg.generic {indexing_maps = [#id, #rows],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%t : tensor<1x2x5x7xf32>) outs(%mf : tensor<1x2x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5xf32>
+  %d = linalg.generic {indexing_maps = [#id, #rows, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%t, %mx : tensor<1x2x5x7xf32>, tensor<1x2x5xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.subf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %e = linalg.generic {indexing_maps = [#id, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<1x2x5x7xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %zf = linalg.fill ins(%zero : f32) outs(%r0 : tensor<1x2x5xf32>) -> tensor<1x2x5xf32>
+  %z = linalg.generic {indexing_maps = [#id, #rows],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%e : tensor<1x2x5x7xf32>) outs(%zf : tensor<1x2x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5xf32>
+  %z4 = tensor.expand_shape %z [[0], [1], [2, 3]] output_shape [1, 2, 5, 1]
+      : tensor<1x2x5xf32> into tensor<1x2x5x1xf32>
+  %p = linalg.generic {indexing_maps = [#id, #row1, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%e, %z4 : tensor<1x2x5x7xf32>, tensor<1x2x5x1xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.divf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %o0 = tensor.empty() : tensor<1x2x5x8xf32>
+  %of = linalg.fill ins(%zero : f32) outs(%o0 : tensor<1x2x5x8xf32>) -> tensor<1x2x5x8xf32>
+  %o = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%p, %v : tensor<1x2x5x7xf32>, tensor<1x2x7x8xf32>) outs(%of : tensor<1x2x5x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x8xf32>
+  return %o : tensor<1x2x5x8xf32>
+}
+func.func @max_from_zero(%q: tensor<1x2x5x8xf32>, %kt: tensor<1x2x8x7xf32>,
+    %v: tensor<1x2x7x8xf32>, %m: tensor<5x7xi1>) -> tensor<1x2x5x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lowest = arith.constant 0.0 : f32
+  %hide = arith.constant dense<0xFF800000> : tensor<f32>
+  %s0 = tensor.empty() : tensor<1x2x5x7xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%s0 : tensor<1x2x5x7xf32>) -> tensor<1x2x5x7xf32>
+  %s = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %kt : tensor<1x2x5x8xf32>, tensor<1x2x8x7xf32>) outs(%sf : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %t = linalg.generic {indexing_maps = [#mask2, #id, #scalar, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%m, %s, %hide : tensor<5x7xi1>, tensor<1x2x5x7xf32>, tensor<f32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%c: i1, %a: f32, %h: f32, %o: f32):
+    %r = arith.select %c, %a, %h : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %r0 = tensor.empty() : tensor<1x2x5xf32>
+  %mf = linalg.fill ins(%lowest : f32) outs(%r0 : tensor<1x2x5xf32>) -> tensor<1x2x5xf32>
+  %mx = linalg.generic {indexing_maps = [#id, #rows],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%t : tensor<1x2x5x7xf32>) outs(%mf : tensor<1x2x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5xf32>
+  %d = linalg.generic {indexing_maps = [#id, #rows, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%t, %mx : tensor<1x2x5x7xf32>, tensor<1x2x5xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.subf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %e = linalg.generic {indexing_maps = [#id, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<1x2x5x7xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %zf = linalg.fill ins(%zero : f32) outs(%r0 : tensor<1x2x5xf32>) -> tensor<1x2x5xf32>
+  %z = linalg.generic {indexing_maps = [#id, #rows],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%e : tensor<1x2x5x7xf32>) outs(%zf : tensor<1x2x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5xf32>
+  %z4 = tensor.expand_shape %z [[0], [1], [2, 3]] output_shape [1, 2, 5, 1]
+      : tensor<1x2x5xf32> into tensor<1x2x5x1xf32>
+  %p = linalg.generic {indexing_maps = [#id, #row1, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%e, %z4 : tensor<1x2x5x7xf32>, tensor<1x2x5x1xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.divf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %o0 = tensor.empty() : tensor<1x2x5x8xf32>
+  %of = linalg.fill ins(%zero : f32) outs(%o0 : tensor<1x2x5x8xf32>) -> tensor<1x2x5x8xf32>
+  %o = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%p, %v : tensor<1x2x5x7xf32>, tensor<1x2x7x8xf32>) outs(%of : tensor<1x2x5x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x8xf32>
+  return %o : tensor<1x2x5x8xf32>
+}
+func.func @exp2_not_exp(%q: tensor<1x2x5x8xf32>, %kt: tensor<1x2x8x7xf32>,
+    %v: tensor<1x2x7x8xf32>, %m: tensor<5x7xi1>) -> tensor<1x2x5x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lowest = arith.constant 0xFF800000 : f32
+  %hide = arith.constant dense<0xFF800000> : tensor<f32>
+  %s0 = tensor.empty() : tensor<1x2x5x7xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%s0 : tensor<1x2x5x7xf32>) -> tensor<1x2x5x7xf32>
+  %s = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %kt : tensor<1x2x5x8xf32>, tensor<1x2x8x7xf32>) outs(%sf : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %t = linalg.generic {indexing_maps = [#mask2, #id, #scalar, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%m, %s, %hide : tensor<5x7xi1>, tensor<1x2x5x7xf32>, tensor<f32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%c: i1, %a: f32, %h: f32, %o: f32):
+    %r = arith.select %c, %a, %h : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %r0 = tensor.empty() : tensor<1x2x5xf32>
+  %mf = linalg.fill ins(%lowest : f32) outs(%r0 : tensor<1x2x5xf32>) -> tensor<1x2x5xf32>
+  %mx = linalg.generic {indexing_maps = [#id, #rows],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%t : tensor<1x2x5x7xf32>) outs(%mf : tensor<1x2x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5xf32>
+  %d = linalg.generic {indexing_maps = [#id, #rows, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%t, %mx : tensor<1x2x5x7xf32>, tensor<1x2x5xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.subf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %e = linalg.generic {indexing_maps = [#id, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<1x2x5x7xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.exp2 %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %zf = linalg.fill ins(%zero : f32) outs(%r0 : tensor<1x2x5xf32>) -> tensor<1x2x5xf32>
+  %z = linalg.generic {indexing_maps = [#id, #rows],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%e : tensor<1x2x5x7xf32>) outs(%zf : tensor<1x2x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5xf32>
+  %z4 = tensor.expand_shape %z [[0], [1], [2, 3]] output_shape [1, 2, 5, 1]
+      : tensor<1x2x5xf32> into tensor<1x2x5x1xf32>
+  %p = linalg.generic {indexing_maps = [#id, #row1, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%e, %z4 : tensor<1x2x5x7xf32>, tensor<1x2x5x1xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.divf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %o0 = tensor.empty() : tensor<1x2x5x8xf32>
+  %of = linalg.fill ins(%zero : f32) outs(%o0 : tensor<1x2x5x8xf32>) -> tensor<1x2x5x8xf32>
+  %o = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%p, %v : tensor<1x2x5x7xf32>, tensor<1x2x7x8xf32>) outs(%of : tensor<1x2x5x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x8xf32>
+  return %o : tensor<1x2x5x8xf32>
+}
+func.func @finite_hiding(%q: tensor<1x2x5x8xf32>, %kt: tensor<1x2x8x7xf32>,
+    %v: tensor<1x2x7x8xf32>, %m: tensor<5x7xi1>) -> tensor<1x2x5x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lowest = arith.constant 0xFF800000 : f32
+  %hide = arith.constant dense<-1.0> : tensor<f32>
+  %s0 = tensor.empty() : tensor<1x2x5x7xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%s0 : tensor<1x2x5x7xf32>) -> tensor<1x2x5x7xf32>
+  %s = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %kt : tensor<1x2x5x8xf32>, tensor<1x2x8x7xf32>) outs(%sf : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %t = linalg.generic {indexing_maps = [#mask2, #id, #scalar, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%m, %s, %hide : tensor<5x7xi1>, tensor<1x2x5x7xf32>, tensor<f32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%c: i1, %a: f32, %h: f32, %o: f32):
+    %r = arith.select %c, %a, %h : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %r0 = tensor.empty() : tensor<1x2x5xf32>
+  %mf = linalg.fill ins(%lowest : f32) outs(%r0 : tensor<1x2x5xf32>) -> tensor<1x2x5xf32>
+  %mx = linalg.generic {indexing_maps = [#id, #rows],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%t : tensor<1x2x5x7xf32>) outs(%mf : tensor<1x2x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5xf32>
+  %d = linalg.generic {indexing_maps = [#id, #rows, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%t, %mx : tensor<1x2x5x7xf32>, tensor<1x2x5xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.subf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %e = linalg.generic {indexing_maps = [#id, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<1x2x5x7xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %zf = linalg.fill ins(%zero : f32) outs(%r0 : tensor<1x2x5xf32>) -> tensor<1x2x5xf32>
+  %z = linalg.generic {indexing_maps = [#id, #rows],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%e : tensor<1x2x5x7xf32>) outs(%zf : tensor<1x2x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5xf32>
+  %z4 = tensor.expand_shape %z [[0], [1], [2, 3]] output_shape [1, 2, 5, 1]
+      : tensor<1x2x5xf32> into tensor<1x2x5x1xf32>
+  %p = linalg.generic {indexing_maps = [#id, #row1, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%e, %z4 : tensor<1x2x5x7xf32>, tensor<1x2x5x1xf32>) outs(%s0 : tensor<1x2x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.divf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x7xf32>
+  %o0 = tensor.empty() : tensor<1x2x5x8xf32>
+  %of = linalg.fill ins(%zero : f32) outs(%o0 : tensor<1x2x5x8xf32>) -> tensor<1x2x5x8xf32>
+  %o = linalg.generic {indexing_maps = [#qk_a, #qk_kt, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%p, %v : tensor<1x2x5x7xf32>, tensor<1x2x7x8xf32>) outs(%of : tensor<1x2x5x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<1x2x5x8xf32>
+  return %o : tensor<1x2x5x8xf32>
+}

@@ -234,6 +234,45 @@ class AttentionBoolMask:
         return [attention_ref(x[0], x[1], x[2], mask=x[3][None, None])]
 
 
+@register("attention_decomposed", [dict(B=1, Sq=6, Skv=6),
+                                   dict(B=2, Sq=20, Skv=33)])
+class AttentionDecomposed:
+    """Attention as a frontend without a Softmax op writes it: Q K^T times a
+    scale, Where(mask, s, -inf), then ReduceMax/Sub/Exp/ReduceSum/Div and
+    P V. Every row keeps its first key."""
+
+    def build(self, s):
+        nodes = [
+            helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 1, 3, 2]),
+            helper.make_node("MatMul", ["q", "kt"], ["s0"]),
+            helper.make_node("Mul", ["s0", "c"], ["s1"]),
+            helper.make_node("Where", ["m", "s1", "ninf"], ["s"]),
+            helper.make_node("ReduceMax", ["s"], ["mx"], axes=[-1],
+                             keepdims=1),
+            helper.make_node("Sub", ["s", "mx"], ["d"]),
+            helper.make_node("Exp", ["d"], ["e"]),
+            helper.make_node("ReduceSum", ["e", "axis"], ["z"], keepdims=1),
+            helper.make_node("Div", ["e", "z"], ["p"]),
+            helper.make_node("MatMul", ["p", "v"], ["y"]),
+        ]
+        return model(nodes,
+                     [tensor("q", F32, ["B", 2, "Sq", 16]),
+                      tensor("k", F32, ["B", 2, "Skv", 16]),
+                      tensor("v", F32, ["B", 2, "Skv", 16]),
+                      tensor("m", TensorProto.BOOL, ["Sq", "Skv"])],
+                     [tensor("y", F32, ["B", 2, "Sq", 16])],
+                     [const("c", np.float32(0.3)),
+                      const("ninf", np.float32(-np.inf)),
+                      const("axis", np.array([-1], np.int64))])
+
+    def inputs(self, rng, s):
+        return AttentionBoolMask().inputs(rng, s)
+
+    def reference(self, x):
+        return [attention_ref(x[0], x[1], x[2], scale=0.3,
+                              mask=x[3][None, None])]
+
+
 @register("attention_bias_softcap", [dict(B=1, Sq=3, Skv=12),
                                      dict(B=2, Sq=31, Skv=31)])
 class AttentionBiasSoftcap:
