@@ -46,6 +46,7 @@
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -65,7 +66,9 @@ void ::attn::registerAllDialects(mlir::DialectRegistry &registry) {
               LLVM::LLVMDialect, linalg::LinalgDialect, math::MathDialect,
               memref::MemRefDialect, scf::SCFDialect, tensor::TensorDialect,
               vector::VectorDialect, x86vector::X86VectorDialect,
-              gpu::GPUDialect, nvgpu::NVGPUDialect, NVVM::NVVMDialect>();
+              gpu::GPUDialect, nvgpu::NVGPUDialect, NVVM::NVVMDialect,
+              // Models from TOSA frontends (the pipelines convert them first).
+              tosa::TosaDialect>();
   // The CUDA target: gpu-module-to-binary serialises NVVM kernels through
   // LLVM's NVPTX back end, and the host's gpu.binary embeds them.
   NVVM::registerNVVMTargetInterfaceExternalModels(registry);
@@ -108,6 +111,10 @@ void ::attn::registerAllPasses() {
   // Upstream passes that the pipelines run, so each stage can be run alone.
   registerCanonicalizerPass();
   registerCSEPass();
+  registerTosaToLinalg();
+  registerTosaToLinalgNamed();
+  registerTosaToArithPass();
+  registerTosaToTensorPass();
   bufferization::registerOneShotBufferizePass();
   bufferization::registerBufferResultsToOutParamsPass();
   bufferization::registerBufferizationPipelines();

@@ -74,7 +74,12 @@ def AttnRaise : Pass<"attn-raise", "func::FuncOp"> {
     `m = max over the keys of s` (into a `-inf` fill), `e = exp(s - m)`
     (a subtraction then `math.exp`), `z = sum over the keys of e` (into a
     zero fill), `P = e / z`; `m` and `z` are read back either as `[B,H,Sq]`
-    or through a unit-dim `expand_shape` to `[B,H,Sq,1]`. The select's
+    or through a unit-dim `expand_shape` to `[B,H,Sq,1]`; the reductions
+    may be `linalg.reduce` and the division a multiplication by `1 / z`
+    taken on the `[.., 1]` rows, which is what `tosa-to-linalg` makes of
+    TOSA's `reduce_max`/`reduce_sum`/`reciprocal`/`mul` (the pipelines run
+    the TOSA conversions before this pass, so TOSA models are raised too).
+    The select's
     hiding value must be `-inf` or at most `-1e30` (a finite penalty is a
     score, not a mask); the mask becomes `mask` (true = visible), so
     hidden key tiles are skipped instead of computed. A row the mask hides

@@ -30,6 +30,12 @@ namespace {
 /// attn-decompose turns them into reshapes and linalg ops; attn-raise
 /// before it only fuses ops, which changes no signature.
 void addSignatureAndDecompose(OpPassManager &pm) {
+  // Models from TOSA frontends become linalg, tensor and arith ops (no-ops
+  // on modules without TOSA), which attn-raise then reads like any other.
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   // Attention that a frontend wrote as separate ops becomes the fused op.
   pm.addNestedPass<func::FuncOp>(attn::createAttnRaise());
   pm.addPass(attn::createAttnAbiSignature());

@@ -104,8 +104,6 @@ std::optional<Bias> matchBias(Value s) {
 
 /// s = x * c, c * x or x / c with c a constant splat: x, and the factor.
 std::optional<std::pair<Value, float>> matchScale(Value s) {
-  if (!s.hasOneUse())
-    return std::nullopt;
   auto g = s.getDefiningOp<linalg::GenericOp>();
   if (matchBinaryStep<arith::MulFOp>(s)) {
     for (unsigned chain : {0u, 1u})
@@ -253,18 +251,19 @@ LogicalResult matchAttention(Value output, RaisedAttention &match) {
       match.bias = Value();
     }
   }
-  if (auto scale = matchScale(s)) {
+  std::optional<std::pair<Value, float>> scale = matchScale(s);
+  if (scale && feedsOnlyReplaced(s)) {
     match.replaced.push_back(s.getDefiningOp());
     s = scale->first;
     match.scale = scale->second;
   }
   std::optional<Contraction> qk = matchContraction(s);
-  if (!qk || !s.hasOneUse())
+  if (!qk || !feedsOnlyReplaced(s))
     return failure();
   match.replaced.push_back(s.getDefiningOp());
   match.q = qk->a;
   // A scale applied to Q instead of the scores (PyTorch's exporter).
-  if (auto scale = matchScale(match.q)) {
+  if (auto scale = match.q.hasOneUse() ? matchScale(match.q) : std::nullopt) {
     match.replaced.push_back(match.q.getDefiningOp());
     match.q = scale->first;
     match.scale *= scale->second;

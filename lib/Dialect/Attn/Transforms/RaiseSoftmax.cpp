@@ -34,14 +34,15 @@ std::optional<double> fillValue(Value init) {
 /// -1e30 (the lowest float, as exporters write it).
 bool hidesKey(std::optional<double> c) { return c && *c <= -1e30; }
 
-/// `r` = a generic reducing its one input over its last loop with a body
-/// `Combine(out, in)` (either order) into a fill accepted by `isInit`:
-/// the input.
+/// `r` = a linalg.generic or linalg.reduce reducing its one input over its
+/// last loop with a body `Combine(out, in)` (either order) into a fill
+/// accepted by `isInit`: the input.
 template <typename... Combine>
 std::optional<Value> matchLastDimReduction(Value r,
                                            function_ref<bool(double)> isInit) {
-  auto g = r.getDefiningOp<linalg::GenericOp>();
-  if (!g || g.getNumDpsInputs() != 1 || g->getNumResults() != 1)
+  auto g = r.getDefiningOp<linalg::LinalgOp>();
+  if (!g || !isa<linalg::GenericOp, linalg::ReduceOp>(g) ||
+      g.getNumDpsInputs() != 1 || g->getNumResults() != 1)
     return std::nullopt;
   int64_t n = g.getNumLoops();
   SmallVector<utils::IteratorType> iterators = g.getIteratorTypesArray();
@@ -57,7 +58,7 @@ std::optional<Value> matchLastDimReduction(Value r,
   for (auto [i, e] : llvm::enumerate(maps[1].getResults()))
     if (e != getAffineDimExpr(i, g.getContext()))
       return std::nullopt;
-  Block &body = g.getRegion().front();
+  Block &body = g->getRegion(0).front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   Operation *step = yield.getValues()[0].getDefiningOp();
   if (!step || !isa<Combine...>(step) || &body.front() != step)
@@ -113,24 +114,81 @@ template <typename OpTy> std::optional<Value> matchUnaryStep(Value v) {
   return g.getDpsInputs()[0];
 }
 
-/// p = e / rows(sum(e)), e = exp(x), x = s - rows(max(s)).
+/// `v` = a one-input generic computing `1 / in` with identity maps: its
+/// input.
+std::optional<Value> matchReciprocal(Value v) {
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || !v.hasOneUse() || g.getNumDpsInputs() != 1 ||
+      g->getNumResults() != 1 || g.getNumReductionLoops() != 0 ||
+      !readsIdentity(v, 0))
+    return std::nullopt;
+  Block &body = g.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto div = yield.getValues()[0].getDefiningOp<arith::DivFOp>();
+  FloatAttr one;
+  if (!div || div.getRhs() != body.getArgument(0) ||
+      !matchPattern(div.getLhs(), m_Constant(&one)) ||
+      !one.getValue().isExactlyValue(1.0))
+    return std::nullopt;
+  return g.getDpsInputs()[0];
+}
+
+/// p = e / rows(z), or e * rows(1 / z) (TOSA's reciprocal and mul, the
+/// reciprocal taken on the [.., 1] rows): e and z. Appends what it covers.
+std::optional<std::pair<Value, Value>>
+matchNormalisation(Value p, SmallVectorImpl<Operation *> &covered) {
+  auto g = p.getDefiningOp<linalg::GenericOp>();
+  if (std::optional<bool> swapped = matchBinaryStep<arith::DivFOp>(p)) {
+    if (*swapped || !readsIdentity(p, 0))
+      return std::nullopt;
+    covered.push_back(g);
+    std::optional<Value> z = reducedRows(p, 1, covered);
+    if (!z)
+      return std::nullopt;
+    return std::make_pair(g.getDpsInputs()[0], *z);
+  }
+  if (!matchBinaryStep<arith::MulFOp>(p))
+    return std::nullopt;
+  int64_t n = g.getNumLoops();
+  for (unsigned e : {0u, 1u}) {
+    // The reciprocal of the [.., 1] rows, read as (0 .. n-2, 0).
+    Value rows = g.getDpsInputs()[1 - e];
+    std::optional<Value> z = matchReciprocal(rows);
+    auto expand = z ? z->getDefiningOp<tensor::ExpandShapeOp>() : nullptr;
+    AffineMap map = g.getIndexingMapsArray()[1 - e];
+    if (!readsIdentity(p, e) || !expand || !expand->hasOneUse() ||
+        expand.getSrcType().getRank() != n - 1 ||
+        map.getNumResults() != unsigned(n) ||
+        map.getResult(n - 1) != getAffineConstantExpr(0, g.getContext()))
+      continue;
+    bool rowsInOrder = true;
+    for (int64_t d = 0; d < n - 1; ++d)
+      rowsInOrder &= map.getResult(d) == getAffineDimExpr(d, g.getContext());
+    if (!rowsInOrder)
+      continue;
+    covered.append({g, rows.getDefiningOp(), expand});
+    return std::make_pair(g.getDpsInputs()[e], expand.getSrc());
+  }
+  return std::nullopt;
+}
+
+/// p = e / rows(sum(e)) (or e times the rows' reciprocal), e = exp(x),
+/// x = s - rows(max(s)).
 std::optional<Value>
 matchDecomposedSoftmax(Value p, SmallVectorImpl<Operation *> &replaced) {
   SmallVector<Operation *> covered;
-  std::optional<bool> swapped = matchBinaryStep<arith::DivFOp>(p);
-  if (!swapped || *swapped || !readsIdentity(p, 0))
+  std::optional<std::pair<Value, Value>> normalised =
+      matchNormalisation(p, covered);
+  if (!normalised)
     return std::nullopt;
-  covered.push_back(p.getDefiningOp());
-  auto div = p.getDefiningOp<linalg::GenericOp>();
-  Value e = div.getDpsInputs()[0];
-  std::optional<Value> z = reducedRows(p, 1, covered);
-  if (!z || !z->hasOneUse())
+  auto [e, z] = *normalised;
+  if (!z.hasOneUse())
     return std::nullopt;
   std::optional<Value> summed = matchLastDimReduction<arith::AddFOp>(
-      *z, [](double c) { return c == 0.0; });
+      z, [](double c) { return c == 0.0; });
   if (!summed || *summed != e || !llvm::hasNItems(e.getUses(), 2))
     return std::nullopt;
-  covered.push_back(z->getDefiningOp());
+  covered.push_back(z.getDefiningOp());
   std::optional<Value> x = matchUnaryStep<math::ExpOp>(e);
   if (!x || !x->hasOneUse())
     return std::nullopt;
