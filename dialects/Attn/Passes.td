@@ -92,7 +92,11 @@ def AttnRaise : Pass<"attn-raise", "func::FuncOp"> {
     of one head per batch entry (`expand_shape` to `[N, 1, S, D]` and
     back). A constant scale applied to Q instead of the scores is folded
     into `scale` too, and K^T may be a chain of transposes (composed into
-    one). A bias that is the causal triangle, `-inf` where key `j > i` and
+    one). K and V may have their kv heads repeated for grouped-query
+    attention as exporters write it (`[B,Hkv,S,D]` expanded to
+    `[B,Hkv,1,S,D]`, broadcast to `[B,Hkv,G,S,D]`, collapsed to
+    `[B,Hkv*G,S,D]`, both K and V): the op then reads the `Hkv` heads
+    themselves (GQA), never the copies. A bias that is the causal triangle, `-inf` where key `j > i` and
     0 elsewhere (a `linalg.generic` selecting a `-inf` fill where
     `j - i >= 1`, as ONNX `Trilu(upper, k = 1)` of a `-inf`
     `ConstantOfShape` imports, PyTorch's causal `attn_mask`; through

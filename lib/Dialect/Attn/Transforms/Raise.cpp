@@ -194,6 +194,50 @@ bool isCausalTriangle(Value bias) {
          (cmp.getPredicate() == arith::CmpIPredicate::sgt && bound == 0);
 }
 
+/// K or V with each kv head repeated for grouped-query attention, as
+/// exporters write it: [B,Hkv,S,D] -> expand_shape to [B,Hkv,1,S,D] ->
+/// a broadcast copy to [B,Hkv,G,S,D] (ONNX Expand) -> collapse_shape to
+/// [B,Hkv*G,S,D]. Query head h then reads kv head h / G, which is
+/// attn.attention's GQA: returns [B,Hkv,S,D] and appends the three ops to
+/// `replaced`; returns `t` itself for anything else.
+Value withoutHeadRepeat(Value t, SmallVectorImpl<Operation *> &replaced) {
+  auto collapse = t.getDefiningOp<tensor::CollapseShapeOp>();
+  auto groups = [](auto op) {
+    SmallVector<ReassociationIndices> g = op.getReassociationIndices();
+    return g;
+  };
+  using Groups = SmallVector<ReassociationIndices>;
+  if (!collapse || !t.hasOneUse() ||
+      groups(collapse) != Groups{{0}, {1, 2}, {3}, {4}})
+    return t;
+  Value repeated = collapse.getSrc();
+  auto copy = repeated.getDefiningOp<linalg::GenericOp>();
+  if (!copy || !repeated.hasOneUse() || copy.getNumDpsInputs() != 1 ||
+      copy.getNumReductionLoops() != 0 || copy.getNumLoops() != 5)
+    return t;
+  Block &body = copy.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  MLIRContext *ctx = t.getContext();
+  AffineMap broadcast =
+      AffineMap::get(5, 0,
+                     {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx),
+                      getAffineConstantExpr(0, ctx), getAffineDimExpr(3, ctx),
+                      getAffineDimExpr(4, ctx)},
+                     ctx);
+  if (&body.front() != yield.getOperation() ||
+      yield.getValues()[0] != body.getArgument(0) ||
+      copy.getIndexingMapsArray()[0] != broadcast ||
+      !copy.getIndexingMapsArray()[1].isIdentity())
+    return t;
+  auto unit = copy.getDpsInputs()[0].getDefiningOp<tensor::ExpandShapeOp>();
+  if (!unit || !unit->hasOneUse() || unit.getResultType().getDimSize(2) != 1 ||
+      (groups(unit) != Groups{{0}, {1, 2}, {3}, {4}} &&
+       groups(unit) != Groups{{0}, {1}, {2, 3}, {4}}))
+    return t;
+  replaced.append({collapse, copy, unit});
+  return unit.getSrc();
+}
+
 struct RaisedAttention {
   /// 4 ([B,H,S,D]) or 3 ([N,S,D], one head per batch entry).
   int64_t rank = 4;
@@ -290,6 +334,18 @@ LogicalResult matchAttention(Value output, RaisedAttention &match) {
     }
     if (llvm::equal(match.kPermutation, llvm::seq<int64_t>(0, match.rank)))
       match.kPermutation.clear();
+  }
+  // Heads repeated for GQA before the transposes: the kv heads themselves
+  // (the permutation keeps the batch and head dimensions in place).
+  if (match.rank == 4 &&
+      (match.kPermutation.empty() ||
+       (match.kPermutation[0] == 0 && match.kPermutation[1] == 1))) {
+    Value k = withoutHeadRepeat(match.kSource, match.replaced);
+    Value v = withoutHeadRepeat(match.v, match.replaced);
+    if ((k == match.kSource) != (v == match.v))
+      return failure(); // one repeated and not the other: not GQA
+    match.kSource = k;
+    match.v = v;
   }
   Type element = cast<ShapedType>(match.q.getType()).getElementType();
   for (Value v : {match.kSource, match.v})

@@ -273,6 +273,59 @@ class AttentionDecomposed:
                               mask=x[3][None, None])]
 
 
+@register("attention_gqa_unfused", [dict(B=1, Sq=5, Skv=5),
+                                    dict(B=2, Sq=19, Skv=40)])
+class AttentionGqaUnfused:
+    """Grouped-query attention as exporters write it without the Attention
+    op: K and V of 2 kv heads unsqueezed, Expanded to 4 copies and reshaped
+    to the 8 query heads (Shape/Gather/Concat targets, dynamic batch and
+    lengths), then MatMul/Mul/Softmax/MatMul."""
+
+    def build(self, s):
+        nodes = []
+        for x in ("k", "v"):
+            nodes += [
+                helper.make_node("Unsqueeze", [x, "ax2"], [x + "_u"]),
+                helper.make_node("Shape", [x], [x + "_shape"]),
+                helper.make_node("Gather", [x + "_shape", "i0"], [x + "_b"]),
+                helper.make_node("Gather", [x + "_shape", "i2"], [x + "_s"]),
+                helper.make_node("Concat", [x + "_b", "hkv", "groups",
+                                            x + "_s", "d"], [x + "_to"],
+                                 axis=0),
+                helper.make_node("Expand", [x + "_u", x + "_to"],
+                                 [x + "_e"]),
+                helper.make_node("Concat", [x + "_b", "hq", x + "_s", "d"],
+                                 [x + "_heads"], axis=0),
+                helper.make_node("Reshape", [x + "_e", x + "_heads"],
+                                 [x + "_r"]),
+            ]
+        nodes += [
+            helper.make_node("Transpose", ["k_r"], ["kt"], perm=[0, 1, 3, 2]),
+            helper.make_node("MatMul", ["q", "kt"], ["s0"]),
+            helper.make_node("Mul", ["s0", "c"], ["s"]),
+            helper.make_node("Softmax", ["s"], ["p"], axis=-1),
+            helper.make_node("MatMul", ["p", "v_r"], ["y"]),
+        ]
+        ints = dict(ax2=[2], i0=[0], i2=[2], hkv=[2], groups=[4], d=[16],
+                    hq=[8])
+        return model(nodes,
+                     [tensor("q", F32, ["B", 8, "Sq", 16]),
+                      tensor("k", F32, ["B", 2, "Skv", 16]),
+                      tensor("v", F32, ["B", 2, "Skv", 16])],
+                     [tensor("y", F32, ["B", 8, "Sq", 16])],
+                     [const(n, np.array(v, np.int64))
+                      for n, v in ints.items()] +
+                     [const("c", np.float32(0.25))])
+
+    def inputs(self, rng, s):
+        return [uniform(rng, (s["B"], 8, s["Sq"], 16)),
+                uniform(rng, (s["B"], 2, s["Skv"], 16)),
+                uniform(rng, (s["B"], 2, s["Skv"], 16))]
+
+    def reference(self, x):
+        return [attention_ref(*x, scale=0.25)]
+
+
 @register("attention_bias_softcap", [dict(B=1, Sq=3, Skv=12),
                                      dict(B=2, Sq=31, Skv=31)])
 class AttentionBiasSoftcap:
