@@ -48,11 +48,8 @@ while [ $# -gt 0 ]; do
 done
 
 bin="${ATTN_BIN:-$root/build/bin}"
-for tool in attn-compile attn-exec attn-bench; do
-  [ -x "$bin/$tool" ] || { echo "run-encoder.sh: $bin/$tool not found (build it, or set ATTN_BIN)" >&2; exit 1; }
-done
-[ -d "$here/node_modules/onnxruntime-node" ] && /usr/bin/python3 -c 'import onnx' 2>/dev/null ||
-  { echo "run-encoder.sh: run bench/peers/setup first" >&2; exit 1; }
+source "$here/graph_common.sh"
+require_tools run-encoder.sh attn-compile attn-exec attn-bench
 
 if ((torch)) && ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "run-encoder.sh: --torch needs PyTorch (scripts/setup --torch)" >&2
@@ -74,31 +71,19 @@ if ((torch)); then
   "$bin/attn-compile" "$tmp/torch_encoder.onnx" -o "$tmp/libtorch_encoder.so"
 fi
 
-peak=$("$bin/attn-bench" "$root/examples/variants/scaled_dot.mlir" --B 1 --Sq 64 \
-  --Skv 64 --repeat 1 --threads "$threads" --peak --baseline=none |
-  awk '/^peak:/ { print $2 }')
-
-keep_min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
-ours_ms() {  # library, output, inputs... -> median ms
-  local lib="$1" out="$2"; shift 2
-  OMP_NUM_THREADS="$threads" "$bin/attn-exec" "$lib" "$@" --output=@"$out" \
-    --repeat "$repeat" --print-time | awk '/^time:/ { print $2 }'
-}
-ort_ms() {  # model, output[, input x] -> median ms
-  node "$here/ort_graph.js" --model "$1" --input x="${3:-$tmp/inputs/00_x.npy}" \
-    --output "$2" --threads "$threads" --repeat "$repeat" | sed -n 's/^median_ms=//p'
-}
+peak=$(measure_peak)
+x="$tmp/inputs/00_x.npy"
 inputs=()
 for f in "$tmp"/inputs/*.npy; do inputs+=("--input=@$f"); done
 declare -A best
 for ((r = 0; r < rounds; ++r)); do
   best[ours]=$(keep_min "$(ours_ms "$tmp/libencoder.so" "$tmp/ours.npy" "${inputs[@]}")" "${best[ours]-}")
-  best[ort]=$(keep_min "$(ort_ms "$tmp/encoder_layer.onnx" "$tmp/ort.npy")" "${best[ort]-}")
+  best[ort]=$(keep_min "$(ort_ms "$tmp/encoder_layer.onnx" "$tmp/ort.npy" "$x")" "${best[ort]-}")
   best[ours_onnx]=$(keep_min "$(ours_ms "$tmp/libencoder_onnx.so" "$tmp/ours_onnx.npy" \
-    --input=@"$tmp/inputs/00_x.npy")" "${best[ours_onnx]-}")
+    --input=@"$x")" "${best[ours_onnx]-}")
   best[ours_mm]=$(keep_min "$(ours_ms "$tmp/libmatmul.so" "$tmp/ours_mm.npy" \
-    --input=@"$tmp/inputs/00_x.npy" --input=@"$tmp/inputs/09_w1.npy")" "${best[ours_mm]-}")
-  best[ort_mm]=$(keep_min "$(ort_ms "$tmp/matmul.onnx" "$tmp/ort_mm.npy")" "${best[ort_mm]-}")
+    --input=@"$x" --input=@"$tmp/inputs/09_w1.npy")" "${best[ours_mm]-}")
+  best[ort_mm]=$(keep_min "$(ort_ms "$tmp/matmul.onnx" "$tmp/ort_mm.npy" "$x")" "${best[ort_mm]-}")
   if ((torch)); then
     best[ours_torch]=$(keep_min "$(ours_ms "$tmp/libtorch_encoder.so" "$tmp/ours_torch.npy" \
       --input=@"$tmp/torch_x.npy")" "${best[ours_torch]-}")
@@ -108,20 +93,10 @@ for ((r = 0; r < rounds; ++r)); do
 done
 
 status=0
-check() {  # output, reference (.npy, or "matmul": x W1 in float64)
-  /usr/bin/python3 -c "
-import numpy as np, sys
-out = np.load(sys.argv[1])
-if sys.argv[2] == 'matmul':
-    ref = np.load(sys.argv[3]).astype(float) @ np.load(sys.argv[4]).astype(float)
-else:
-    ref = np.load(sys.argv[2])
-print(f'{float(np.abs(out - ref).max() / np.abs(ref).max()):.1e}')" "$@"
-}
 err_ours=$(check "$tmp/ours.npy" "$tmp/reference.npy")
 err_ort=$(check "$tmp/ort.npy" "$tmp/reference.npy")
 err_ours_onnx=$(check "$tmp/ours_onnx.npy" "$tmp/reference.npy")
-mm_ref=(matmul "$tmp/inputs/00_x.npy" "$tmp/inputs/09_w1.npy")
+mm_ref=(matmul "$x" "$tmp/inputs/09_w1.npy")
 err_ours_mm=$(check "$tmp/ours_mm.npy" "${mm_ref[@]}")
 err_ort_mm=$(check "$tmp/ort_mm.npy" "${mm_ref[@]}")
 errors=("$err_ours" "$err_ort" "$err_ours_onnx" "$err_ours_mm" "$err_ort_mm")
@@ -131,25 +106,16 @@ if ((torch)); then
   errors+=("$err_ours_torch" "$err_ort_torch")
 fi
 for err in "${errors[@]}"; do
-  awk -v e="$err" 'BEGIN { exit !(e <= 1e-4) }' || status=1
+  within "$err" 1e-4 || status=1
 done
 
 gflop=$(awk -v b="$B" -v s="$S" -v e="$E" -v f="$F" \
   'BEGIN { printf "%.3f", (8*b*s*e*e + 4*b*s*s*e + 4*b*s*e*f) / 1e9 }')
 gflop_mm=$(awk -v b="$B" -v s="$S" -v e="$E" -v f="$F" \
   'BEGIN { printf "%.3f", 2*b*s*e*f / 1e9 }')
-rate() { awk -v g="$1" -v ms="$2" 'BEGIN { printf "%.1f", g / ms * 1e3 }'; }
-pct() { awk -v r="$(rate "$1" "$2")" -v p="$peak" 'BEGIN { printf "%.0f", 100 * r / p }'; }
-row() {  # name, GFLOP, ours ms, ORT ms, ours error, ORT error
-  echo "| $1 | $2 | $3 | $(rate "$2" "$3") | $(pct "$2" "$3") | $4 | $(rate "$2" "$4") |" \
-    "$(pct "$2" "$4") | $(awk -v a="$4" -v b="$3" 'BEGIN { printf "%.2f×", a / b }') | $5 | $6 |"
-}
-echo "Threads: $threads; rounds: $rounds x $repeat calls; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //');" \
-  "FMA peak $peak GFLOP/s (measured); compile ${compile_s} s;" \
-  "onnxruntime-node $(node -p "require('$here/node_modules/onnxruntime-node/package.json').version")"
+machine_line "compile ${compile_s} s"
 echo
-echo "| ${B}×${S}, E=$E, $heads heads, F=$F | GFLOP | ours ms | ours GFLOP/s | % peak | ORT ms | ORT GFLOP/s | ORT % peak | ORT ms / ours ms | error ours | error ORT |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+table_head "${B}×${S}, E=$E, $heads heads, F=$F"
 row "encoder layer" "$gflop" "${best[ours]}" "${best[ort]}" "$err_ours" "$err_ort"
 row "encoder layer, ours from the same .onnx" "$gflop" "${best[ours_onnx]}" "${best[ort]}" "$err_ours_onnx" "$err_ort"
 row "x W1 alone" "$gflop_mm" "${best[ours_mm]}" "${best[ort_mm]}" "$err_ours_mm" "$err_ort_mm"

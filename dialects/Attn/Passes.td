@@ -360,6 +360,54 @@ def AttnParallelize : Pass<"attn-parallelize", "func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def AttnUnfoldConvolutions
+    : Pass<"attn-unfold-convolutions", "func::FuncOp"> {
+  let summary = "Rewrite f32 2-D convolutions as an im2col copy and a "
+                "contraction";
+  let description = [{
+    `linalg.conv_2d_nchw_fchw` (what the ONNX importer builds for `Conv`
+    without groups) lowers to seven plain loops around one scalar
+    multiply-add. This pass unfolds it (im2col): a `linalg.generic` copies
+    every window of the input into columns,
+
+    ```
+    col[n, c, i, j, oh, ow] = input[n, c, oh * sh + i * dh, ow * sw + j * dw]
+    ```
+
+    and a second one is the contraction
+    `out[n, m, oh*ow] += w[m, c*kh*kw] * col[n, c*kh*kw, oh*ow]` on collapsed
+    views of the weights, the columns and the accumulator (which keeps the
+    bias, if the convolution starts from one). `attn-parallelize` and
+    `attn-tile-contractions` then run the contraction on register tiles.
+    The depth runs over `c`, then the kernel rows, then its columns: the
+    order in which the convolution's own loops sum, so the results are the
+    same as before. The copy costs `kh * kw` times the input's size in
+    memory, against `m` multiply-adds per copied element.
+
+    ```mlir
+    %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>,
+                                   strides = dense<1> : tensor<2xi64>}
+           ins(%x, %w : tensor<?x8x10x10xf32>, tensor<16x8x3x3xf32>)
+           outs(%acc : tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32>
+    // becomes
+    %col = linalg.generic ... ins(%x : tensor<?x8x10x10xf32>)
+             outs(%e : tensor<?x8x3x3x8x8xf32>)
+    %c = tensor.collapse_shape %col [[0], [1, 2, 3], [4, 5]]
+    %f = tensor.collapse_shape %w [[0], [1, 2, 3]]
+    %a = tensor.collapse_shape %acc [[0], [1], [2, 3]]
+    %p = linalg.generic ... ins(%f, %c : tensor<16x72xf32>,
+                                         tensor<?x72x64xf32>)
+           outs(%a : tensor<?x16x64xf32>)
+    %0 = tensor.expand_shape %p [[0], [1], [2, 3]] ...
+    ```
+
+    Other element types, grouped convolutions and convolutions on buffers
+    are left as they are.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def AttnTileContractions : Pass<"attn-tile-contractions", "func::FuncOp"> {
   let summary = "Lower f32 linalg contractions on buffers to register tiles";
   let description = [{

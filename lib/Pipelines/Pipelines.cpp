@@ -78,6 +78,9 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   tile.stackScratchBytes = options.stackScratchBytes;
   tile.keySplits = options.parallel ? int64_t(options.keySplits) : 1;
   pm.addNestedPass<func::FuncOp>(createAttnTile(tile));
+  // Convolutions as contractions, for attn-tile-contractions' register
+  // tiles.
+  pm.addNestedPass<func::FuncOp>(createAttnUnfoldConvolutions());
   // The linalg ops around the fused nests, in rows that threads can share.
   if (options.parallel)
     pm.addNestedPass<func::FuncOp>(createAttnParallelize());

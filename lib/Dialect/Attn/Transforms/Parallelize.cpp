@@ -170,18 +170,51 @@ private:
   /// Top-level linalg ops on tensors: not the tiles this pass makes, nor
   /// ops already inside loops of their own. Their indexing maps must be
   /// projected permutations: a tile of such an op reads slices whose sizes
-  /// follow from the tile's alone.
+  /// follow from the tile's alone. The one exception is a strided gather
+  /// (the im2col copy of attn-unfold-convolutions): all loops parallel,
+  /// the outputs written as projected permutations and the inputs read at
+  /// sums of loops times positive strides, so that each tile reads one
+  /// window that grows with it (a reversal, `6 - j`, is not one).
   SmallVector<linalg::LinalgOp> collectCandidates() {
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() &&
           !op->getParentOfType<LoopLikeOpInterface>() &&
-          llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
-            return map.isProjectedPermutation();
-          }))
+          (llvm::all_of(
+               op.getIndexingMapsArray(),
+               [](AffineMap map) { return map.isProjectedPermutation(); }) ||
+           isStridedGather(op)))
         candidates.push_back(op);
     });
     return candidates;
+  }
+
+  /// d, c * e (c > 0) and e + f for such e and f: no constants, symbols,
+  /// divisions or negative strides.
+  static bool isStridedSum(AffineExpr e) {
+    if (isa<AffineDimExpr>(e))
+      return true;
+    auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+    if (!bin)
+      return false;
+    if (bin.getKind() == AffineExprKind::Add)
+      return isStridedSum(bin.getLHS()) && isStridedSum(bin.getRHS());
+    auto stride = dyn_cast<AffineConstantExpr>(bin.getRHS());
+    return bin.getKind() == AffineExprKind::Mul && stride &&
+           stride.getValue() > 0 && isStridedSum(bin.getLHS());
+  }
+
+  static bool isStridedGather(linalg::LinalgOp op) {
+    if (op.getNumLoops() != op.getNumParallelLoops())
+      return false;
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      if (op.isDpsInit(&operand)
+              ? !map.isProjectedPermutation()
+              : !llvm::all_of(map.getResults(), isStridedSum))
+        return false;
+    }
+    return true;
   }
 
   static bool isContraction(linalg::LinalgOp op) {

@@ -40,6 +40,14 @@ def conv_ref(x, w, b=None, pads=(0, 0, 0, 0), strides=(1, 1), group=1):
     return out
 
 
+def batch_norm_ref(x, scale, shift, mean, var, eps):
+    """Inference-mode BatchNormalization over the channels of [N, C, ...]."""
+    per_channel = (slice(None),) + (None,) * (x.ndim - 2)
+    k = f64(scale) / np.sqrt(f64(var) + eps)
+    return (x - f64(mean)[per_channel]) * k[per_channel] + \
+        f64(shift)[per_channel]
+
+
 def max_pool_ref(x, k, s):
     n, c, h, w = x.shape
     oh, ow = (h - k) // s + 1, (w - k) // s + 1
@@ -128,9 +136,8 @@ class ConvBlock:
 
     def reference(self, x):
         c = conv_ref(x[0], self.w, self.b, pads=(1, 1, 1, 1))
-        k = f64(self.scale) / np.sqrt(f64(self.var) + 1e-3)
-        bn = (c - f64(self.mean)[None, :, None, None]) * \
-            k[None, :, None, None] + f64(self.shift)[None, :, None, None]
+        bn = batch_norm_ref(c, self.scale, self.shift, self.mean, self.var,
+                            1e-3)
         p = max_pool_ref(np.maximum(bn, 0), 2, 2)
         # SAME_UPPER, 8 -> 4 with stride 2: 1 padding row/column, at the end.
         d = conv_ref(p, self.dw, pads=(0, 0, 1, 1), strides=(2, 2), group=8)
@@ -187,6 +194,71 @@ class SqueezeExciteUnfused(SqueezeExcite):
         x = f64(x[0])
         return [squeeze_excite_ref(x, *self.se), se_gate(x, *self.se),
                 conv_ref(x, *self.proj)]
+
+
+class SeResNetBlock:
+    """SE-ResNet's basic block (Hu et al., squeeze-and-excitation networks):
+    Conv 3x3 (pads 1, no bias) -> BatchNormalization -> Relu -> Conv 3x3 ->
+    BatchNormalization -> squeeze-and-excitation (reduction r) -> Add the
+    block's input -> Relu; C channels in and out, a dynamic batch. The
+    importer's test runs it small; bench/peers/make_se_resnet.py builds it
+    at ResNet sizes."""
+
+    def __init__(self, C=32, H=10, W=10, r=16, seed=15):
+        self.C, self.H, self.W = C, H, W
+        rng = np.random.default_rng(seed)
+        # Kaiming-like weight scales keep activations O(1) through the block
+        # at any C, so the tolerance checks mean the same thing at every size.
+        conv_scale = np.sqrt(3.0 / (9 * C))
+        self.convs = [uniform(rng, (C, C, 3, 3), -conv_scale, conv_scale)
+                      for _ in range(2)]
+        self.bns = [[uniform(rng, (C,), 0.5, 1.5), uniform(rng, (C,)),
+                     uniform(rng, (C,)), uniform(rng, (C,), 0.1, 2.0)]
+                    for _ in range(2)]
+        red = max(C // r, 1)
+        self.se = [uniform(rng, (red, C, 1, 1)), uniform(rng, (red,)),
+                   uniform(rng, (C, red, 1, 1)), uniform(rng, (C,))]
+
+    def build(self, s):
+        n = helper.make_node
+
+        def conv_bn(x, i, y):
+            stats = [f"bn{i}_{k}" for k in ("scale", "shift", "mean", "var")]
+            return [n("Conv", [x, f"w{i}"], [f"c{i}"], name=f"conv{i}",
+                      kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+                    n("BatchNormalization", [f"c{i}"] + stats, [y],
+                      name=f"bn{i}")]
+        nodes = conv_bn("x", 1, "b1") + [n("Relu", ["b1"], ["r1"],
+                                           name="relu1")]
+        nodes += conv_bn("r1", 2, "b2")
+        nodes += se_nodes("b2", "se", "se_")
+        nodes += [n("Add", ["se", "x"], ["sum"], name="residual"),
+                  n("Relu", ["sum"], ["y"], name="relu2")]
+        inits = [const(f"w{i + 1}", w) for i, w in enumerate(self.convs)]
+        for i, stats in enumerate(self.bns):
+            inits += [const(f"bn{i + 1}_{k}", v) for k, v in
+                      zip(("scale", "shift", "mean", "var"), stats)]
+        inits += [const("se_" + k, v)
+                  for k, v in zip(["w1", "b1", "w2", "b2"], self.se)]
+        shape = ["N", self.C, self.H, self.W]
+        return model(nodes, [tensor("x", F32, shape)],
+                     [tensor("y", F32, shape)], inits)
+
+    def inputs(self, rng, s):
+        return [uniform(rng, (s["N"], self.C, self.H, self.W))]
+
+    def reference(self, x):
+        x = f64(x[0])
+        h = x
+        for i in range(2):
+            h = conv_ref(h, self.convs[i], pads=(1, 1, 1, 1))
+            h = batch_norm_ref(h, *self.bns[i], 1e-5)
+            if i == 0:
+                h = np.maximum(h, 0)
+        return [np.maximum(squeeze_excite_ref(h, *self.se) + x, 0)]
+
+
+register("se_resnet_block", [dict(N=2), dict(N=1)])(SeResNetBlock)
 
 
 @register("shape_fill", [dict(B=1, S=1), dict(B=3, S=6)])
