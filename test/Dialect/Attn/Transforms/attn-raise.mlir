@@ -763,3 +763,98 @@ func.func @finite_hiding(%q: tensor<1x2x5x8xf32>, %kt: tensor<1x2x8x7xf32>,
   } -> tensor<1x2x5x8xf32>
   return %o : tensor<1x2x5x8xf32>
 }
+
+// -----
+
+#qk_a = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#qk_k = affine_map<(b, h, m, n, k) -> (b, h, n, k)>
+#qk_o = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#pv_v = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#bcast = affine_map<(b, h, g, s, d) -> (b, h, 0, s, d)>
+#id5 = affine_map<(b, h, g, s, d) -> (b, h, g, s, d)>
+
+// Grouped-query attention with the kv heads repeated (expand_shape, a
+// broadcast copy, collapse_shape) for K and V: attn.attention reads the 2
+// kv heads for 8 query heads. Repeating only K is not GQA: left alone.
+// CHECK-LABEL: func.func @repeated_kv_heads
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x8x5x16xf32>, %[[K:.*]]: tensor<1x2x7x16xf32>, %[[V:.*]]: tensor<1x2x7x16xf32>, %{{.*}}: tensor<1x8x7x16xf32>)
+// CHECK: attn.attention %[[Q]], %[[K]], %[[V]] {scale = 1.000000e+00 : f32} : tensor<1x8x5x16xf32>, tensor<1x2x7x16xf32>, tensor<1x2x7x16xf32> -> tensor<1x8x5x16xf32>
+// CHECK-NOT: attn.attention
+// CHECK: linalg.softmax
+func.func @repeated_kv_heads(%q: tensor<1x8x5x16xf32>, %k: tensor<1x2x7x16xf32>,
+                             %v: tensor<1x2x7x16xf32>, %v8: tensor<1x8x7x16xf32>)
+    -> (tensor<1x8x5x16xf32>, tensor<1x8x5x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %r0 = tensor.empty() : tensor<1x2x4x7x16xf32>
+  %s0 = tensor.empty() : tensor<1x8x5x7xf32>
+  %sf = linalg.fill ins(%zero : f32) outs(%s0 : tensor<1x8x5x7xf32>) -> tensor<1x8x5x7xf32>
+  %o0 = tensor.empty() : tensor<1x8x5x16xf32>
+  %of = linalg.fill ins(%zero : f32) outs(%o0 : tensor<1x8x5x16xf32>) -> tensor<1x8x5x16xf32>
+  %ku1 = tensor.expand_shape %k [[0], [1, 2], [3], [4]] output_shape [1, 2, 1, 7, 16]
+      : tensor<1x2x7x16xf32> into tensor<1x2x1x7x16xf32>
+  %kb1 = linalg.generic {indexing_maps = [#bcast, #id5],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%ku1 : tensor<1x2x1x7x16xf32>) outs(%r0 : tensor<1x2x4x7x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<1x2x4x7x16xf32>
+  %kr1 = tensor.collapse_shape %kb1 [[0], [1, 2], [3], [4]]
+      : tensor<1x2x4x7x16xf32> into tensor<1x8x7x16xf32>
+  %vu1 = tensor.expand_shape %v [[0], [1, 2], [3], [4]] output_shape [1, 2, 1, 7, 16]
+      : tensor<1x2x7x16xf32> into tensor<1x2x1x7x16xf32>
+  %vb1 = linalg.generic {indexing_maps = [#bcast, #id5],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%vu1 : tensor<1x2x1x7x16xf32>) outs(%r0 : tensor<1x2x4x7x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<1x2x4x7x16xf32>
+  %vr1 = tensor.collapse_shape %vb1 [[0], [1, 2], [3], [4]]
+      : tensor<1x2x4x7x16xf32> into tensor<1x8x7x16xf32>
+  %s1 = linalg.generic {indexing_maps = [#qk_a, #qk_k, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %kr1 : tensor<1x8x5x16xf32>, tensor<1x8x7x16xf32>) outs(%sf : tensor<1x8x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<1x8x5x7xf32>
+  %p1 = linalg.softmax dimension(3) ins(%s1 : tensor<1x8x5x7xf32>)
+      outs(%s0 : tensor<1x8x5x7xf32>) -> tensor<1x8x5x7xf32>
+  %o1 = linalg.generic {indexing_maps = [#qk_a, #pv_v, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%p1, %vr1 : tensor<1x8x5x7xf32>, tensor<1x8x7x16xf32>) outs(%of : tensor<1x8x5x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<1x8x5x16xf32>
+  %ku2 = tensor.expand_shape %k [[0], [1, 2], [3], [4]] output_shape [1, 2, 1, 7, 16]
+      : tensor<1x2x7x16xf32> into tensor<1x2x1x7x16xf32>
+  %kb2 = linalg.generic {indexing_maps = [#bcast, #id5],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%ku2 : tensor<1x2x1x7x16xf32>) outs(%r0 : tensor<1x2x4x7x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<1x2x4x7x16xf32>
+  %kr2 = tensor.collapse_shape %kb2 [[0], [1, 2], [3], [4]]
+      : tensor<1x2x4x7x16xf32> into tensor<1x8x7x16xf32>
+  %s2 = linalg.generic {indexing_maps = [#qk_a, #qk_k, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %kr2 : tensor<1x8x5x16xf32>, tensor<1x8x7x16xf32>) outs(%sf : tensor<1x8x5x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<1x8x5x7xf32>
+  %p2 = linalg.softmax dimension(3) ins(%s2 : tensor<1x8x5x7xf32>)
+      outs(%s0 : tensor<1x8x5x7xf32>) -> tensor<1x8x5x7xf32>
+  %o2 = linalg.generic {indexing_maps = [#qk_a, #pv_v, #qk_o],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%p2, %v8 : tensor<1x8x5x7xf32>, tensor<1x8x7x16xf32>) outs(%of : tensor<1x8x5x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %pr = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %pr : f32
+    linalg.yield %r : f32
+  } -> tensor<1x8x5x16xf32>
+  return %o1, %o2 : tensor<1x8x5x16xf32>, tensor<1x8x5x16xf32>
+}
