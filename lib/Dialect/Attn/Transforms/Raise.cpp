@@ -129,34 +129,16 @@ Value throughIdentitySteps(Value v) {
       v = e.getSrc();
       continue;
     }
-    auto g = v.getDefiningOp<linalg::GenericOp>();
-    if (g && matchBinaryStep<arith::MulFOp>(v) &&
-        g.getNumLoops() == cast<ShapedType>(v.getType()).getRank()) {
-      auto one = [&](unsigned i) {
-        std::optional<double> c = splat(g.getDpsInputs()[i]);
-        return c && *c == 1.0 && readsIdentity(v, 1 - i);
-      };
-      if (one(1)) {
-        v = g.getDpsInputs()[0];
-        continue;
-      }
-      if (one(0)) {
-        v = g.getDpsInputs()[1];
-        continue;
-      }
-    }
-    return v;
+    std::optional<std::pair<Value, float>> scale = matchScale(v);
+    if (!scale || scale->second != 1.0f)
+      return v;
+    v = scale->first;
   }
 }
 
 /// Whether `v` is a -inf splat: a constant or a linalg.fill.
 bool isNegativeInfinity(Value v) {
-  if (auto fill = v.getDefiningOp<linalg::FillOp>())
-    v = fill.getInputs()[0];
-  FloatAttr f;
-  if (matchPattern(v, m_Constant(&f)))
-    return f.getValue().isInfinity() && f.getValue().isNegative();
-  std::optional<double> c = splat(v);
+  std::optional<double> c = fillValue(v);
   return c && std::isinf(*c) && *c < 0;
 }
 
@@ -201,14 +183,11 @@ bool isCausalTriangle(Value bias) {
 /// attn.attention's GQA: returns [B,Hkv,S,D] and appends the three ops to
 /// `replaced`; returns `t` itself for anything else.
 Value withoutHeadRepeat(Value t, SmallVectorImpl<Operation *> &replaced) {
-  auto collapse = t.getDefiningOp<tensor::CollapseShapeOp>();
-  auto groups = [](auto op) {
-    SmallVector<ReassociationIndices> g = op.getReassociationIndices();
-    return g;
-  };
   using Groups = SmallVector<ReassociationIndices>;
+  const Groups headsAndCopies = {{0}, {1, 2}, {3}, {4}};
+  auto collapse = t.getDefiningOp<tensor::CollapseShapeOp>();
   if (!collapse || !t.hasOneUse() ||
-      groups(collapse) != Groups{{0}, {1, 2}, {3}, {4}})
+      collapse.getReassociationIndices() != headsAndCopies)
     return t;
   Value repeated = collapse.getSrc();
   auto copy = repeated.getDefiningOp<linalg::GenericOp>();
@@ -231,8 +210,8 @@ Value withoutHeadRepeat(Value t, SmallVectorImpl<Operation *> &replaced) {
     return t;
   auto unit = copy.getDpsInputs()[0].getDefiningOp<tensor::ExpandShapeOp>();
   if (!unit || !unit->hasOneUse() || unit.getResultType().getDimSize(2) != 1 ||
-      (groups(unit) != Groups{{0}, {1, 2}, {3}, {4}} &&
-       groups(unit) != Groups{{0}, {1}, {2, 3}, {4}}))
+      (unit.getReassociationIndices() != headsAndCopies &&
+       unit.getReassociationIndices() != Groups{{0}, {1}, {2, 3}, {4}}))
     return t;
   replaced.append({collapse, copy, unit});
   return unit.getSrc();

@@ -55,6 +55,17 @@ inline std::optional<double> splat(Value v) {
   return attr.getSplatValue<APFloat>().convertToDouble();
 }
 
+/// The constant a linalg.fill writes, or a constant splat.
+inline std::optional<double> fillValue(Value init) {
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    FloatAttr f;
+    if (matchPattern(fill.getInputs()[0], m_Constant(&f)))
+      return f.getValue().convertToDouble();
+    return std::nullopt;
+  }
+  return splat(init);
+}
+
 /// A softmax over the last dimension of `p`'s producer: linalg.softmax,
 /// or its decomposition `e = exp(s - max(s)); p = e / sum(e)` as generics
 /// (reductions over the last loop into -inf and 0 fills, the reduced rows

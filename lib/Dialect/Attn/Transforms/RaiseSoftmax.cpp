@@ -12,23 +12,11 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
-#include <cmath>
 
 using namespace mlir;
 using namespace mlir::attn::raise;
 
 namespace {
-
-/// The constant a linalg.fill writes, or a constant splat.
-std::optional<double> fillValue(Value init) {
-  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
-    FloatAttr f;
-    if (matchPattern(fill.getInputs()[0], m_Constant(&f)))
-      return f.getValue().convertToDouble();
-    return std::nullopt;
-  }
-  return splat(init);
-}
 
 /// A fill value that hides a key as -inf does: -inf, or one at or below
 /// -1e30 (the lowest float, as exporters write it).
