@@ -44,10 +44,25 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     A key `j` is visible when all of these hold:
     `causal`: `j <= i'`; `window = [l, r]`: `i' - l <= j <= i' + r`;
     `key_lengths`: `j < key_lengths[b]`; `mask`: `mask[b,h,i,j]`
-    (broadcastable i1); the `mask_mod` region yields true. Named masks
-    (`causal`, `window`, `key_lengths`) are analysed by the lowering: key
-    tiles with no visible key are skipped and fully visible tiles carry no
-    mask arithmetic. Under `softmax`, a row with no visible key yields zeros.
+    (broadcastable i1); the `mask_mod` region yields true;
+    `grid_window` (below) admits the key. Named masks (`causal`, `window`,
+    `key_lengths`, `grid_window`) are analysed by the lowering: key tiles
+    with no visible key are skipped and fully visible tiles carry no mask
+    arithmetic. Under `softmax`, a row with no visible key yields zeros.
+
+    Two-dimensional windows (stand-alone self-attention, DilateFormer's
+    dilated attention): with `grid_window = [ry, rx]` and the operand
+    `grid_width(%w : index)`, positions are row-major cells of a map `W =
+    %w` wide: query position `i'` is the cell `(i' / W, i' mod W)` and key
+    `j` the cell `(j / W, j mod W)`. With `(dy, dx)` the key's cell minus
+    the query's and `r = grid_dilation[h]` (one entry for every head, or
+    one per query head; default 1), the key is visible when `dy = r a` and
+    `dx = r c` for integers `|a| <= ry`, `|c| <= rx`: the (2 ry + 1) x (2 rx
+    + 1) dilated neighbours inside the map. A width below 1 is taken as 1.
+    With two position operands `rows : [Hq, 2 ry + 1, D]` and `cols : [Hq, 2
+    rx + 1, D]`, the score also takes the 2-D relative term:
+    `s = scale * q . (k + rows[h, a + ry] + cols[h, c + rx])`, computed per
+    score, never as a `[Sq, Skv]` tensor.
 
     Regions see global indices (never tile-local ones):
     - `score_mod(%s: f32, %b: index, %h: index, %i: index, %j: index)`
@@ -95,6 +110,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     Optional<RankedTensorOf<[I1]>>:$mask,
     Optional<Attn_FloatTensor>:$bias,
     Optional<RankedTensorOf<[I32]>>:$key_lengths,
+    Optional<Index>:$grid_width,
     Variadic<Attn_FloatTensor>:$score_operands,
     Variadic<Attn_FloatTensor>:$normalizer_operands,
     Variadic<Attn_FloatTensor>:$position_operands,
@@ -109,7 +125,9 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     OptionalAttr<I64Attr>:$top_k,
     OptionalAttr<I64Attr>:$relative_clip,
     OptionalAttr<I64Attr>:$gaussian_window,
-    OptionalAttr<F32Attr>:$gaussian_sigma
+    OptionalAttr<F32Attr>:$gaussian_sigma,
+    OptionalAttr<DenseI64ArrayAttr>:$grid_window,
+    OptionalAttr<DenseI64ArrayAttr>:$grid_dilation
   );
   let results = (outs Attn_FloatTensor:$output,
                       Optional<RankedTensorOf<[F32]>>:$lse);
@@ -120,6 +138,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     (`mask` `(` $mask^ `:` type($mask) `)`)?
     (`bias` `(` $bias^ `:` type($bias) `)`)?
     (`key_lengths` `(` $key_lengths^ `:` type($key_lengths) `)`)?
+    (`grid_width` `(` $grid_width^ `)`)?
     (`score_operands` `(` $score_operands^ `:` type($score_operands) `)`)?
     (`normalizer_operands` `(` $normalizer_operands^ `:`
         type($normalizer_operands) `)`)?
@@ -147,8 +166,10 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     bool hasUnanalysableMask() { return getMask() || !getMaskMod().empty(); }
     /// True when a named mask (causal, window, key lengths) is present.
     bool hasAnalysableMask() {
-      return getCausal() || getWindow() || getKeyLengths();
+      return getCausal() || getWindow() || getKeyLengths() || getGridWindow();
     }
+    /// The dilation of query head `h` under `grid_window` (1 by default).
+    int64_t getGridDilationOf(int64_t h);
     int64_t getQueryHeads();
     int64_t getKeyValueHeads();
     /// Builds `i' - i`, the offset of the aligned query position (index):

@@ -36,7 +36,7 @@ rt::Status attn_bench::inspectModule(mlir::ModuleOp module,
       !op.getScoreMod().empty() || !op.getMaskMod().empty() ||
       !op.getScoreOperands().empty() || !op.getNormalizerOperands().empty() ||
       !op.getPositionOperands().empty() || op.getTopK() ||
-      op.getRelativeClip() || op.getGaussianWindow())
+      op.getRelativeClip() || op.getGaussianWindow() || op.getGridWindow())
     return rt::makeError(
         "the BLAS baseline covers the dot score with softmax, causal, window, "
         "key_lengths, mask, bias, alibi, softcap and GQA; this op uses "

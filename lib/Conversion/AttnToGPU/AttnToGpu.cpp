@@ -65,6 +65,11 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   if (op.getRelativeClip() && score != ScoreKind::dot)
     return fail() << "relative_clip with score '" << stringifyScoreKind(score)
                   << "' (it needs 'dot')";
+  // The kernel's arguments are buffers: the map width, a scalar operand,
+  // has no slot yet.
+  if (op.getGridWindow())
+    return fail() << "grid_window (the kernel takes no scalar operand for "
+                     "the map width; the CPU lowering runs it)";
   Type elem = op.getQuery().getType().getElementType();
   for (Value v : {op.getKey(), op.getValue()})
     if (cast<ShapedType>(v.getType()).getElementType() != elem)

@@ -314,22 +314,57 @@ protected:
   const KernelConfig &cfg;
 };
 
-/// Positional terms: relative_position (Shaw) tables and the
-/// local_gaussian window. Every hook is a no-op when the op has neither.
+/// grid_window of one query head: the map width W (clamped to [1, 2^31 -
+/// 1]), the head's dilation r, their reciprocals in f64, and the radii.
+struct GridWindow {
+  Value width, invWidth, dilation, invDilation;
+  int64_t ry = -1, rx = -1;
+  /// True when every head has dilation 1 (no division by r).
+  bool unitDilation = true;
+  bool present() const { return ry >= 0; }
+};
+
+/// The cells of a vector of keys relative to one query position: whether
+/// each key is one of the dilated neighbours, and its row and column steps
+/// a + ry and c + rx (clamped into [0, 2 ry] and [0, 2 rx] for hidden
+/// keys, so they index the relative tables safely).
+struct GridNeighbours {
+  Value visible, rowStep, colStep;
+};
+
+/// The math of grid_window, written once for every inner tile (the GPU
+/// kernel applies it to its fragments).
+GridWindow gridWindow(ImplicitLocOpBuilder &b, AttentionOp op, Value head);
+GridNeighbours gridNeighbours(ImplicitLocOpBuilder &b, const GridWindow &g,
+                              Value pos, Value keys);
+/// The keys [begin, end) whose map rows are within r ry of the rows of the
+/// positions [firstPos, lastPos], clamped to [0, keyLen).
+std::pair<Value, Value> gridKeyBand(ImplicitLocOpBuilder &b,
+                                    const GridWindow &g, Value firstPos,
+                                    Value lastPos, Value keyLen);
+
+/// Positional terms: relative_position (Shaw) tables, the local_gaussian
+/// window and the 2-D grid_window (with its optional relative tables).
+/// Every hook is a no-op when the op has none of them.
 class PositionTerms {
 public:
   PositionTerms(const KernelConfig &cfg, const ScoreFunction &score);
   bool hasRelative() const { return clip >= 0; }
   bool hasGaussian() const { return window >= 0; }
+  bool hasGrid() const { return gridRy >= 0; }
   void allocate(ImplicitLocOpBuilder &b);
   /// Per query tile: the q . aK_r table, or the per-row windows (and the
   /// tile's key bounds in `tile`).
   void prepareQueryTile(ImplicitLocOpBuilder &b, QueryTile &tile);
-  /// Adds the key-side relative term to the scores of chunk c.
-  Value addToScore(ImplicitLocOpBuilder &b, Value r, Value row, Value keyBase,
-                   Value s);
-  /// Visibility of `keys` for row r from the Gaussian window, or null.
-  Value visibility(ImplicitLocOpBuilder &b, Value r, Value keys);
+  /// The positional terms of one vector of scores `s` of row r (query
+  /// index `row`, aligned position `pos`) against `keys` (from keyBase):
+  /// the score with the key-side terms added, and the visibility from the
+  /// Gaussian or grid window (null without one).
+  struct ChunkTerms {
+    Value score, visible;
+  };
+  ChunkTerms applyToChunk(ImplicitLocOpBuilder &b, Value r, Value row,
+                          Value pos, Value keyBase, Value keys, Value s);
   /// Whether row r's window meets the keys [k0, k0 + n), or null when
   /// every row may: a row that sees none of them skips the tile.
   Value rowMeetsTile(ImplicitLocOpBuilder &b, Value r, Value k0, Value n);
@@ -346,14 +381,25 @@ public:
                  SmallVectorImpl<Value> &acc);
 
 private:
+  /// dest[r, offset + t] = q'_r . table[prefix..., t] for the rows of the
+  /// tile and t < count: the relative terms in the score's units.
+  void storeTableDots(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                      Value table, ValueRange prefix, int64_t count, Value dest,
+                      int64_t offset);
+
   const KernelConfig &cfg;
   const ScoreFunction &score;
-  int64_t clip = -1, window = -1, padded = 0;
+  int64_t clip = -1, window = -1, padded = 0, gridRy = -1, gridRx = -1;
   float sigma = 0;
   // relative_position: [queryTile, padded] q . aK table and bucket weights.
   Value relKeys, relWeights;
   // local_gaussian: per row position p (f32) and window [lo, hi] (index).
   Value center, lo, hi;
+  // grid_window: the current head's window; with relative tables,
+  // [queryTile, 2 ry + 2 rx + 2] f32: q' . rows[h, a] then q' . cols[h, c].
+  // gridFirstPos is the aligned position of the tile's first row.
+  GridWindow grid;
+  Value gridDots, gridFirstPos;
 };
 
 /// The math of the positional terms, written once for every inner tile

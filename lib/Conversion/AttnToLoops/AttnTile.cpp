@@ -60,7 +60,8 @@ LogicalResult checkSupported(AttentionOp op) {
   ScoreKind score = op.getScore();
   bool hasMods = op.getBias() || op.getAlibi() || op.getSoftcap() ||
                  !op.getScoreMod().empty();
-  bool hasPositions = op.getRelativeClip() || op.getGaussianWindow();
+  bool hasPositions =
+      op.getRelativeClip() || op.getGaussianWindow() || op.getGridWindow();
   if (score == ScoreKind::multi_dimensional) {
     // One softmax per value feature: there is no scalar score for bias,
     // ALiBi, softcap, score_mod or positional terms to change.
@@ -78,14 +79,20 @@ LogicalResult checkSupported(AttentionOp op) {
   }
   if (hasPositions && op.getNormalizer() != Normalizer::softmax)
     return op.emitOpError()
-           << "positional terms (relative_clip, gaussian_window) with "
-              "normalizer '"
+           << "positional terms (relative_clip, gaussian_window, grid_window) "
+              "with normalizer '"
            << stringifyNormalizer(op.getNormalizer())
            << "' are not supported by attn-tile; they need 'softmax'";
   if (op.getRelativeClip() && score != ScoreKind::dot)
     return op.emitOpError()
            << "relative_clip with score '" << stringifyScoreKind(score)
            << "' is not supported by attn-tile; it needs score 'dot'";
+  if (op.getGridWindow() && !op.getPositionOperands().empty() &&
+      score != ScoreKind::dot)
+    return op.emitOpError()
+           << "grid_window relative tables with score '"
+           << stringifyScoreKind(score)
+           << "' are not supported by attn-tile; they need score 'dot'";
   return success();
 }
 

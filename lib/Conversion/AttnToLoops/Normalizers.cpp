@@ -195,7 +195,8 @@ public:
   }
 
   bool supportsKeyMajor() const override {
-    return !positions.hasGaussian() && !positions.hasRelative();
+    return !positions.hasGaussian() && !positions.hasRelative() &&
+           !positions.hasGrid();
   }
 
   bool supportsKeySplit() const override { return supportsKeyMajor(); }

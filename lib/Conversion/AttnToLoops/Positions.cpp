@@ -27,6 +27,17 @@
 // exact); the union and the intersection over the tile's rows bound the key
 // loop and pick the tiles that need no mask, as the named masks do.
 //
+// grid_window (stand-alone and dilated 2-D attention): positions are cells
+// of a row-major map W wide. A key's cell is found without an integer
+// division per lane: y = trunc((j + 1/2) / W) in f64 is exact for every
+// j < 2^50 (the quotient is at least 1/(2W) away from an integer and the
+// rounding error is below j 2^-52 / W), and so is the step a = dy / r
+// tested the same way. A query tile's keys lie in the map rows of its
+// first and last cell, widened by r ry: that band bounds the key loop, and
+// a row outside a key tile's band skips it. The relative tables of
+// stand_alone take 2 ry + 1 and 2 rx + 1 values per row, computed once per
+// query tile like relative_position's; each score gathers its two.
+//
 //===----------------------------------------------------------------------===//
 
 #include "AttentionLowering.h"
@@ -54,6 +65,10 @@ PositionTerms::PositionTerms(const KernelConfig &cfg,
     window = static_cast<int64_t>(*w);
     sigma = op.getGaussianSigma()->convertToFloat();
   }
+  if (std::optional<ArrayRef<int64_t>> g = op.getGridWindow()) {
+    gridRy = (*g)[0];
+    gridRx = (*g)[1];
+  }
 }
 
 void PositionTerms::allocate(ImplicitLocOpBuilder &b) {
@@ -66,52 +81,67 @@ void PositionTerms::allocate(ImplicitLocOpBuilder &b) {
     lo = scratchBuffer(b, cfg, {cfg.queryTile}, b.getIndexType());
     hi = scratchBuffer(b, cfg, {cfg.queryTile}, b.getIndexType());
   }
+  if (hasGrid() && !cfg.positionInputs.empty()) {
+    gridDots =
+        scratchBuffer(b, cfg, {cfg.queryTile, 2 * gridRy + 2 * gridRx + 2});
+  }
+}
+
+void PositionTerms::storeTableDots(ImplicitLocOpBuilder &b,
+                                   const QueryTile &tile, Value table,
+                                   ValueRange prefix, int64_t count, Value dest,
+                                   int64_t offset) {
+  // Vectorised over D; the query row stays in registers across the table
+  // rows when it fits in one block of chunks, a wider one is read block by
+  // block.
+  Value q = score.scaledQuery();
+  int64_t dw = widthFor(cfg.headDim, cfg.width);
+  VectorType vt = VectorType::get({dw}, b.getF32Type());
+  int64_t dChunks = cfg.headDim / dw;
+  buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
+    SmallVector<Value> qRow;
+    if (dChunks <= kMaxUnrolledChunks)
+      for (int64_t c = 0; c < dChunks; ++c)
+        qRow.push_back(vector::LoadOp::create(
+            rb, vt, q, ValueRange{r, indexConst(rb, c * dw)}));
+    buildCountedLoop(
+        rb, indexConst(rb, count), [&](ImplicitLocOpBuilder &tb, Value t) {
+          Value zero = splat(tb, f32Const(tb, 0.0), dw);
+          Value acc = forEachChunkBlock(
+              tb, dChunks, dw, {zero},
+              [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block,
+                  ValueRange carried) {
+                Value sum = carried[0];
+                for (int64_t c = 0; c < block.count; ++c) {
+                  Value col = block.column(cb, c);
+                  Value qc = block.base ? vector::LoadOp::create(
+                                              cb, vt, q, ValueRange{r, col})
+                                        : qRow[c];
+                  SmallVector<Value> at(prefix);
+                  at.append({t, col});
+                  sum = vector::FMAOp::create(
+                      cb, qc, loadVectorAsF32(cb, table, at, dw), sum);
+                }
+                return SmallVector<Value>{sum};
+              })[0];
+          Value dot =
+              vector::ReductionOp::create(tb, vector::CombiningKind::ADD, acc);
+          memref::StoreOp::create(
+              tb, dot, dest,
+              ValueRange{r,
+                         arith::AddIOp::create(tb, t, indexConst(tb, offset))});
+        });
+  });
 }
 
 void PositionTerms::prepareQueryTile(ImplicitLocOpBuilder &b, QueryTile &tile) {
   if (hasRelative()) {
-    // relKeys[r, W - 1 + t] = q'_r . aK_t (vectorised over D), then the
-    // pads on both sides copy buckets 0 and 2 kappa.
-    Value q = score.scaledQuery();
-    Value aK = cfg.positionInputs[0];
-    int64_t dw = widthFor(cfg.headDim, cfg.width);
+    // relKeys[r, W - 1 + t] = q'_r . aK_t, then the pads on both sides copy
+    // buckets 0 and 2 kappa.
     int64_t first = cfg.width - 1, lastSlot = first + 2 * clip;
-    VectorType vt = VectorType::get({dw}, b.getF32Type());
-    int64_t dChunks = cfg.headDim / dw;
+    storeTableDots(b, tile, cfg.positionInputs[0], {}, 2 * clip + 1, relKeys,
+                   first);
     buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
-      // The query row stays in registers across the buckets when it fits
-      // in one block of chunks; a wider one is read block by block.
-      SmallVector<Value> qRow;
-      if (dChunks <= kMaxUnrolledChunks)
-        for (int64_t c = 0; c < dChunks; ++c)
-          qRow.push_back(vector::LoadOp::create(
-              rb, vt, q, ValueRange{r, indexConst(rb, c * dw)}));
-      buildCountedLoop(
-          rb, indexConst(rb, 2 * clip + 1),
-          [&](ImplicitLocOpBuilder &tb, Value t) {
-            Value zero = splat(tb, f32Const(tb, 0.0), dw);
-            Value acc = forEachChunkBlock(
-                tb, dChunks, dw, {zero},
-                [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block,
-                    ValueRange carried) {
-                  Value sum = carried[0];
-                  for (int64_t c = 0; c < block.count; ++c) {
-                    Value col = block.column(cb, c);
-                    Value qc = block.base ? vector::LoadOp::create(
-                                                cb, vt, q, ValueRange{r, col})
-                                          : qRow[c];
-                    sum = vector::FMAOp::create(
-                        cb, qc, loadVectorAsF32(cb, aK, {t, col}, dw), sum);
-                  }
-                  return SmallVector<Value>{sum};
-                })[0];
-            Value dot = vector::ReductionOp::create(
-                tb, vector::CombiningKind::ADD, acc);
-            memref::StoreOp::create(
-                tb, dot, relKeys,
-                ValueRange{
-                    r, arith::AddIOp::create(tb, t, indexConst(tb, first))});
-          });
       Value left = memref::LoadOp::create(rb, relKeys,
                                           ValueRange{r, indexConst(rb, first)});
       Value right = memref::LoadOp::create(
@@ -124,6 +154,23 @@ void PositionTerms::prepareQueryTile(ImplicitLocOpBuilder &b, QueryTile &tile) {
             ValueRange{r, indexConst(rb, lastSlot + 1 + x)});
       }
     });
+  }
+  if (hasGrid()) {
+    grid = gridWindow(b, cfg.op, tile.h);
+    gridFirstPos = arith::AddIOp::create(b, tile.row0, cfg.alignOffset);
+    Value lastPos = arith::AddIOp::create(
+        b, gridFirstPos, arith::SubIOp::create(b, tile.rows, indexConst(b, 1)));
+    std::tie(tile.posBegin, tile.posEnd) =
+        gridKeyBand(b, grid, gridFirstPos, lastPos, cfg.keyLen);
+    // Every tile is masked: no key tile is a whole neighbourhood.
+    tile.posFullBegin = cfg.keyLen;
+    tile.posFullEnd = indexConst(b, 0);
+    if (gridDots) {
+      storeTableDots(b, tile, cfg.positionInputs[0], {tile.h}, 2 * grid.ry + 1,
+                     gridDots, 0);
+      storeTableDots(b, tile, cfg.positionInputs[1], {tile.h}, 2 * grid.rx + 1,
+                     gridDots, 2 * grid.ry + 1);
+    }
   }
   if (!hasGaussian())
     return;
@@ -245,37 +292,187 @@ Value lowering::relativeSlot(ImplicitLocOpBuilder &b, Value keyBase, Value row,
       indexConst(b, 2 * clip + width - 1));
 }
 
-Value PositionTerms::addToScore(ImplicitLocOpBuilder &b, Value r, Value row,
-                                Value keyBase, Value s) {
-  if (!hasRelative())
-    return s;
-  Value off = relativeSlot(b, keyBase, row, clip, cfg.width);
-  Value rel =
-      vector::LoadOp::create(b, VectorType::get({cfg.width}, b.getF32Type()),
-                             relKeys, ValueRange{r, off});
-  return arith::AddFOp::create(b, s, rel);
-}
-
-Value PositionTerms::visibility(ImplicitLocOpBuilder &b, Value r, Value keys) {
-  if (!hasGaussian())
-    return {};
-  return inGaussianWindow(b, keys, memref::LoadOp::create(b, lo, ValueRange{r}),
-                          memref::LoadOp::create(b, hi, ValueRange{r}));
+PositionTerms::ChunkTerms PositionTerms::applyToChunk(ImplicitLocOpBuilder &b,
+                                                      Value r, Value row,
+                                                      Value pos, Value keyBase,
+                                                      Value keys, Value s) {
+  VectorType vt = VectorType::get({cfg.width}, b.getF32Type());
+  if (hasRelative()) {
+    Value off = relativeSlot(b, keyBase, row, clip, cfg.width);
+    Value rel = vector::LoadOp::create(b, vt, relKeys, ValueRange{r, off});
+    return {arith::AddFOp::create(b, s, rel), Value()};
+  }
+  if (hasGaussian())
+    return {s, inGaussianWindow(b, keys,
+                                memref::LoadOp::create(b, lo, ValueRange{r}),
+                                memref::LoadOp::create(b, hi, ValueRange{r}))};
+  if (!hasGrid())
+    return {s, Value()};
+  GridNeighbours cells = gridNeighbours(b, grid, pos, keys);
+  if (gridDots) {
+    // s += q' . rows[h, a] + q' . cols[h, c], gathered from the row's dots.
+    Value all = vector::BroadcastOp::create(
+        b, VectorType::get({cfg.width}, b.getI1Type()),
+        arith::ConstantIntOp::create(b, 1, 1));
+    Value zero = splat(b, f32Const(b, 0.0), cfg.width);
+    auto gather = [&](Value steps, int64_t offset) -> Value {
+      return vector::GatherOp::create(b, vt, gridDots,
+                                      ValueRange{r, indexConst(b, offset)},
+                                      steps, all, zero);
+    };
+    s = arith::AddFOp::create(
+        b, s,
+        arith::AddFOp::create(b, gather(cells.rowStep, 0),
+                              gather(cells.colStep, 2 * grid.ry + 1)));
+  }
+  return {s, cells.visible};
 }
 
 Value PositionTerms::rowMeetsTile(ImplicitLocOpBuilder &b, Value r, Value k0,
                                   Value n) {
-  if (!hasGaussian())
+  Value l, h;
+  if (hasGaussian()) {
+    // The windows of a tile's rows are short and scattered: the union that
+    // bounds the key loop can be much wider than any one row's window.
+    l = memref::LoadOp::create(b, lo, ValueRange{r});
+    h = memref::LoadOp::create(b, hi, ValueRange{r});
+  } else if (hasGrid()) {
+    // A row's band of map rows is a fraction of its tile's.
+    Value pos = arith::AddIOp::create(b, gridFirstPos, r);
+    auto [begin, end] = gridKeyBand(b, grid, pos, pos, cfg.keyLen);
+    l = begin;
+    h = arith::SubIOp::create(b, end, indexConst(b, 1));
+  } else {
     return {};
-  // The windows of a tile's rows are short and scattered: the union that
-  // bounds the key loop can be much wider than any one row's window.
-  Value l = memref::LoadOp::create(b, lo, ValueRange{r});
-  Value h = memref::LoadOp::create(b, hi, ValueRange{r});
+  }
   return arith::AndIOp::create(
       b,
       arith::CmpIOp::create(b, arith::CmpIPredicate::slt, l,
                             arith::AddIOp::create(b, k0, n)),
       arith::CmpIOp::create(b, arith::CmpIPredicate::sge, h, k0));
+}
+
+GridWindow lowering::gridWindow(ImplicitLocOpBuilder &b, AttentionOp op,
+                                Value head) {
+  GridWindow g;
+  ArrayRef<int64_t> radii = *op.getGridWindow();
+  g.ry = radii[0];
+  g.rx = radii[1];
+  Type f64 = b.getF64Type(), i64 = b.getI64Type();
+  auto toF64 = [&](Value x) -> Value {
+    return arith::SIToFPOp::create(b, f64,
+                                   arith::IndexCastOp::create(b, i64, x));
+  };
+  auto reciprocal = [&](Value x) -> Value {
+    return arith::DivFOp::create(
+        b, arith::ConstantOp::create(b, b.getF64FloatAttr(1.0)), toF64(x));
+  };
+  g.width = arith::MinSIOp::create(
+      b, arith::MaxSIOp::create(b, op.getGridWidth(), indexConst(b, 1)),
+      indexConst(b, std::numeric_limits<int32_t>::max()));
+  g.invWidth = reciprocal(g.width);
+  // The head's dilation: a chain of selects over the query heads.
+  int64_t heads = op.getQueryHeads();
+  g.dilation = indexConst(b, op.getGridDilationOf(heads - 1));
+  for (int64_t h = heads - 2; h >= 0; --h) {
+    int64_t r = op.getGridDilationOf(h);
+    g.unitDilation = g.unitDilation && r == 1;
+    Value isHead = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, head,
+                                         indexConst(b, h));
+    g.dilation =
+        arith::SelectOp::create(b, isHead, indexConst(b, r), g.dilation);
+  }
+  g.unitDilation = g.unitDilation && op.getGridDilationOf(heads - 1) == 1;
+  g.invDilation = reciprocal(g.dilation);
+  return g;
+}
+
+std::pair<Value, Value> lowering::gridKeyBand(ImplicitLocOpBuilder &b,
+                                              const GridWindow &g,
+                                              Value firstPos, Value lastPos,
+                                              Value keyLen) {
+  // Positions may be negative (bottom-right with Sq > Skv): floor division.
+  Value reach = arith::MulIOp::create(b, g.dilation, indexConst(b, g.ry));
+  Value firstRow = arith::SubIOp::create(
+      b, arith::FloorDivSIOp::create(b, firstPos, g.width), reach);
+  Value lastRow = arith::AddIOp::create(
+      b, arith::FloorDivSIOp::create(b, lastPos, g.width), reach);
+  Value begin = arith::MaxSIOp::create(
+      b, arith::MulIOp::create(b, firstRow, g.width), indexConst(b, 0));
+  Value end = arith::MinSIOp::create(
+      b,
+      arith::MulIOp::create(
+          b, arith::AddIOp::create(b, lastRow, indexConst(b, 1)), g.width),
+      keyLen);
+  return {arith::MinSIOp::create(b, begin, keyLen),
+          arith::MaxSIOp::create(b, end, indexConst(b, 0))};
+}
+
+GridNeighbours lowering::gridNeighbours(ImplicitLocOpBuilder &b,
+                                        const GridWindow &g, Value pos,
+                                        Value keys) {
+  int64_t width = cast<VectorType>(keys.getType()).getNumElements();
+  Type i64 = b.getI64Type(), f64 = b.getF64Type();
+  VectorType i64Vec = VectorType::get({width}, i64);
+  VectorType f64Vec = VectorType::get({width}, f64);
+  auto vecOf = [&](Value scalar) -> Value {
+    if (scalar.getType().isIndex())
+      scalar = arith::IndexCastOp::create(b, i64, scalar);
+    return vector::BroadcastOp::create(
+        b, VectorType::get({width}, scalar.getType()), scalar);
+  };
+  auto i64Const = [&](int64_t v) -> Value {
+    return vecOf(arith::ConstantIntOp::create(b, v, 64));
+  };
+  // trunc((x + 1/2) * inv) for x >= 0: x / d, exact (see the header).
+  auto quotient = [&](Value x, Value inv) -> Value {
+    Value xf = arith::SIToFPOp::create(b, f64Vec, x);
+    Value half = vecOf(arith::ConstantOp::create(b, b.getF64FloatAttr(0.5)));
+    return arith::FPToSIOp::create(
+        b, i64Vec,
+        arith::MulFOp::create(b, arith::AddFOp::create(b, xf, half),
+                              vecOf(inv)));
+  };
+  Value width64 = vecOf(g.width);
+  Value j = arith::IndexCastOp::create(b, i64Vec, keys);
+  Value keyRow = quotient(j, g.invWidth);
+  Value keyCol =
+      arith::SubIOp::create(b, j, arith::MulIOp::create(b, keyRow, width64));
+  Value queryRow = arith::FloorDivSIOp::create(b, pos, g.width);
+  Value queryCol = arith::SubIOp::create(
+      b, pos, arith::MulIOp::create(b, queryRow, g.width));
+
+  // Per axis: u = d + r * radius in [0, 2 r radius] and a multiple of r;
+  // the step u / r indexes the axis's table.
+  auto axis = [&](Value keyCell, Value queryCell, int64_t radius,
+                  Value &step) -> Value {
+    Value reach =
+        arith::MulIOp::create(b, arith::IndexCastOp::create(b, i64, g.dilation),
+                              arith::ConstantIntOp::create(b, radius, 64));
+    Value u = arith::AddIOp::create(
+        b, arith::SubIOp::create(b, keyCell, vecOf(queryCell)), vecOf(reach));
+    Value inside = arith::AndIOp::create(
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::sge, u, i64Const(0)),
+        arith::CmpIOp::create(
+            b, arith::CmpIPredicate::sle, u,
+            arith::AddIOp::create(b, vecOf(reach), vecOf(reach))));
+    Value t = u;
+    if (!g.unitDilation) {
+      t = quotient(arith::MaxSIOp::create(b, u, i64Const(0)), g.invDilation);
+      Value exact = arith::CmpIOp::create(
+          b, arith::CmpIPredicate::eq,
+          arith::MulIOp::create(b, t, vecOf(g.dilation)), u);
+      inside = arith::AndIOp::create(b, inside, exact);
+    }
+    step = arith::MinSIOp::create(b, arith::MaxSIOp::create(b, t, i64Const(0)),
+                                  i64Const(2 * radius));
+    return inside;
+  };
+  GridNeighbours n;
+  Value rowsOk = axis(keyRow, queryRow, g.ry, n.rowStep);
+  Value colsOk = axis(keyCol, queryCol, g.rx, n.colStep);
+  n.visible = arith::AndIOp::create(b, rowsOk, colsOk);
+  return n;
 }
 
 void PositionTerms::initState(ImplicitLocOpBuilder &b, const QueryTile &) {

@@ -78,7 +78,9 @@ LogicalResult KeyTileEmitter::emitRow(Value r) {
   for (auto [c, s] : llvm::enumerate(score.rowScores(b, tile, r))) {
     Value keyBase = arith::AddIOp::create(b, k0, idx(c * cfg.width));
     Value keys = arith::AddIOp::create(b, splat(keyBase, idxVec), lanes);
-    s = positions.addToScore(b, r, row, keyBase, s);
+    PositionTerms::ChunkTerms terms =
+        positions.applyToChunk(b, r, row, pos, keyBase, keys, s);
+    s = terms.score;
     ScoreIndices at{row, pos, keys};
     FailureOr<Value> changed = emitScoreChanges(b, cfg, tile, s, at);
     if (failed(changed))
@@ -86,8 +88,8 @@ LogicalResult KeyTileEmitter::emitRow(Value r) {
     s = *changed;
     if (masked) {
       Value vis = emitVisibility(b, cfg, tile, at, keyEnd);
-      if (Value window = positions.visibility(b, r, keys))
-        vis = arith::AndIOp::create(b, vis, window);
+      if (terms.visible)
+        vis = arith::AndIOp::create(b, vis, terms.visible);
       s = arith::SelectOp::create(b, vis, s, hiddenV);
     }
     vector::StoreOp::create(b, s, tile.scores,
@@ -109,8 +111,8 @@ LogicalResult KeyTileEmitter::emit() {
         result = failure();
     };
     // Rows the normaliser is done with (hard_sample after its sample), and
-    // rows whose Gaussian window misses a masked tile, skip it, scores
-    // included: for them the tile changes nothing.
+    // rows whose Gaussian or grid window misses a masked tile, skip it,
+    // scores included: for them the tile changes nothing.
     Value active = normalizer.rowActive(ib, tile, r, pass);
     if (Value meets = masked ? positions.rowMeetsTile(ib, r, k0, n) : Value())
       active = active ? arith::AndIOp::create(ib, active, meets) : meets;

@@ -190,10 +190,11 @@ LogicalResult convertAttention(NodeImporter &node) {
   Dims od = {qd[0], qd[1], qd[2], vd[3]};
   auto op = mlir::attn::AttentionOp::create(
       b, loc, tensorType(od, element), /*lse=*/Type(), *query, *key, *value,
-      mask, bias, /*key_lengths=*/Value(), ValueRange(), ValueRange(),
-      ValueRange(), mlir::attn::ScoreKind::dot, mlir::attn::Normalizer::softmax,
-      scale, causal, /*window=*/nullptr, align, /*alibi=*/false, softcap,
-      nullptr, nullptr, nullptr, nullptr);
+      mask, bias, /*key_lengths=*/Value(), /*grid_width=*/Value(), ValueRange(),
+      ValueRange(), ValueRange(), mlir::attn::ScoreKind::dot,
+      mlir::attn::Normalizer::softmax, scale, causal, /*window=*/nullptr, align,
+      /*alibi=*/false, softcap, nullptr, nullptr, nullptr, nullptr,
+      /*grid_window=*/nullptr, /*grid_dilation=*/nullptr);
   if (failed(mlir::verify(op)))
     return node.error() << "the operands do not form a valid attention "
                            "(see the error above)",

@@ -149,3 +149,16 @@ func.func @unused_lse(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
       -> tensor<1x2x8x16xf16>, tensor<1x2x8xf32>
   return %o : tensor<1x2x8x16xf16>
 }
+
+// -----
+
+func.func @grid_window(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+                       %v: tensor<1x2x8x16xf16>, %w: index)
+    -> tensor<1x2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: grid_window (the kernel takes no scalar operand for the map width; the CPU lowering runs it)}}
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      {grid_window = array<i64: 1, 1>}
+      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
+      -> tensor<1x2x8x16xf16>
+  return %o : tensor<1x2x8x16xf16>
+}

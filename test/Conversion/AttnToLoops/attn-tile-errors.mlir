@@ -61,7 +61,7 @@ func.func @multi_dimensional_scale(%q: tensor<1x2x8x16xf32>,
 func.func @relative_sigmoid(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
                             %v: tensor<1x2x8x16xf32>, %a: tensor<33x16xf32>)
     -> tensor<1x2x8x16xf32> {
-  // expected-error @+1 {{positional terms (relative_clip, gaussian_window) with normalizer 'sigmoid' are not supported by attn-tile; they need 'softmax'}}
+  // expected-error @+1 {{positional terms (relative_clip, gaussian_window, grid_window) with normalizer 'sigmoid' are not supported by attn-tile; they need 'softmax'}}
   %o = attn.attention %q, %k, %v
       position_operands(%a, %a : tensor<33x16xf32>, tensor<33x16xf32>)
       {relative_clip = 16 : i64, normalizer = #attn.normalizer<sigmoid>}
@@ -105,4 +105,20 @@ func.func @non_elementwise_region(%q: tensor<1x2x8x16xf32>,
         attn.yield %e : f32
       }
   return %o : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+// grid_window's relative tables enter as q . rows and q . cols, defined for
+// dot scores.
+func.func @grid_tables_cosine(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+                              %v: tensor<1x4x8x4xf32>, %w: index,
+                              %t: tensor<4x3x4xf32>) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{grid_window relative tables with score 'cosine' are not supported by attn-tile; they need score 'dot'}}
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      position_operands(%t, %t : tensor<4x3x4xf32>, tensor<4x3x4xf32>)
+      {grid_window = array<i64: 1, 1>, score = #attn.score<cosine>}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
 }

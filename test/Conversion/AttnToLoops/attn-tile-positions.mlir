@@ -115,3 +115,38 @@ func.func @relative_position(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
       -> tensor<?x4x?x64xf32>
   return %o : tensor<?x4x?x64xf32>
 }
+
+// -----
+
+// grid_window (2-D dilated neighbourhoods, stand_alone's relative tables):
+// the head's dilation comes from a chain of selects over the heads; the
+// tile's first and last positions give its map rows (floor division), and
+// the band of rows within r * ry of them bounds the key loop. Per vector of
+// keys, each key's row comes from the f64 quotient (j + 1/2) / W without an
+// integer division, and the relative terms are two gathers from the row's
+// 2 ry + 1 + 2 rx + 1 = 14 dot products.
+// CHECK-LABEL: func.func @grid_window
+// CHECK:         scf.parallel
+// CHECK:           %[[W:.*]] = arith.minsi %{{.*}}, %c2147483647 : index
+// CHECK:           %[[H2:.*]] = arith.cmpi eq, %{{.*}}, %c2{{.*}} : index
+// CHECK:           arith.select %[[H2]], %c3{{.*}}, %c4{{.*}} : index
+// CHECK:           %[[FIRST:.*]] = arith.floordivsi %{{.*}}, %[[W]] : index
+// CHECK:           %[[LAST:.*]] = arith.floordivsi %{{.*}}, %[[W]] : index
+// CHECK:           %[[BEGIN:.*]] = arith.maxsi %c0{{.*}}, %{{.*}} : index
+// CHECK:           scf.for %{{.*}} = %[[BEGIN]] to %{{.*}} step %c64
+// CHECK:             arith.fptosi %{{.*}} : vector<16xf64> to vector<16xi64>
+// CHECK:             vector.gather %{{.*}} : memref<32x14xf32>, vector<16xi64>
+// CHECK:             vector.gather %{{.*}} : memref<32x14xf32>, vector<16xi64>
+// SMALL-LABEL: func.func @grid_window
+// SMALL:         vector.gather %{{.*}} : memref<8x14xf32>, vector<8xi64>
+func.func @grid_window(%q: tensor<?x4x?x4xf32>, %k: tensor<?x4x?x4xf32>,
+                       %v: tensor<?x4x?x4xf32>, %w: index,
+                       %rows: tensor<4x7x4xf32>, %cols: tensor<4x7x4xf32>)
+    -> tensor<?x4x?x4xf32> {
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      position_operands(%rows, %cols : tensor<4x7x4xf32>, tensor<4x7x4xf32>)
+      {grid_window = array<i64: 3, 3>, grid_dilation = array<i64: 1, 2, 3, 4>}
+      : tensor<?x4x?x4xf32>, tensor<?x4x?x4xf32>, tensor<?x4x?x4xf32>
+      -> tensor<?x4x?x4xf32>
+  return %o : tensor<?x4x?x4xf32>
+}

@@ -522,6 +522,138 @@ func.func @relative_and_gaussian(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf
 
 // -----
 
+func.func @grid_without_width(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{expects the grid_width operand (the map's width) with grid_window}}
+  %o = attn.attention %q, %k, %v
+      {grid_window = array<i64: 1, 1>}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
+func.func @width_without_grid(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>, %w: index) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{expects the grid_width operand only with grid_window}}
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      {scale = 1.0 : f32}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
+func.func @dilation_without_grid(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{expects grid_dilation only with grid_window}}
+  %o = attn.attention %q, %k, %v
+      {grid_dilation = array<i64: 2>}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
+func.func @grid_one_radius(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>, %w: index) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{expects grid_window = [ry, rx] with both in [0, 2^31 - 1]}}
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      {grid_window = array<i64: 1>}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
+func.func @grid_negative_radius(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>, %w: index) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{expects grid_window = [ry, rx] with both in [0, 2^31 - 1]}}
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      {grid_window = array<i64: 1, -1>}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
+func.func @grid_dilation_count(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>, %w: index) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{expects grid_dilation with 1 or Hq = 4 entries, but got 2}}
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      {grid_window = array<i64: 1, 1>, grid_dilation = array<i64: 1, 2>}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
+func.func @grid_dilation_zero(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>, %w: index) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{expects grid_dilation entries in [1, 2^31 - 1], but got 0}}
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      {grid_window = array<i64: 1, 1>, grid_dilation = array<i64: 0>}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
+func.func @grid_and_relative(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>, %w: index) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{expects grid_window without relative_clip and gaussian_window}}
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      {grid_window = array<i64: 1, 1>, relative_clip = 2}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
+func.func @grid_one_table(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>, %w: index, %t: tensor<4x3x4xf32>) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{the positional attributes expects 2 position operands (rows, cols), but got 1}}
+  %o = attn.attention %q, %k, %v grid_width(%w) position_operands(%t : tensor<4x3x4xf32>)
+      {grid_window = array<i64: 1, 1>}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
+func.func @grid_table_shape(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>, %w: index, %t: tensor<4x3x4xf32>) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{expects position operands 'cols' of shape [Hq, 2*rx+1, D] = [4, 5, 4], but got 'tensor<4x3x4xf32>'}}
+  %o = attn.attention %q, %k, %v grid_width(%w) position_operands(%t, %t : tensor<4x3x4xf32>, tensor<4x3x4xf32>)
+      {grid_window = array<i64: 1, 2>}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
+func.func @grid_table_type(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
+    %v: tensor<1x4x8x4xf32>, %w: index, %t: tensor<4x3x4xf16>) -> tensor<1x4x8x4xf32> {
+  // expected-error @+1 {{expects position operands of element type f32 or the query's, but got 'f16'}}
+  %o = attn.attention %q, %k, %v grid_width(%w) position_operands(%t, %t : tensor<4x3x4xf16>, tensor<4x3x4xf16>)
+      {grid_window = array<i64: 1, 1>}
+      : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
+      -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
+}
+
+// -----
+
 func.func @gaussian_without_sigma(%q: tensor<1x4x8x16xf32>, %k: tensor<1x4x8x16xf32>,
                                   %v: tensor<1x4x8x16xf32>, %p: tensor<1x4x8xf32>)
     -> tensor<1x4x8x16xf32> {

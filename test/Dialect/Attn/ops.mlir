@@ -354,6 +354,34 @@ func.func @local_gaussian(%q: tensor<?x8x?x64xf32>, %k: tensor<?x8x?x64xf32>,
   return %o : tensor<?x8x?x64xf32>
 }
 
+// CHECK-LABEL: func.func @grid_window_dilated
+// CHECK-SAME: %[[W:[^:]*]]: index
+// CHECK: grid_width(%[[W]]) {grid_dilation = array<i64: 1, 2, 3, 4>, grid_window = array<i64: 1, 1>} :
+func.func @grid_window_dilated(%q: tensor<?x4x?x4xf32>, %k: tensor<?x4x?x4xf32>,
+                               %v: tensor<?x4x?x4xf32>, %w: index)
+    -> tensor<?x4x?x4xf32> {
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      {grid_window = array<i64: 1, 1>, grid_dilation = array<i64: 1, 2, 3, 4>}
+      : tensor<?x4x?x4xf32>, tensor<?x4x?x4xf32>, tensor<?x4x?x4xf32>
+      -> tensor<?x4x?x4xf32>
+  return %o : tensor<?x4x?x4xf32>
+}
+
+// CHECK-LABEL: func.func @grid_window_relative
+// CHECK-SAME: %[[W:[^:]*]]: index, %[[ROWS:[^:]*]]: tensor<4x7x4xf32>, %[[COLS:[^:]*]]: tensor<4x5x4xbf16>
+// CHECK: grid_width(%[[W]]) position_operands(%[[ROWS]], %[[COLS]] : tensor<4x7x4xf32>, tensor<4x5x4xbf16>) {grid_window = array<i64: 3, 2>}
+func.func @grid_window_relative(%q: tensor<?x4x?x4xbf16>, %k: tensor<?x4x?x4xbf16>,
+                                %v: tensor<?x4x?x4xbf16>, %w: index,
+                                %rows: tensor<4x7x4xf32>, %cols: tensor<4x5x4xbf16>)
+    -> tensor<?x4x?x4xbf16> {
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      position_operands(%rows, %cols : tensor<4x7x4xf32>, tensor<4x5x4xbf16>)
+      {grid_window = array<i64: 3, 2>}
+      : tensor<?x4x?x4xbf16>, tensor<?x4x?x4xbf16>, tensor<?x4x?x4xbf16>
+      -> tensor<?x4x?x4xbf16>
+  return %o : tensor<?x4x?x4xbf16>
+}
+
 //===----------------------------------------------------------------------===//
 // Regions.
 //===----------------------------------------------------------------------===//

@@ -28,7 +28,8 @@ ROWS = {
           "channel_self", "selective_kernel", "spatial_transformer"],
     # Section F so far (dilated_local and stand_alone are not implemented
     # yet).
-    "F": ["temporal", "pyramid", "ema", "gumbel_heads", "criss_cross"],
+    "F": ["temporal", "pyramid", "ema", "gumbel_heads", "criss_cross",
+          "dilated_local", "stand_alone"],
 }
 
 # Execution tests per row: a random case plus edge cases.

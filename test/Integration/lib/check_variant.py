@@ -85,7 +85,8 @@ reference_vision.DEFAULT_DIMS); --case random or large (activations times
 reference_vision.LARGE_SCALE, so the gates saturate); --module runs another
 module with the row's arguments and results.
 
-Section F rows (temporal, pyramid, ema, gumbel_heads, criss_cross) run the same
+Section F rows (temporal, pyramid, ema, gumbel_heads, criss_cross,
+dilated_local, stand_alone) run the same
 way against reference_further.py: --dim sets N, H, W (temporal: also T;
 gumbel_heads takes --B, --Sq, --Skv), and N may be 0 (an empty batch).
 

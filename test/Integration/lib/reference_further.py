@@ -15,6 +15,9 @@ Rows and their arguments -> results (the shapes of ROWS below):
                 logits [8], u [8] -> [B,Sq,E]
   criss_cross   x [N,C,H,W], Wq, Wk [C,Ck], Wv [C,C], gamma [1]
                 -> [N,C,H,W]
+  dilated_local x [N,C,H,W], Wq, Wk, Wv, Wo [C,C] -> [N,C,H,W]
+  stand_alone   x [N,C,H,W], Wq, Wk, Wv [C,C], rel_h, rel_w [7,C/2]
+                -> [N,C,H,W]
 
 Entry points (as reference_vision.py):
   reference(name, *inputs) -> list of float64 results (one per result)
@@ -37,6 +40,9 @@ EMA_EPS = 1e-6            # ema: Z / (1e-6 + sum_p Z)
 GUMBEL_KEEP = 4           # gumbel_heads: heads that keep gate 1
 HEADS = rs.NUM_HEADS      # gumbel_heads: 8 heads
 RECURRENCE = 2            # criss_cross: applied twice
+MAP_HEADS = 4             # dilated_local, stand_alone: 4 heads of C/4
+DILATED_RADIUS = 1        # dilated_local: 3x3 neighbours, head h at r = h+1
+SASA_RADIUS = 3           # stand_alone: the 7x7 window
 # gumbel_heads: no two gamma closer than this (VARIANTS.md asks 1e-4).
 GUMBEL_GAP = 1e-3
 
@@ -65,13 +71,22 @@ ROWS = {
         "args": [X, ("Wq", ("C", "Ck"), "weight"), ("Wk", ("C", "Ck"), "weight"),
                  ("Wv", ("C", "C"), "weight"), ("gamma", (1,), "gamma")],
         "results": [("N", "C", "H", "W")]},
+    "dilated_local": {
+        "args": [X] + [(n, ("C", "C"), "weight")
+                       for n in ("Wq", "Wk", "Wv", "Wo")],
+        "results": [("N", "C", "H", "W")]},
+    "stand_alone": {
+        "args": [X] + [(n, ("C", "C"), "weight") for n in ("Wq", "Wk", "Wv")]
+                + [(n, (2 * SASA_RADIUS + 1, "Ch"), "vector")
+                   for n in ("rel_h", "rel_w")],
+        "results": [("N", "C", "H", "W")]},
 }
 NAMES = list(ROWS)
 
 # Batch and map sizes are dynamic in the examples; channels static.
 DYNAMIC = ("N", "H", "W")
 DEFAULT_DIMS = {"N": 2, "T": 5, "C": 16, "A": 8, "K": 8, "Ck": 8, "H": 9,
-                "W": 7, "E": 64}
+                "W": 7, "E": 64, "Ch": 8}
 # Rows whose batch may be empty in a test (--dim N=0).
 EMPTY_OK = ("N",)
 
@@ -189,8 +204,74 @@ def criss_cross(x, wq, wk, wv, gamma):
     return x
 
 
+def map_attention(x, wq, wk, wv, neighbours, scale, rel=None):
+    """Multi-head attention over the positions of each map, head h of
+    width D = C/4 (columns h*D .. h*D+D-1): the keys of (y, x) are
+    neighbours(h, y, x) -> [((ky, kx), (a, b))] inside the map, s = scale *
+    q . (k + rel(a, b)[head columns]) and softmax over them; heads
+    concatenated -> [N,C,H,W]."""
+    x = f64(x)
+    N, C, H, W = x.shape
+    D = C // MAP_HEADS
+    out = np.zeros_like(x)
+    for n in range(N):
+        X = x[n].transpose(1, 2, 0)                    # [H,W,C]
+        q, k, v = X @ f64(wq), X @ f64(wk), X @ f64(wv)
+        for h in range(MAP_HEADS):
+            cols = slice(h * D, (h + 1) * D)
+            for yy in range(H):
+                for xx in range(W):
+                    keys = [(ky, kx, a, b) for (ky, kx), (a, b)
+                            in neighbours(h, yy, xx)
+                            if 0 <= ky < H and 0 <= kx < W]
+                    s = []
+                    for ky, kx, a, b in keys:
+                        kk = k[ky, kx, cols]
+                        if rel is not None:
+                            kk = kk + rel(a, b)[cols]
+                        s.append(scale * (q[yy, xx, cols] @ kk))
+                    p = softmax(np.array(s))
+                    out[n, cols, yy, xx] = sum(
+                        p[i] * v[ky, kx, cols]
+                        for i, (ky, kx, _, _) in enumerate(keys))
+    return out
+
+
+def dilated_local(x, wq, wk, wv, wo):
+    """DilateFormer's multi-scale dilated attention: head h sees the 3x3
+    neighbours (y + r a, x + r b), r = h + 1; s = q . k / sqrt(D); heads
+    concatenated, then . Wo."""
+    R = DILATED_RADIUS
+    D = f64(x).shape[1] // MAP_HEADS
+
+    def neighbours(h, yy, xx):
+        r = h + 1
+        return [((yy + r * a, xx + r * b), (a, b))
+                for a in range(-R, R + 1) for b in range(-R, R + 1)]
+
+    o = map_attention(x, wq, wk, wv, neighbours, 1.0 / math.sqrt(D))
+    return np.einsum("nchw,co->nohw", o, f64(wo))
+
+
+def stand_alone(x, wq, wk, wv, rel_h, rel_w):
+    """Stand-alone self-attention: keys in the 7x7 window, s = q . (k +
+    r_ab) with r_ab = concat(rel_h[a+3], rel_w[b+3]) (no scale); heads
+    concatenated, no output projection."""
+    R = SASA_RADIUS
+
+    def neighbours(h, yy, xx):
+        return [((yy + a, xx + b), (a, b))
+                for a in range(-R, R + 1) for b in range(-R, R + 1)]
+
+    def rel(a, b):
+        return np.concatenate([f64(rel_h)[a + R], f64(rel_w)[b + R]])
+
+    return map_attention(x, wq, wk, wv, neighbours, 1.0, rel)
+
+
 _FUNCS = {"temporal": temporal, "pyramid": pyramid, "ema": ema,
-          "gumbel_heads": gumbel_heads, "criss_cross": criss_cross}
+          "gumbel_heads": gumbel_heads, "criss_cross": criss_cross,
+          "dilated_local": dilated_local, "stand_alone": stand_alone}
 
 
 def reference(name, *inputs):
@@ -290,6 +371,61 @@ def _criss_cross_dense(x, wq, wk, wv, gamma):
     return x
 
 
+def _map_dense(x, wq, wk, wv, scale, visible, rel_scores=None):
+    """Per head: one masked attention over all H*W positions; visible(h,
+    dy, dx) -> bool matrix, rel_scores(h, q, dy, dx) -> extra scores."""
+    x = f64(x)
+    N, C, H, W = x.shape
+    D = C // MAP_HEADS
+    X = x.reshape(N, C, H * W).transpose(0, 2, 1)      # [N,P,C]
+    q, k, v = X @ f64(wq), X @ f64(wk), X @ f64(wv)
+    yy, xx = np.divmod(np.arange(H * W), W)
+    dy, dx = yy[None, :] - yy[:, None], xx[None, :] - xx[:, None]
+    out = np.zeros((N, H * W, C))
+    for h in range(MAP_HEADS):
+        c = slice(h * D, (h + 1) * D)
+        s = scale * (q[:, :, c] @ k[:, :, c].transpose(0, 2, 1))
+        if rel_scores is not None:
+            s = s + rel_scores(h, q[:, :, c], dy, dx)
+        s = np.where(visible(h, dy, dx)[None], s, -np.inf)
+        out[:, :, c] = softmax(s, axis=2) @ v[:, :, c]
+    return out.transpose(0, 2, 1).reshape(N, C, H, W)
+
+
+def _dilated_local_dense(x, wq, wk, wv, wo):
+    D = f64(x).shape[1] // MAP_HEADS
+
+    def visible(h, dy, dx):
+        r = h + 1
+        return ((dy % r == 0) & (dx % r == 0) &
+                (np.abs(dy) <= r * DILATED_RADIUS) &
+                (np.abs(dx) <= r * DILATED_RADIUS))
+
+    o = _map_dense(x, wq, wk, wv, 1.0 / math.sqrt(D), visible)
+    return np.einsum("nchw,co->nohw", o, f64(wo))
+
+
+def _stand_alone_dense(x, wq, wk, wv, rel_h, rel_w):
+    R = SASA_RADIUS
+    D = f64(x).shape[1] // MAP_HEADS
+    half = f64(rel_h).shape[1]
+
+    def visible(h, dy, dx):
+        return (np.abs(dy) <= R) & (np.abs(dx) <= R)
+
+    def rel_scores(h, q, dy, dx):
+        # Head h's columns of concat(rel_h, rel_w): from one table only.
+        c0 = h * D
+        table, steps = ((f64(rel_h)[:, c0:c0 + D], dy) if c0 < half
+                        else (f64(rel_w)[:, c0 - half:c0 - half + D], dx))
+        qr = q @ table.T                               # [N,P,7]
+        idx = np.clip(steps + R, 0, 2 * R)
+        return np.take_along_axis(
+            qr, np.broadcast_to(idx, qr.shape[:1] + idx.shape), axis=2)
+
+    return _map_dense(x, wq, wk, wv, 1.0, visible, rel_scores)
+
+
 def self_test(check):
     """`check(cond, what)` records a failure; returns the comparisons."""
     count = 0
@@ -311,6 +447,12 @@ def self_test(check):
               f"criss_cross vs dense masked attention, {tag}")
         close(criss_cross(args[0], *args[1:4], [0.0]), args[0],
               f"criss_cross with gamma = 0, {tag}")
+        args = make_inputs("dilated_local", dims, 3 * N + W)
+        close(dilated_local(*args), _dilated_local_dense(*args),
+              f"dilated_local vs dense masked attention, {tag}")
+        args = make_inputs("stand_alone", dims, 5 * N + H)
+        close(stand_alone(*args), _stand_alone_dense(*args),
+              f"stand_alone vs dense masked attention, {tag}")
         # temporal with T = 1 returns the frame; identical frames too.
         x, w, b, u = make_inputs("temporal", dict(dims, T=1), N + W)
         close(temporal(x, w, b, u), x[:, 0], f"temporal T = 1, {tag}")

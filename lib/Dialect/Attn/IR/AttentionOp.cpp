@@ -149,12 +149,14 @@ void AttentionOp::build(OpBuilder &builder, OperationState &state, Value query,
                         Value key, Value value, Type outputType) {
   build(builder, state, outputType, /*lse=*/Type(), query, key, value,
         /*mask=*/Value(), /*bias=*/Value(), /*key_lengths=*/Value(),
+        /*grid_width=*/Value(),
         /*score_operands=*/ValueRange(), /*normalizer_operands=*/ValueRange(),
         /*position_operands=*/ValueRange(), ScoreKind::dot, Normalizer::softmax,
         /*scale=*/nullptr, /*causal=*/false,
         /*window=*/nullptr, Alignment::bottom_right, /*alibi=*/false,
         /*softcap=*/nullptr, /*top_k=*/nullptr, /*relative_clip=*/nullptr,
-        /*gaussian_window=*/nullptr, /*gaussian_sigma=*/nullptr);
+        /*gaussian_window=*/nullptr, /*gaussian_sigma=*/nullptr,
+        /*grid_window=*/nullptr, /*grid_dilation=*/nullptr);
   state.regions[0]->getBlocks().clear();
   state.regions[1]->getBlocks().clear();
 }
@@ -186,6 +188,61 @@ Value AttentionOp::buildAlignOffset(OpBuilder &b, Location loc, Value queryLen,
   if (getAlign() == Alignment::top_left)
     return arith::ConstantIndexOp::create(b, loc, 0);
   return arith::SubIOp::create(b, loc, keyLen, queryLen);
+}
+
+int64_t AttentionOp::getGridDilationOf(int64_t h) {
+  std::optional<ArrayRef<int64_t>> d = getGridDilation();
+  if (!d || d->empty())
+    return 1;
+  return d->size() == 1 ? d->front() : (*d)[h];
+}
+
+/// grid_window's attributes and operands; appends the specs of its
+/// optional relative tables to `posSpecs`.
+static LogicalResult verifyGridWindow(AttentionOp op,
+                                      SmallVectorImpl<OperandSpec> &posSpecs) {
+  std::optional<ArrayRef<int64_t>> g = op.getGridWindow();
+  if (!g) {
+    if (op.getGridWidth())
+      return op.emitOpError() << "expects the grid_width operand only with "
+                                 "grid_window";
+    if (op.getGridDilation())
+      return op.emitOpError() << "expects grid_dilation only with grid_window";
+    return success();
+  }
+  // Radii and dilations stay below 2^31 so that r * ry (and the cell
+  // arithmetic of the lowerings) cannot overflow.
+  constexpr int64_t kLimit = std::numeric_limits<int32_t>::max();
+  if (g->size() != 2 || (*g)[0] < 0 || (*g)[1] < 0 || (*g)[0] > kLimit ||
+      (*g)[1] > kLimit)
+    return op.emitOpError()
+           << "expects grid_window = [ry, rx] with both in [0, 2^31 - 1]";
+  if (!op.getGridWidth())
+    return op.emitOpError() << "expects the grid_width operand (the map's "
+                               "width) with grid_window";
+  if (op.getRelativeClip() || op.getGaussianWindow())
+    return op.emitOpError() << "expects grid_window without relative_clip and "
+                               "gaussian_window";
+  int64_t hq = op.getQueryHeads();
+  if (std::optional<ArrayRef<int64_t>> d = op.getGridDilation()) {
+    if (d->size() != 1 && static_cast<int64_t>(d->size()) != hq)
+      return op.emitOpError() << "expects grid_dilation with 1 or Hq = " << hq
+                              << " entries, but got " << d->size();
+    for (int64_t r : *d)
+      if (r < 1 || r > kLimit)
+        return op.emitOpError()
+               << "expects grid_dilation entries in [1, 2^31 - 1], but got "
+               << r;
+  }
+  // The relative tables are optional: none, or rows and cols.
+  if (op.getPositionOperands().empty())
+    return success();
+  int64_t d = op.getQuery().getType().getDimSize(3);
+  posSpecs.push_back(
+      {"rows", {{"Hq", hq}, {"2*ry+1", 2 * (*g)[0] + 1}, {"D", d}}});
+  posSpecs.push_back(
+      {"cols", {{"Hq", hq}, {"2*rx+1", 2 * (*g)[1] + 1}, {"D", d}}});
+  return success();
 }
 
 LogicalResult AttentionOp::verify() {
@@ -328,12 +385,15 @@ LogicalResult AttentionOp::verify() {
       return emitOpError() << "expects gaussian_window >= 0";
     posSpecs.push_back({"p", rowDims});
   }
+  if (failed(verifyGridWindow(*this, posSpecs)))
+    return failure();
   // The relative-position tables have static shapes ([2*clip+1, D|Dv]): with
   // a `?` the C ABI would accept a table of too few rows.
+  bool hasTables = getRelativeClip() || getGridWindow();
   if (failed(verifyOperandList(op, "position operands",
                                "the positional attributes",
                                getPositionOperands(), posSpecs,
-                               /*staticSizes=*/getRelativeClip().has_value())))
+                               /*staticSizes=*/hasTables)))
     return failure();
 
   // Weights take the query's element type or f32; positions and samples
@@ -346,10 +406,10 @@ LogicalResult AttentionOp::verify() {
   }
   for (Value w : getPositionOperands()) {
     Type t = cast<RankedTensorType>(w.getType()).getElementType();
-    bool tableOk = getRelativeClip() && (t == elemType || t.isF32());
+    bool tableOk = hasTables && (t == elemType || t.isF32());
     if (!t.isF32() && !tableOk)
       return emitOpError() << "expects position operands of element type f32"
-                           << (getRelativeClip() ? " or the query's" : "")
+                           << (hasTables ? " or the query's" : "")
                            << ", but got " << t;
   }
   for (Value u : getNormalizerOperands())
@@ -489,6 +549,11 @@ void AttentionOp::getEqualDims(SmallVectorImpl<DimEquality> &eqs) {
     same(aK, 1, q, 3);
     same(aV, 1, v, 3);
   }
+  if (getGridWindow() && getPositionOperands().size() == 2)
+    for (Value table : getPositionOperands()) {
+      same(table, 0, q, 1);
+      same(table, 2, q, 3);
+    }
   SmallVector<Value> rowShaped(getNormalizerOperands());
   if (getGaussianWindow())
     rowShaped.append(getPositionOperands().begin(),

@@ -161,13 +161,15 @@ Attention attention(OpBuilder &b, Location loc, Value q, Value k, Value v,
         RankedTensorType::get(qType.getShape().drop_back(), b.getF32Type());
   auto op = AttentionOp::create(
       b, loc, outType, lseType, q, k, v, /*mask=*/Value(), bias,
-      /*key_lengths=*/Value(), /*score_operands=*/ValueRange(),
+      /*key_lengths=*/Value(), /*grid_width=*/Value(),
+      /*score_operands=*/ValueRange(),
       /*normalizer_operands=*/ValueRange(),
       /*position_operands=*/ValueRange(), ScoreKind::dot, Normalizer::softmax,
       scale ? b.getF32FloatAttr(*scale) : FloatAttr(), causal,
       /*window=*/nullptr, align, /*alibi=*/false, /*softcap=*/nullptr,
       /*top_k=*/nullptr, /*relative_clip=*/nullptr,
-      /*gaussian_window=*/nullptr, /*gaussian_sigma=*/nullptr);
+      /*gaussian_window=*/nullptr, /*gaussian_sigma=*/nullptr,
+      /*grid_window=*/nullptr, /*grid_dilation=*/nullptr);
   return {op.getOutput(), op.getLse()};
 }
 
