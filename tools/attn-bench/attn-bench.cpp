@@ -1,9 +1,10 @@
 //===- attn-bench.cpp - Time a compiled attention against OpenBLAS --------===//
 //
 //   attn-bench examples/variants/causal.mlir --B 1 --Sq 1024 --Skv 1024 \
-//       [--repeat N] [--warmup N] [--query-tile N --key-tile N] [--key-splits N] \
+//       [--repeat N] [--warmup N] [--query-tile N --key-tile N] [--key-splits
+//       N] \
 //       [--baseline=blas|none] [--threads N] [--peak | --peak-gflops G]
-//       [--csv]
+//       [--format=text|csv|json]
 //
 // Compiles the module as attn-run does (attn::compileFile into a temporary
 // directory), loads it with the runtime, fills the arguments with seeded
@@ -41,6 +42,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -120,8 +122,18 @@ static cl::opt<bool>
                 cl::cat(benchCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("Random seed of the inputs"),
                               cl::init(1), cl::cat(benchCategory));
-static cl::opt<bool> csv("csv",
-                         cl::desc("Print one CSV header line and one row"),
+namespace {
+enum class Format { Text, Csv, Json };
+} // namespace
+static cl::opt<Format> format(
+    "format", cl::desc("Report format"), cl::init(Format::Text),
+    cl::values(clEnumValN(Format::Text, "text", "readable lines (default)"),
+               clEnumValN(Format::Csv, "csv",
+                          "one CSV header line and one row"),
+               clEnumValN(Format::Json, "json",
+                          "one JSON object with the CSV's fields")),
+    cl::cat(benchCategory));
+static cl::opt<bool> csv("csv", cl::desc("Same as --format=csv"),
                          cl::cat(benchCategory));
 
 static int fail(const llvm::Twine &message) {
@@ -368,32 +380,74 @@ int main(int argc, char **argv) {
     pairs += attn_bench::countVisiblePairs(problem, b);
 
   llvm::raw_ostream &os = llvm::outs();
-  if (csv) {
-    os << "variant,dtype,B,Hq,Hkv,Sq,Skv,D,mask,flops,compiled_median_ms,"
-          "compiled_min_ms,compiled_gflops,compiled_peak_pct,"
-          "baseline_median_ms,baseline_min_ms,baseline_gflops,"
-          "baseline_peak_pct,ratio,threads,max_abs_err,check,peak_gflops,"
-          "read_gbs,kv_gbs,kv_bandwidth_pct\n";
-    os << llvm::sys::path::stem(inputFile) << "," << bench.elementType << ","
-       << problem.batch << "," << problem.queryHeads << "," << problem.kvHeads
-       << "," << problem.querySeq << "," << problem.keySeq << ","
-       << problem.headDim << "," << problem.describe() << ","
-       << llvm::format("%.6e", flops) << ","
-       << llvm::format("%.4f,%.4f,%.2f,%.1f", compiled.medianMs, compiled.minMs,
-                       compiledGflops, 100 * compiledGflops / peak);
-    if (haveBaseline)
-      os << llvm::format(",%.4f,%.4f,%.2f,%.1f,%.3f", blas.medianMs, blas.minMs,
-                         blasGflops, 100 * blasGflops / peak, ratio);
-    else
-      os << ",,,,,";
-    os << "," << threads << "," << llvm::format("%.3e", maxAbsErr) << ","
-       << (pass ? "pass" : "FAIL") << "," << llvm::format("%.1f", peak) << ",";
-    if (measurePeak)
-      os << llvm::format("%.1f", machine.readGBs);
-    os << "," << llvm::format("%.2f", kvGBs) << ",";
-    if (measurePeak)
-      os << llvm::format("%.1f", 100 * kvGBs / machine.readGBs);
-    os << "\n";
+  if (csv || format != Format::Text) {
+    // One record for both machine-readable formats: each field has its
+    // CSV text (fixed precision) and its JSON value (full precision; null
+    // where the CSV cell is empty).
+    struct Field {
+      const char *name;
+      std::string text;
+      llvm::json::Value value;
+    };
+    std::vector<Field> fields;
+    auto text = [&](const char *name, const std::string &v) {
+      fields.push_back({name, v, v});
+    };
+    auto integer = [&](const char *name, int64_t v) {
+      fields.push_back({name, std::to_string(v), v});
+    };
+    auto number = [&](const char *name, double v, const char *fmt,
+                      bool present = true) {
+      std::string t;
+      if (present)
+        llvm::raw_string_ostream(t) << llvm::format(fmt, v);
+      fields.push_back(
+          {name, t,
+           present ? llvm::json::Value(v) : llvm::json::Value(nullptr)});
+    };
+    text("variant", llvm::sys::path::stem(inputFile).str());
+    text("dtype", bench.elementType);
+    integer("B", problem.batch);
+    integer("Hq", problem.queryHeads);
+    integer("Hkv", problem.kvHeads);
+    integer("Sq", problem.querySeq);
+    integer("Skv", problem.keySeq);
+    integer("D", problem.headDim);
+    text("mask", problem.describe());
+    number("flops", flops, "%.6e");
+    number("compiled_median_ms", compiled.medianMs, "%.4f");
+    number("compiled_min_ms", compiled.minMs, "%.4f");
+    number("compiled_gflops", compiledGflops, "%.2f");
+    number("compiled_peak_pct", 100 * compiledGflops / peak, "%.1f");
+    number("baseline_median_ms", blas.medianMs, "%.4f", haveBaseline);
+    number("baseline_min_ms", blas.minMs, "%.4f", haveBaseline);
+    number("baseline_gflops", blasGflops, "%.2f", haveBaseline);
+    number("baseline_peak_pct", 100 * blasGflops / peak, "%.1f", haveBaseline);
+    number("ratio", ratio, "%.3f", haveBaseline);
+    integer("threads", threads);
+    number("max_abs_err", maxAbsErr, "%.3e");
+    text("check", pass ? "pass" : "FAIL");
+    number("peak_gflops", peak, "%.1f");
+    number("read_gbs", machine.readGBs, "%.1f", measurePeak);
+    number("kv_gbs", kvGBs, "%.2f");
+    number("kv_bandwidth_pct", 100 * kvGBs / machine.readGBs, "%.1f",
+           measurePeak);
+    if (format == Format::Json) {
+      // In the CSV's column order.
+      llvm::json::OStream json(os, /*IndentSize=*/2);
+      json.object([&] {
+        for (Field &f : fields)
+          json.attribute(f.name, std::move(f.value));
+      });
+      os << "\n";
+    } else {
+      llvm::interleave(
+          fields, os, [&](const Field &f) { os << f.name; }, ",");
+      os << "\n";
+      llvm::interleave(
+          fields, os, [&](const Field &f) { os << f.text; }, ",");
+      os << "\n";
+    }
     return pass ? 0 : 1;
   }
 
