@@ -3,6 +3,7 @@
 # CMake-generated lit.site.cfg.py; this file only holds logic.
 
 import os
+import shlex
 import shutil
 import subprocess
 
@@ -61,6 +62,25 @@ python = config.python_executable or "/usr/bin/python3"
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%attn_src", config.attn_src_root))
 config.substitutions.append(("%attn_obj", config.attn_obj_root))
+
+# Tests that configure another CMake project against this build (the
+# installed package, test/Install) use the CMake, Ninja, compilers and MLIR
+# that configured it. %cmake_configure comes before %cmake, its prefix.
+if config.cmake_generator == "Ninja":
+    config.available_features.add("cmake-ninja")
+    configure = [config.cmake_command, "-G", "Ninja",
+                 "-DCMAKE_MAKE_PROGRAM=" + config.cmake_make_program,
+                 "-DCMAKE_C_COMPILER=" + config.c_compiler,
+                 "-DCMAKE_CXX_COMPILER=" + config.cxx_compiler,
+                 "-DCMAKE_BUILD_TYPE=" + config.cmake_build_type,
+                 "-DMLIR_DIR=" + config.mlir_dir]
+    config.substitutions.append(
+        ("%cmake_configure", " ".join(map(shlex.quote, configure))))
+config.substitutions.append(("%cmake", shlex.quote(config.cmake_command)))
+config.substitutions.append(("%ctest", shlex.quote(config.ctest_command)))
+mlir_includes = [d for d in config.mlir_include_dirs.split(";") if d]
+config.substitutions.append(
+    ("%mlir_includes", " ".join("-I " + shlex.quote(d) for d in mlir_includes)))
 
 # mlir-runner JIT-runs small numeric programs (the exp2 error bound) with
 # the C runner utils of the same LLVM installation.
