@@ -89,6 +89,21 @@ OwningOpRef<ModuleOp> parseModule(llvm::StringRef inputPath,
 
 /// Whether the CPU code is generated for (`options.cpu`, "native" = this
 /// host) has `feature` (an LLVM feature name such as "avx512f").
+/// The GPU emulator's library: in the lib/ beside the running tool's bin/
+/// (an installed compiler, and the build tree itself), else where the
+/// build put it (a program outside bin/ using the compiler library).
+static std::string gpuEmulatorLibrary() {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      nullptr, reinterpret_cast<void *>(&gpuEmulatorLibrary));
+  llvm::SmallString<256> beside(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(beside, "lib",
+                          llvm::sys::path::filename(ATTN_GPU_EMULATOR_LIBRARY));
+  if (!exe.empty() && llvm::sys::fs::exists(beside))
+    return std::string(beside);
+  return ATTN_GPU_EMULATOR_LIBRARY;
+}
+
 static bool targetHas(const CompileOptions &options, llvm::StringRef feature) {
   if (options.cpu == "native") {
     llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
@@ -292,7 +307,7 @@ LogicalResult compileFile(llvm::StringRef inputPath,
   if (emulator)
     return linkSharedLibrary(
         objectPath, sharedLibPath,
-        {ATTN_GPU_EMULATOR_LIBRARY, "-lstdc++", "-lpthread", "-lm"});
+        {gpuEmulatorLibrary(), "-lstdc++", "-lpthread", "-lm"});
   return linkSharedLibrary(objectPath, sharedLibPath, {"-lomp", "-lm"});
 }
 
