@@ -351,7 +351,7 @@ public:
   PositionTerms(const KernelConfig &cfg, const ScoreFunction &score);
   bool hasRelative() const { return clip >= 0; }
   bool hasGaussian() const { return window >= 0; }
-  bool hasGrid() const { return gridRy >= 0; }
+  bool hasGrid() const { return grid.present(); }
   void allocate(ImplicitLocOpBuilder &b);
   /// Per query tile: the q . aK_r table, or the per-row windows (and the
   /// tile's key bounds in `tile`).
@@ -389,13 +389,14 @@ private:
 
   const KernelConfig &cfg;
   const ScoreFunction &score;
-  int64_t clip = -1, window = -1, padded = 0, gridRy = -1, gridRx = -1;
+  int64_t clip = -1, window = -1, padded = 0;
   float sigma = 0;
   // relative_position: [queryTile, padded] q . aK table and bucket weights.
   Value relKeys, relWeights;
   // local_gaussian: per row position p (f32) and window [lo, hi] (index).
   Value center, lo, hi;
-  // grid_window: the current head's window; with relative tables,
+  // grid_window: its radii from the start, the current head's window from
+  // prepareQueryTile on; with relative tables,
   // [queryTile, 2 ry + 2 rx + 2] f32: q' . rows[h, a] then q' . cols[h, c].
   // gridFirstPos is the aligned position of the tile's first row.
   GridWindow grid;

@@ -66,8 +66,8 @@ PositionTerms::PositionTerms(const KernelConfig &cfg,
     sigma = op.getGaussianSigma()->convertToFloat();
   }
   if (std::optional<ArrayRef<int64_t>> g = op.getGridWindow()) {
-    gridRy = (*g)[0];
-    gridRx = (*g)[1];
+    grid.ry = (*g)[0];
+    grid.rx = (*g)[1];
   }
 }
 
@@ -83,7 +83,7 @@ void PositionTerms::allocate(ImplicitLocOpBuilder &b) {
   }
   if (hasGrid() && !cfg.positionInputs.empty()) {
     gridDots =
-        scratchBuffer(b, cfg, {cfg.queryTile, 2 * gridRy + 2 * gridRx + 2});
+        scratchBuffer(b, cfg, {cfg.queryTile, 2 * grid.ry + 2 * grid.rx + 2});
   }
 }
 
@@ -375,14 +375,13 @@ GridWindow lowering::gridWindow(ImplicitLocOpBuilder &b, AttentionOp op,
   int64_t heads = op.getQueryHeads();
   g.dilation = indexConst(b, op.getGridDilationOf(heads - 1));
   for (int64_t h = heads - 2; h >= 0; --h) {
-    int64_t r = op.getGridDilationOf(h);
-    g.unitDilation = g.unitDilation && r == 1;
     Value isHead = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, head,
                                          indexConst(b, h));
-    g.dilation =
-        arith::SelectOp::create(b, isHead, indexConst(b, r), g.dilation);
+    g.dilation = arith::SelectOp::create(
+        b, isHead, indexConst(b, op.getGridDilationOf(h)), g.dilation);
   }
-  g.unitDilation = g.unitDilation && op.getGridDilationOf(heads - 1) == 1;
+  for (int64_t h = 0; h < heads; ++h)
+    g.unitDilation = g.unitDilation && op.getGridDilationOf(h) == 1;
   g.invDilation = reciprocal(g.dilation);
   return g;
 }

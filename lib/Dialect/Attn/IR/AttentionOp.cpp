@@ -192,7 +192,7 @@ Value AttentionOp::buildAlignOffset(OpBuilder &b, Location loc, Value queryLen,
 
 int64_t AttentionOp::getGridDilationOf(int64_t h) {
   std::optional<ArrayRef<int64_t>> d = getGridDilation();
-  if (!d || d->empty())
+  if (!d)
     return 1;
   return d->size() == 1 ? d->front() : (*d)[h];
 }
