@@ -11,7 +11,7 @@ set(ATTN_INSTALL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/AttnCompiler)
 # The libraries another compiler links.
 set(attn_exported_libraries AttnDialect AttnTransforms AttnConversionToLoops
     AttnConversionToGPU AttnPipelines AttnInitAll AttnOnnxImport AttnCompiler
-    AttnCudaRuntime AttnRuntime)
+    AttnCudaRuntime AttnRuntime AttnCAPI AttnCAPIRuntime)
 set(attn_installed_tools attn-opt attn-compile attn-run attn-import attn-exec
     attn-bench)
 # Optional pieces (the ONNX importer, the CUDA runtime, attn-bench) exist only
@@ -39,6 +39,8 @@ install(TARGETS ${attn_installed_tools}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 install(DIRECTORY ${ATTN_SOURCE_DIR}/include/attn
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
+install(DIRECTORY ${ATTN_SOURCE_DIR}/include/attn-c
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
 install(DIRECTORY ${ATTN_BINARY_DIR}/include/attn
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h.inc")

@@ -240,63 +240,52 @@ LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
   return success();
 }
 
-LogicalResult compileFile(llvm::StringRef inputPath,
-                          llvm::StringRef sharedLibPath,
-                          llvm::StringRef headerPath,
-                          const CompileOptions &options) {
-  MLIRContext context(MLIRContext::Threading::DISABLED);
-  prepareContext(context);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = loadModule(inputPath, sourceMgr, context);
-  if (!module)
-    return failure();
+std::string checkCompileOptions(const CompileOptions &options) {
+  bool gpu = options.target == "cuda" || options.target == "gpu-emulator";
+  if (options.target != "cpu" && !gpu)
+    return "unknown target '" + options.target +
+           "' (expected 'cpu', 'cuda' or 'gpu-emulator')";
+  if (gpu && mlir::attn::sharedMemoryLimit(options.chip) == 0)
+    return "unknown chip '" + options.chip +
+           "' (expected sm_80, sm_86, sm_89, sm_90 or sm_90a)";
+  if (options.allowTf32 && !gpu)
+    return "--allow-tf32 applies to the GPU targets ('cuda', "
+           "'gpu-emulator'), not to 'cpu'";
+  return "";
+}
 
-  bool emulator = options.target == "gpu-emulator";
-  if (options.target != "cpu" && options.target != "cuda" && !emulator) {
-    llvm::errs() << "error: unknown target '" << options.target
-                 << "' (expected 'cpu', 'cuda' or 'gpu-emulator')\n";
-    return failure();
-  }
-  if ((options.target == "cuda" || emulator) &&
-      mlir::attn::sharedMemoryLimit(options.chip) == 0) {
-    llvm::errs() << "error: unknown chip '" << options.chip
-                 << "' (expected sm_80, sm_86, sm_89, sm_90 or sm_90a)\n";
-    return failure();
-  }
-  if (options.allowTf32 && options.target == "cpu") {
-    llvm::errs() << "error: --allow-tf32 applies to the GPU targets ('cuda', "
-                    "'gpu-emulator'), not to 'cpu'\n";
-    return failure();
-  }
+LogicalResult compileModule(ModuleOp module, llvm::StringRef sharedLibPath,
+                            llvm::StringRef headerPath,
+                            const CompileOptions &options) {
+  if (std::string error = checkCompileOptions(options); !error.empty())
+    return module.emitError(error);
   if (!headerPath.empty()) {
     // The header is written from the signature recorded at tensor level.
-    PassManager signature(module.get()->getName());
+    PassManager signature(module->getName());
     signature.addPass(mlir::attn::createAttnAbiSignature());
-    if (failed(signature.run(*module)))
+    if (failed(signature.run(module)))
       return failure();
     std::error_code ec;
     llvm::ToolOutputFile header(headerPath, ec, llvm::sys::fs::OF_Text);
-    if (ec) {
-      llvm::errs() << "error: cannot write '" << headerPath
-                   << "': " << ec.message() << "\n";
-      return failure();
-    }
-    if (failed(emitCHeader(*module, header.os(), options.target == "cuda")))
+    if (ec)
+      return module.emitError()
+             << "cannot write '" << headerPath << "': " << ec.message();
+    if (failed(emitCHeader(module, header.os(), options.target == "cuda")))
       return failure();
     header.keep();
   }
 
   bool cuda = options.target == "cuda";
-  if (failed(cuda || emulator ? lowerToCuda(*module, sharedLibPath, options)
-                              : lowerToLLVMDialect(*module, options)))
+  bool emulator = options.target == "gpu-emulator";
+  if (failed(cuda || emulator ? lowerToCuda(module, sharedLibPath, options)
+                              : lowerToLLVMDialect(module, options)))
     return failure();
   llvm::SmallString<256> objectPath(sharedLibPath);
   llvm::sys::path::replace_extension(objectPath, ".o");
   CompileOptions host = options;
   if (cuda && host.cpu == "native")
     host.cpu = "x86-64";
-  if (failed(emitObjectFile(*module, objectPath, host)))
+  if (failed(emitObjectFile(module, objectPath, host)))
     return failure();
   // libomp runs the parallel work items of CPU code: a dependency of the
   // compiled library (Debian's libomp5), not of MLIR or LLVM. CUDA
@@ -309,6 +298,25 @@ LogicalResult compileFile(llvm::StringRef inputPath,
         objectPath, sharedLibPath,
         {gpuEmulatorLibrary(), "-lstdc++", "-lpthread", "-lm"});
   return linkSharedLibrary(objectPath, sharedLibPath, {"-lomp", "-lm"});
+}
+
+LogicalResult compileFile(llvm::StringRef inputPath,
+                          llvm::StringRef sharedLibPath,
+                          llvm::StringRef headerPath,
+                          const CompileOptions &options) {
+  MLIRContext context(MLIRContext::Threading::DISABLED);
+  prepareContext(context);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = loadModule(inputPath, sourceMgr, context);
+  if (!module)
+    return failure();
+  // Option errors are about the command line, not the input: no location.
+  if (std::string error = checkCompileOptions(options); !error.empty()) {
+    llvm::errs() << "error: " << error << "\n";
+    return failure();
+  }
+  return compileModule(*module, sharedLibPath, headerPath, options);
 }
 
 TemporaryLibrary::TemporaryLibrary(TemporaryLibrary &&other) noexcept

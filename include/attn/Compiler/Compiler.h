@@ -92,6 +92,20 @@ mlir::LogicalResult lowerToCuda(mlir::ModuleOp module,
                                 llvm::StringRef sharedLibPath,
                                 const CompileOptions &options);
 
+/// The inconsistency in `options` (an unknown target or chip, TF32 for the
+/// CPU) as a message, or an empty string when there is none.
+std::string checkCompileOptions(const CompileOptions &options);
+
+/// The AOT path after parsing: lowers `module` in place for
+/// `options.target` and writes `sharedLibPath`, the object next to it (`.o`)
+/// and, when `headerPath` is not empty, the C header. Errors are diagnostics
+/// on `module`'s context, except those of the system linker (stderr). The
+/// context must have been prepared (prepareContext).
+mlir::LogicalResult compileModule(mlir::ModuleOp module,
+                                  llvm::StringRef sharedLibPath,
+                                  llvm::StringRef headerPath,
+                                  const CompileOptions &options);
+
 /// Whole AOT path: parse `inputPath`, lower, and write `sharedLibPath`, the
 /// object next to it (`.o`) and, when `headerPath` is not empty, the C
 /// header. Errors are reported as diagnostics on stderr.
