@@ -141,6 +141,9 @@ if getattr(config, "attn_cuda_runtime", False):
         ("%fake_cuda",
          "env LD_LIBRARY_PATH=" + fake_cuda_dir
          + (":" + library_path if library_path else "")))
+# The runtime writes PNG heat maps (built with libpng, ATTN_ENABLE_PNG).
+if getattr(config, "attn_png", False):
+    config.available_features.add("libpng")
 # A CUDA driver (libcuda.so.1) can be loaded here.
 if _succeeds([python, "-c", "import ctypes; ctypes.CDLL('libcuda.so.1')"]):
     config.available_features.add("cuda-driver")

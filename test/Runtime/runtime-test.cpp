@@ -24,6 +24,10 @@
 //                                              attnCudaLastError (default
 //                                              module: test-cuda-module.c)
 //   attn-runtime-test cuda-info                the device in use
+//   attn-runtime-test heatmap IN.npy OUT.png [TITLE]
+//                                              draw IN as a PNG heat map
+//   attn-runtime-test png-probe FILE SPEC...   size, pixels and dark pixels
+//                                              of a PNG (PngProbe.cpp)
 //
 // Errors print "error: ..." on stderr and exit with 1.
 //
@@ -33,6 +37,7 @@
 #include "attn/Runtime/Cuda.h"
 #include "attn/Runtime/Execution.h"
 #include "attn/Runtime/Float.h"
+#include "attn/Runtime/HeatMap.h"
 #include "attn/Runtime/Manifest.h"
 #include "attn/Runtime/Module.h"
 #include "attn/Runtime/Npy.h"
@@ -47,6 +52,9 @@
 using namespace attn::runtime;
 
 int runSelfTest();
+#ifdef ATTN_TEST_PNG
+int runPngProbe(const std::vector<std::string> &args);
+#endif
 
 static int fail(const std::string &message) {
   std::fprintf(stderr, "error: %s\n", message.c_str());
@@ -57,7 +65,8 @@ static int usage() {
   return fail("usage: attn-runtime-test selftest | npy-dump FILE | npy-copy "
               "IN OUT | convert MODE IN OUT | manifest FILE | bind MANIFEST "
               "IN... | run FN [--module SO] [-i IN]... [-o OUT]... | "
-              "cuda-call FN [--module SO] | cuda-info");
+              "cuda-call FN [--module SO] | cuda-info | heatmap IN OUT "
+              "[TITLE] | png-probe FILE SPEC...");
 }
 
 static void printValue(NpyDType type, const uint8_t *p) {
@@ -343,6 +352,17 @@ static int cudaInfoCommand() {
   return 0;
 }
 
+static int heatMapCommand(const std::vector<std::string> &args) {
+  Expected<NpyArray> array = readNpyFile(args[0]);
+  if (!array)
+    return fail(array.getError());
+  if (Status status =
+          writeHeatMapPng(args[1], *array, args.size() == 3 ? args[2] : "");
+      !status)
+    return fail(status.getError());
+  return 0;
+}
+
 int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty())
@@ -367,5 +387,11 @@ int main(int argc, char **argv) {
     return cudaCallCommand(args);
   if (command == "cuda-info" && args.empty())
     return cudaInfoCommand();
+  if (command == "heatmap" && (args.size() == 2 || args.size() == 3))
+    return heatMapCommand(args);
+#ifdef ATTN_TEST_PNG
+  if (command == "png-probe")
+    return runPngProbe(args);
+#endif
   return usage();
 }
