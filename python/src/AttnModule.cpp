@@ -144,6 +144,8 @@ py::list describeAll(const std::vector<rt::ManifestTensor> &tensors) {
   return list;
 }
 
+/// Keeps the GIL: the diagnostics are collected from file descriptor 2, so
+/// no other Python thread may write there meanwhile.
 std::shared_ptr<Library> compile(const std::string &path,
                                  const attn::CompileOptions &options) {
   rt::Expected<std::unique_ptr<Library>> library =

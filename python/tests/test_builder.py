@@ -13,10 +13,6 @@ import reference_structure as rs
 import reference_vision as rv
 from conftest import assert_close, example
 
-QKV = (("q", ("B", 4, "Sq", 64)), ("k", ("B", 4, "Skv", 64)),
-       ("v", ("B", 4, "Skv", 64)))
-
-
 def qkv(dtype="f32", heads=(4, 4)):
     hq, hkv = heads
     return (attn.input("q", ("B", hq, "Sq", 64), dtype),
