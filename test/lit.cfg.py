@@ -154,4 +154,4 @@ if getattr(config, "attn_python_bindings", False) and package_python and \
     config.available_features.add("python-bindings")
     config.substitutions.append(("%attn_python", package_python))
     config.substitutions.append(
-        ("%attn_pythonpath", os.path.join(config.attn_obj_root, "python")))
+        ("%attn_package_dir", os.path.join(config.attn_obj_root, "python")))
