@@ -147,3 +147,14 @@ if getattr(config, "attn_png", False):
 # A CUDA driver (libcuda.so.1) can be loaded here.
 if _succeeds([python, "-c", "import ctypes; ctypes.CDLL('libcuda.so.1')"]):
     config.available_features.add("cuda-driver")
+
+# The Python package was built (ATTN_ENABLE_PYTHON) for the interpreter
+# %attn_python, and that interpreter has pytest: test/Python runs its tests
+# with the package of this build tree first on PYTHONPATH.
+package_python = getattr(config, "attn_python_package_executable", "")
+if getattr(config, "attn_python_bindings", False) and package_python and \
+        _succeeds([package_python, "-c", "import pytest, numpy"]):
+    config.available_features.add("python-bindings")
+    config.substitutions.append(("%attn_python", package_python))
+    config.substitutions.append(
+        ("%attn_package_dir", os.path.join(config.attn_obj_root, "python")))
