@@ -208,6 +208,47 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
   ];
 }
 
+def AttnExposeWeights : Pass<"attn-expose-weights", "ModuleOp"> {
+  let summary = "Return the weights of every attention (debug mode)";
+  let description = [{
+    The inspection mode behind `attn-run --dump-weights` and
+    `attn.compile(..., weights=True)`: every `attn.attention` directly in
+    the body of a public function also returns its weights
+    `P[b, h, i, j]`, `[B, Hq, Sq, Skv]` in the query's element type, as a
+    new function result named `attn.weights<N>:<what>`, where `N` counts
+    the ops of the function in order and `<what>` lists its source line,
+    score, normaliser, masks and positional terms
+    (`attn.weights0:causal.mlir:31,softmax,causal`). The original results
+    keep their places.
+
+    The weights are computed by the op itself, over one-hot values: with
+    `v[j, c] = (j == c)`, `o[i, c] = sum_j P[i, j] v[j, c] = P[i, c]` for
+    every score, mask, positional term and normaliser (softmax, sigmoid,
+    hard, top-k). The op needs a static value width, so the identity is
+    taken `key-chunk` columns at a time in an `scf.for`, one more fused
+    attention per chunk; a relative-position value table (`aV`) is
+    replaced by zeros. This costs `ceil(Skv / key-chunk)` attentions and
+    materialises `B Hq Sq Skv` weights: it is for inspection, not for
+    production runs.
+
+    Run it after `attn-decompose`, so that the structural ops (multi-head,
+    co-attention, attention over attention, ...) are `attn.attention` ops
+    by then; the pipelines do so with their `expose-weights` option and
+    then record the ABI signature. An attention inside a loop (the hops of
+    `attn.memory_network`) gets a warning and no weights: it would need one
+    set per iteration.
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"keyChunk", "key-chunk", "int64_t", /*default=*/"64",
+           "Keys whose weights one attention over one-hot values computes">,
+  ];
+}
+
 def AttnApproximateMath : Pass<"attn-approximate-math"> {
   let summary = "Replace f32 transcendental math ops with polynomial code";
   let description = [{

@@ -135,6 +135,7 @@ static void buildPipeline(OpPassManager &pm, const CompileOptions &options) {
   pipeline.keySplits = options.keySplits;
   pipeline.stackScratchBytes = options.stackScratchBytes;
   pipeline.parallel = options.parallel;
+  pipeline.exposeWeights = options.exposeWeights;
   mlir::attn::buildLowerToCpuPipeline(pm, pipeline);
 }
 
@@ -251,6 +252,9 @@ std::string checkCompileOptions(const CompileOptions &options) {
   if (options.allowTf32 && !gpu)
     return "--allow-tf32 applies to the GPU targets ('cuda', "
            "'gpu-emulator'), not to 'cpu'";
+  if (options.exposeWeights && gpu)
+    return "the attention weights (--expose-weights, --dump-weights) are "
+           "computed on the 'cpu' target only";
   return "";
 }
 
@@ -261,16 +265,26 @@ LogicalResult compileModule(ModuleOp module, llvm::StringRef sharedLibPath,
     return module.emitError(error);
   if (!headerPath.empty()) {
     // The header is written from the signature recorded at tensor level.
+    // Exposed weights are results too: their signature is read after the
+    // exposure, on a copy (the lowering below exposes them in `module`).
+    OwningOpRef<ModuleOp> copy;
+    if (options.exposeWeights)
+      copy = module.clone();
+    ModuleOp signed_ = copy ? *copy : module;
     PassManager signature(module->getName());
-    signature.addPass(mlir::attn::createAttnAbiSignature());
-    if (failed(signature.run(module)))
+    if (options.exposeWeights)
+      mlir::attn::buildSignatureAndDecompose(signature,
+                                             /*exposeWeights=*/true);
+    else
+      signature.addPass(mlir::attn::createAttnAbiSignature());
+    if (failed(signature.run(signed_)))
       return failure();
     std::error_code ec;
     llvm::ToolOutputFile header(headerPath, ec, llvm::sys::fs::OF_Text);
     if (ec)
       return module.emitError()
              << "cannot write '" << headerPath << "': " << ec.message();
-    if (failed(emitCHeader(module, header.os(), options.target == "cuda")))
+    if (failed(emitCHeader(signed_, header.os(), options.target == "cuda")))
       return failure();
     header.keep();
   }

@@ -25,24 +25,6 @@
 using namespace mlir;
 
 namespace {
-/// The first stages of every target. The signature is read off the graph
-/// as written (structural ops state their equal dimensions), before
-/// attn-decompose turns them into reshapes and linalg ops; attn-raise
-/// before it only fuses ops, which changes no signature.
-void addSignatureAndDecompose(OpPassManager &pm) {
-  // Models from TOSA frontends become linalg, tensor and arith ops (no-ops
-  // on modules without TOSA), which attn-raise then reads like any other.
-  pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
-  pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
-  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
-  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
-  // Attention that a frontend wrote as separate ops becomes the fused op.
-  pm.addNestedPass<func::FuncOp>(attn::createAttnRaise());
-  pm.addPass(attn::createAttnAbiSignature());
-  pm.addNestedPass<func::FuncOp>(attn::createAttnDecompose());
-  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
-}
-
 /// One-shot bufferization with identity layouts at function boundaries
 /// (the C ABI's dense row-major tensors).
 bufferization::OneShotBufferizePassOptions bufferizeOptions() {
@@ -64,9 +46,35 @@ void addResultsToOutParams(OpPassManager &pm) {
 }
 } // namespace
 
+/// The first stages of every target. The signature is read off the graph
+/// as written (structural ops state their equal dimensions), before
+/// attn-decompose turns them into reshapes and linalg ops; attn-raise
+/// before it only fuses ops, which changes no signature. With
+/// `exposeWeights`, the weights of the attentions that attn-decompose
+/// leaves become results, and the signature, which must include them, is
+/// read after that.
+void attn::buildSignatureAndDecompose(OpPassManager &pm, bool exposeWeights) {
+  // Models from TOSA frontends become linalg, tensor and arith ops (no-ops
+  // on modules without TOSA), which attn-raise then reads like any other.
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  // Attention that a frontend wrote as separate ops becomes the fused op.
+  pm.addNestedPass<func::FuncOp>(attn::createAttnRaise());
+  if (!exposeWeights)
+    pm.addPass(attn::createAttnAbiSignature());
+  pm.addNestedPass<func::FuncOp>(attn::createAttnDecompose());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  if (exposeWeights) {
+    pm.addPass(attn::createAttnExposeWeights());
+    pm.addPass(attn::createAttnAbiSignature());
+  }
+}
+
 void attn::buildLowerToTilesPipeline(OpPassManager &pm,
                                      const CpuPipelineOptions &options) {
-  addSignatureAndDecompose(pm);
+  buildSignatureAndDecompose(pm, options.exposeWeights);
   AttnTileOptions tile;
   tile.queryTile = options.queryTile;
   tile.keyTile = options.keyTile;
@@ -161,7 +169,7 @@ int64_t attn::sharedMemoryLimit(llvm::StringRef chip) {
 
 void attn::buildLowerToCudaPipeline(OpPassManager &pm,
                                     const CudaPipelineOptions &options) {
-  addSignatureAndDecompose(pm);
+  buildSignatureAndDecompose(pm, /*exposeWeights=*/false);
   AttnToGpuOptions gpu;
   gpu.queryTile = options.queryTile;
   gpu.keyTile = options.keyTile;

@@ -2,6 +2,9 @@
 
 #include "attn/Runtime/Run.h"
 #include "attn/Runtime/HeapPolicy.h"
+#include "attn/Runtime/HeatMap.h"
+
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -38,6 +41,10 @@ attn::runtime::readRunFiles(const std::vector<std::string> &inputs,
   return files;
 }
 
+bool attn::runtime::isWeightsResult(const ManifestTensor &result) {
+  return result.name.rfind(kWeightsResultPrefix, 0) == 0;
+}
+
 Expected<ExecutionResult>
 attn::runtime::runAndWriteOutputs(const Module &module, RunFiles files,
                                   unsigned repeat) {
@@ -46,10 +53,16 @@ attn::runtime::runAndWriteOutputs(const Module &module, RunFiles files,
     return Error{fmt::format(
         "function '{}' takes {} arguments, but {} --input were given",
         manifest.function, manifest.args.size(), files.inputs.size())};
-  if (files.outputPaths.size() != manifest.results.size())
+  // The weights of a module compiled to expose them are not the
+  // function's own results: --dump-weights writes them.
+  std::vector<size_t> ownResults;
+  for (size_t i = 0; i < manifest.results.size(); ++i)
+    if (!isWeightsResult(manifest.results[i]))
+      ownResults.push_back(i);
+  if (files.outputPaths.size() != ownResults.size())
     return Error{fmt::format(
         "function '{}' has {} results, but {} --output were given",
-        manifest.function, manifest.results.size(), files.outputPaths.size())};
+        manifest.function, ownResults.size(), files.outputPaths.size())};
   // Repeated calls reuse the memory of the previous call's intermediates
   // rather than page-faulting them in again (HeapPolicy.h).
   retainFreedHeapMemory();
@@ -58,10 +71,54 @@ attn::runtime::runAndWriteOutputs(const Module &module, RunFiles files,
   if (!result)
     return result;
   for (size_t i = 0; i < files.outputPaths.size(); ++i)
-    if (Status status = writeNpyFile(files.outputPaths[i], result->outputs[i]);
+    if (Status status =
+            writeNpyFile(files.outputPaths[i], result->outputs[ownResults[i]]);
         !status)
       return status.takeError();
   return result;
+}
+
+Expected<std::vector<std::string>>
+attn::runtime::dumpWeights(const Module &module, const ExecutionResult &result,
+                           const std::string &directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec)
+    return Error{fmt::format("--dump-weights: cannot create '{}': {}",
+                             directory, ec.message())};
+  const Manifest &manifest = module.getManifest();
+  std::vector<std::string> written;
+  for (size_t i = 0; i < manifest.results.size(); ++i) {
+    const std::string &name = manifest.results[i].name;
+    if (!isWeightsResult(manifest.results[i]))
+      continue;
+    // "attn.weights3:causal.mlir:31,softmax,causal": file main.weights3,
+    // title "main weights3: causal.mlir:31, softmax, causal".
+    std::string_view rest(name);
+    rest.remove_prefix(std::string_view(kWeightsResultPrefix).size());
+    size_t colon = rest.find(':');
+    std::string index(rest.substr(0, colon));
+    std::string what(colon == std::string_view::npos ? ""
+                                                     : rest.substr(colon + 1));
+    std::string title = fmt::format("{} weights{}", manifest.function, index);
+    if (!what.empty()) {
+      for (size_t p = what.find(','); p != std::string::npos;
+           p = what.find(',', p + 2))
+        what.replace(p, 1, ", ");
+      title += ": " + what;
+    }
+    std::string stem = (std::filesystem::path(directory) /
+                        fmt::format("{}.weights{}", manifest.function, index))
+                           .string();
+    if (Status status = writeNpyFile(stem + ".npy", result.outputs[i]); !status)
+      return status.takeError();
+    if (Status status =
+            writeHeatMapPng(stem + ".png", result.outputs[i], title);
+        !status)
+      return status.takeError();
+    written.push_back(fmt::format("{}.npy, {}.png: {}", stem, stem, title));
+  }
+  return written;
 }
 
 std::string attn::runtime::formatTimeLine(const ExecutionResult &result) {

@@ -11,12 +11,14 @@ docs/python.md.
 
 from .builder import Function as GraphFunction
 from .builder import Value, function, input
-from .compiler import CompileError, Function, Module, TensorSpec, compile
+from .compiler import (CompileError, Function, Module, TensorSpec, compile,
+                       heat_map)
 from .ops import (attention, cbam, eca, multi_head, spatial_gate,
                   squeeze_excite)
 
 __all__ = [
     "CompileError", "Function", "GraphFunction", "Module", "TensorSpec",
-    "Value", "attention", "cbam", "compile", "eca", "function", "input",
+    "Value", "attention", "cbam", "compile", "eca", "function", "heat_map",
+    "input",
     "multi_head", "spatial_gate", "squeeze_excite",
 ]

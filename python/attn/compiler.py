@@ -52,7 +52,13 @@ class Function:
         self.name = function.name
         self.target = function.target
         self.args = [TensorSpec(*a) for a in function.args]
-        self.results = [TensorSpec(*r) for r in function.results]
+        results = [TensorSpec(*r) for r in function.results]
+        # With weights=True the compiler appends one result per attention,
+        # named "attn.weights<N>:<what the op is>".
+        self.results = [r for r in results
+                        if not r.name.startswith(_WEIGHTS_PREFIX)]
+        self.weights = [_describe_weights(r.name) for r in results
+                        if r.name.startswith(_WEIGHTS_PREFIX)]
         # Size symbol -> where it first occurs ("s0" -> "q.d0").
         self.sizes = {f"s{i}": label
                       for i, label in enumerate(function.size_labels)}
@@ -86,7 +92,34 @@ class Function:
         if missing:
             raise TypeError(f"{self.name}() is missing arguments "
                             f"{', '.join(missing)}")
-        return self._function([_host_array(v) for v in values])
+        outputs = self._function([_host_array(v) for v in values])
+        if not self.weights:
+            return outputs
+        outputs = list(outputs) if isinstance(outputs, tuple) else [outputs]
+        own = outputs[:len(self.results)]
+        return (own[0] if len(own) == 1 else tuple(own),
+                outputs[len(self.results):])
+
+
+_WEIGHTS_PREFIX = "attn.weights"
+
+
+def _describe_weights(name):
+    """"attn.weights0:causal.mlir:31,softmax,causal" ->
+    "weights0: causal.mlir:31, softmax, causal"."""
+    index, _, what = name[len("attn."):].partition(":")
+    return f"{index}: {what.replace(',', ', ')}" if what else index
+
+
+def heat_map(path, weights, title=""):
+    """Writes `weights` (float16/32/64, rank >= 2, queries as rows and keys
+    as columns; leading dimensions become panels) as a PNG heat map, the
+    image attn-run --dump-weights writes (docs/heatmaps.md)."""
+    array = np.ascontiguousarray(np.asarray(weights))
+    if array.dtype not in (np.float16, np.float32, np.float64):
+        raise TypeError(f"heat_map: weights of dtype {array.dtype}; expected "
+                        "float16, float32 or float64")
+    _attn.write_heat_map(os.fspath(path), array, title)
 
 
 def _host_array(value):
@@ -214,9 +247,12 @@ def compile(source, *, target="cpu", weights=False, **options):
     options: those of attn-compile, by their long names: query_tile,
         key_tile, stack_scratch_bytes, mcpu, opt_level, parallel, chip,
         allow_tf32.
-    weights: reserved for a later change, which will make each function
-        also return its attention weights (heat maps); True raises
-        NotImplementedError for now.
+    weights: every attention of each function also returns its weights P
+        [B, Hq, Sq, Skv] (debug mode: one more attention per 64 keys, and
+        the weights are materialised). A call then returns
+        (result, [P0, P1, ...]) and Function.weights describes each P
+        ("weights0: causal.mlir:31, softmax, causal"); attn.heat_map draws
+        one. CPU only.
 
     attn-compile does the compiling: $ATTN_COMPILE, else the one of the
     build tree or install prefix this package belongs to, else the first on
@@ -225,11 +261,9 @@ def compile(source, *, target="cpu", weights=False, **options):
     Raises CompileError with the compiler's diagnostics, FileNotFoundError
     for a path that does not exist.
     """
-    if weights:
-        raise NotImplementedError(
-            "weights=True (attention weights as extra results) is not "
-            "implemented yet")
     flags = _flags(target, options)
+    if weights:
+        flags.append("--expose-weights")
     if isinstance(source, _BuiltFunction):
         source = [source]
     if isinstance(source, (list, tuple)) and \

@@ -12,6 +12,7 @@
 
 #include "attn/Runtime/Binding.h"
 #include "attn/Runtime/Execution.h"
+#include "attn/Runtime/HeatMap.h"
 #include "attn/Runtime/Manifest.h"
 #include "attn/Runtime/Module.h"
 #include "attn/Runtime/Npy.h"
@@ -179,6 +180,17 @@ PYBIND11_MODULE(_attn, m) {
           [](const Function &f) { return f.module->getManifest().sizeLabels; })
       .def("__call__", &call);
 
+  m.def(
+      "write_heat_map",
+      [](const std::string &path, const py::array &weights,
+         const std::string &title) {
+        rt::Status status =
+            rt::writeHeatMapPng(path, toNpyArray(weights, 0, nullptr), title);
+        if (!status)
+          throw py::value_error(status.getError());
+      },
+      py::arg("path"), py::arg("weights"), py::arg("title"),
+      "Writes a C-contiguous float array as a PNG heat map.");
   m.def("load", &load, py::arg("path"), py::arg("names"),
         "Loads the named functions of a library written by attn-compile.");
 }

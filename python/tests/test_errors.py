@@ -109,9 +109,17 @@ def test_options_are_checked():
         attn.compile(example("causal"), target="tpu")
 
 
-def test_weights_is_reserved():
-    with pytest.raises(NotImplementedError, match="weights"):
-        attn.compile(example("causal"), weights=True)
+def test_weights_need_the_cpu_target():
+    with pytest.raises(attn.CompileError, match="'cpu' target only"):
+        attn.compile(example("causal"), target="gpu-emulator", weights=True)
+
+
+def test_heat_map_errors(tmp_path):
+    with pytest.raises(TypeError, match="int32"):
+        attn.heat_map(tmp_path / "w.png", np.zeros((2, 2), np.int32))
+    with pytest.raises(ValueError, match="no-such-dir"):
+        attn.heat_map(tmp_path / "no-such-dir" / "w.png",
+                      np.zeros((2, 2), np.float32))
 
 
 def test_unknown_function(main):

@@ -69,6 +69,12 @@ static cl::opt<bool> allowTf32(
              "TF32 tensor cores (10-bit mantissa, f16 accuracy) instead of "
              "exact f32 FMAs"),
     cl::init(false));
+static cl::opt<bool> exposeWeights(
+    "expose-weights", cl::cat(toolOptions),
+    cl::desc("Also return the weights of every attention as extra results "
+             "named attn.weights<N>:... (attn-expose-weights; CPU only, for "
+             "inspection)"),
+    cl::init(false));
 static cl::opt<unsigned> optLevel("O", cl::cat(toolOptions),
                                   cl::desc("LLVM optimisation level"),
                                   cl::Prefix, cl::init(3));
@@ -96,6 +102,7 @@ int main(int argc, char **argv) {
   options.target = target;
   options.chip = chip;
   options.allowTf32 = allowTf32;
+  options.exposeWeights = exposeWeights;
   std::string header = headerFile;
   if (header.empty()) {
     llvm::SmallString<256> path(outputFile);

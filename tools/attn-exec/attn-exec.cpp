@@ -31,7 +31,8 @@ namespace rt = attn::runtime;
 
 static constexpr const char *kUsage =
     "usage: attn-exec LIB.so [--entry=NAME] --input=@FILE.npy ... "
-    "--output=@FILE.npy ... [--repeat=N] [--print-time]\n";
+    "--output=@FILE.npy ... [--repeat=N] [--print-time] "
+    "[--dump-weights=DIR]\n";
 
 static constexpr const char *kHelp =
     "\n"
@@ -43,6 +44,9 @@ static constexpr const char *kHelp =
     "  --repeat=N           number of calls (timing; default 1)\n"
     "  --print-time         print the median time of the calls (wall time\n"
     "                       on the CPU, CUDA event time on a GPU)\n"
+    "  --dump-weights=DIR   write the attention weights of a library built\n"
+    "                       with attn-compile --expose-weights as .npy and\n"
+    "                       PNG heat maps into DIR\n"
     "  --version            print the version and whether CUDA is supported\n"
     "\n"
     "Functions whose manifest says 'target cuda' run on CUDA device\n"
@@ -55,6 +59,7 @@ struct Options {
   std::vector<std::string> inputs, outputs;
   unsigned repeat = 1;
   bool printTime = false;
+  std::string weightsDir;
 };
 
 /// What parsing the command line asks for.
@@ -114,7 +119,7 @@ static rt::Expected<Action> parseArguments(int argc, char **argv,
       continue;
     }
     if (name != "entry" && name != "input" && name != "output" &&
-        name != "repeat")
+        name != "repeat" && name != "dump-weights")
       return rt::Error{fmt::format("unknown option '{}'", arg)};
     if (!value) {
       if (i + 1 >= argc)
@@ -129,6 +134,10 @@ static rt::Expected<Action> parseArguments(int argc, char **argv,
       options.inputs.emplace_back(*value);
     } else if (name == "output") {
       options.outputs.emplace_back(*value);
+    } else if (name == "dump-weights") {
+      if (value->empty())
+        return rt::Error{"--dump-weights needs a directory"};
+      options.weightsDir = std::string(*value);
     } else {
       rt::Expected<unsigned> repeat = parseRepeat(*value);
       if (!repeat)
@@ -173,6 +182,19 @@ int main(int argc, char **argv) {
       rt::runAndWriteOutputs(**module, std::move(*files), options.repeat);
   if (!result)
     return fail(result.getError());
+  if (!options.weightsDir.empty()) {
+    rt::Expected<std::vector<std::string>> written =
+        rt::dumpWeights(**module, *result, options.weightsDir);
+    if (!written)
+      return fail(written.getError());
+    if (written->empty())
+      return fail(fmt::format("--dump-weights: function '{}' returns no "
+                              "attention weights (compile it with "
+                              "attn-compile --expose-weights)",
+                              options.entry));
+    for (const std::string &line : *written)
+      std::printf("weights: %s\n", line.c_str());
+  }
   if (options.printTime)
     std::fputs(rt::formatTimeLine(*result).c_str(), stdout);
   return 0;

@@ -2,7 +2,7 @@
 //
 //   attn-run model.mlir --input=@q.npy --input=@k.npy --input=@v.npy \
 //       --output=@o.npy [--entry=main] [--repeat=N] [--print-time]
-//       [--query-tile=N] [--key-tile=N]
+//       [--query-tile=N] [--key-tile=N] [--dump-weights=DIR]
 //
 // Compiles the module through the AOT path into a temporary directory, loads
 // the shared library with the runtime, binds the inputs (in argument order),
@@ -84,6 +84,13 @@ static cl::opt<bool> allowTf32(
              "TF32 tensor cores (f16 accuracy) instead of exact f32 FMAs"),
     cl::init(false));
 
+static cl::opt<std::string> dumpWeights(
+    "dump-weights", cl::cat(toolOptions),
+    cl::desc("Also write the weights of every attention into this "
+             "directory, as <function>.weights<N>.npy and a PNG heat map "
+             "(compiles with attn-expose-weights: slower, CPU only)"),
+    cl::value_desc("dir"));
+
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "error: " << message << "\n";
   return 1;
@@ -121,6 +128,7 @@ int main(int argc, char **argv) {
   options.target = target;
   options.chip = chip;
   options.allowTf32 = allowTf32;
+  options.exposeWeights = !dumpWeights.empty();
   mlir::FailureOr<attn::TemporaryLibrary> library =
       attn::compileToTemporaryLibrary(inputFile, "attn-run", options);
   if (mlir::failed(library))
@@ -134,6 +142,17 @@ int main(int argc, char **argv) {
       rt::runAndWriteOutputs(**module, std::move(*files), repeat);
   if (!result)
     return fail(result.getError());
+  if (!dumpWeights.empty()) {
+    rt::Expected<std::vector<std::string>> written =
+        rt::dumpWeights(**module, *result, dumpWeights);
+    if (!written)
+      return fail(written.getError());
+    if (written->empty())
+      llvm::errs() << "warning: --dump-weights: function '" << entry
+                   << "' has no attention whose weights could be exposed\n";
+    for (const std::string &line : *written)
+      llvm::outs() << "weights: " << line << "\n";
+  }
   if (printTime)
     llvm::outs() << rt::formatTimeLine(*result);
   return 0;

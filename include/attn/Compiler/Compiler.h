@@ -56,6 +56,10 @@ struct CompileOptions {
   unsigned optLevel = 3;
   /// Run the independent work items on OpenMP threads.
   bool parallel = true;
+  /// Also return the weights of every attention as extra results
+  /// (attn-expose-weights; CPU only): the inspection mode of
+  /// `attn-run --dump-weights`.
+  bool exposeWeights = false;
 };
 
 /// Registers every dialect and translation the compiler needs in `context`.

@@ -58,6 +58,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                      "by log-sum-exp (attn-tile key-splits; 1: never; only "
                      "with parallel)"),
       llvm::cl::init(16)};
+  PassOptions::Option<bool> exposeWeights{
+      *this, "expose-weights",
+      llvm::cl::desc("Also return the weights of every attention "
+                     "(attn-expose-weights; for inspection, not speed)"),
+      llvm::cl::init(false)};
 };
 
 struct CudaPipelineOptions : public PassPipelineOptions<CudaPipelineOptions> {
@@ -99,6 +104,10 @@ struct CudaPipelineOptions : public PassPipelineOptions<CudaPipelineOptions> {
 /// 0 for a chip this compiler does not know.
 int64_t sharedMemoryLimit(llvm::StringRef chip);
 
+/// The first stages of every pipeline: TOSA to linalg, attn-raise,
+/// attn-abi-signature and attn-decompose; with `exposeWeights`,
+/// attn-expose-weights after attn-decompose and the signature after that.
+void buildSignatureAndDecompose(OpPassManager &pm, bool exposeWeights);
 /// attn-lower-to-cuda: attn/tensor level to the LLVM dialect for the host,
 /// with the kernels as a gpu.binary and C entry points that take device
 /// pointers and a stream (docs/abi.md).

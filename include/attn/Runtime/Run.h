@@ -40,11 +40,27 @@ Expected<RunFiles> readRunFiles(const std::vector<std::string> &inputs,
                                 const std::vector<std::string> &outputs);
 
 /// Checks the number of inputs and outputs against the function's manifest
-/// ("function 'main' takes 3 arguments, but 2 --input were given"), runs it
+/// ("function 'main' takes 3 arguments, but 2 --input were given"; weights
+/// results, below, need no --output), runs it
 /// `repeat` times (execute) and writes the results. Freed heap memory is
 /// kept for the next call from here on (retainFreedHeapMemory).
 Expected<ExecutionResult> runAndWriteOutputs(const Module &module,
                                              RunFiles files, unsigned repeat);
+
+/// Results named with this prefix are the attention weights that a module
+/// compiled with attn-expose-weights adds after its own results.
+inline constexpr const char *kWeightsResultPrefix = "attn.weights";
+
+/// Whether `result` is such a weights result.
+bool isWeightsResult(const ManifestTensor &result);
+
+/// Writes every weights result of `result` into `directory` (created when
+/// missing) as `<function>.weights<N>.npy` and a PNG heat map
+/// `<function>.weights<N>.png` titled with the op's description. Returns one
+/// line per op naming the files.
+Expected<std::vector<std::string>> dumpWeights(const Module &module,
+                                               const ExecutionResult &result,
+                                               const std::string &directory);
 
 /// The line --print-time prints: "time: 1.234 ms (median of 3)\n".
 std::string formatTimeLine(const ExecutionResult &result);

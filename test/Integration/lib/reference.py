@@ -255,38 +255,7 @@ def reference(name, *inputs):
             out[:, :, i, :] = (np.swapaxes(p, -1, -2) * vv).sum(axis=-2)
         return out
 
-    if n == "compositional":
-        scale = 1.0 / np.sqrt(D)
-        l1 = pairwise(q, k, lambda qi, kj: np.abs(qi - kj).sum(-1))
-        m = np.tanh(dot_scores(q, k) * scale) * sigmoid(-l1 * scale)
-        return weighted_sum(m, v, Hq)
-
-    s, vis = scores(name, *inputs)
-
-    if n == "sigmoid":
-        return weighted_sum(sigmoid(s), v, Hq)
-
-    if n == "hard":
-        j_star = np.argmax(s, axis=-1)               # first maximum: lowest j
-        return take_rows(v, Hq, j_star)
-
-    if n == "topk":
-        return weighted_sum(softmax_visible(s, topk_visible(s)), v, Hq)
-
-    if n == "hard_sample":
-        u = f64(inputs[3])
-        p = softmax_visible(s, vis)
-        cdf = np.cumsum(p, axis=-1)
-        above = cdf > u[..., None]
-        # first j with cdf > u; if rounding leaves none (u ~ 1), the last key
-        j_star = np.where(above.any(-1), np.argmax(above, axis=-1), Skv - 1)
-        return take_rows(v, Hq, j_star)
-
-    p = softmax_visible(s, vis)
-    if n == "local_gaussian":
-        pos = f64(inputs[3])[..., None]              # [B,Hq,Sq,1]
-        j = key_positions(Skv)
-        p = p * np.exp(-((j - pos) ** 2) / (2.0 * GAUSSIAN_SIGMA ** 2))
+    p = weights(name, *inputs)
     if n == "relative_position":
         aV = f64(inputs[4])
         r = relative_index(Sq, Skv)
@@ -294,6 +263,56 @@ def reference(name, *inputs):
         pos_term = np.einsum("bhij,ijd->bhid", p, aV[r])
         return weighted_sum(p, v, Hq) + pos_term
     return weighted_sum(p, v, Hq)
+
+
+def one_hot(j_star, skv):
+    """[.., Skv] rows with a one at key j_star and zeros elsewhere."""
+    return (np.arange(skv) == j_star[..., None]).astype(np.float64)
+
+
+def weights(name, *inputs):
+    """Float64 attention weights P [B,Hq,Sq,Skv] of variant `name`: the
+    output is sum_j P_ij v_j (plus the relative-position value term), so
+    this is what attn-run --dump-weights writes. multi_dimensional has one
+    weight per value feature and no P."""
+    n = base_name(name)
+    if n == "multi_dimensional":
+        raise ValueError("multi_dimensional has per-feature weights, no P")
+    q, k = f64(inputs[0]), f64(inputs[1])
+    D = q.shape[3]
+    Skv = k.shape[2]
+
+    if n == "compositional":
+        scale = 1.0 / np.sqrt(D)
+        l1 = pairwise(q, k, lambda qi, kj: np.abs(qi - kj).sum(-1))
+        return np.tanh(dot_scores(q, k) * scale) * sigmoid(-l1 * scale)
+
+    s, vis = scores(name, *inputs)
+
+    if n == "sigmoid":
+        return sigmoid(s)
+
+    if n == "hard":
+        return one_hot(np.argmax(s, axis=-1), Skv)   # first maximum: lowest j
+
+    if n == "topk":
+        return softmax_visible(s, topk_visible(s))
+
+    if n == "hard_sample":
+        u = f64(inputs[3])
+        p = softmax_visible(s, vis)
+        cdf = np.cumsum(p, axis=-1)
+        above = cdf > u[..., None]
+        # first j with cdf > u; if rounding leaves none (u ~ 1), the last key
+        return one_hot(np.where(above.any(-1), np.argmax(above, axis=-1),
+                                Skv - 1), Skv)
+
+    p = softmax_visible(s, vis)
+    if n == "local_gaussian":
+        pos = f64(inputs[3])[..., None]              # [B,Hq,Sq,1]
+        j = key_positions(Skv)
+        p = p * np.exp(-((j - pos) ** 2) / (2.0 * GAUSSIAN_SIGMA ** 2))
+    return p
 
 
 def topk_visible(s):
@@ -306,12 +325,6 @@ def topk_visible(s):
     chosen = np.zeros(s.shape, dtype=bool)
     np.put_along_axis(chosen, order[..., :TOP_K], True, axis=-1)
     return chosen
-
-
-def take_rows(v, hq, j_star):
-    """o[b,h,i,:] = v[b, h // g, j_star[b,h,i], :]."""
-    vv = kv_per_query_head(f64(v), hq)               # [B,Hq,Skv,Dv]
-    return np.take_along_axis(vv, j_star[..., None], axis=2)
 
 
 def lse(name, *inputs):
