@@ -8,9 +8,10 @@
 // The importer recognises that chain in the ONNX graph, where the nodes
 // and their weights are plainly visible, and builds one attn.squeeze_excite
 // instead of six ops (attn-decompose later lowers it with one read of x for
-// the pooling and one for the rescale). Chains that do not match exactly
-// (shared intermediates, non-constant or non-1x1 weights, padding, groups)
-// are converted node by node as usual.
+// the pooling and one for the rescale). The weights may be constants or,
+// with --weights-as-inputs, arguments. Chains that do not match exactly
+// (shared intermediates, weights of unknown shape or not 1x1, padding,
+// groups) are converted node by node as usual.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,7 @@
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 
@@ -60,8 +62,8 @@ private:
   llvm::StringSet<> outputs;
 };
 
-/// A plain 1x1 Conv with constant f32 weights [out, in, 1, 1] and an
-/// optional constant bias [out].
+/// A plain 1x1 Conv with static f32 weights [out, in, 1, 1] and an optional
+/// bias [out]: constants, or graph inputs under --weights-as-inputs.
 struct DenseLayer {
   const ImportedValue *weights = nullptr, *bias = nullptr;
   int64_t out = 0, in = 0;
@@ -89,15 +91,15 @@ std::optional<DenseLayer> matchDenseLayer(GraphImporter &graph,
   DenseLayer layer;
   layer.weights = graph.lookup(conv.input(1));
   const ImportedValue *w = layer.weights;
-  if (!w || !w->constant || !w->type.getElementType().isF32() ||
-      w->type.getRank() != 4 || w->type.getDimSize(2) != 1 ||
-      w->type.getDimSize(3) != 1)
+  if (!w || (!w->constant && !w->tensor) || !w->type.hasStaticShape() ||
+      !w->type.getElementType().isF32() || w->type.getRank() != 4 ||
+      w->type.getDimSize(2) != 1 || w->type.getDimSize(3) != 1)
     return std::nullopt;
   layer.out = w->type.getDimSize(0);
   layer.in = w->type.getDimSize(1);
   if (conv.input_size() > 2 && !conv.input(2).empty()) {
     layer.bias = graph.lookup(conv.input(2));
-    if (!layer.bias || !layer.bias->constant ||
+    if (!layer.bias || (!layer.bias->constant && !layer.bias->tensor) ||
         layer.bias->type !=
             RankedTensorType::get({layer.out}, w->type.getElementType()))
       return std::nullopt;
@@ -105,20 +107,31 @@ std::optional<DenseLayer> matchDenseLayer(GraphImporter &graph,
   return layer;
 }
 
-/// The layer's weights as a constant [in, out] (attn.squeeze_excite's
-/// layout) and its bias (zeros if absent).
+/// The layer's weights as [in, out] (attn.squeeze_excite's layout) and its
+/// bias (zeros if absent). Constant weights are transposed here; weights
+/// that are inputs are reshaped and transposed in the graph.
 std::pair<Value, Value> buildDenseLayer(GraphImporter &graph,
                                         const DenseLayer &layer, Location loc) {
   OpBuilder &b = graph.builder;
   int64_t m = layer.out, k = layer.in;
-  SmallVector<float> weights(layer.weights->constant.getValues<float>());
-  SmallVector<float> transposed(k * m);
-  for (int64_t r = 0; r < m; ++r)
-    for (int64_t c = 0; c < k; ++c)
-      transposed[c * m + r] = weights[r * k + c];
-  auto type = RankedTensorType::get({k, m}, b.getF32Type());
-  Value w = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(type, ArrayRef<float>(transposed)));
+  Value w;
+  if (layer.weights->constant) {
+    SmallVector<float> weights(layer.weights->constant.getValues<float>());
+    SmallVector<float> transposed(k * m);
+    for (int64_t r = 0; r < m; ++r)
+      for (int64_t c = 0; c < k; ++c)
+        transposed[c * m + r] = weights[r * k + c];
+    auto type = RankedTensorType::get({k, m}, b.getF32Type());
+    w = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, ArrayRef<float>(transposed)));
+  } else {
+    Value matrix = tensor::CollapseShapeOp::create(
+        b, loc, layer.weights->tensor,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    Dims transposed;
+    w = transpose(b, loc, matrix, {b.getIndexAttr(m), b.getIndexAttr(k)},
+                  {1, 0}, transposed);
+  }
   Value bias = layer.bias ? graph.materialize(*layer.bias, loc)
                           : filledTensor(b, loc, {b.getIndexAttr(m)},
                                          b.getF32FloatAttr(0.0f));
