@@ -8,6 +8,7 @@
 
 #include "attn/Runtime/Npy.h"
 
+#include "FileOutput.h"
 #include "NpyHeader.h"
 
 #include <cerrno>
@@ -288,19 +289,11 @@ Status attn::runtime::writeNpyFile(const std::string &path,
   Expected<std::string> header = makeFileHeader(array, bytes);
   if (!header)
     return makeError("cannot write '", path, "': ", header.getError());
-  std::FILE *file = std::fopen(path.c_str(), "wb");
-  if (!file)
-    return makeError("cannot write '", path, "': ", std::strerror(errno));
   // The data goes straight from the array: results can be large.
-  bool ok =
-      std::fwrite(header->data(), 1, header->size(), file) == header->size() &&
-      std::fwrite(array.data.data(), 1, bytes, file) == bytes;
-  std::string reason = ok ? "" : std::strerror(errno);
-  if (std::fclose(file) != 0 && ok) {
-    ok = false;
-    reason = std::strerror(errno);
-  }
-  if (!ok)
-    return makeError("cannot write '", path, "': ", reason);
-  return Status::success();
+  return writeFileWith(path, [&](std::FILE *file) -> std::string {
+    bool ok = std::fwrite(header->data(), 1, header->size(), file) ==
+                  header->size() &&
+              std::fwrite(array.data.data(), 1, bytes, file) == bytes;
+    return ok ? "" : std::strerror(errno);
+  });
 }

@@ -4,6 +4,7 @@
 #include "attn/Runtime/HeapPolicy.h"
 #include "attn/Runtime/HeatMap.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -43,6 +44,22 @@ attn::runtime::readRunFiles(const std::vector<std::string> &inputs,
 
 bool attn::runtime::isWeightsResult(const ManifestTensor &result) {
   return result.name.rfind(kWeightsResultPrefix, 0) == 0;
+}
+
+std::string attn::runtime::describeWeightsResult(std::string_view name) {
+  // "attn.weights3:causal.mlir:31,softmax,causal" without its "attn.".
+  name.remove_prefix(std::min(name.size(), std::string_view("attn.").size()));
+  size_t colon = name.find(':');
+  std::string text(name.substr(0, colon));
+  if (colon == std::string_view::npos || colon + 1 == name.size())
+    return text;
+  text += ": ";
+  for (char c : name.substr(colon + 1)) {
+    text += c;
+    if (c == ',')
+      text += ' ';
+  }
+  return text;
 }
 
 Expected<ExecutionResult>
@@ -89,27 +106,15 @@ attn::runtime::dumpWeights(const Module &module, const ExecutionResult &result,
   const Manifest &manifest = module.getManifest();
   std::vector<std::string> written;
   for (size_t i = 0; i < manifest.results.size(); ++i) {
-    const std::string &name = manifest.results[i].name;
     if (!isWeightsResult(manifest.results[i]))
       continue;
-    // "attn.weights3:causal.mlir:31,softmax,causal": file main.weights3,
-    // title "main weights3: causal.mlir:31, softmax, causal".
-    std::string_view rest(name);
-    rest.remove_prefix(std::string_view(kWeightsResultPrefix).size());
-    size_t colon = rest.find(':');
-    std::string index(rest.substr(0, colon));
-    std::string what(colon == std::string_view::npos ? ""
-                                                     : rest.substr(colon + 1));
-    std::string title = fmt::format("{} weights{}", manifest.function, index);
-    if (!what.empty()) {
-      for (size_t p = what.find(','); p != std::string::npos;
-           p = what.find(',', p + 2))
-        what.replace(p, 1, ", ");
-      title += ": " + what;
-    }
-    std::string stem = (std::filesystem::path(directory) /
-                        fmt::format("{}.weights{}", manifest.function, index))
-                           .string();
+    // "weights3: causal.mlir:31, softmax, causal": file main.weights3.
+    std::string what = describeWeightsResult(manifest.results[i].name);
+    std::string title = manifest.function + " " + what;
+    std::string stem =
+        (std::filesystem::path(directory) /
+         (manifest.function + "." + what.substr(0, what.find(':'))))
+            .string();
     if (Status status = writeNpyFile(stem + ".npy", result.outputs[i]); !status)
       return status.takeError();
     if (Status status =

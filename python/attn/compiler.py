@@ -57,7 +57,7 @@ class Function:
         # named "attn.weights<N>:<what the op is>".
         self.results = [r for r in results
                         if not r.name.startswith(_WEIGHTS_PREFIX)]
-        self.weights = [_describe_weights(r.name) for r in results
+        self.weights = [_attn.describe_weights(r.name) for r in results
                         if r.name.startswith(_WEIGHTS_PREFIX)]
         # Size symbol -> where it first occurs ("s0" -> "q.d0").
         self.sizes = {f"s{i}": label
@@ -102,13 +102,6 @@ class Function:
 
 
 _WEIGHTS_PREFIX = "attn.weights"
-
-
-def _describe_weights(name):
-    """"attn.weights0:causal.mlir:31,softmax,causal" ->
-    "weights0: causal.mlir:31, softmax, causal"."""
-    index, _, what = name[len("attn."):].partition(":")
-    return f"{index}: {what.replace(',', ', ')}" if what else index
 
 
 def heat_map(path, weights, title=""):

@@ -16,6 +16,7 @@
 #include "attn/Runtime/Manifest.h"
 #include "attn/Runtime/Module.h"
 #include "attn/Runtime/Npy.h"
+#include "attn/Runtime/Run.h"
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -192,6 +193,9 @@ PYBIND11_MODULE(_attn, m) {
       },
       py::arg("path"), py::arg("weights"), py::arg("title"),
       "Writes a C-contiguous float array as a PNG heat map.");
+  m.def("describe_weights", &rt::describeWeightsResult, py::arg("name"),
+        "The title of a weights result: 'weights0: causal.mlir:31, softmax, "
+        "causal'.");
   m.def("load", &load, py::arg("path"), py::arg("names"),
         "Loads the named functions of a library written by attn-compile.");
 }

@@ -54,6 +54,11 @@ inline constexpr const char *kWeightsResultPrefix = "attn.weights";
 /// Whether `result` is such a weights result.
 bool isWeightsResult(const ManifestTensor &result);
 
+/// A weights result's name as the heat maps' titles show it:
+/// "attn.weights3:causal.mlir:31,softmax,causal" becomes
+/// "weights3: causal.mlir:31, softmax, causal".
+std::string describeWeightsResult(std::string_view name);
+
 /// Writes every weights result of `result` into `directory` (created when
 /// missing) as `<function>.weights<N>.npy` and a PNG heat map
 /// `<function>.weights<N>.png` titled with the op's description. Returns one

@@ -708,6 +708,20 @@ def invoke_attn_run(cmd, head, timeout):
     return proc
 
 
+def variant_inputs(name, example, B, Sq, Skv, case, seed):
+    """The inputs of `example`'s @main for variant `name` at sizes B, Sq,
+    Skv (other sizes from the signature or their defaults), and the roles
+    of its results."""
+    signature = parse_main_signature(example)
+    dims = bind_dims(name, signature)
+    for sym, val in default_dims(name).items():
+        dims.setdefault(sym, val)
+    dims.update(B=B, Sq=Sq, Skv=Skv)
+    inputs = make_inputs(name, dims, case, seed,
+                         argument_elements(name, signature))
+    return inputs, result_roles(name, parse_main_results(example))
+
+
 def run_variant(args):
     name = args.name
     if name not in SPECS:
@@ -718,14 +732,8 @@ def run_variant(args):
     example = args.module or default_module(name, args.examples)
     if not os.path.exists(example):
         raise UsageError(f"no module file {example}")
-    signature = parse_main_signature(example)
-    dims = bind_dims(name, signature)
-    roles = result_roles(name, parse_main_results(example))
-    for sym, val in default_dims(name).items():
-        dims.setdefault(sym, val)
-    dims.update(B=args.B, Sq=args.Sq, Skv=args.Skv)
-    inputs = make_inputs(name, dims, args.case, args.seed,
-                         argument_elements(name, signature))
+    inputs, roles = variant_inputs(name, example, args.B, args.Sq, args.Skv,
+                                   args.case, args.seed)
     expected = {"out": variant_reference(name, *inputs)}
     if "lse" in roles:
         expected["lse"] = variant_lse(name, *inputs)

@@ -41,14 +41,8 @@ def check(args):
     name = args.name
     example = args.module or cv.default_module(
         name, os.path.join(cv.REPO_ROOT, "examples", "variants"))
-    signature = cv.parse_main_signature(example)
-    dims = cv.bind_dims(name, signature)
-    roles = cv.result_roles(name, cv.parse_main_results(example))
-    for sym, val in cv.default_dims(name).items():
-        dims.setdefault(sym, val)
-    dims.update(B=args.B, Sq=args.Sq, Skv=args.Skv)
-    inputs = cv.make_inputs(name, dims, "random", args.seed,
-                            cv.argument_elements(name, signature))
+    inputs, roles = cv.variant_inputs(name, example, args.B, args.Sq, args.Skv,
+                                      "random", args.seed)
     etype = ref.element_type(name)
     head = f"{name} B={args.B} Sq={args.Sq} Skv={args.Skv}"
 

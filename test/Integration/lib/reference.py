@@ -239,7 +239,7 @@ def reference(name, *inputs):
     if n not in [base_name(x) for x in VARIANTS]:
         raise ValueError(f"unknown variant {name!r}")
     q, k, v = f64(inputs[0]), f64(inputs[1]), f64(inputs[2])
-    B, Hq, Sq, D = q.shape
+    B, Hq, Sq, _ = q.shape
     Skv = k.shape[2]
 
     if n == "multi_dimensional":
