@@ -62,6 +62,10 @@ python = config.python_executable or "/usr/bin/python3"
 config.substitutions.append(("%python", python))
 config.substitutions.append(("%attn_src", config.attn_src_root))
 config.substitutions.append(("%attn_obj", config.attn_obj_root))
+config.substitutions.append(
+    ("%fail_malloc",
+     os.path.join(config.attn_obj_root, "test", "Support",
+                  "attn-test-fail-malloc.so")))
 
 # Tests that configure another CMake project against this build (the
 # installed package, test/Install) use the CMake, Ninja, compilers and MLIR

@@ -234,9 +234,22 @@ def AttnExposeWeights : Pass<"attn-expose-weights", "ModuleOp"> {
     Run it after `attn-decompose`, so that the structural ops (multi-head,
     co-attention, attention over attention, ...) are `attn.attention` ops
     by then; the pipelines do so with their `expose-weights` option and
-    then record the ABI signature. An attention inside a loop (the hops of
-    `attn.memory_network`) gets a warning and no weights: it would need one
-    set per iteration.
+    then record the ABI signature.
+
+    An attention in the body of an `scf.for` directly in the function (the
+    hops of `attn.memory_network`) has one set of weights per iteration:
+    the loop yields them as `[iterations, B, Hq, Sq, Skv]`, those of
+    iteration `t` at `[t]`. Its sizes must be known before the loop (values
+    from outside it, loop-carried tensors, reshapes of either); otherwise,
+    and for attentions nested deeper, the op gets a warning and no weights.
+
+    A batch, query or key size that is a product of the function's sizes
+    (the H*W positions of `non_local`, the N*H rows of `criss_cross`) could
+    not be passed by a caller, which allocates the results: such a
+    dimension is split into its factors, traced back through reshapes,
+    products and destination-style ops, and the result's name ends in
+    `,dims=1/1/2/2` (how many dimensions each of B, Hq, Sq, Skv, after the
+    iterations in a loop, became). The runtime merges them back.
   }];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
@@ -309,6 +322,59 @@ def AttnAbiSignature : Pass<"attn-abi-signature", "ModuleOp"> {
   }];
 }
 
+def AttnCheckAllocations : Pass<"attn-check-allocations", "ModuleOp"> {
+  let summary = "Report a failed heap allocation through a status argument "
+                "instead of writing through a null pointer";
+  let description = [{
+    Runs on buffers, after deallocation and before the lowering to the LLVM
+    dialect. Every function with a body gets a trailing `memref<i32>`
+    argument, the allocation status, and calls to such functions pass the
+    caller's. Then three kinds of guards (`scf.if`) make a failed
+    `malloc` skip work instead of writing through a null pointer:
+
+    1. after each `memref.alloc`, the rest of its block runs only when the
+       pointer is not null; otherwise the status becomes 1 (an atomic `or`:
+       the work items of a parallel loop may fail at once);
+    2. after each op that holds an allocation or calls a function, the rest
+       of its block runs only while the status is 0 (its results, or the
+       memory it was to write, may be missing);
+    3. the body of such an `scf.for` with iteration arguments runs only
+       while the status is 0 (an earlier iteration may have failed).
+
+    Values that skipped ops would have yielded are zeros (poison for
+    memrefs); nothing after a failure uses them. Work items of a parallel
+    loop other than the failed one run to completion.
+
+    Deallocations of buffers from before a guard stay after its `scf.if`,
+    so those buffers are freed either way (`free(NULL)` of a failed one is
+    a no-op). Buffers whose deallocation comes after a skipped op, or
+    under a condition among the skipped ops, are not freed: a call that
+    runs out of memory may leak the buffers it still owned.
+
+    The `_mlir_ciface_` wrapper of a public function takes the status as
+    one more descriptor pointer after its results; `attn-emit-c-interface`
+    passes a zeroed status and returns 3 when it is set.
+
+    Example: the work after `%a` runs only when it was allocated.
+
+    ```mlir
+    %a = memref.alloc(%n) : memref<?xf32>
+    %p = memref.extract_aligned_pointer_as_index %a : memref<?xf32> -> index
+    %ok = arith.cmpi ne, %p, %c0 : index
+    scf.if %ok {
+      ...
+    } else {
+      %r = memref.atomic_rmw ori %c1_i32, %status[] : (i32, memref<i32>) -> i32
+    }
+    memref.dealloc %a : memref<?xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::ub::UBDialect"
+  ];
+}
+
 def AttnEmitCInterface : Pass<"attn-emit-c-interface", "ModuleOp"> {
   let summary = "Emit the C ABI entry points and manifest of public functions";
   let description = [{
@@ -327,7 +393,11 @@ def AttnEmitCInterface : Pass<"attn-emit-c-interface", "ModuleOp"> {
 
     Both entry points return 0 on success and 1 (without touching memory)
     when a size is negative or the byte size of a tensor overflows
-    `int64_t`. The functions themselves and their `_mlir_ciface_` wrappers
+    `int64_t`. When `@_mlir_ciface_f` takes one descriptor pointer more
+    than it has tensors, that last one is the `memref<i32>` allocation
+    status of `attn-check-allocations`: the packed entry passes a zeroed
+    status and returns 3 when the call set it (a heap allocation failed;
+    the results are then unspecified). The functions themselves and their `_mlir_ciface_` wrappers
     get internal linkage, so the `attn_` symbols are the only exported ones.
     Removes `attn.abi` from the module.
 

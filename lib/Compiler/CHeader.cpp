@@ -144,8 +144,11 @@ void emitFunction(const FunctionSig &sig, bool cuda, llvm::raw_ostream &os) {
     os << " *\n";
   }
   os << " * Returns 0 on success, 1 when a size is negative or the byte size "
-        "of a\n * tensor overflows int64_t; nothing is read or written then.\n"
-        " */\n";
+        "of a\n * tensor overflows int64_t; nothing is read or written then.\n";
+  if (!cuda)
+    os << " * Returns 3 when a heap allocation failed (out of memory); the "
+          "results are\n * unspecified then.\n";
+  os << " */\n";
 
   // Typed entry.
   SmallVector<std::string> params;

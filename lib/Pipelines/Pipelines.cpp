@@ -121,6 +121,9 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
 void attn::buildLowerToCpuPipeline(OpPassManager &pm,
                                    const CpuPipelineOptions &options) {
   buildLowerToTilesPipeline(pm, options);
+  // A failed malloc skips the work that needed it and makes the entry
+  // return 3, rather than writing through a null pointer.
+  pm.addPass(createAttnCheckAllocations());
   // Threads: the independent work items of each fused nest (scf.parallel)
   // become an OpenMP worksharing loop; LLVM outlines its body per thread.
   if (options.parallel)
@@ -152,6 +155,8 @@ void attn::buildLowerToCpuPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  // The poison that attn-check-allocations yields for skipped work.
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createAttnEmitCInterface());
   pm.addPass(createCanonicalizerPass());

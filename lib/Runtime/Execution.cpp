@@ -4,6 +4,7 @@
 
 #include "attn/Runtime/Binding.h"
 #include "attn/Runtime/Cuda.h"
+#include "attn/Runtime/Run.h"
 
 #include <fmt/format.h>
 
@@ -26,6 +27,9 @@ static Error getStatusError(const Module &module, int32_t status) {
   std::string reason;
   if (status == 1)
     reason = " (a size is negative or a tensor's byte size overflows int64_t)";
+  else if (status == 3)
+    reason = " (out of memory: a heap allocation of the compiled code failed; "
+             "the results are unspecified)";
   else if (status == 2 && module.getTarget() == Target::CUDA) {
     std::string message = cuda::getLastCallError();
     reason = fmt::format(" (a CUDA error: {})",
@@ -151,6 +155,34 @@ executeOnCuda(const Module &module, Binding &binding, unsigned repeat) {
   return result;
 }
 
+/// Weights results whose name says that positions were split into sizes
+/// the ABI can name ("dims=2/1/2/2") come back as [B, Hq, Sq, Skv].
+static Status mergeWeightsDims(const Manifest &manifest,
+                               ExecutionResult &result) {
+  for (size_t i = 0; i < manifest.results.size(); ++i) {
+    const ManifestTensor &tensor = manifest.results[i];
+    if (!isWeightsResult(tensor))
+      continue;
+    std::vector<int64_t> groups = getWeightsDimGroups(tensor.name);
+    std::vector<int64_t> &shape = result.outputs[i].shape;
+    if (groups.empty())
+      continue;
+    std::vector<int64_t> merged;
+    size_t next = 0;
+    for (int64_t count : groups) {
+      int64_t product = 1;
+      for (int64_t k = 0; k < count && next < shape.size(); ++k)
+        product *= shape[next++];
+      merged.push_back(product);
+    }
+    if (next != shape.size())
+      return makeError("result '", tensor.name, "' has rank ", shape.size(),
+                       ", not the sum of its dims groups");
+    shape = std::move(merged);
+  }
+  return Status::success();
+}
+
 Expected<ExecutionResult> attn::runtime::execute(const Module &module,
                                                  std::vector<NpyArray> inputs,
                                                  unsigned repeat) {
@@ -160,7 +192,13 @@ Expected<ExecutionResult> attn::runtime::execute(const Module &module,
       bindInputs(module.getManifest(), std::move(inputs));
   if (!binding)
     return binding.takeError();
-  if (module.getTarget() == Target::CUDA)
-    return executeOnCuda(module, *binding, repeat);
-  return executeOnHost(module, *binding, repeat);
+  Expected<ExecutionResult> result =
+      module.getTarget() == Target::CUDA
+          ? executeOnCuda(module, *binding, repeat)
+          : executeOnHost(module, *binding, repeat);
+  if (!result)
+    return result;
+  if (Status status = mergeWeightsDims(module.getManifest(), *result); !status)
+    return status.takeError();
+  return result;
 }

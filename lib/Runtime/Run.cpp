@@ -46,9 +46,14 @@ bool attn::runtime::isWeightsResult(const ManifestTensor &result) {
   return result.name.rfind(kWeightsResultPrefix, 0) == 0;
 }
 
+/// The ",dims=..." part of a weights result name, or npos.
+static size_t findDimsTag(std::string_view name) { return name.find(",dims="); }
+
 std::string attn::runtime::describeWeightsResult(std::string_view name) {
-  // "attn.weights3:causal.mlir:31,softmax,causal" without its "attn.".
+  // "attn.weights3:causal.mlir:31,softmax,causal" without its "attn.", and
+  // without the dims groups, which the runtime has merged.
   name.remove_prefix(std::min(name.size(), std::string_view("attn.").size()));
+  name = name.substr(0, findDimsTag(name));
   size_t colon = name.find(':');
   std::string text(name.substr(0, colon));
   if (colon == std::string_view::npos || colon + 1 == name.size())
@@ -60,6 +65,31 @@ std::string attn::runtime::describeWeightsResult(std::string_view name) {
       text += ' ';
   }
   return text;
+}
+
+std::vector<int64_t> attn::runtime::getWeightsDimGroups(std::string_view name) {
+  size_t at = findDimsTag(name);
+  if (at == std::string_view::npos)
+    return {};
+  std::string_view text = name.substr(at + std::string_view(",dims=").size());
+  text = text.substr(0, text.find(','));
+  std::vector<int64_t> groups;
+  while (!text.empty()) {
+    size_t slash = text.find('/');
+    std::string_view part = text.substr(0, slash);
+    int64_t count = 0;
+    for (char c : part) {
+      if (c < '0' || c > '9' || count > 64)
+        return {};
+      count = count * 10 + (c - '0');
+    }
+    if (part.empty() || count == 0)
+      return {};
+    groups.push_back(count);
+    text = slash == std::string_view::npos ? std::string_view()
+                                           : text.substr(slash + 1);
+  }
+  return groups;
 }
 
 Expected<ExecutionResult>

@@ -17,6 +17,7 @@
 // LLVM-NOT:      attn.
 // LLVM-NOT:      func.func
 // LLVM-NOT:      memref.
+// LLVM-NOT:      ub.poison
 // LLVM-DAG:      llvm.func internal @_mlir_ciface_main(
 // LLVM-DAG:      llvm.func @attn_main_packed(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
 // LLVM-DAG:      llvm.func @attn_main(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64) -> i32

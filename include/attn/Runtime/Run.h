@@ -59,6 +59,15 @@ bool isWeightsResult(const ManifestTensor &result);
 /// "weights3: causal.mlir:31, softmax, causal".
 std::string describeWeightsResult(std::string_view name);
 
+/// Weights whose batch, query or key positions are products of the
+/// function's sizes (non_local's H*W) are results of higher rank, each
+/// product split into its factors; the name says how many dimensions each
+/// of B, Hq, Sq and Skv (after the iterations of an attention in a loop)
+/// became: "attn.weights0:...,dims=1/1/2/2" gives {1, 1, 2, 2}. Empty when
+/// the name has no such part. execute() merges the groups, so callers see
+/// [B, Hq, Sq, Skv], or [iterations, B, Hq, Sq, Skv].
+std::vector<int64_t> getWeightsDimGroups(std::string_view name);
+
 /// Writes every weights result of `result` into `directory` (created when
 /// missing) as `<function>.weights<N>.npy` and a PNG heat map
 /// `<function>.weights<N>.png` titled with the op's description. Returns one

@@ -4,13 +4,16 @@ and checks both what it computes and what it writes:
 
 - the function's own output against the float64 reference, as
   check_variant.py does (the inspection mode must not change it);
+  whole rows run too (--dim SYM=N sets their sizes): memory_network,
+  whose attention is in the hop loop (one set of weights per hop), and
+  non_local, whose positions H*W the runtime merges back;
 - the dumped weights main.weights0.npy against reference.weights(), the
   float64 P of VARIANTS.md, with the tolerances of the variant's element
   type (the weights are written in the query's element type);
 - the heat map main.weights0.png: a PNG file, titled by attn-run's line.
 
 Usage: check_weights.py NAME [--B N --Sq N --Skv N --seed N]
-                        [--attn-run PATH] [--module PATH]
+                        [--dim SYM=N ...] [--attn-run PATH] [--module PATH]
 Prints "NAME ...: weights max_abs_err=... PASS" or FAIL lines; exit 0 only
 when everything matches.
 """
@@ -26,6 +29,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_variant as cv  # noqa: E402
 import reference as ref  # noqa: E402
+import reference_structure as ref_structure  # noqa: E402
+import reference_vision as ref_vision  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -37,31 +42,77 @@ def expected_weights(name, inputs):
     return ref.weights(name, *inputs)
 
 
-def check(args):
+# Whole rows (sections D and E) and the float64 weights of their
+# attention: memory_network's attention is in the hop loop, one set of
+# weights per hop [hops, B, Hq, Sq, Skv]; non_local attends over the H*W
+# positions, [N, 1, HW, HW].
+ROW_WEIGHTS = {"memory_network": ref_structure.memory_network_weights,
+               "non_local": ref_vision.non_local_weights}
+
+
+class Case:
+    """What one check runs and expects: the module, its named inputs, the
+    index of the function's own result, and the float64 result and
+    weights."""
+
+    def __init__(self, example, named_inputs, out_names, out_index, output,
+                 weights, etype, head):
+        self.example, self.named_inputs = example, named_inputs
+        self.out_names, self.out_index = out_names, out_index
+        self.output, self.weights, self.etype = output, weights, etype
+        self.head = head
+
+
+def sequence_case(args):
     name = args.name
     example = args.module or cv.default_module(
         name, os.path.join(cv.REPO_ROOT, "examples", "variants"))
     inputs, roles = cv.variant_inputs(name, example, args.B, args.Sq, args.Skv,
                                       "random", args.seed)
-    etype = ref.element_type(name)
-    head = f"{name} B={args.B} Sq={args.Sq} Skv={args.Skv}"
+    return Case(example,
+                [(arg, x) for (arg, _, _), x in zip(cv.SPECS[name], inputs)],
+                roles, roles.index("out"), cv.variant_reference(name, *inputs),
+                expected_weights(name, inputs), ref.element_type(name),
+                f"{name} B={args.B} Sq={args.Sq} Skv={args.Skv}")
+
+
+def row_case(args):
+    """A row of ROW_WEIGHTS with its sizes from --B and --dim SYM=N."""
+    name = args.name
+    mod = cv.row_reference(name)
+    example = args.module or os.path.join(cv.REPO_ROOT, "examples",
+                                          "variants", name + ".mlir")
+    dims = dict(mod.DEFAULT_DIMS)
+    dims.update(cv.structure_dims(name, example))
+    dims["B"] = args.B
+    for item in args.dim:
+        sym, _, val = item.partition("=")
+        dims[sym] = int(val)
+    inputs = mod.make_inputs(name, dims, args.seed)
+    named = [(arg, x) for (arg, _, _), x in zip(mod.ROWS[name]["args"], inputs)]
+    return Case(example, named, ["res0"], 0, mod.reference(name, *inputs)[0],
+                ROW_WEIGHTS[name](*inputs), "f32",
+                name + " " + " ".join(args.dim or [f"B={args.B}"]))
+
+
+def check(args):
+    name = args.name
+    case = row_case(args) if name in ROW_WEIGHTS else sequence_case(args)
+    head, etype = case.head, case.etype
 
     tmp = tempfile.mkdtemp(prefix=f"check-weights-{name}-")
     try:
         run_args = argparse.Namespace(attn_run=args.attn_run)
         cmd, out_paths = cv.attn_run_command(
-            run_args, example,
-            [(arg, x) for (arg, _, _), x in zip(cv.SPECS[name], inputs)],
-            tmp, roles)
+            run_args, case.example, case.named_inputs, tmp, case.out_names)
         weights_dir = os.path.join(tmp, "weights")
         cmd.append(f"--dump-weights={weights_dir}")
         proc = cv.invoke_attn_run(cmd, head, timeout=600)
         if proc is None:
             return 1
         ok = True
-        out = np.load(out_paths[roles.index("out")])
-        o_ok, o_summary, o_details = cv.compare(
-            out, cv.variant_reference(name, *inputs), etype)
+        out = np.load(out_paths[case.out_index])
+        o_ok, o_summary, o_details = cv.compare(out, case.output, etype)
         print(f"{head}: output {o_summary} {'PASS' if o_ok else 'FAIL'}")
         if o_details:
             print(o_details)
@@ -69,8 +120,7 @@ def check(args):
 
         stem = os.path.join(weights_dir, "main.weights0")
         w = np.load(stem + ".npy")
-        w_ok, w_summary, w_details = cv.compare(
-            w, expected_weights(name, inputs), etype)
+        w_ok, w_summary, w_details = cv.compare(w, case.weights, etype)
         print(f"{head}: weights {w_summary} {'PASS' if w_ok else 'FAIL'}")
         if w_details:
             print(w_details)
@@ -98,8 +148,11 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--attn-run", dest="attn_run", default=None)
     p.add_argument("--module", default=None)
+    p.add_argument("--dim", action="append", default=[],
+                   help="SYM=N: a size of a whole row (memory_network: N; "
+                        "non_local: N, H, W)")
     args = p.parse_args(argv)
-    if args.name not in cv.SPECS:
+    if args.name not in cv.SPECS and args.name not in ROW_WEIGHTS:
         p.error(f"unknown variant {args.name!r}")
     return check(args)
 

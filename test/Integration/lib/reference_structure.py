@@ -187,12 +187,26 @@ def attention_over_attention(d, q):
     return np.einsum("bij,bj->bi", alpha, beta_bar)
 
 
-def memory_network(u, m, c, hops=HOPS):
+def memory_hops(u, m, c, hops=HOPS):
+    """The final u and the weights of every hop, [hops, B, N]."""
     u, m, c = f64(u), f64(m), f64(c)
+    ps = []
     for _ in range(hops):
         p = softmax(np.einsum("bnd,bd->bn", m, u), axis=1)
         u = u + np.einsum("bn,bnd->bd", p, c)
-    return u
+        ps.append(p)
+    return u, np.stack(ps) if ps else np.zeros((0,) + m.shape[:2])
+
+
+def memory_network(u, m, c, hops=HOPS):
+    return memory_hops(u, m, c, hops)[0]
+
+
+def memory_network_weights(u, m, c, hops=HOPS):
+    """The weights attn-expose-weights gives the hop loop:
+    [hops, B, Hq = 1, Sq = 1, N]."""
+    p = memory_hops(u, m, c, hops)[1]
+    return p[:, :, None, None, :]
 
 
 def layer_norm(x, g, b, eps=LN_EPS):

@@ -200,6 +200,23 @@ def softmax_rows(s):
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def _positions(x, n):
+    """x[n] as [P, C]: row p = h*W + w is the channel vector x_p."""
+    C = x.shape[1]
+    return x[n].reshape(C, -1).T
+
+
+def non_local_weights(x, wt, wp, wg=None, wz=None, scale=1.0):
+    """The whole HW x HW affinity f = softmax_q(theta_p . phi_q) of every
+    batch row, as attention weights [N, 1, HW, HW]."""
+    x = f64(x)
+    return np.stack([
+        softmax_rows(scale * ((_positions(x, n) @ f64(wt))
+                              @ (_positions(x, n) @ f64(wp)).T))
+        for n in range(x.shape[0])]).reshape(
+            x.shape[0], 1, x.shape[2] * x.shape[3], x.shape[2] * x.shape[3])
+
+
 def non_local(x, wt, wp, wg, wz, scale=1.0, residual=True):
     """Positions p = h*W + w; theta_p = x_p Wt etc.; the whole HW x HW
     affinity f = softmax_q(theta_p . phi_q) is built explicitly;
@@ -208,11 +225,10 @@ def non_local(x, wt, wp, wg, wz, scale=1.0, residual=True):
     x = f64(x)
     N, C, H, W = x.shape
     out = np.empty_like(x)
+    f = non_local_weights(x, wt, wp, scale=scale)
     for n in range(N):
-        xp = x[n].reshape(C, H * W).T                   # [P,C], row p = x_p
-        theta, phi, g = xp @ f64(wt), xp @ f64(wp), xp @ f64(wg)
-        f = softmax_rows(scale * (theta @ phi.T))       # [P,P], f[p,q]
-        z = (f @ g) @ f64(wz) + (xp if residual else 0.0)
+        xp = _positions(x, n)
+        z = (f[n, 0] @ (xp @ f64(wg))) @ f64(wz) + (xp if residual else 0.0)
         out[n] = z.T.reshape(C, H, W)
     return out
 

@@ -60,14 +60,21 @@ public:
     b.setLoc(callee.getLoc());
     size_t numTensors = sig.args.size() + sig.results.size();
     LLVM::LLVMFunctionType calleeTy = callee.getFunctionType();
-    if (calleeTy.isVarArg() || calleeTy.getNumParams() != numTensors ||
+    // One descriptor more: the allocation status of attn-check-allocations.
+    hasStatus = chip.empty() && calleeTy.getNumParams() == numTensors + 1;
+    if (calleeTy.isVarArg() ||
+        calleeTy.getNumParams() != numTensors + (hasStatus ? 1 : 0) ||
         !isa<LLVM::LLVMVoidType>(calleeTy.getReturnType()) ||
-        !llvm::all_of(calleeTy.getParams(), [&](Type t) { return t == ptrTy; }))
-      return callee.emitError()
-             << "expected @" << ciface << " to take " << numTensors
-             << " memref descriptor pointers (arguments, then results) and "
-                "return void, but it has type "
-             << calleeTy;
+        !llvm::all_of(calleeTy.getParams(),
+                      [&](Type t) { return t == ptrTy; })) {
+      InFlightDiagnostic diag = callee.emitError();
+      diag << "expected @" << ciface << " to take " << numTensors
+           << " memref descriptor pointers (arguments, then results)";
+      if (chip.empty())
+        diag << ", or " << numTensors + 1 << " with the allocation status,";
+      diag << " and return void, but it has type " << calleeTy;
+      return diag;
+    }
     std::string prefix = "attn_" + sig.name;
     for (std::string name : {prefix, prefix + "_packed", prefix + "_manifest"})
       if (module.lookupSymbol(name))
@@ -228,6 +235,11 @@ private:
       descs.push_back(
           LLVM::AllocaOp::create(b, ptrTy, descTys.back(), constant(1)));
     }
+    if (hasStatus) {
+      statusWord = LLVM::AllocaOp::create(b, ptrTy, i32Ty, constant(1));
+      statusDesc =
+          LLVM::AllocaOp::create(b, ptrTy, descriptorType(0), constant(1));
+    }
 
     // Validation: every size >= 0, then every byte size fits in int64.
     SmallVector<Value> sizes;
@@ -264,9 +276,30 @@ private:
       Value data = LLVM::LoadOp::create(b, ptrTy, addr);
       storeDescriptor(*t, data, sizes, descs[i], descTys[i]);
     }
-    if (chip.empty()) {
+    if (chip.empty() && !hasStatus) {
       LLVM::CallOp::create(b, callee, descs);
       LLVM::ReturnOp::create(b, LLVM::ConstantOp::create(b, i32Ty, 0));
+      return func;
+    }
+    if (chip.empty()) {
+      // The status starts at 0; the call sets it to 1 when an allocation
+      // failed, and the entry then returns 3.
+      Value zero = LLVM::ConstantOp::create(b, i32Ty, 0);
+      LLVM::StoreOp::create(b, zero, statusWord);
+      Value d = LLVM::PoisonOp::create(b, descriptorType(0));
+      d = LLVM::InsertValueOp::create(b, d, statusWord, ArrayRef<int64_t>{0});
+      d = LLVM::InsertValueOp::create(b, d, statusWord, ArrayRef<int64_t>{1});
+      d = LLVM::InsertValueOp::create(b, d, constant(0), ArrayRef<int64_t>{2});
+      LLVM::StoreOp::create(b, d, statusDesc);
+      SmallVector<Value> operands(descs);
+      operands.push_back(statusDesc);
+      LLVM::CallOp::create(b, callee, operands);
+      Value failed = LLVM::ICmpOp::create(
+          b, LLVM::ICmpPredicate::ne,
+          LLVM::LoadOp::create(b, i32Ty, statusWord), zero);
+      LLVM::ReturnOp::create(
+          b, LLVM::SelectOp::create(
+                 b, failed, LLVM::ConstantOp::create(b, i32Ty, 3), zero));
       return func;
     }
     // CUDA: the launches of the call go to the caller's stream, and any
@@ -348,6 +381,10 @@ private:
   /// Sorted symbols + byte factor of the products already checked.
   std::set<SmallVector<int64_t>>
       checkedProducts; // DenseMap reserves INT64_MAX.
+  /// The callee takes the allocation status; its word and descriptor, on
+  /// the packed entry's stack.
+  bool hasStatus = false;
+  Value statusWord, statusDesc;
 };
 
 struct AttnEmitCInterfacePass

@@ -136,6 +136,34 @@ module attributes {attn.abi = {tiny = {
 
 // -----
 
+// One descriptor more than tensors: the allocation status of
+// attn-check-allocations, a rank-0 i32 memref on the packed entry's stack,
+// zeroed before the call; the entry returns 3 when the call set it.
+// CHECK-LABEL: llvm.func @attn_alloc_packed(
+// CHECK-DAG: %[[ONE:.*]] = llvm.mlir.constant(1 : i64) : i64
+// CHECK-DAG: %[[DESC:.*]] = llvm.alloca %[[ONE]] x !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
+// CHECK-DAG: %[[WORD:.*]] = llvm.alloca %[[ONE]] x i32
+// CHECK-DAG: %[[SDESC:.*]] = llvm.alloca %[[ONE]] x !llvm.struct<(ptr, ptr, i64)>
+// CHECK: %[[ZERO:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK: llvm.store %[[ZERO]], %[[WORD]] : i32, !llvm.ptr
+// CHECK: %[[S0:.*]] = llvm.insertvalue %[[WORD]], %{{.*}}[0] : !llvm.struct<(ptr, ptr, i64)>
+// CHECK: %[[S1:.*]] = llvm.insertvalue %[[WORD]], %[[S0]][1] : !llvm.struct<(ptr, ptr, i64)>
+// CHECK: %[[S2:.*]] = llvm.insertvalue %{{.*}}, %[[S1]][2] : !llvm.struct<(ptr, ptr, i64)>
+// CHECK: llvm.store %[[S2]], %[[SDESC]]
+// CHECK: llvm.call @_mlir_ciface_alloc(%[[DESC]], %[[SDESC]]) : (!llvm.ptr, !llvm.ptr) -> ()
+// CHECK: %[[STATUS:.*]] = llvm.load %[[WORD]] : !llvm.ptr -> i32
+// CHECK: %[[FAILED:.*]] = llvm.icmp "ne" %[[STATUS]], %[[ZERO]] : i32
+// CHECK: %[[THREE:.*]] = llvm.mlir.constant(3 : i32) : i32
+// CHECK: %[[RESULT:.*]] = llvm.select %[[FAILED]], %[[THREE]], %[[ZERO]] : i1, i32
+// CHECK: llvm.return %[[RESULT]] : i32
+module attributes {attn.abi = {alloc = {
+    args = [{name = "a", symbols = array<i64: 0>, type = tensor<?xf32>}],
+    results = [], sizes = ["arg0.d0"]}}} {
+  llvm.func @_mlir_ciface_alloc(!llvm.ptr, !llvm.ptr)
+}
+
+// -----
+
 // expected-error @below {{expected a dictionary attribute 'attn.abi' on the module: run attn-abi-signature first}}
 module {
   llvm.func @_mlir_ciface_f(!llvm.ptr)
@@ -153,8 +181,8 @@ module attributes {attn.abi = {f = {args = [], results = [], sizes = []}}} {
 module attributes {attn.abi = {f = {
     args = [{name = "a", symbols = array<i64: 0>, type = tensor<?xf32>}],
     results = [], sizes = ["arg0.d0"]}}} {
-  // expected-error @below {{expected @_mlir_ciface_f to take 1 memref descriptor pointers (arguments, then results) and return void, but it has type '!llvm.func<void (ptr, ptr)>'}}
-  llvm.func @_mlir_ciface_f(!llvm.ptr, !llvm.ptr)
+  // expected-error @below {{expected @_mlir_ciface_f to take 1 memref descriptor pointers (arguments, then results), or 2 with the allocation status, and return void, but it has type '!llvm.func<void (ptr, ptr, ptr)>'}}
+  llvm.func @_mlir_ciface_f(!llvm.ptr, !llvm.ptr, !llvm.ptr)
 }
 
 // -----
