@@ -70,6 +70,10 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   if (op.getGridWindow())
     return fail() << "grid_window (the kernel takes no scalar operand for "
                      "the map width; the CPU lowering runs it)";
+  // The kernel's K/V tile copies address a dense [B, Hkv, Skv, D] cache.
+  if (op.isPaged())
+    return fail() << "block_table (a paged key/value cache; the CPU "
+                     "lowering runs it)";
   Type elem = op.getQuery().getType().getElementType();
   for (Value v : {op.getKey(), op.getValue()})
     if (cast<ShapedType>(v.getType()).getElementType() != elem)

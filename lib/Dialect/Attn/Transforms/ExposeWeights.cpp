@@ -223,6 +223,14 @@ struct AttnExposeWeightsPass
                             "key; its weights are not exposed";
         continue;
       }
+      // The one-hot values would be a dense [B, Hkv, Skv, chunk] tensor,
+      // not a page pool.
+      if (op.isPaged()) {
+        op.emitWarning() << "attn-expose-weights: the weights of an "
+                            "attention over a paged key/value cache "
+                            "(block_table) are not exposed";
+        continue;
+      }
       if (op->getParentOp() != func) {
         op.emitWarning() << "attn-expose-weights: the weights of an "
                             "attention inside "
