@@ -70,10 +70,6 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   if (op.getGridWindow())
     return fail() << "grid_window (the kernel takes no scalar operand for "
                      "the map width; the CPU lowering runs it)";
-  // The kernel's K/V tile copies address a dense [B, Hkv, Skv, D] cache.
-  if (op.isPaged())
-    return fail() << "block_table (a paged key/value cache; the CPU "
-                     "lowering runs it)";
   Type elem = op.getQuery().getType().getElementType();
   for (Value v : {op.getKey(), op.getValue()})
     if (cast<ShapedType>(v.getType()).getElementType() != elem)
@@ -151,6 +147,7 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     operands.mask = toBuffer(op.getMask());
     operands.bias = toBuffer(op.getBias());
     operands.keyLengths = toBuffer(op.getKeyLengths());
+    operands.blockTable = toBuffer(op.getBlockTable());
     if (op.getScore() == ScoreKind::general)
       operands.scoreWeight = toBuffer(op.getScoreOperands()[0]);
     for (Value position : op.getPositionOperands())

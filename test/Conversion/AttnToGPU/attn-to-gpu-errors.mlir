@@ -162,15 +162,3 @@ func.func @grid_window(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
       -> tensor<1x2x8x16xf16>
   return %o : tensor<1x2x8x16xf16>
 }
-
-// -----
-
-func.func @paged(%q: tensor<2x4x1x16xf16>, %k: tensor<9x4x8x16xf16>,
-                 %v: tensor<9x4x8x16xf16>, %bt: tensor<2x5xi32>)
-    -> tensor<2x4x1x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: block_table (a paged key/value cache; the CPU lowering runs it)}}
-  %o = attn.attention %q, %k, %v block_table(%bt : tensor<2x5xi32>)
-      : tensor<2x4x1x16xf16>, tensor<9x4x8x16xf16>, tensor<9x4x8x16xf16>
-      -> tensor<2x4x1x16xf16>
-  return %o : tensor<2x4x1x16xf16>
-}
