@@ -72,6 +72,31 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     In both, `%i` is the aligned query position `i'`. A `mask_mod` that is
     exactly `j <= i` canonicalises to `causal`, so tile skipping applies.
 
+    Paged key/value cache: with `block_table : [B, P] i32`, `key` and
+    `value` are page pools `[num_pages, Hkv, page_size, D]` and
+    `[num_pages, Hkv, page_size, Dv]` (the layout of vLLM's and
+    FlashInfer's HND caches: one page of one head is a contiguous
+    `[page_size, D]` block, like a slice of a dense `[B, Hkv, Skv, D]`
+    key). The logical key length is `Skv = P * page_size`, and logical key
+    `j` of batch `b` is row `j mod page_size` of page
+    `block_table[b, j / page_size]`. Everything above (positions, masks,
+    `key_lengths`, which says how many keys of the pages a sequence really
+    has) is in logical key indices. A `mask` or `bias` that varies along
+    the keys needs static `P`, `page_size` and key dimension with the key
+    dimension equal to `P * page_size`. Page indices must lie in
+    `[0, num_pages)` for every page a visible key lies in: like an index
+    out of bounds, anything else is undefined behaviour at run time (pages
+    past `key_lengths[b]` are never read, so their entries may hold
+    anything).
+
+    ```mlir
+    %o = attn.attention %q, %kp, %vp
+        key_lengths(%len : tensor<?xi32>)
+        block_table(%bt : tensor<?x?xi32>)
+        : tensor<?x32x1x128xf16>, tensor<?x8x16x128xf16>,
+          tensor<?x8x16x128xf16> -> tensor<?x32x1x128xf16>
+    ```
+
     The optional `lse` result is the natural-log log-sum-exp of the visible
     scores of each row, `[B,Hq,Sq]` in `f32` (`-inf` for a fully masked row).
 
@@ -110,6 +135,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     Optional<RankedTensorOf<[I1]>>:$mask,
     Optional<Attn_FloatTensor>:$bias,
     Optional<RankedTensorOf<[I32]>>:$key_lengths,
+    Optional<RankedTensorOf<[I32]>>:$block_table,
     Optional<Index>:$grid_width,
     Variadic<Attn_FloatTensor>:$score_operands,
     Variadic<Attn_FloatTensor>:$normalizer_operands,
@@ -138,6 +164,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     (`mask` `(` $mask^ `:` type($mask) `)`)?
     (`bias` `(` $bias^ `:` type($bias) `)`)?
     (`key_lengths` `(` $key_lengths^ `:` type($key_lengths) `)`)?
+    (`block_table` `(` $block_table^ `:` type($block_table) `)`)?
     (`grid_width` `(` $grid_width^ `)`)?
     (`score_operands` `(` $score_operands^ `:` type($score_operands) `)`)?
     (`normalizer_operands` `(` $normalizer_operands^ `:`
@@ -168,6 +195,8 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     bool hasAnalysableMask() {
       return getCausal() || getWindow() || getKeyLengths() || getGridWindow();
     }
+    /// True when key and value are page pools read through block_table.
+    bool isPaged() { return static_cast<bool>(getBlockTable()); }
     /// The dilation of query head `h` under `grid_window` (1 by default).
     int64_t getGridDilationOf(int64_t h);
     int64_t getQueryHeads();

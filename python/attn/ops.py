@@ -82,7 +82,8 @@ def attention(q, k, v, *, score="dot", normalizer="softmax", scale=None,
               causal=False, window=None, align="bottom_right", alibi=False,
               softcap=None, top_k=None, relative_clip=None,
               gaussian_window=None, gaussian_sigma=None, mask=None,
-              bias=None, key_lengths=None, score_operands=(),
+              bias=None, key_lengths=None, block_table=None,
+              score_operands=(),
               normalizer_operands=(), position_operands=(), lse=False):
     """`attn.attention`: q [B,Hq,Sq,D], k [B,Hkv,Skv,D], v [B,Hkv,Skv,Dv]
     give o [B,Hq,Sq,Dv] in q's element type, and with `lse=True` also the
@@ -96,6 +97,10 @@ def attention(q, k, v, *, score="dot", normalizer="softmax", scale=None,
     causal, window=(left, right), align ("bottom_right" or "top_left"):
         which keys each query sees; mask (i1), key_lengths (i32 [B]) and
         bias (added to the scores) are tensors.
+    block_table (i32 [B, P]): k and v are then page pools
+        [num_pages, Hkv, page_size, D|Dv] and key j of batch b is row
+        j % page_size of page block_table[b, j // page_size]
+        (docs/paged-kv.md).
     alibi, softcap, relative_clip, gaussian_window / gaussian_sigma
         (with `position_operands`): the position terms.
     """
@@ -134,7 +139,8 @@ def attention(q, k, v, *, score="dot", normalizer="softmax", scale=None,
     segments = []
     for keyword, value, dtypes in (("mask", mask, ("i1",)),
                                    ("bias", bias, _FLOATS),
-                                   ("key_lengths", key_lengths, ("i32",))):
+                                   ("key_lengths", key_lengths, ("i32",)),
+                                   ("block_table", block_table, ("i32",))):
         if value is not None:
             _check(op, keyword, value, dtypes=dtypes)
             segments.append((keyword, [value]))

@@ -36,11 +36,12 @@ rt::Status attn_bench::inspectModule(mlir::ModuleOp module,
       !op.getScoreMod().empty() || !op.getMaskMod().empty() ||
       !op.getScoreOperands().empty() || !op.getNormalizerOperands().empty() ||
       !op.getPositionOperands().empty() || op.getTopK() ||
-      op.getRelativeClip() || op.getGaussianWindow() || op.getGridWindow())
+      op.getRelativeClip() || op.getGaussianWindow() || op.getGridWindow() ||
+      op.getBlockTable())
     return rt::makeError(
         "the BLAS baseline covers the dot score with softmax, causal, window, "
-        "key_lengths, mask, bias, alibi, softcap and GQA; this op uses "
-        "something else");
+        "key_lengths, mask, bias, alibi, softcap and GQA over a dense "
+        "key/value cache; this op uses something else");
 
   // Every tensor operand must be an argument of the entry, and the reverse.
   unsigned numArgs = func.getNumArguments();

@@ -147,6 +147,7 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     operands.mask = toBuffer(op.getMask());
     operands.bias = toBuffer(op.getBias());
     operands.keyLengths = toBuffer(op.getKeyLengths());
+    operands.blockTable = toBuffer(op.getBlockTable());
     if (op.getScore() == ScoreKind::general)
       operands.scoreWeight = toBuffer(op.getScoreOperands()[0]);
     for (Value position : op.getPositionOperands())

@@ -5,6 +5,8 @@
 //
 //   local_gaussian windows -> the key range     (FragmentPositions.cpp)
 //   cp.async Q -> smem; commit          cp.async K/V tile 0 -> buf 0; commit
+//                                       (paged cache: each row from the page
+//                                       the block table names)
 //   wait Q; row norms (cosine, neg_l2) or Q = Q W (general)
 //                                                 (FragmentScores.cpp)
 //   q . aK table (relative_position)            (FragmentPositions.cpp)
@@ -153,11 +155,28 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
       Value srcRow = maxS(minS(row, add(rowLimit, -1)), cst(0));
       Value srcElems =
           arith::SelectOp::create(cb, valid, cst(chunkElems), cst(0));
+      SmallVector<Value, 4> srcIndices = {tile.b, head, srcRow, col};
+      if (cfg.blockTable && src != cfg.query) {
+        // A paged K or V row: its page from the block table, looked up
+        // only for rows that are copied (the entries of pages past the
+        // key lengths may be anything; page 0 row 0 stands in, unread).
+        auto page = scf::IfOp::create(
+            cb, TypeRange{cb.getIndexType(), cb.getIndexType()}, valid,
+            /*withElseRegion=*/true);
+        {
+          OpBuilder::InsertionGuard g(cb);
+          cb.setInsertionPointToStart(&page.getThenRegion().front());
+          auto [slot, inPage] = lowering::pageOfKey(cb, cfg, tile.b, srcRow);
+          scf::YieldOp::create(cb, ValueRange{slot, inPage});
+          cb.setInsertionPointToStart(&page.getElseRegion().front());
+          scf::YieldOp::create(cb, ValueRange{cst(0), cst(0)});
+        }
+        srcIndices = {page.getResult(0), head, page.getResult(1), col};
+      }
       nvgpu::DeviceAsyncCopyOp::create(
           cb, dst,
           ValueRange{add(dstBase, tileOffset(cb, shape, r, chunk, cols))}, src,
-          ValueRange{tile.b, head, srcRow, col}, cb.getIndexAttr(chunkElems),
-          srcElems, cb.getUnitAttr());
+          srcIndices, cb.getIndexAttr(chunkElems), srcElems, cb.getUnitAttr());
     };
     if (first + threads <= total) {
       copy(b);
@@ -173,12 +192,14 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
 }
 
 void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
-  copyRows(cfg.key, tile.kvHead, k0, cfg.keyLen, shape.keyTile, shape.headDim,
-           kView, keyBase(buf));
+  // A paged cache stops at the key length: the pages past it may not exist.
+  Value limit = cfg.blockTable && tile.keyLimit ? tile.keyLimit : cfg.keyLen;
+  copyRows(cfg.key, tile.kvHead, k0, limit, shape.keyTile, shape.headDim, kView,
+           keyBase(buf));
   // hard reads only its chosen value rows, after the key loop.
   if (!argmax)
-    copyRows(cfg.value, tile.kvHead, k0, cfg.keyLen, shape.keyTile,
-             shape.valueDim, vView, valueBase(buf));
+    copyRows(cfg.value, tile.kvHead, k0, limit, shape.keyTile, shape.valueDim,
+             vView, valueBase(buf));
 }
 
 ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
@@ -260,6 +281,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
     cfg.bias = args[next++];
   if (present.keyLengths)
     cfg.keyLengths = args[next++];
+  if (present.blockTable)
+    cfg.blockTable = args[next++];
   Value scoreWeight;
   if (present.scoreWeight)
     scoreWeight = args[next++];
@@ -281,7 +304,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   cfg.convertAfterMods = log2Units && hasChanges;
   cfg.batch = memref::DimOp::create(b, cfg.query, 0);
   cfg.queryLen = memref::DimOp::create(b, cfg.query, 2);
-  cfg.keyLen = memref::DimOp::create(b, cfg.key, 2);
+  lowering::setKeyLength(b, cfg);
   cfg.alignOffset =
       op.buildAlignOffset(b, op.getLoc(), cfg.queryLen, cfg.keyLen);
 
@@ -504,8 +527,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   positions->setState(done.slice(stateBegin, choiceBegin - stateBegin));
   positions->finish(acc, {done[4 * oTiles], done[4 * oTiles + 1]});
   if (argmax) {
-    argmax->storeRows(done.drop_front(choiceBegin), cfg.value, cfg.output, tile,
-                      {fragRow, add(fragRow, 8)}, cfg.queryLen);
+    argmax->storeRows(done.drop_front(choiceBegin), cfg, tile,
+                      {fragRow, add(fragRow, 8)});
     return success();
   }
   Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();

@@ -117,7 +117,8 @@ Value tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape, Value view,
 /// value, output, then the optional lse, mask, bias, key lengths,
 /// general's weight W [D, D] and the position operands.
 struct FlashOperands {
-  Value query, key, value, output, lse, mask, bias, keyLengths, scoreWeight;
+  Value query, key, value, output, lse, mask, bias, keyLengths, blockTable,
+      scoreWeight;
   SmallVector<Value> positions;
   SmallVector<Value> list() const;
 };
@@ -375,11 +376,11 @@ public:
   /// -inf).
   SmallVector<Value> update(ValueRange state, ArrayRef<Value> scores, Value k0);
   /// After the key loop: merges the quad's choices and writes the thread's
-  /// columns of output rows `rows` (those below `queryLen`): the chosen
-  /// value row, or zeros where no key was visible.
-  void storeRows(ValueRange state, Value value, Value output,
-                 const lowering::QueryTile &tile, ArrayRef<Value> rows,
-                 Value queryLen);
+  /// columns of output rows `rows` (those below cfg.queryLen) of
+  /// cfg.output: the chosen row of cfg.value (through the block table of a
+  /// paged cache), or zeros where no key was visible (nothing is read).
+  void storeRows(ValueRange state, const lowering::KernelConfig &cfg,
+                 const lowering::QueryTile &tile, ArrayRef<Value> rows);
 
 private:
   /// best, bestKey := score, key where hard prefers it.

@@ -80,7 +80,7 @@ Value gpu_lowering::tileElementOffset(ImplicitLocOpBuilder &b,
 
 SmallVector<Value> FlashOperands::list() const {
   SmallVector<Value> all = {query, key, value, output};
-  for (Value v : {lse, mask, bias, keyLengths, scoreWeight})
+  for (Value v : {lse, mask, bias, keyLengths, blockTable, scoreWeight})
     if (v)
       all.push_back(v);
   all.append(positions.begin(), positions.end());

@@ -58,10 +58,11 @@ void FragmentArgmax::choose(Value &best, Value &bestKey, Value score,
   bestKey = arith::SelectOp::create(b, better, key, bestKey);
 }
 
-void FragmentArgmax::storeRows(ValueRange state, Value value, Value output,
+void FragmentArgmax::storeRows(ValueRange state,
+                               const lowering::KernelConfig &cfg,
                                const lowering::QueryTile &tile,
-                               ArrayRef<Value> rows, Value queryLen) {
-  Type elem = cast<MemRefType>(value.getType()).getElementType();
+                               ArrayRef<Value> rows) {
+  Type elem = cast<MemRefType>(cfg.value.getType()).getElementType();
   auto pairType = VectorType::get({2}, elem);
   Value zeros = arith::ConstantOp::create(
       b, DenseElementsAttr::get(pairType, b.getZeroAttr(elem)));
@@ -89,16 +90,27 @@ void FragmentArgmax::storeRows(ValueRange state, Value value, Value output,
     auto inside =
         scf::IfOp::create(b,
                           arith::CmpIOp::create(b, arith::CmpIPredicate::slt,
-                                                rows[half], queryLen),
+                                                rows[half], cfg.queryLen),
                           /*withElseRegion=*/false);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(&inside.getThenRegion().front());
     for (int64_t ot = 0; ot < dv / 8; ++ot) {
       Value col = arith::AddIOp::create(b, twoT, indexConst(b, 8 * ot));
-      Value v = vector::LoadOp::create(b, pairType, value,
-                                       ValueRange{tile.b, tile.kvHead, j, col});
-      vector::StoreOp::create(b, arith::SelectOp::create(b, found, v, zeros),
-                              output,
+      // The value row is read only where a key was chosen: with no visible
+      // key there may be no row 0 (an empty or paged cache).
+      auto read = scf::IfOp::create(b, TypeRange{pairType}, found,
+                                    /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard rg(b);
+        b.setInsertionPointToStart(&read.getThenRegion().front());
+        scf::YieldOp::create(b, ValueRange{vector::LoadOp::create(
+                                    b, pairType, cfg.value,
+                                    lowering::kvIndices(b, cfg, tile, j, col,
+                                                        /*anyKey=*/true))});
+        b.setInsertionPointToStart(&read.getElseRegion().front());
+        scf::YieldOp::create(b, ValueRange{zeros});
+      }
+      vector::StoreOp::create(b, read.getResult(0), cfg.output,
                               ValueRange{tile.b, tile.h, rows[half], col});
     }
   }

@@ -91,7 +91,7 @@ public:
       Value key = arith::AddIOp::create(jb, k0, j);
       buildCountedLoop(jb, headDim, [&](ImplicitLocOpBuilder &db, Value d) {
         memref::StoreOp::create(
-            db, loadAsF32(db, cfg.key, {tile.b, tile.kvHead, key, d}), kT,
+            db, loadAsF32(db, cfg.key, kvIndices(db, cfg, tile, key, d)), kT,
             ValueRange{d, j});
       });
     });
@@ -186,7 +186,7 @@ public:
         b, n, cfg.headDim,
         [&](ImplicitLocOpBuilder &lb, Value j, Value d) {
           Value key = arith::AddIOp::create(lb, k0, j);
-          return loadAsF32(lb, cfg.key, {tile.b, tile.kvHead, key, d});
+          return loadAsF32(lb, cfg.key, kvIndices(lb, cfg, tile, key, d));
         },
         cfg.scoreWeights[1], /*bias=*/Value(), 1.0f, kw, cfg.valueWidth);
   }
@@ -273,7 +273,7 @@ public:
                   Value p = math::Exp2Op::create(jb, arg);
                   next[c] = arith::AddFOp::create(jb, st[c], p);
                   Value v = loadVectorAsF32(
-                      jb, cfg.value, {tile.b, tile.kvHead, key, col}, vw);
+                      jb, cfg.value, kvIndices(jb, cfg, tile, key, col), vw);
                   next[e + c] = vector::FMAOp::create(jb, p, v, st[e + c]);
                 }
                 return next;

@@ -101,6 +101,13 @@ struct KernelConfig {
   // Buffers (memrefs) of the operands and results.
   Value query, key, value, mask, bias, keyLengths, output, lse;
   SmallVector<Value> scoreWeights, normalizerInputs, positionInputs;
+  /// Paged cache: the block table [B, P] and the page size (index); key and
+  /// value are then page pools [num_pages, Hkv, page_size, D|Dv].
+  Value blockTable, pageSize;
+  /// Paged, with a key tile that divides the page size: key tiles start on
+  /// multiples of keyTile, so each lies in one page, looked up once per
+  /// tile (QueryTile::kvSlot). Otherwise every key load looks up its page.
+  bool pageTiles = false;
   // Dynamic sizes (index) and the bottom-right alignment offset Skv - Sq.
   Value batch, queryLen, keyLen, alignOffset;
   // Static sizes.
@@ -166,7 +173,31 @@ struct QueryTile {
   /// that a vector of rows is one load (packTransposedTile); keyTileStart
   /// is that tile's first key.
   Value biasTile, maskTile, keyTileStart;
+  /// Paged cache with cfg.pageTiles, inside a key tile: the page holding
+  /// the tile and its first key minus its row in the page, so that key j is
+  /// row j - kvShift of page kvSlot. Null elsewhere.
+  Value kvSlot, kvShift;
 };
+
+/// Indices of row `key` (a global key index), column `col` of cfg.key or
+/// cfg.value: [b, kvHead, key, col] for a dense cache; for a paged one the
+/// page and row of the key, from the tile's page (QueryTile::kvSlot) when
+/// set and `anyKey` is false, else from the block table. Pass anyKey for
+/// keys that need not lie in the current key tile.
+SmallVector<Value, 4> kvIndices(ImplicitLocOpBuilder &b,
+                                const KernelConfig &cfg, const QueryTile &tile,
+                                Value key, Value col, bool anyKey = false);
+
+/// Sets cfg.keyLen, Skv, from cfg.key: its length, or for a paged cache
+/// (cfg.blockTable set) P * page_size, with cfg.pageSize (a constant when
+/// static).
+void setKeyLength(ImplicitLocOpBuilder &b, KernelConfig &cfg);
+
+/// Paged cache: the page (index) and the row in it of key `key` of batch
+/// `batch`, read from the block table.
+std::pair<Value, Value> pageOfKey(ImplicitLocOpBuilder &b,
+                                  const KernelConfig &cfg, Value batch,
+                                  Value key);
 
 /// Key range [begin, end) of the tile loop and the bounds that decide
 /// whether a key tile is fully visible for every row of the query tile.

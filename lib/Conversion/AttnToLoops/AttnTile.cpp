@@ -129,6 +129,23 @@ void chooseTileSizes(KernelConfig &cfg, int64_t l2CacheBytes) {
   }
 }
 
+/// A paged cache of static page size: the key tile shrinks to the largest
+/// multiple of the vector width that divides the page size, so that every
+/// key tile lies in one page and its page is looked up once (a page of at
+/// least a key tile keeps the tile, and the dense speed). A page size the
+/// width does not divide, or a dynamic one, keeps the tile and looks up
+/// the page of every key.
+void choosePageTiles(KernelConfig &cfg) {
+  if (!cfg.op.isPaged())
+    return;
+  int64_t pageSize = cfg.op.getKey().getType().getDimSize(2);
+  if (ShapedType::isDynamic(pageSize) || pageSize % cfg.width != 0)
+    return;
+  while (pageSize % cfg.keyTile != 0)
+    cfg.keyTile -= cfg.width;
+  cfg.pageTiles = true;
+}
+
 /// Bounds of one work item's scratch, in bytes (the pass options).
 struct ScratchLimits {
   /// Up to this much lives on the stack of the thread running the item.
@@ -240,6 +257,7 @@ LogicalResult AttentionLowering::run() {
   cfg.keyMajor = allowKeyMajor && score->supportsKeyMajor() &&
                  normalizer->supportsKeyMajor();
   chooseTileSizes(cfg, l2CacheBytes);
+  choosePageTiles(cfg);
   cfg.paddedRows =
       cfg.keyMajor ? llvm::alignTo(cfg.queryTile, cfg.width) : cfg.queryTile;
   // vdpbf16ps: lanes of 16 f32 sums, each of pairs along the head dim.
@@ -277,7 +295,8 @@ LogicalResult AttentionLowering::run() {
   cfg.positionInputs = toBuffers(op.getPositionOperands());
   cfg.batch = memref::DimOp::create(b, cfg.query, 0);
   cfg.queryLen = memref::DimOp::create(b, cfg.query, 2);
-  cfg.keyLen = memref::DimOp::create(b, cfg.key, 2);
+  cfg.blockTable = toBuffer(op.getBlockTable());
+  setKeyLength(b, cfg);
   cfg.alignOffset =
       op.buildAlignOffset(b, op.getLoc(), cfg.queryLen, cfg.keyLen);
 
@@ -545,6 +564,14 @@ LogicalResult AttentionLowering::emitKeyLoop(ImplicitLocOpBuilder &ib,
   // The key loop runs over the live range only; each tile picks the variant
   // without mask arithmetic when the named masks show all of it.
   KeyRange range = computeKeyRange(ib, cfg, tile);
+  // Page tiles start on multiples of the key tile (which divides the page
+  // size); the keys this adds before the range are hidden by the masks
+  // that set its start, in the masked variant of the first tile.
+  if (cfg.pageTiles)
+    range.begin = arith::MulIOp::create(
+        ib,
+        arith::DivUIOp::create(ib, range.begin, indexConst(ib, cfg.keyTile)),
+        indexConst(ib, cfg.keyTile));
   if (split)
     narrowToPart(ib, cfg, range, split->part, split->parts);
   bool opaqueMask = op.hasUnanalysableMask();
@@ -553,6 +580,13 @@ LogicalResult AttentionLowering::emitKeyLoop(ImplicitLocOpBuilder &ib,
       ib, range.begin, range.end, indexConst(ib, cfg.keyTile), ValueRange{},
       [&](OpBuilder &nb, Location loc, Value k0, ValueRange) {
         ImplicitLocOpBuilder kb(loc, nb);
+        // The page of this key tile, looked up once for all its keys.
+        QueryTile kvTile = tile;
+        if (cfg.pageTiles) {
+          auto [page, row] = pageOfKey(kb, cfg, tile.b, k0);
+          kvTile.kvSlot = page;
+          kvTile.kvShift = arith::SubIOp::create(kb, k0, row);
+        }
         Value tileEnd =
             arith::AddIOp::create(kb, k0, indexConst(kb, cfg.keyTile));
         Value n = arith::SubIOp::create(
@@ -561,8 +595,8 @@ LogicalResult AttentionLowering::emitKeyLoop(ImplicitLocOpBuilder &ib,
           // A fully visible tile is a whole key tile: a constant count lets
           // its loops be static.
           Value count = masked ? n : indexConst(eb, cfg.keyTile);
-          if (failed(emitKeyTile(eb, cfg, tile, *score, *normalizer, *positions,
-                                 k0, count, masked, pass)))
+          if (failed(emitKeyTile(eb, cfg, kvTile, *score, *normalizer,
+                                 *positions, k0, count, masked, pass)))
             result = failure();
         };
         using P = arith::CmpIPredicate;
@@ -577,8 +611,8 @@ LogicalResult AttentionLowering::emitKeyLoop(ImplicitLocOpBuilder &ib,
         if (cfg.keyMajor) {
           // One copy of the register tiles; the masks are applied inside
           // where the tile is not fully visible.
-          if (failed(emitKeyMajorTile(kb, cfg, tile, *score, *normalizer, k0, n,
-                                      full)))
+          if (failed(emitKeyMajorTile(kb, cfg, kvTile, *score, *normalizer, k0,
+                                      n, full)))
             result = failure();
         } else if (opaqueMask) {
           emit(kb, /*masked=*/true);

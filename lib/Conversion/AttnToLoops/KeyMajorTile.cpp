@@ -67,8 +67,8 @@ static Value packPairs(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
             auto load = [&](Value j) {
               return vector::LoadOp::create(
                   cb, bf16Vec, cfg.value,
-                  ValueRange{tile.b, tile.kvHead,
-                             arith::AddIOp::create(cb, k0, j), col});
+                  kvIndices(cb, cfg, tile, arith::AddIOp::create(cb, k0, j),
+                            col));
             };
             Value second = arith::SelectOp::create(cb, hasOdd, load(odd), zero);
             vector::StoreOp::create(
@@ -154,7 +154,7 @@ void lowering::emitKeyMajorWeightedValues(ImplicitLocOpBuilder &b,
                       ValueRange{j, arith::MulIOp::create(lb, column[c], two)});
                 Value key = arith::AddIOp::create(lb, k0, j);
                 return loadVectorAsF32(lb, cfg.value,
-                                       {tile.b, tile.kvHead, key, column[c]},
+                                       kvIndices(lb, cfg, tile, key, column[c]),
                                        cfg.valueWidth);
               },
               pairs ? TileAccumulate(pairDot) : TileAccumulate());

@@ -231,3 +231,42 @@ Value lowering::toReadOnlyBuffer(ImplicitLocOpBuilder &b, Value tensor) {
       b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
       /*read_only=*/true);
 }
+
+void lowering::setKeyLength(ImplicitLocOpBuilder &b, KernelConfig &cfg) {
+  if (!cfg.blockTable) {
+    cfg.keyLen = memref::DimOp::create(b, cfg.key, 2);
+    return;
+  }
+  // Logical keys: P pages of page_size rows each.
+  int64_t pageSize = cast<MemRefType>(cfg.key.getType()).getDimSize(2);
+  cfg.pageSize = ShapedType::isDynamic(pageSize)
+                     ? Value(memref::DimOp::create(b, cfg.key, 2))
+                     : indexConst(b, pageSize);
+  cfg.keyLen = arith::MulIOp::create(
+      b, memref::DimOp::create(b, cfg.blockTable, 1), cfg.pageSize);
+}
+
+std::pair<Value, Value> lowering::pageOfKey(ImplicitLocOpBuilder &b,
+                                            const KernelConfig &cfg,
+                                            Value batch, Value key) {
+  // Out-of-range entries are the caller's contract (the op's description):
+  // no clamp here, as there is none on a dense key index.
+  Value entry = memref::LoadOp::create(
+      b, cfg.blockTable,
+      ValueRange{batch, arith::DivUIOp::create(b, key, cfg.pageSize)});
+  Value page = arith::IndexCastOp::create(b, b.getIndexType(), entry);
+  return {page, arith::RemUIOp::create(b, key, cfg.pageSize)};
+}
+
+SmallVector<Value, 4> lowering::kvIndices(ImplicitLocOpBuilder &b,
+                                          const KernelConfig &cfg,
+                                          const QueryTile &tile, Value key,
+                                          Value col, bool anyKey) {
+  if (!cfg.blockTable)
+    return {tile.b, tile.kvHead, key, col};
+  if (tile.kvSlot && !anyKey)
+    return {tile.kvSlot, tile.kvHead,
+            arith::SubIOp::create(b, key, tile.kvShift), col};
+  auto [page, row] = pageOfKey(b, cfg, tile.b, key);
+  return {page, tile.kvHead, row, col};
+}

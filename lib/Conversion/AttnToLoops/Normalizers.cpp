@@ -124,7 +124,7 @@ void lowering::emitWeightedValues(ImplicitLocOpBuilder &b,
               for (int64_t e = 0; e < block.count; ++e) {
                 Value v = loadVectorAsF32(
                     ib, cfg.value,
-                    {tile.b, tile.kvHead, key, block.column(ib, e)},
+                    kvIndices(ib, cfg, tile, key, block.column(ib, e)),
                     cfg.valueWidth);
                 next.push_back(vector::FMAOp::create(ib, pV, v, accs[e]));
               }

@@ -250,7 +250,7 @@ void DotFamilyScore::prepareKeyTile(ImplicitLocOpBuilder &b,
   buildCountedLoop(b, n, [&](ImplicitLocOpBuilder &jb, Value j) {
     Value key = arith::AddIOp::create(jb, k0, j);
     auto loadK = [&](ImplicitLocOpBuilder &lb, Value d) {
-      return loadAsF32(lb, cfg.key, {tile.b, tile.kvHead, key, d});
+      return loadAsF32(lb, cfg.key, kvIndices(lb, cfg, tile, key, d));
     };
     Value mul;
     if (kind == ScoreKind::cosine || kind == ScoreKind::neg_l2) {
@@ -277,8 +277,8 @@ void DotFamilyScore::prepareKeyTile(ImplicitLocOpBuilder &b,
                 Value d = block.column(cb, c);
                 vector::StoreOp::create(
                     cb,
-                    loadVectorAsF32(cb, cfg.key, {tile.b, tile.kvHead, key, d},
-                                    w),
+                    loadVectorAsF32(cb, cfg.key,
+                                    kvIndices(cb, cfg, tile, key, d), w),
                     kPack, ValueRange{j, d});
               }
             });
@@ -379,7 +379,7 @@ Value DotFamilyScore::keyVector(ImplicitLocOpBuilder &b, const QueryTile &tile,
     return vector::LoadOp::create(b, VectorType::get({width}, b.getF32Type()),
                                   kPack, ValueRange{j, d});
   Value key = arith::AddIOp::create(b, k0, j);
-  return loadVectorAsF32(b, cfg.key, {tile.b, tile.kvHead, key, d}, width);
+  return loadVectorAsF32(b, cfg.key, kvIndices(b, cfg, tile, key, d), width);
 }
 
 Value DotFamilyScore::finishScores(ImplicitLocOpBuilder &b, Value s,
@@ -480,7 +480,8 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
   VectorType pairType = VectorType::get({2 * cfg.width}, b.getBF16Type());
   auto keyPair = [&](ImplicitLocOpBuilder &lb, Value key, Value p) -> Value {
     Value d = arith::MulIOp::create(lb, p, indexConst(lb, 2));
-    return broadcastPair(lb, cfg.key, {tile.b, tile.kvHead, key, d}, cfg.width);
+    return broadcastPair(lb, cfg.key, kvIndices(lb, cfg, tile, key, d),
+                         cfg.width);
   };
   auto pairDot = [](ImplicitLocOpBuilder &ab, Value acc, Value l, Value r) {
     return Value(x86vector::DotBF16Op::create(ab, acc.getType(), acc, l, r));
@@ -505,8 +506,8 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
                   return keyPair(lb, key, d);
                 if (kPack)
                   return memref::LoadOp::create(lb, kPack, ValueRange{j[i], d});
-                return memref::LoadOp::create(
-                    lb, cfg.key, ValueRange{tile.b, tile.kvHead, key, d});
+                return memref::LoadOp::create(lb, cfg.key,
+                                              kvIndices(lb, cfg, tile, key, d));
               },
               [&](ImplicitLocOpBuilder &lb, Value d, int64_t c) -> Value {
                 if (pairs)

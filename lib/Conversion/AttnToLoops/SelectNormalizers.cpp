@@ -84,7 +84,8 @@ void emitSelectedRows(
                 Value v = zeros ? zero
                                 : vector::LoadOp::create(
                                       cb, vt, cfg.value,
-                                      ValueRange{tile.b, tile.kvHead, j, col});
+                                      kvIndices(cb, cfg, tile, j, col,
+                                                /*anyKey=*/true));
                 vector::StoreOp::create(cb, v, cfg.output,
                                         ValueRange{tile.b, tile.h, row, col});
               }
@@ -273,9 +274,11 @@ public:
                   Value pV = splat(tb, p, vw);
                   SmallVector<Value> next;
                   for (int64_t e = 0; e < n; ++e) {
-                    Value v = loadVectorAsF32(
-                        tb, cfg.value,
-                        {tile.b, tile.kvHead, j, block.column(tb, e)}, vw);
+                    Value v = loadVectorAsF32(tb, cfg.value,
+                                              kvIndices(tb, cfg, tile, j,
+                                                        block.column(tb, e),
+                                                        /*anyKey=*/true),
+                                              vw);
                     next.push_back(vector::FMAOp::create(tb, pV, v, st[e]));
                   }
                   next.push_back(arith::AddFOp::create(tb, st[n], p));

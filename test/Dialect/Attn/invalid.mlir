@@ -1334,3 +1334,115 @@ func.func @unknown_alignment(%q: tensor<1x1x4x8xf32>) -> tensor<1x1x4x8xf32> {
       -> tensor<1x1x4x8xf32>
   return %o : tensor<1x1x4x8xf32>
 }
+
+// -----
+
+func.func @block_table_rank(%q: tensor<2x4x1x16xf32>, %k: tensor<9x4x8x16xf32>,
+                            %v: tensor<9x4x8x16xf32>, %bt: tensor<2xi32>)
+    -> tensor<2x4x1x16xf32> {
+  // expected-error @+1 {{expects block_table of rank 2 ([B, P]), but got 'tensor<2xi32>'}}
+  %o = attn.attention %q, %k, %v block_table(%bt : tensor<2xi32>)
+      : tensor<2x4x1x16xf32>, tensor<9x4x8x16xf32>, tensor<9x4x8x16xf32>
+      -> tensor<2x4x1x16xf32>
+  return %o : tensor<2x4x1x16xf32>
+}
+
+// -----
+
+func.func @block_table_batch(%q: tensor<2x4x1x16xf32>, %k: tensor<9x4x8x16xf32>,
+                             %v: tensor<9x4x8x16xf32>, %bt: tensor<3x5xi32>)
+    -> tensor<2x4x1x16xf32> {
+  // expected-error @+1 {{expects block_table of shape [B, P] = [2, 5], but got 'tensor<3x5xi32>'}}
+  %o = attn.attention %q, %k, %v block_table(%bt : tensor<3x5xi32>)
+      : tensor<2x4x1x16xf32>, tensor<9x4x8x16xf32>, tensor<9x4x8x16xf32>
+      -> tensor<2x4x1x16xf32>
+  return %o : tensor<2x4x1x16xf32>
+}
+
+// -----
+
+func.func @block_table_i64(%q: tensor<2x4x1x16xf32>, %k: tensor<9x4x8x16xf32>,
+                           %v: tensor<9x4x8x16xf32>, %bt: tensor<2x5xi64>)
+    -> tensor<2x4x1x16xf32> {
+  // expected-error @+1 {{operand #3 must be ranked tensor of 32-bit signless integer values}}
+  %o = attn.attention %q, %k, %v block_table(%bt : tensor<2x5xi64>)
+      : tensor<2x4x1x16xf32>, tensor<9x4x8x16xf32>, tensor<9x4x8x16xf32>
+      -> tensor<2x4x1x16xf32>
+  return %o : tensor<2x4x1x16xf32>
+}
+
+// -----
+
+func.func @page_pools_pages(%q: tensor<2x4x1x16xf32>, %k: tensor<9x4x8x16xf32>,
+                            %v: tensor<7x4x8x16xf32>, %bt: tensor<2x5xi32>)
+    -> tensor<2x4x1x16xf32> {
+  // expected-error @+1 {{expects value page pool of shape [num_pages, Hkv, page_size, Dv] = [9, 4, 8, 16], but got 'tensor<7x4x8x16xf32>'}}
+  %o = attn.attention %q, %k, %v block_table(%bt : tensor<2x5xi32>)
+      : tensor<2x4x1x16xf32>, tensor<9x4x8x16xf32>, tensor<7x4x8x16xf32>
+      -> tensor<2x4x1x16xf32>
+  return %o : tensor<2x4x1x16xf32>
+}
+
+// -----
+
+func.func @page_pools_page_size(%q: tensor<2x4x1x16xf32>, %k: tensor<9x4x8x16xf32>,
+                                %v: tensor<9x4x16x16xf32>, %bt: tensor<2x5xi32>)
+    -> tensor<2x4x1x16xf32> {
+  // expected-error @+1 {{expects value page pool of shape [num_pages, Hkv, page_size, Dv] = [9, 4, 8, 16], but got 'tensor<9x4x16x16xf32>'}}
+  %o = attn.attention %q, %k, %v block_table(%bt : tensor<2x5xi32>)
+      : tensor<2x4x1x16xf32>, tensor<9x4x8x16xf32>, tensor<9x4x16x16xf32>
+      -> tensor<2x4x1x16xf32>
+  return %o : tensor<2x4x1x16xf32>
+}
+
+// -----
+
+func.func @page_pool_head_dim(%q: tensor<2x4x1x16xf32>, %k: tensor<9x4x8x32xf32>,
+                              %v: tensor<9x4x8x16xf32>, %bt: tensor<2x5xi32>)
+    -> tensor<2x4x1x16xf32> {
+  // expected-error @+1 {{expects key page pool of shape [num_pages, Hkv, page_size, D] = [9, 4, 8, 16], but got 'tensor<9x4x8x32xf32>'}}
+  %o = attn.attention %q, %k, %v block_table(%bt : tensor<2x5xi32>)
+      : tensor<2x4x1x16xf32>, tensor<9x4x8x32xf32>, tensor<9x4x8x16xf32>
+      -> tensor<2x4x1x16xf32>
+  return %o : tensor<2x4x1x16xf32>
+}
+
+// -----
+
+func.func @page_size_zero(%q: tensor<2x4x1x16xf32>, %k: tensor<9x4x0x16xf32>,
+                          %v: tensor<9x4x0x16xf32>, %bt: tensor<2x5xi32>)
+    -> tensor<2x4x1x16xf32> {
+  // expected-error @+1 {{expects a page size of at least 1, but got the key page pool 'tensor<9x4x0x16xf32>'}}
+  %o = attn.attention %q, %k, %v block_table(%bt : tensor<2x5xi32>)
+      : tensor<2x4x1x16xf32>, tensor<9x4x0x16xf32>, tensor<9x4x0x16xf32>
+      -> tensor<2x4x1x16xf32>
+  return %o : tensor<2x4x1x16xf32>
+}
+
+// -----
+
+func.func @paged_mask_dynamic_keys(%q: tensor<2x4x1x16xf32>, %k: tensor<9x4x8x16xf32>,
+                                   %v: tensor<9x4x8x16xf32>, %bt: tensor<2x?xi32>,
+                                   %m: tensor<2x1x1x?xi1>)
+    -> tensor<2x4x1x16xf32> {
+  // expected-error @+1 {{expects a mask over a paged key/value cache to have a key dimension of 1, or static P, page_size and key dimension (P * page_size), but got block_table 'tensor<2x?xi32>', key page pool 'tensor<9x4x8x16xf32>' and mask 'tensor<2x1x1x?xi1>'}}
+  %o = attn.attention %q, %k, %v mask(%m : tensor<2x1x1x?xi1>)
+      block_table(%bt : tensor<2x?xi32>)
+      : tensor<2x4x1x16xf32>, tensor<9x4x8x16xf32>, tensor<9x4x8x16xf32>
+      -> tensor<2x4x1x16xf32>
+  return %o : tensor<2x4x1x16xf32>
+}
+
+// -----
+
+func.func @paged_bias_keys(%q: tensor<2x4x1x16xf32>, %k: tensor<9x4x8x16xf32>,
+                           %v: tensor<9x4x8x16xf32>, %bt: tensor<2x5xi32>,
+                           %b: tensor<2x4x1x32xf32>)
+    -> tensor<2x4x1x16xf32> {
+  // expected-error @+1 {{expects bias broadcastable to (each dimension 1 or) [B, Hq, Sq, Skv] = [2, 4, 1, 40], but got 'tensor<2x4x1x32xf32>'}}
+  %o = attn.attention %q, %k, %v bias(%b : tensor<2x4x1x32xf32>)
+      block_table(%bt : tensor<2x5xi32>)
+      : tensor<2x4x1x16xf32>, tensor<9x4x8x16xf32>, tensor<9x4x8x16xf32>
+      -> tensor<2x4x1x16xf32>
+  return %o : tensor<2x4x1x16xf32>
+}

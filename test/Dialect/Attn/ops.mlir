@@ -500,3 +500,37 @@ func.func @decode(%q: tensor<?x8x1x128xbf16>, %k: tensor<?x2x?x128xbf16>,
       -> tensor<?x8x1x128xbf16>
   return %o : tensor<?x8x1x128xbf16>
 }
+
+// A paged key/value cache: block_table [B, P] over page pools [num_pages,
+// Hkv, page_size, D], with key lengths, GQA and a causal mask.
+// CHECK-LABEL: func.func @paged_cache
+// CHECK-SAME: (%[[Q:[^:]*]]: tensor<?x8x?x64xf16>, %[[K:[^:]*]]: tensor<?x2x16x64xf16>, %[[V:[^:]*]]: tensor<?x2x16x32xf16>, %[[L:[^:]*]]: tensor<?xi32>, %[[T:[^:]*]]: tensor<?x?xi32>)
+// CHECK: attn.attention %[[Q]], %[[K]], %[[V]]
+// CHECK-SAME: key_lengths(%[[L]] : tensor<?xi32>)
+// CHECK-SAME: block_table(%[[T]] : tensor<?x?xi32>)
+// CHECK-SAME: {causal}
+// CHECK-SAME: : tensor<?x8x?x64xf16>, tensor<?x2x16x64xf16>, tensor<?x2x16x32xf16> -> tensor<?x8x?x32xf16>
+func.func @paged_cache(%q: tensor<?x8x?x64xf16>, %k: tensor<?x2x16x64xf16>,
+                       %v: tensor<?x2x16x32xf16>, %len: tensor<?xi32>,
+                       %bt: tensor<?x?xi32>) -> tensor<?x8x?x32xf16> {
+  %o = attn.attention %q, %k, %v key_lengths(%len : tensor<?xi32>)
+      block_table(%bt : tensor<?x?xi32>) {causal}
+      : tensor<?x8x?x64xf16>, tensor<?x2x16x64xf16>, tensor<?x2x16x32xf16>
+      -> tensor<?x8x?x32xf16>
+  return %o : tensor<?x8x?x32xf16>
+}
+
+// Static pages with a mask over the logical keys (P * page_size = 3 * 4).
+// CHECK-LABEL: func.func @paged_static_mask
+// CHECK: attn.attention
+// CHECK-SAME: mask(%{{.*}} : tensor<2x1x5x12xi1>)
+// CHECK-SAME: block_table(%{{.*}} : tensor<2x3xi32>)
+func.func @paged_static_mask(%q: tensor<2x4x5x16xf32>, %k: tensor<7x4x4x16xf32>,
+                             %v: tensor<7x4x4x16xf32>, %m: tensor<2x1x5x12xi1>,
+                             %bt: tensor<2x3xi32>) -> tensor<2x4x5x16xf32> {
+  %o = attn.attention %q, %k, %v mask(%m : tensor<2x1x5x12xi1>)
+      block_table(%bt : tensor<2x3xi32>)
+      : tensor<2x4x5x16xf32>, tensor<7x4x4x16xf32>, tensor<7x4x4x16xf32>
+      -> tensor<2x4x5x16xf32>
+  return %o : tensor<2x4x5x16xf32>
+}

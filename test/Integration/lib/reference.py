@@ -375,3 +375,49 @@ def round_to(x, etype):
     if etype == "f16":
         return np.asarray(x, dtype=np.float16)
     raise ValueError(etype)
+
+
+# --------------------------------------------------------------------------
+# Paged key/value caches (attn.attention with block_table).
+# --------------------------------------------------------------------------
+
+def gather_pages(pages, table, lengths=None):
+    """Dense [B,H,P*page_size,X] from a page pool [N,H,page_size,X] and a
+    block table [B,P]: logical key j of batch b is row j % page_size of page
+    table[b, j // page_size]. Keys at or past lengths[b] (when given) are
+    left zero: their pages are never read, so their table entries may be
+    out of range."""
+    pages = f64(pages)
+    table = np.asarray(table)
+    B, P = table.shape
+    _, H, ps, X = pages.shape
+    out = np.zeros((B, H, P * ps, X))
+    for b in range(B):
+        end = P * ps if lengths is None else min(max(int(lengths[b]), 0), P * ps)
+        for j in range(end):
+            out[b, :, j, :] = pages[table[b, j // ps], :, j % ps, :]
+    return out
+
+
+def paged_reference(q, k_pages, v_pages, lengths, table, causal=False,
+                    window=None, scale=None):
+    """Float64 output [B,Hq,Sq,Dv] (and lse) of scaled-dot softmax attention
+    over a paged cache: Skv = P * page_size logical keys, visible iff
+    j < lengths[b], and (causal) j <= i', (window = (l, r))
+    i' - l <= j <= i' + r, with i' = i + Skv - Sq."""
+    q = f64(q)
+    B, Hq, Sq, D = q.shape
+    k = gather_pages(k_pages, table, lengths)
+    v = gather_pages(v_pages, table, lengths)
+    Skv = k.shape[2]
+    s = dot_scores(q, k) * (1.0 / np.sqrt(D) if scale is None else scale)
+    ip = aligned_query_positions(Sq, Skv)
+    j = key_positions(Skv)
+    vis = all_visible(B, Hq, Sq, Skv)
+    lens = np.asarray(lengths).reshape(B, 1, 1, 1)
+    vis = vis & (j < lens)
+    if causal:
+        vis = vis & (j <= ip)
+    if window is not None:
+        vis = vis & (ip - window[0] <= j) & (j <= ip + window[1])
+    return weighted_sum(softmax_visible(s, vis), v, Hq), lse_of_scores(s, vis)

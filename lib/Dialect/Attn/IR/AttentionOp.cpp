@@ -149,6 +149,7 @@ void AttentionOp::build(OpBuilder &builder, OperationState &state, Value query,
                         Value key, Value value, Type outputType) {
   build(builder, state, outputType, /*lse=*/Type(), query, key, value,
         /*mask=*/Value(), /*bias=*/Value(), /*key_lengths=*/Value(),
+        /*block_table=*/Value(),
         /*grid_width=*/Value(),
         /*score_operands=*/ValueRange(), /*normalizer_operands=*/ValueRange(),
         /*position_operands=*/ValueRange(), ScoreKind::dot, Normalizer::softmax,
@@ -245,6 +246,63 @@ static LogicalResult verifyGridWindow(AttentionOp op,
   return success();
 }
 
+/// The paged cache: block_table [B, P] and the key and value page pools
+/// [num_pages, Hkv, page_size, D|Dv]. Sets `skv` to the logical key length
+/// P * page_size (dynamic unless both are static).
+static LogicalResult verifyPagedCache(AttentionOp op, int64_t &skv) {
+  Operation *o = op.getOperation();
+  auto qType = op.getQuery().getType();
+  auto kType = op.getKey().getType();
+  auto tType = cast<RankedTensorType>(op.getBlockTable().getType());
+  if (tType.getRank() != 2)
+    return op.emitOpError()
+           << "expects block_table of rank 2 ([B, P]), but got " << tType;
+  int64_t pages = tType.getDimSize(1);
+  if (failed(verifyShape(o, "block_table", op.getBlockTable(),
+                         {{"B", qType.getDimSize(0)}, {"P", pages}})))
+    return failure();
+  int64_t numPages = kType.getDimSize(0), hkv = kType.getDimSize(1),
+          pageSize = kType.getDimSize(2);
+  if (pageSize == 0)
+    return op.emitOpError() << "expects a page size of at least 1, but got "
+                               "the key page pool "
+                            << kType;
+  if (failed(verifyShape(o, "key page pool", op.getKey(),
+                         {{"num_pages", numPages},
+                          {"Hkv", hkv},
+                          {"page_size", pageSize},
+                          {"D", qType.getDimSize(3)}})) ||
+      failed(verifyShape(o, "value page pool", op.getValue(),
+                         {{"num_pages", numPages},
+                          {"Hkv", hkv},
+                          {"page_size", pageSize},
+                          {"Dv", op.getValue().getType().getDimSize(3)}})))
+    return failure();
+  skv = ShapedType::isDynamic(pages) || ShapedType::isDynamic(pageSize)
+            ? ShapedType::kDynamic
+            : pages * pageSize;
+  // The key dimension of a mask or bias cannot be tied to P * page_size at
+  // run time (the C ABI has one size per dimension): it must be static and
+  // checked here, or 1.
+  for (auto [name, operand] :
+       {std::pair<StringRef, Value>{"mask", op.getMask()},
+        {"bias", op.getBias()}}) {
+    if (!operand)
+      continue;
+    int64_t keys = cast<RankedTensorType>(operand.getType()).getDimSize(3);
+    if (keys != 1 &&
+        (ShapedType::isDynamic(keys) || ShapedType::isDynamic(skv)))
+      return op.emitOpError()
+             << "expects a " << name
+             << " over a paged key/value cache to have a key dimension of 1, "
+                "or static P, page_size and key dimension (P * page_size), "
+                "but got block_table "
+             << tType << ", key page pool " << kType << " and " << name << " "
+             << operand.getType();
+  }
+  return success();
+}
+
 LogicalResult AttentionOp::verify() {
   Operation *op = getOperation();
   auto qType = getQuery().getType();
@@ -282,12 +340,17 @@ LogicalResult AttentionOp::verify() {
     return emitOpError() << "expects query heads (" << hq
                          << ") to be a multiple of key/value heads (" << hkv
                          << ")";
-  if (failed(verifyShape(op, "key", getKey(),
-                         {{"B", b}, {"Hkv", hkv}, {"Skv", skv}, {"D", d}})))
-    return failure();
-  if (failed(verifyShape(op, "value", getValue(),
-                         {{"B", b}, {"Hkv", hkv}, {"Skv", skv}, {"Dv", dv}})))
-    return failure();
+  if (isPaged()) {
+    if (failed(verifyPagedCache(*this, skv)))
+      return failure();
+  } else {
+    if (failed(verifyShape(op, "key", getKey(),
+                           {{"B", b}, {"Hkv", hkv}, {"Skv", skv}, {"D", d}})))
+      return failure();
+    if (failed(verifyShape(op, "value", getValue(),
+                           {{"B", b}, {"Hkv", hkv}, {"Skv", skv}, {"Dv", dv}})))
+      return failure();
+  }
   if (failed(verifyShape(op, "output", getOutput(),
                          {{"B", b}, {"Hq", hq}, {"Sq", sq}, {"Dv", dv}})))
     return failure();
@@ -500,9 +563,16 @@ void AttentionOp::getEqualDims(SmallVectorImpl<DimEquality> &eqs) {
     eqs.push_back({DimRef{a, da}, DimRef{b, db}});
   };
   Value q = getQuery(), k = getKey(), v = getValue(), o = getOutput();
-  // Batch.
-  same(q, 0, k, 0);
-  same(q, 0, v, 0);
+  // Batch; with a paged cache the pools share their page count and page
+  // size (num_pages and P are sizes of their own).
+  Value table = getBlockTable();
+  if (table) {
+    same(q, 0, table, 0);
+    same(k, 0, v, 0);
+  } else {
+    same(q, 0, k, 0);
+    same(q, 0, v, 0);
+  }
   same(q, 0, o, 0);
   // Heads, lengths, head dims.
   same(q, 1, o, 1);
@@ -518,7 +588,8 @@ void AttentionOp::getEqualDims(SmallVectorImpl<DimEquality> &eqs) {
     if (!t)
       continue;
     auto type = cast<RankedTensorType>(t.getType());
-    for (int64_t i = 0; i < 4; ++i)
+    // Paged: the key dimension is P * page_size, static (verified).
+    for (int64_t i = 0; i < (table ? 3 : 4); ++i)
       if (type.getDimSize(i) != 1)
         same(t, i, full[i], fullDim[i]);
   }

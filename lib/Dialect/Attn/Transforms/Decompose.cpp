@@ -161,7 +161,7 @@ Attention attention(OpBuilder &b, Location loc, Value q, Value k, Value v,
         RankedTensorType::get(qType.getShape().drop_back(), b.getF32Type());
   auto op = AttentionOp::create(
       b, loc, outType, lseType, q, k, v, /*mask=*/Value(), bias,
-      /*key_lengths=*/Value(), /*grid_width=*/Value(),
+      /*key_lengths=*/Value(), /*block_table=*/Value(), /*grid_width=*/Value(),
       /*score_operands=*/ValueRange(),
       /*normalizer_operands=*/ValueRange(),
       /*position_operands=*/ValueRange(), ScoreKind::dot, Normalizer::softmax,

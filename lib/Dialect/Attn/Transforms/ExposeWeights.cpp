@@ -402,6 +402,14 @@ struct AttnExposeWeightsPass
                             "key; its weights are not exposed";
         continue;
       }
+      // The one-hot values would be a dense [B, Hkv, Skv, chunk] tensor,
+      // not a page pool.
+      if (op.isPaged()) {
+        op.emitWarning() << "attn-expose-weights: the weights of an "
+                            "attention over a paged key/value cache "
+                            "(block_table) are not exposed";
+        continue;
+      }
       Value weights;
       Operation *parent = op->getParentOp();
       auto loop = dyn_cast<scf::ForOp>(parent);

@@ -276,3 +276,29 @@ func.func @sized_by_dims(%x: tensor<?x?x32xf32>, %flat: tensor<?x32xf32>)
       : (tensor<?x32xf32>, tensor<3xi64>) -> tensor<?x?x32xf32>
   return %e, %r : tensor<?x?x32xf32>, tensor<?x?x32xf32>
 }
+
+// -----
+
+// A paged cache: the page count of the pools (s2) and the pages per
+// sequence (s3) are sizes of their own; the block table joins the batch;
+// the static page size leaves no size.
+// CHECK-LABEL: module attributes {attn.abi = {paged = {
+// CHECK-SAME: args = [{name = "q", symbols = array<i64: 0, -1, 1, -1>, type = tensor<?x8x?x64xf32>},
+// CHECK-SAME: {name = "k_pages", symbols = array<i64: 2, -1, -1, -1>, type = tensor<?x2x16x64xf32>},
+// CHECK-SAME: {name = "v_pages", symbols = array<i64: 2, -1, -1, -1>, type = tensor<?x2x16x64xf32>},
+// CHECK-SAME: {name = "len", symbols = array<i64: 0>, type = tensor<?xi32>},
+// CHECK-SAME: {name = "table", symbols = array<i64: 0, 3>, type = tensor<?x?xi32>}],
+// CHECK-SAME: results = [{name = "res0", symbols = array<i64: 0, -1, 1, -1>, type = tensor<?x8x?x64xf32>}],
+// CHECK-SAME: sizes = ["arg0.d0", "arg0.d2", "arg1.d0", "arg4.d1"]}}}
+func.func @paged(%q: tensor<?x8x?x64xf32> {attn.name = "q"},
+                 %kp: tensor<?x2x16x64xf32> {attn.name = "k_pages"},
+                 %vp: tensor<?x2x16x64xf32> {attn.name = "v_pages"},
+                 %len: tensor<?xi32> {attn.name = "len"},
+                 %bt: tensor<?x?xi32> {attn.name = "table"})
+    -> tensor<?x8x?x64xf32> {
+  %o = attn.attention %q, %kp, %vp key_lengths(%len : tensor<?xi32>)
+      block_table(%bt : tensor<?x?xi32>)
+      : tensor<?x8x?x64xf32>, tensor<?x2x16x64xf32>, tensor<?x2x16x64xf32>
+      -> tensor<?x8x?x64xf32>
+  return %o : tensor<?x8x?x64xf32>
+}
