@@ -236,9 +236,9 @@ FailureOr<OpFoldResult> sizeBeforeLoop(OpBuilder &before, scf::ForOp loop,
 /// Exposes the weights of `op`, an attention in the body of `loop`, as a
 /// new result of the loop: `[iterations, B, Hq, Sq, Skv]`, the weights of
 /// iteration `t` at `[t]`; `sizes` gets its sizes before the loop.
-/// Failure, with the reason, when the iteration
-/// count is not a constant (the caller must be able to size the result) or
-/// the sizes are not known before the loop.
+/// Failure, with the reason, when the iteration count is not a constant
+/// (the caller must be able to size the result) or the sizes are not known
+/// before the loop.
 FailureOr<Value> exposeInLoop(scf::ForOp loop, AttentionOp op, int64_t keyChunk,
                               std::string &reason,
                               SmallVectorImpl<OpFoldResult> &sizes) {
