@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <numeric>
 
 using namespace attn::runtime;
 
@@ -167,17 +169,17 @@ static Status mergeWeightsDims(const Manifest &manifest,
     std::vector<int64_t> &shape = result.outputs[i].shape;
     if (groups.empty())
       continue;
-    std::vector<int64_t> merged;
-    size_t next = 0;
-    for (int64_t count : groups) {
-      int64_t product = 1;
-      for (int64_t k = 0; k < count && next < shape.size(); ++k)
-        product *= shape[next++];
-      merged.push_back(product);
-    }
-    if (next != shape.size())
+    if (std::accumulate(groups.begin(), groups.end(), int64_t(0)) !=
+        int64_t(shape.size()))
       return makeError("result '", tensor.name, "' has rank ", shape.size(),
                        ", not the sum of its dims groups");
+    std::vector<int64_t> merged;
+    auto next = shape.begin();
+    for (int64_t count : groups) {
+      merged.push_back(std::accumulate(next, next + count, int64_t(1),
+                                       std::multiplies<int64_t>()));
+      next += count;
+    }
     shape = std::move(merged);
   }
   return Status::success();

@@ -19,6 +19,7 @@ when everything matches.
 """
 
 import argparse
+import dataclasses
 import os
 import shutil
 import sys
@@ -50,17 +51,19 @@ ROW_WEIGHTS = {"memory_network": ref_structure.memory_network_weights,
                "non_local": ref_vision.non_local_weights}
 
 
+@dataclasses.dataclass
 class Case:
     """What one check runs and expects: the module, its named inputs, the
     index of the function's own result, and the float64 result and
     weights."""
-
-    def __init__(self, example, named_inputs, out_names, out_index, output,
-                 weights, etype, head):
-        self.example, self.named_inputs = example, named_inputs
-        self.out_names, self.out_index = out_names, out_index
-        self.output, self.weights, self.etype = output, weights, etype
-        self.head = head
+    example: str
+    named_inputs: list
+    out_names: list
+    out_index: int
+    output: np.ndarray
+    weights: np.ndarray
+    etype: str
+    head: str
 
 
 def sequence_case(args):
