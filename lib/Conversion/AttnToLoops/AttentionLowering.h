@@ -280,9 +280,13 @@ public:
   /// the valid keys hold garbage (the tile body masks them).
   virtual SmallVector<Value> rowScores(ImplicitLocOpBuilder &b,
                                        const QueryTile &tile, Value r) = 0;
-  /// [queryTile, headDim] f32: q * scale * scoreUnit, for scores of the
-  /// form scale * q . x (positional key tables); null for other scores.
-  virtual Value scaledQuery() const { return {}; }
+  /// For scores of the form scale * q . x (positional key tables): the
+  /// f32 vector of q * scale * scoreUnit at row r, features [d, d + width)
+  /// of the prepared query tile; null for other scores.
+  virtual Value loadScaledQuery(ImplicitLocOpBuilder &b, Value r, Value d,
+                                int64_t width) const {
+    return {};
+  }
   /// Whether the score function implements keyMajorScores.
   virtual bool supportsKeyMajor() const { return false; }
   /// Key-major: stores the scores of the keys [k0, k0 + n) against every
@@ -411,6 +415,15 @@ public:
   void finishRow(ImplicitLocOpBuilder &b, Value r, const ChunkBlock &block,
                  SmallVectorImpl<Value> &acc);
 
+  /// Key-major tile (relative_position only; see Positions.cpp). The key
+  /// term of key `key` for the row vector at column `col` of the tile,
+  /// added to its scores `s`; and the bucket weights of the keys [k0, k0 +
+  /// n) of tile.scores (the weights), rescaled by corr[paddedRows] first.
+  Value keyMajorTerm(ImplicitLocOpBuilder &b, const QueryTile &tile, Value key,
+                     Value col, Value s);
+  void accumulateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                          Value k0, Value n, Value corr);
+
 private:
   /// dest[r, offset + t] = q'_r . table[prefix..., t] for the rows of the
   /// tile and t < count: the relative terms in the score's units.
@@ -418,12 +431,21 @@ private:
                       Value table, ValueRange prefix, int64_t count, Value dest,
                       int64_t offset);
 
+  /// Key-major: copies the padded q . aK table into relKeysSkewed.
+  void skewRelativeKeys(ImplicitLocOpBuilder &b, const QueryTile &tile);
+  /// Key-major: the slot of key `key` for the row vector at column `col`.
+  Value keyMajorSlot(ImplicitLocOpBuilder &b, const QueryTile &tile, Value key,
+                     Value col);
+
   const KernelConfig &cfg;
   const ScoreFunction &score;
-  int64_t clip = -1, window = -1, padded = 0;
+  int64_t clip = -1, window = -1, padded = 0, skewedSlots = 0;
   float sigma = 0;
-  // relative_position: [queryTile, padded] q . aK table and bucket weights.
-  Value relKeys, relWeights;
+  // relative_position: [queryTile, padded] q . aK table, and the bucket
+  // weights in the same layout (row-major tile) or skewed, [skewedSlots,
+  // paddedRows] (key-major tile); key-major also keeps the q . aK table
+  // skewed in relKeysSkewed.
+  Value relKeys, relWeights, relKeysSkewed;
   // local_gaussian: per row position p (f32) and window [lo, hi] (index).
   Value center, lo, hi;
   // grid_window: its radii from the start, the current head's window from
@@ -545,7 +567,8 @@ void transformKeyMajorScores(
 /// the register tiles once.
 LogicalResult emitKeyMajorTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
                                const QueryTile &tile, ScoreFunction &score,
-                               RowNormalizer &normalizer, Value k0, Value n,
+                               RowNormalizer &normalizer,
+                               PositionTerms &positions, Value k0, Value n,
                                Value full);
 
 //===----------------------------------------------------------------------===//

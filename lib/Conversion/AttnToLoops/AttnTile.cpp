@@ -611,8 +611,8 @@ LogicalResult AttentionLowering::emitKeyLoop(ImplicitLocOpBuilder &ib,
         if (cfg.keyMajor) {
           // One copy of the register tiles; the masks are applied inside
           // where the tile is not fully visible.
-          if (failed(emitKeyMajorTile(kb, cfg, kvTile, *score, *normalizer, k0,
-                                      n, full)))
+          if (failed(emitKeyMajorTile(kb, cfg, kvTile, *score, *normalizer,
+                                      *positions, k0, n, full)))
             result = failure();
         } else if (opaqueMask) {
           emit(kb, /*masked=*/true);

@@ -6,7 +6,9 @@
 //                           transposed once per query tile (qT[d, r]) and K
 //                           is read in place, a broadcast scalar per key
 //   S^T = changes, masks    per vector of rows of one key (ScoreChanges.cpp,
-//                           the same code as the row-major tile)
+//                           the same code as the row-major tile; the
+//                           relative key term from a skewed table,
+//                           Positions.cpp)
 //   normaliser              online max and sum with rows in the lanes: all
 //                           reductions run along the keys, lane-wise, no
 //                           horizontal shuffles
@@ -210,12 +212,11 @@ void lowering::transformKeyMajorScores(
       });
 }
 
-LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
-                                         const KernelConfig &cfg,
-                                         const QueryTile &tile,
-                                         ScoreFunction &score,
-                                         RowNormalizer &normalizer, Value k0,
-                                         Value n, Value full) {
+LogicalResult
+lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                           const QueryTile &tile, ScoreFunction &score,
+                           RowNormalizer &normalizer, PositionTerms &positions,
+                           Value k0, Value n, Value full) {
   score.prepareKeyTile(b, tile, k0, n);
   score.keyMajorScores(b, tile, k0, n);
   QueryTile current = tile;
@@ -229,7 +230,8 @@ LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
   // over the key's vectors of rows.
   AttentionOp op = cfg.op;
   bool changes = cfg.bias || op.getAlibi() || op.getSoftcap() ||
-                 !op.getScoreMod().empty() || cfg.convertAfterMods;
+                 !op.getScoreMod().empty() || cfg.convertAfterMods ||
+                 positions.hasRelative();
   LogicalResult result = success();
   int64_t width = cfg.width;
   VectorType idxVec = VectorType::get({width}, b.getIndexType());
@@ -248,7 +250,9 @@ LogicalResult lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b,
           Value pos = arith::AddIOp::create(
               cb, rows,
               vector::BroadcastOp::create(cb, idxVec, cfg.alignOffset));
-          ScoreIndices at{rows, pos, arith::AddIOp::create(cb, k0, j)};
+          Value key = arith::AddIOp::create(cb, k0, j);
+          ScoreIndices at{rows, pos, key};
+          s = positions.keyMajorTerm(cb, tile, key, col, s);
           FailureOr<Value> changed = emitScoreChanges(cb, cfg, current, s, at);
           if (failed(changed)) {
             result = failure();

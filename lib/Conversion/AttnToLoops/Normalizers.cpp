@@ -195,11 +195,14 @@ public:
   }
 
   bool supportsKeyMajor() const override {
-    return !positions.hasGaussian() && !positions.hasRelative() &&
-           !positions.hasGrid();
+    return !positions.hasGaussian() && !positions.hasGrid();
   }
 
-  bool supportsKeySplit() const override { return supportsKeyMajor(); }
+  // The relative value term's bucket weights are not part of the state a
+  // combine step merges.
+  bool supportsKeySplit() const override {
+    return supportsKeyMajor() && !positions.hasRelative();
+  }
   SoftmaxState softmaxState() const override { return {rowMax, rowSum, acc}; }
 
   void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
@@ -331,6 +334,7 @@ void Softmax::updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
               rowSum, ValueRange{cols[c]});
         }
       });
+  positions.accumulateKeyMajor(b, tile, k0, n, corr);
   emitKeyMajorWeightedValues(b, cfg, tile, acc, k0, n, corr);
 }
 

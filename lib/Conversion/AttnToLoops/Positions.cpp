@@ -19,6 +19,16 @@
 // score term is one vector load and the bucket update one vector
 // load-add-store per chunk: no gather, no branch.
 //
+// The key-major tile holds W query rows i0 + l (l < W) of one key j in a
+// vector, so there the tables are skewed instead: with y = j - i0 + kappa
+// clamped to [0, 2 kappa + W - 1], lane l of slot y stands for bucket
+// clamp(y - l, 0, 2 kappa), the bucket of every lane inside the band and
+// bucket 0 (2 kappa) for all lanes of a key left (right) of it. The term
+// of a key is again one vector load and its bucket update one vector
+// load-add-store, per vector of rows. The skewed q . aK table is copied
+// from the padded one once per query tile: lane l of slot y is slot
+// y + W - 1 - l of row i0 + l.
+//
 // local_gaussian (Luong local-p): key j is visible to row i iff
 // |j - p_i| <= window; the weights of V are softmax_visible(s) times
 // exp(-(j - p_i)^2 / (2 sigma^2)), without renormalisation (l sums the
@@ -60,6 +70,7 @@ PositionTerms::PositionTerms(const KernelConfig &cfg,
     clip = static_cast<int64_t>(*c);
     int64_t slots = 2 * clip + 1 + 2 * (cfg.width - 1);
     padded = (slots + cfg.width - 1) / cfg.width * cfg.width;
+    skewedSlots = 2 * clip + cfg.width;
   }
   if (std::optional<uint64_t> w = op.getGaussianWindow()) {
     window = static_cast<int64_t>(*w);
@@ -74,7 +85,12 @@ PositionTerms::PositionTerms(const KernelConfig &cfg,
 void PositionTerms::allocate(ImplicitLocOpBuilder &b) {
   if (hasRelative()) {
     relKeys = scratchBuffer(b, cfg, {cfg.queryTile, padded});
-    relWeights = scratchBuffer(b, cfg, {cfg.queryTile, padded});
+    if (cfg.keyMajor) {
+      relKeysSkewed = scratchBuffer(b, cfg, {skewedSlots, cfg.paddedRows});
+      relWeights = scratchBuffer(b, cfg, {skewedSlots, cfg.paddedRows});
+    } else {
+      relWeights = scratchBuffer(b, cfg, {cfg.queryTile, padded});
+    }
   }
   if (hasGaussian()) {
     center = scratchBuffer(b, cfg, {cfg.queryTile});
@@ -94,16 +110,14 @@ void PositionTerms::storeTableDots(ImplicitLocOpBuilder &b,
   // Vectorised over D; the query row stays in registers across the table
   // rows when it fits in one block of chunks, a wider one is read block by
   // block.
-  Value q = score.scaledQuery();
   int64_t dw = widthFor(cfg.headDim, cfg.width);
-  VectorType vt = VectorType::get({dw}, b.getF32Type());
   int64_t dChunks = cfg.headDim / dw;
   buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
     SmallVector<Value> qRow;
     if (dChunks <= kMaxUnrolledChunks)
       for (int64_t c = 0; c < dChunks; ++c)
-        qRow.push_back(vector::LoadOp::create(
-            rb, vt, q, ValueRange{r, indexConst(rb, c * dw)}));
+        qRow.push_back(
+            score.loadScaledQuery(rb, r, indexConst(rb, c * dw), dw));
     buildCountedLoop(
         rb, indexConst(rb, count), [&](ImplicitLocOpBuilder &tb, Value t) {
           Value zero = splat(tb, f32Const(tb, 0.0), dw);
@@ -114,8 +128,7 @@ void PositionTerms::storeTableDots(ImplicitLocOpBuilder &b,
                 Value sum = carried[0];
                 for (int64_t c = 0; c < block.count; ++c) {
                   Value col = block.column(cb, c);
-                  Value qc = block.base ? vector::LoadOp::create(
-                                              cb, vt, q, ValueRange{r, col})
+                  Value qc = block.base ? score.loadScaledQuery(cb, r, col, dw)
                                         : qRow[c];
                   SmallVector<Value> at(prefix);
                   at.append({t, col});
@@ -154,6 +167,8 @@ void PositionTerms::prepareQueryTile(ImplicitLocOpBuilder &b, QueryTile &tile) {
             ValueRange{r, indexConst(rb, lastSlot + 1 + x)});
       }
     });
+    if (cfg.keyMajor)
+      skewRelativeKeys(b, tile);
   }
   if (hasGrid()) {
     grid = gridWindow(b, cfg.op, tile.h);
@@ -478,10 +493,12 @@ void PositionTerms::initState(ImplicitLocOpBuilder &b, const QueryTile &) {
   if (!hasRelative())
     return;
   Value zero = splat(b, f32Const(b, 0.0), cfg.width);
+  int64_t rows = cfg.keyMajor ? skewedSlots : cfg.queryTile;
+  int64_t columns = cfg.keyMajor ? cfg.paddedRows : padded;
   buildCountedLoop(
-      b, indexConst(b, cfg.queryTile), [&](ImplicitLocOpBuilder &rb, Value r) {
+      b, indexConst(b, rows), [&](ImplicitLocOpBuilder &rb, Value r) {
         forEachChunkBlock(
-            rb, padded / cfg.width, cfg.width,
+            rb, columns / cfg.width, cfg.width,
             [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
               for (int64_t x = 0; x < block.count; ++x)
                 vector::StoreOp::create(cb, zero, relWeights,
@@ -533,21 +550,28 @@ void PositionTerms::finishRow(ImplicitLocOpBuilder &b, Value r,
                               SmallVectorImpl<Value> &acc) {
   if (!hasRelative())
     return;
-  // acc += sum_x w[x] aV[clamp(x - (W - 1), 0, 2 kappa)], over the slots the
-  // chunks can reach.
+  // acc += sum_x w[x] aV[clamp(x - shift, 0, 2 kappa)], over the slots the
+  // keys can reach: shift is W - 1 in the padded layout, the row's lane in
+  // the skewed one.
   int64_t slots = 2 * clip + 1 + 2 * (cfg.width - 1);
+  Value shift = indexConst(b, cfg.width - 1);
+  if (cfg.keyMajor) {
+    slots = skewedSlots;
+    shift = arith::RemUIOp::create(b, r, indexConst(b, cfg.width));
+  }
   auto loop = buildCountedLoop(
       b, indexConst(b, slots), acc,
       [&](ImplicitLocOpBuilder &xb, Value x, ValueRange accs) {
         Value t = arith::MinSIOp::create(
             xb,
-            arith::MaxSIOp::create(
-                xb, arith::SubIOp::create(xb, x, indexConst(xb, cfg.width - 1)),
-                indexConst(xb, 0)),
+            arith::MaxSIOp::create(xb, arith::SubIOp::create(xb, x, shift),
+                                   indexConst(xb, 0)),
             indexConst(xb, 2 * clip));
-        Value w =
-            splat(xb, memref::LoadOp::create(xb, relWeights, ValueRange{r, x}),
-                  cfg.valueWidth);
+        SmallVector<Value> at = {r, x};
+        if (cfg.keyMajor)
+          std::swap(at[0], at[1]);
+        Value w = splat(xb, memref::LoadOp::create(xb, relWeights, at),
+                        cfg.valueWidth);
         SmallVector<Value> next;
         for (auto [e, a] : llvm::enumerate(accs))
           next.push_back(vector::FMAOp::create(
@@ -560,4 +584,95 @@ void PositionTerms::finishRow(ImplicitLocOpBuilder &b, Value r,
       });
   for (auto [e, a] : llvm::enumerate(acc))
     a = loop.getResult(e);
+}
+
+void PositionTerms::skewRelativeKeys(ImplicitLocOpBuilder &b,
+                                     const QueryTile &tile) {
+  // Padding rows (r >= rows) get zeros, so that their scores stay finite.
+  Value width = indexConst(b, cfg.width);
+  Value lastRow = arith::SubIOp::create(b, tile.rows, indexConst(b, 1));
+  Value zero = f32Const(b, 0.0);
+  buildCountedLoop(
+      b, indexConst(b, cfg.paddedRows), [&](ImplicitLocOpBuilder &rb, Value r) {
+        Value valid =
+            arith::CmpIOp::create(rb, arith::CmpIPredicate::ult, r, tile.rows);
+        Value source = arith::MinUIOp::create(rb, r, lastRow);
+        // Slot y of lane l reads the padded slot y + (W - 1 - l).
+        Value shift =
+            arith::SubIOp::create(rb, indexConst(rb, cfg.width - 1),
+                                  arith::RemUIOp::create(rb, r, width));
+        buildCountedLoop(
+            rb, indexConst(rb, skewedSlots),
+            [&](ImplicitLocOpBuilder &yb, Value y) {
+              Value x = memref::LoadOp::create(
+                  yb, relKeys,
+                  ValueRange{source, arith::AddIOp::create(yb, y, shift)});
+              memref::StoreOp::create(
+                  yb, arith::SelectOp::create(yb, valid, x, zero),
+                  relKeysSkewed, ValueRange{y, r});
+            });
+      });
+}
+
+Value PositionTerms::keyMajorSlot(ImplicitLocOpBuilder &b,
+                                  const QueryTile &tile, Value key, Value col) {
+  Value firstRow = arith::AddIOp::create(b, tile.row0, col);
+  Value y = arith::AddIOp::create(b, arith::SubIOp::create(b, key, firstRow),
+                                  indexConst(b, clip));
+  return arith::MinSIOp::create(b,
+                                arith::MaxSIOp::create(b, y, indexConst(b, 0)),
+                                indexConst(b, skewedSlots - 1));
+}
+
+Value PositionTerms::keyMajorTerm(ImplicitLocOpBuilder &b,
+                                  const QueryTile &tile, Value key, Value col,
+                                  Value s) {
+  if (!hasRelative())
+    return s;
+  VectorType vt = VectorType::get({cfg.width}, b.getF32Type());
+  Value rel = vector::LoadOp::create(
+      b, vt, relKeysSkewed, ValueRange{keyMajorSlot(b, tile, key, col), col});
+  return arith::AddFOp::create(b, s, rel);
+}
+
+void PositionTerms::accumulateKeyMajor(ImplicitLocOpBuilder &b,
+                                       const QueryTile &tile, Value k0, Value n,
+                                       Value corr) {
+  if (!hasRelative())
+    return;
+  VectorType vt = VectorType::get({cfg.width}, b.getF32Type());
+  forEachRowVectorBlock(
+      b, cfg, tile, [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+        SmallVector<Value> cols, factors;
+        for (int64_t c = 0; c < block.count; ++c) {
+          cols.push_back(block.column(cb, c));
+          factors.push_back(
+              vector::LoadOp::create(cb, vt, corr, ValueRange{cols[c]}));
+        }
+        buildCountedLoop(cb, indexConst(cb, skewedSlots),
+                         [&](ImplicitLocOpBuilder &yb, Value y) {
+                           for (int64_t c = 0; c < block.count; ++c) {
+                             SmallVector<Value> at = {y, cols[c]};
+                             Value w =
+                                 vector::LoadOp::create(yb, vt, relWeights, at);
+                             vector::StoreOp::create(
+                                 yb, arith::MulFOp::create(yb, w, factors[c]),
+                                 relWeights, at);
+                           }
+                         });
+        // Keys outside the band share a slot: each update is a
+        // load-add-store after the previous one.
+        buildCountedLoop(cb, n, [&](ImplicitLocOpBuilder &jb, Value j) {
+          Value key = arith::AddIOp::create(jb, k0, j);
+          for (int64_t c = 0; c < block.count; ++c) {
+            SmallVector<Value> at = {keyMajorSlot(jb, tile, key, cols[c]),
+                                     cols[c]};
+            Value p = vector::LoadOp::create(jb, vt, tile.scores,
+                                             ValueRange{j, cols[c]});
+            Value w = vector::LoadOp::create(jb, vt, relWeights, at);
+            vector::StoreOp::create(jb, arith::AddFOp::create(jb, w, p),
+                                    relWeights, at);
+          }
+        });
+      });
 }

@@ -70,9 +70,8 @@ public:
                       Value n) override;
   SmallVector<Value> rowScores(ImplicitLocOpBuilder &b, const QueryTile &tile,
                                Value r) override;
-  Value scaledQuery() const override {
-    return kind == ScoreKind::dot ? qPrep : Value();
-  }
+  Value loadScaledQuery(ImplicitLocOpBuilder &b, Value r, Value d,
+                        int64_t width) const override;
   bool supportsKeyMajor() const override {
     return kind != ScoreKind::compositional;
   }
@@ -205,6 +204,23 @@ void DotFamilyScore::prepareQueryTile(ImplicitLocOpBuilder &b,
   });
   if (cfg.keyMajor)
     zeroPaddingRows(b, tile);
+}
+
+Value DotFamilyScore::loadScaledQuery(ImplicitLocOpBuilder &b, Value r, Value d,
+                                      int64_t width) const {
+  if (kind != ScoreKind::dot)
+    return {};
+  if (!cfg.keyMajor)
+    return vector::LoadOp::create(b, VectorType::get({width}, b.getF32Type()),
+                                  qPrep, ValueRange{r, d});
+  // qT[d, r] holds the row as a column: its elements one by one (once per
+  // row and query tile, for the positional tables).
+  SmallVector<Value> elements;
+  for (int64_t e = 0; e < width; ++e)
+    elements.push_back(memref::LoadOp::create(
+        b, qT, ValueRange{arith::AddIOp::create(b, d, indexConst(b, e)), r}));
+  return vector::FromElementsOp::create(
+      b, VectorType::get({width}, b.getF32Type()), elements);
 }
 
 void DotFamilyScore::storeQuery(ImplicitLocOpBuilder &b, Value x, Value r,

@@ -1,5 +1,6 @@
 // RUN: attn-opt %s --attn-tile --split-input-file | FileCheck %s
-// RUN: attn-opt %s --attn-tile="query-tile=8 key-tile=32 vector-width=8" --split-input-file | FileCheck %s --check-prefix=SMALL
+// RUN: attn-opt %s --attn-tile="query-tile=8 key-tile=32 vector-width=8 key-major=false" --split-input-file | FileCheck %s --check-prefix=SMALL
+// RUN: attn-opt %s --attn-tile="query-tile=16 key-tile=32 vector-width=8" --split-input-file | FileCheck %s --check-prefix=KM
 
 // Masks and positional terms inside the fused loop nest.
 
@@ -67,7 +68,8 @@ func.func @local_gaussian(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 
 // -----
 
-// relative_position (clip 16), shown with vector width 8. Per query tile,
+// relative_position (clip 16), shown with vector width 8. Row-major tile
+// (SMALL, key-major=false): per query tile,
 // q . aK_r for the 33 buckets goes into a padded row of 33 + 2 * 7 = 47
 // slots (48 allocated): slot x holds bucket clamp(x - 7, 0, 32). A chunk of 8
 // keys then reads its key-side terms with one vector load at the clamped
@@ -104,6 +106,46 @@ func.func @local_gaussian(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // SMALL:             vector.load %[[AVB]]
 // SMALL:             vector.fma
 // SMALL:           arith.mulf {{.*}} : vector<8xf32>
+//
+// Key-major tile (KM, two vectors of 8 rows): the padded table is copied
+// once per query tile into a skewed one of 2 * 16 + 8 = 40 slots, lane l of
+// slot y being padded slot y + 7 - l of row l; a key j reads the terms of
+// a vector of rows from i0 at slot clamp(j - i0 + 16, 0, 39), and its
+// weights go to the same slot of the skewed bucket weights after their
+// rescaling by corr. The epilogue maps slot x of lane l to bucket
+// clamp(x - l, 0, 32).
+// KM-LABEL: func.func @relative_position
+// KM-SAME:    %[[AK:[^:]*]]: tensor<33x64xf32>, %[[AV:[^:]*]]: tensor<33x64xf32>
+// KM-DAG:     %[[AVB:.*]] = bufferization.to_buffer %[[AV]]
+// KM:         scf.parallel
+// KM:           %[[RK:.*]] = memref.alloca() {{.*}} : memref<16x48xf32>
+// KM:           %[[SK:.*]] = memref.alloca() {{.*}} : memref<40x16xf32>
+// KM:           %[[SW:.*]] = memref.alloca() {{.*}} : memref<40x16xf32>
+// KM:           scf.for %[[R:.*]] = %{{.*}} to %c16
+// KM:             %[[LANE:.*]] = arith.remui %[[R]], %c8
+// KM:             %[[SHIFT:.*]] = arith.subi %c7{{.*}}, %[[LANE]] : index
+// KM:             scf.for %[[Y:.*]] = %{{.*}} to %c40
+// KM:               %[[X:.*]] = arith.addi %[[Y]], %[[SHIFT]] : index
+// KM:               memref.load %[[RK]][%{{.*}}, %[[X]]]
+// KM:               memref.store %{{.*}}, %[[SK]][%[[Y]], %[[R]]]
+// KM:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// KM:             %[[SLOT:.*]] = arith.minsi %{{.*}}, %c39{{.*}} : index
+// KM:             %[[REL:.*]] = vector.load %[[SK]][%[[SLOT]], %c0{{.*}}] : memref<40x16xf32>, vector<8xf32>
+// KM:             arith.addf %{{.*}}, %[[REL]] : vector<8xf32>
+// KM:             scf.for %{{.*}} = %{{.*}} to %c40
+// KM:               %[[OLD:.*]] = vector.load %[[SW]]
+// KM:               arith.mulf %[[OLD]], %{{.*}} : vector<8xf32>
+// KM:             scf.for
+// KM:               %[[WSLOT:.*]] = arith.minsi %{{.*}}, %c39{{.*}} : index
+// KM:               %[[W:.*]] = vector.load %[[SW]][%[[WSLOT]], %c0{{.*}}]
+// KM:               %[[SUM:.*]] = arith.addf %[[W]], %{{.*}} : vector<8xf32>
+// KM:               vector.store %[[SUM]], %[[SW]][%[[WSLOT]], %c0{{.*}}]
+// KM:             %[[ELANE:.*]] = arith.remui %[[ER:.*]], %c8
+// KM:             scf.for %[[EX:.*]] = %{{.*}} to %c40
+// KM:               arith.subi %[[EX]], %[[ELANE]] : index
+// KM:               memref.load %[[SW]][%[[EX]], %[[ER]]]
+// KM:               vector.load %[[AVB]]
+// KM:               vector.fma
 // CHECK-LABEL: func.func @relative_position
 func.func @relative_position(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                              %v: tensor<?x4x?x64xf32>, %ak: tensor<33x64xf32>,
