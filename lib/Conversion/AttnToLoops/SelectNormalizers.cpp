@@ -8,7 +8,9 @@
 //              min-reduction of the matching indices); it replaces the
 //              row's best only when strictly greater, so ties go to the
 //              lowest j. o = v_{j*}; a row without a visible key gives
-//              zeros.
+//              zeros. On the key-major tile the rows are the lanes: each
+//              key of a tile, in increasing j, replaces a lane's best only
+//              when strictly greater, the same rule key by key.
 // topk         streaming per-row top-k: k (score, index) pairs kept sorted,
 //              descending, across key tiles. A chunk of keys whose maximum
 //              does not beat the current k-th score is skipped with one
@@ -122,13 +124,19 @@ public:
   bool usesLog2Units() const override { return false; }
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    best = scratchBuffer(b, cfg, {cfg.queryTile});
-    bestIndex = scratchBuffer(b, cfg, {cfg.queryTile}, b.getIndexType());
+    // i64 indices, so that the key-major tile reads a vector of them.
+    best = scratchBuffer(b, cfg, {cfg.paddedRows});
+    bestIndex = scratchBuffer(b, cfg, {cfg.paddedRows}, b.getI64Type());
   }
 
+  bool supportsKeyMajor() const override { return true; }
+  void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
+                      Value n) override;
+
   void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
-    Value negInf = f32Const(b, kNegInf), zero = indexConst(b, 0);
-    buildCountedLoop(b, indexConst(b, cfg.queryTile),
+    Value negInf = f32Const(b, kNegInf);
+    Value zero = arith::ConstantIntOp::create(b, 0, 64);
+    buildCountedLoop(b, indexConst(b, cfg.paddedRows),
                      [&](ImplicitLocOpBuilder &rb, Value r) {
                        memref::StoreOp::create(rb, negInf, best, ValueRange{r});
                        memref::StoreOp::create(rb, zero, bestIndex,
@@ -157,15 +165,18 @@ public:
         b, b.getIndexType(),
         vector::ReductionOp::create(b, vector::CombiningKind::MINSI, cand));
     Value old = memref::LoadOp::create(b, best, ValueRange{row.r});
-    Value oldIndex = memref::LoadOp::create(b, bestIndex, ValueRange{row.r});
+    Value oldIndex = loadBestIndex(b, row.r);
     // An earlier tile keeps a tie (its j is lower). A tile with no visible
     // key has maximum -inf and never wins.
     Value better = hardPrefers(b, tileMax, first, old, oldIndex);
     memref::StoreOp::create(b, arith::SelectOp::create(b, better, tileMax, old),
                             best, ValueRange{row.r});
-    memref::StoreOp::create(b,
-                            arith::SelectOp::create(b, better, first, oldIndex),
-                            bestIndex, ValueRange{row.r});
+    memref::StoreOp::create(
+        b,
+        arith::IndexCastOp::create(
+            b, b.getI64Type(),
+            arith::SelectOp::create(b, better, first, oldIndex)),
+        bestIndex, ValueRange{row.r});
   }
 
   void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
@@ -173,15 +184,62 @@ public:
       Value s = memref::LoadOp::create(rb, best, ValueRange{r});
       Value seen = arith::CmpFOp::create(rb, arith::CmpFPredicate::OGT, s,
                                          f32Const(rb, kNegInf));
-      return arith::SelectOp::create(
-          rb, seen, memref::LoadOp::create(rb, bestIndex, ValueRange{r}),
-          indexConst(rb, -1));
+      return arith::SelectOp::create(rb, seen, loadBestIndex(rb, r),
+                                     indexConst(rb, -1));
     });
   }
 
 private:
-  Value best, bestIndex; // [queryTile] f32, index
+  Value loadBestIndex(ImplicitLocOpBuilder &b, Value r) {
+    return arith::IndexCastOp::create(b, b.getIndexType(),
+                                      memref::LoadOp::create(b, bestIndex, r));
+  }
+
+  Value best, bestIndex; // [paddedRows] f32, i64
 };
+
+void Hard::updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                          Value k0, Value n) {
+  VectorType f32Vec = VectorType::get({cfg.width}, b.getF32Type());
+  VectorType i64Vec = VectorType::get({cfg.width}, b.getI64Type());
+  forEachRowVectorBlock(
+      b, cfg, tile, [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+        SmallVector<Value> cols, state;
+        for (int64_t c = 0; c < block.count; ++c) {
+          cols.push_back(block.column(cb, c));
+          state.push_back(
+              vector::LoadOp::create(cb, f32Vec, best, ValueRange{cols[c]}));
+          state.push_back(vector::LoadOp::create(cb, i64Vec, bestIndex,
+                                                 ValueRange{cols[c]}));
+        }
+        auto loop = buildCountedLoop(
+            cb, n, state,
+            [&](ImplicitLocOpBuilder &jb, Value j, ValueRange st) {
+              Value key = vector::BroadcastOp::create(
+                  jb, i64Vec,
+                  arith::IndexCastOp::create(jb, jb.getI64Type(),
+                                             arith::AddIOp::create(jb, k0, j)));
+              SmallVector<Value> next;
+              for (int64_t c = 0; c < block.count; ++c) {
+                Value s = vector::LoadOp::create(jb, f32Vec, tile.scores,
+                                                 ValueRange{j, cols[c]});
+                Value greater = arith::CmpFOp::create(
+                    jb, arith::CmpFPredicate::OGT, s, st[2 * c]);
+                next.push_back(
+                    arith::SelectOp::create(jb, greater, s, st[2 * c]));
+                next.push_back(
+                    arith::SelectOp::create(jb, greater, key, st[2 * c + 1]));
+              }
+              return next;
+            });
+        for (int64_t c = 0; c < block.count; ++c) {
+          vector::StoreOp::create(cb, loop.getResult(2 * c), best,
+                                  ValueRange{cols[c]});
+          vector::StoreOp::create(cb, loop.getResult(2 * c + 1), bestIndex,
+                                  ValueRange{cols[c]});
+        }
+      });
+}
 
 //===----------------------------------------------------------------------===//
 // topk

@@ -1,4 +1,5 @@
 // RUN: attn-opt %s --attn-tile --split-input-file | FileCheck %s
+// RUN: attn-opt %s --attn-tile=key-major=false --split-input-file | FileCheck %s --check-prefix=ROW
 
 // Normalisers inside the fused loop nest.
 
@@ -25,34 +26,57 @@ func.func @sigmoid(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 
 // -----
 
-// hard: a running (max, index) per row. In each key tile the lowest key
+// hard, row-major tile (ROW): a running (max, index) per row. In each key tile the lowest key
 // index reaching the tile maximum (a min-reduction) replaces the row's best
 // when greater, or equal at a lower index (lowering::hardPrefers, shared
 // with the GPU kernel; an earlier tile's j is lower, so it keeps a tie).
 // No exp2 and no P*V: the epilogue copies the value row v[j*], or zeros
 // for a row without a visible key.
+// ROW-LABEL: func.func @hard
+// ROW-SAME:    %[[V:[^:]*]]: tensor<?x4x?x64xf32>) -> tensor
+// ROW:         %[[VB:.*]] = bufferization.to_buffer %[[V]]
+// ROW-DAG:     memref.alloca() {{.*}} : memref<32xf32>
+// ROW-DAG:     memref.alloca() {{.*}} : memref<32xi64>
+// ROW-NOT:     math.exp2
+// ROW:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// ROW:           %[[MAX:.*]] = vector.reduction <maximumf>
+// ROW:           arith.cmpf oeq, {{.*}} : vector<16xf32>
+// ROW:           %[[FIRST:.*]] = vector.reduction <minsi>, %{{.*}} : vector<16xi64> into i64
+// ROW:           arith.cmpf ogt, %[[MAX]], %{{.*}} : f32
+// ROW:           arith.cmpf oeq, %[[MAX]], %{{.*}} : f32
+// ROW:           arith.cmpi slt, %{{.*}}, %{{.*}} : index
+// ROW:           %[[BETTER:.*]] = arith.ori
+// ROW:           arith.select %[[BETTER]], %[[MAX]]
+// ROW-NOT:     math.exp2
+// ROW-NOT:     %[[VB]][
+// ROW:         %[[FOUND:.*]] = arith.cmpi sge
+// ROW:         scf.if %[[FOUND]] {
+// ROW:           vector.load %[[VB]]
+// ROW:         } else {
+// ROW:           vector.store %{{.*}} : memref<?x4x?x64xf32>, vector<16xf32>
+//
+// hard, key-major tile: the running (max, index) of a vector of rows stays
+// in registers across the keys of a tile, in increasing j; a key replaces
+// a lane's best only when strictly greater, so ties keep the lowest j.
 // CHECK-LABEL: func.func @hard
 // CHECK-SAME:    %[[V:[^:]*]]: tensor<?x4x?x64xf32>) -> tensor
 // CHECK:         %[[VB:.*]] = bufferization.to_buffer %[[V]]
-// CHECK-DAG:     memref.alloca() {{.*}} : memref<32xf32>
-// CHECK-DAG:     memref.alloca() {{.*}} : memref<32xindex>
+// CHECK-DAG:     %[[BEST:.*]] = memref.alloca() {{.*}} : memref<32xf32>
+// CHECK-DAG:     %[[IDX:.*]] = memref.alloca() {{.*}} : memref<32xi64>
 // CHECK-NOT:     math.exp2
 // CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
-// CHECK:           %[[MAX:.*]] = vector.reduction <maximumf>
-// CHECK:           arith.cmpf oeq, {{.*}} : vector<16xf32>
-// CHECK:           %[[FIRST:.*]] = vector.reduction <minsi>, %{{.*}} : vector<16xi64> into i64
-// CHECK:           arith.cmpf ogt, %[[MAX]], %{{.*}} : f32
-// CHECK:           arith.cmpf oeq, %[[MAX]], %{{.*}} : f32
-// CHECK:           arith.cmpi slt, %{{.*}}, %{{.*}} : index
-// CHECK:           %[[BETTER:.*]] = arith.ori
-// CHECK:           arith.select %[[BETTER]], %[[MAX]]
+// CHECK:           vector.load %[[BEST]]
+// CHECK:           vector.load %[[IDX]]
+// CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xi64>)
+// CHECK:             %[[KEY:.*]] = vector.broadcast %{{.*}} : i64 to vector<16xi64>
+// CHECK:             %[[GT:.*]] = arith.cmpf ogt, %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK:             arith.select %[[GT]], %{{.*}}, %{{.*}} : vector<16xi1>, vector<16xf32>
+// CHECK:             arith.select %[[GT]], %[[KEY]], %{{.*}} : vector<16xi1>, vector<16xi64>
 // CHECK-NOT:     math.exp2
 // CHECK-NOT:     %[[VB]][
 // CHECK:         %[[FOUND:.*]] = arith.cmpi sge
 // CHECK:         scf.if %[[FOUND]] {
 // CHECK:           vector.load %[[VB]]
-// CHECK:         } else {
-// CHECK:           vector.store %{{.*}} : memref<?x4x?x64xf32>, vector<16xf32>
 func.func @hard(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                 %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
   %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<hard>}
@@ -143,7 +167,13 @@ func.func @hard_sample(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // CHECK:           scf.if
 // CHECK:           } else {
 // CHECK:             arith.cmpi sle, %{{.*}}, %{{.*}} : vector<16xindex>
-// CHECK:             vector.reduction <minsi>
+// CHECK:           arith.cmpf ogt, %{{.*}}, %{{.*}} : vector<16xf32>
+// ROW-LABEL: func.func @hard_causal
+// ROW:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// ROW:           scf.if
+// ROW:           } else {
+// ROW:             arith.cmpi sle, %{{.*}}, %{{.*}} : vector<16xindex>
+// ROW:             vector.reduction <minsi>
 func.func @hard_causal(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                        %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
   %o = attn.attention %q, %k, %v {causal, normalizer = #attn.normalizer<hard>}
