@@ -127,15 +127,15 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
     into a fully visible variant (no mask arithmetic) and a partial one.
     The inner tile is key-major where the score function and the
     normaliser allow it (dot, general, cosine and neg_l2 scores with the
-    softmax, sigmoid, none or hard normaliser, without positional terms other
-    than relative positions): the scores of a key tile are
-    `S^T = K Q'^T` with query rows in the lanes, and both `Q K^T` and
-    `P V` are contractions on register tiles (blocks of accumulator vectors
-    sized by `vector-registers`), each load feeding several FMAs; the
-    online softmax then reduces along the keys, lane by lane. The other
-    parts (additive and multi_dimensional scores; topk and hard_sample;
-    Gaussian and grid windows) use the row-major tile: one
-    query row at a time, vectorised along the keys.
+    softmax, sigmoid, none, hard or hard_sample normaliser, without
+    positional terms other than relative positions): the scores of a key
+    tile are `S^T = K Q'^T` with query rows in the lanes, and both
+    `Q K^T` and `P V` are contractions on register tiles (blocks of
+    accumulator vectors sized by `vector-registers`), each load feeding
+    several FMAs; the online softmax then reduces along the keys, lane by
+    lane. The other parts (additive and multi_dimensional scores; topk;
+    Gaussian and grid windows) use the row-major tile: one query row at a
+    time, vectorised along the keys.
     `vector-width` sets the lane count; `key-major=false` forces the
     row-major tile everywhere.
 

@@ -328,8 +328,8 @@ public:
                          const RowTile &row, unsigned pass) = 0;
   /// Writes the output rows (and the lse) of the query tile.
   virtual void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) = 0;
-  /// Whether the normaliser implements updateKeyMajor (one pass, no rows
-  /// skipped).
+  /// Whether the normaliser implements updateKeyMajor (every row takes
+  /// part in every pass: rowActive is not consulted).
   virtual bool supportsKeyMajor() const { return false; }
   /// The online softmax state of a query tile, which a combine step can
   /// merge across parts of the key range: [paddedRows] running max (log2
@@ -341,9 +341,10 @@ public:
   virtual bool supportsKeySplit() const { return false; }
   virtual SoftmaxState softmaxState() const { return {}; }
   /// Key-major: consumes the scores tile.scores[j, r] of the keys
-  /// [k0, k0 + n) for all rows at once and accumulates the output.
+  /// [k0, k0 + n) for all rows at once in the given pass and accumulates
+  /// the output.
   virtual void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
-                              Value k0, Value n) {}
+                              Value k0, Value n, unsigned pass) {}
 
 protected:
   const KernelConfig &cfg;
@@ -530,6 +531,14 @@ OnlineUpdate emitOnlineSoftmaxUpdate(ImplicitLocOpBuilder &b,
                                      const KernelConfig &cfg, Value rowMax,
                                      Value rowSum, const RowTile &row);
 
+/// The same update on the key-major tile, for the keys [0, n) of
+/// tile.scores and every vector of rows: rowMax and rowSum [paddedRows]
+/// updated lane-wise, corr [paddedRows] set to exp2(m - m'), and, with
+/// storeWeights, tile.scores overwritten with p = exp2(s - m').
+void emitKeyMajorSoftmaxUpdate(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                               const QueryTile &tile, Value n, Value rowMax,
+                               Value rowSum, Value corr, bool storeWeights);
+
 /// acc[r] = acc[r] * corr + sum_j w[j] v[k0 + j] over the n keys of the
 /// tile, with w read from tile.scores[r]; corr may be null (no rescale).
 void emitWeightedValues(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
@@ -569,7 +578,7 @@ LogicalResult emitKeyMajorTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
                                const QueryTile &tile, ScoreFunction &score,
                                RowNormalizer &normalizer,
                                PositionTerms &positions, Value k0, Value n,
-                               Value full);
+                               Value full, unsigned pass);
 
 //===----------------------------------------------------------------------===//
 // The register tile (micro-kernel).

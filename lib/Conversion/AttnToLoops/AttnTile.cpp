@@ -612,7 +612,7 @@ LogicalResult AttentionLowering::emitKeyLoop(ImplicitLocOpBuilder &ib,
           // One copy of the register tiles; the masks are applied inside
           // where the tile is not fully visible.
           if (failed(emitKeyMajorTile(kb, cfg, kvTile, *score, *normalizer,
-                                      *positions, k0, n, full)))
+                                      *positions, k0, n, full, pass)))
             result = failure();
         } else if (opaqueMask) {
           emit(kb, /*masked=*/true);

@@ -216,7 +216,7 @@ LogicalResult
 lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
                            const QueryTile &tile, ScoreFunction &score,
                            RowNormalizer &normalizer, PositionTerms &positions,
-                           Value k0, Value n, Value full) {
+                           Value k0, Value n, Value full, unsigned pass) {
   score.prepareKeyTile(b, tile, k0, n);
   score.keyMajorScores(b, tile, k0, n);
   QueryTile current = tile;
@@ -280,6 +280,6 @@ lowering::emitKeyMajorTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
   }
   if (failed(result))
     return failure();
-  normalizer.updateKeyMajor(b, tile, k0, n);
+  normalizer.updateKeyMajor(b, tile, k0, n, pass);
   return success();
 }

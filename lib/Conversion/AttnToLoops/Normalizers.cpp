@@ -64,6 +64,71 @@ MaxStep emitMaxStep(ImplicitLocOpBuilder &b, Value oldMax, Value tileMax) {
 }
 } // namespace
 
+void lowering::emitKeyMajorSoftmaxUpdate(ImplicitLocOpBuilder &b,
+                                         const KernelConfig &cfg,
+                                         const QueryTile &tile, Value n,
+                                         Value rowMax, Value rowSum, Value corr,
+                                         bool storeWeights) {
+  // The same update as emitOnlineSoftmaxUpdate, with rows in the lanes:
+  // maxima and sums run along the keys, lane by lane.
+  int64_t width = cfg.width;
+  VectorType vecType = VectorType::get({width}, b.getF32Type());
+  Value negInf =
+      splat(b, f32Const(b, -std::numeric_limits<double>::infinity()), width);
+  Value zero = splat(b, f32Const(b, 0.0), width);
+  forEachRowVectorBlock(
+      b, cfg, tile, [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+        SmallVector<Value> cols;
+        for (int64_t c = 0; c < block.count; ++c)
+          cols.push_back(block.column(cb, c));
+        auto tileMax = buildCountedLoop(
+            cb, n, SmallVector<Value>(block.count, negInf),
+            [&](ImplicitLocOpBuilder &jb, Value j, ValueRange m) {
+              SmallVector<Value> next;
+              for (int64_t c = 0; c < block.count; ++c)
+                next.push_back(arith::MaximumFOp::create(
+                    jb, m[c],
+                    vector::LoadOp::create(jb, vecType, tile.scores,
+                                           ValueRange{j, cols[c]})));
+              return next;
+            });
+        SmallVector<Value> base;
+        for (int64_t c = 0; c < block.count; ++c) {
+          Value oldMax =
+              vector::LoadOp::create(cb, vecType, rowMax, ValueRange{cols[c]});
+          MaxStep step = emitMaxStep(cb, oldMax, tileMax.getResult(c));
+          base.push_back(step.base);
+          vector::StoreOp::create(cb, step.corr, corr, ValueRange{cols[c]});
+          vector::StoreOp::create(cb, step.newMax, rowMax, ValueRange{cols[c]});
+        }
+        auto tileSum = buildCountedLoop(
+            cb, n, SmallVector<Value>(block.count, zero),
+            [&](ImplicitLocOpBuilder &jb, Value j, ValueRange sum) {
+              SmallVector<Value> next;
+              for (int64_t c = 0; c < block.count; ++c) {
+                Value s = vector::LoadOp::create(jb, vecType, tile.scores,
+                                                 ValueRange{j, cols[c]});
+                Value p = math::Exp2Op::create(
+                    jb, arith::SubFOp::create(jb, s, base[c]));
+                if (storeWeights)
+                  vector::StoreOp::create(jb, p, tile.scores,
+                                          ValueRange{j, cols[c]});
+                next.push_back(arith::AddFOp::create(jb, sum[c], p));
+              }
+              return next;
+            });
+        for (int64_t c = 0; c < block.count; ++c) {
+          Value l =
+              vector::LoadOp::create(cb, vecType, rowSum, ValueRange{cols[c]});
+          Value factor =
+              vector::LoadOp::create(cb, vecType, corr, ValueRange{cols[c]});
+          vector::StoreOp::create(
+              cb, vector::FMAOp::create(cb, l, factor, tileSum.getResult(c)),
+              rowSum, ValueRange{cols[c]});
+        }
+      });
+}
+
 OnlineUpdate lowering::emitOnlineSoftmaxUpdate(ImplicitLocOpBuilder &b,
                                                const KernelConfig &cfg,
                                                Value rowMax, Value rowSum,
@@ -206,7 +271,7 @@ public:
   SoftmaxState softmaxState() const override { return {rowMax, rowSum, acc}; }
 
   void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
-                      Value n) override;
+                      Value n, unsigned pass) override;
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
     Value negInf = f32Const(b, -std::numeric_limits<double>::infinity());
@@ -276,64 +341,9 @@ private:
 };
 
 void Softmax::updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
-                             Value k0, Value n) {
-  // The same update as emitOnlineSoftmaxUpdate, with rows in the lanes:
-  // maxima and sums run along the keys, lane by lane.
-  int64_t width = cfg.width;
-  VectorType vecType = VectorType::get({width}, b.getF32Type());
-  Value negInf =
-      splat(b, f32Const(b, -std::numeric_limits<double>::infinity()), width);
-  Value zero = splat(b, f32Const(b, 0.0), width);
-  forEachRowVectorBlock(
-      b, cfg, tile, [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
-        SmallVector<Value> cols;
-        for (int64_t c = 0; c < block.count; ++c)
-          cols.push_back(block.column(cb, c));
-        auto tileMax = buildCountedLoop(
-            cb, n, SmallVector<Value>(block.count, negInf),
-            [&](ImplicitLocOpBuilder &jb, Value j, ValueRange m) {
-              SmallVector<Value> next;
-              for (int64_t c = 0; c < block.count; ++c)
-                next.push_back(arith::MaximumFOp::create(
-                    jb, m[c],
-                    vector::LoadOp::create(jb, vecType, tile.scores,
-                                           ValueRange{j, cols[c]})));
-              return next;
-            });
-        SmallVector<Value> base;
-        for (int64_t c = 0; c < block.count; ++c) {
-          Value oldMax =
-              vector::LoadOp::create(cb, vecType, rowMax, ValueRange{cols[c]});
-          MaxStep step = emitMaxStep(cb, oldMax, tileMax.getResult(c));
-          base.push_back(step.base);
-          vector::StoreOp::create(cb, step.corr, corr, ValueRange{cols[c]});
-          vector::StoreOp::create(cb, step.newMax, rowMax, ValueRange{cols[c]});
-        }
-        auto tileSum = buildCountedLoop(
-            cb, n, SmallVector<Value>(block.count, zero),
-            [&](ImplicitLocOpBuilder &jb, Value j, ValueRange sum) {
-              SmallVector<Value> next;
-              for (int64_t c = 0; c < block.count; ++c) {
-                Value s = vector::LoadOp::create(jb, vecType, tile.scores,
-                                                 ValueRange{j, cols[c]});
-                Value p = math::Exp2Op::create(
-                    jb, arith::SubFOp::create(jb, s, base[c]));
-                vector::StoreOp::create(jb, p, tile.scores,
-                                        ValueRange{j, cols[c]});
-                next.push_back(arith::AddFOp::create(jb, sum[c], p));
-              }
-              return next;
-            });
-        for (int64_t c = 0; c < block.count; ++c) {
-          Value l =
-              vector::LoadOp::create(cb, vecType, rowSum, ValueRange{cols[c]});
-          Value factor =
-              vector::LoadOp::create(cb, vecType, corr, ValueRange{cols[c]});
-          vector::StoreOp::create(
-              cb, vector::FMAOp::create(cb, l, factor, tileSum.getResult(c)),
-              rowSum, ValueRange{cols[c]});
-        }
-      });
+                             Value k0, Value n, unsigned) {
+  emitKeyMajorSoftmaxUpdate(b, cfg, tile, n, rowMax, rowSum, corr,
+                            /*storeWeights=*/true);
   positions.accumulateKeyMajor(b, tile, k0, n, corr);
   emitKeyMajorWeightedValues(b, cfg, tile, acc, k0, n, corr);
 }
@@ -360,7 +370,7 @@ public:
   bool supportsKeyMajor() const override { return true; }
 
   void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
-                      Value n) override {
+                      Value n, unsigned) override {
     if (sigmoid)
       transformKeyMajorScores(
           b, cfg, tile, n,

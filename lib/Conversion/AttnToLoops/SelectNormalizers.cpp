@@ -60,6 +60,49 @@ Value keysAsI64(ImplicitLocOpBuilder &b, const KernelConfig &cfg, Value k0,
       chunkKeys(b, k0, c, cfg.width));
 }
 
+/// Key indices are kept as i64 in [paddedRows] buffers, so that the
+/// key-major tile can read and write a vector of rows at once.
+Value loadIndex(ImplicitLocOpBuilder &b, Value buffer, Value r) {
+  return arith::IndexCastOp::create(b, b.getIndexType(),
+                                    memref::LoadOp::create(b, buffer, r));
+}
+void storeIndex(ImplicitLocOpBuilder &b, Value index, Value buffer, Value r) {
+  memref::StoreOp::create(
+      b, arith::IndexCastOp::create(b, b.getI64Type(), index), buffer, r);
+}
+
+/// Key-major: a loop over the keys [k0, k0 + n) of the tile, in increasing
+/// j, carrying `state`, the same number of values for each row vector at
+/// `cols`; step(c, key, s, st) gets the row vector's position c in `cols`,
+/// the key as a vector of i64, that key's scores s of the row vector and
+/// its state, and returns the next state.
+SmallVector<Value>
+scanKeys(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+         const QueryTile &tile, Value k0, Value n, ArrayRef<Value> cols,
+         ValueRange state,
+         function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, size_t, Value,
+                                         Value, ValueRange)>
+             step) {
+  VectorType f32Vec = VectorType::get({cfg.width}, b.getF32Type());
+  VectorType i64Vec = VectorType::get({cfg.width}, b.getI64Type());
+  size_t each = state.size() / cols.size();
+  auto loop = buildCountedLoop(
+      b, n, state, [&](ImplicitLocOpBuilder &jb, Value j, ValueRange st) {
+        Value key = vector::BroadcastOp::create(
+            jb, i64Vec,
+            arith::IndexCastOp::create(jb, jb.getI64Type(),
+                                       arith::AddIOp::create(jb, k0, j)));
+        SmallVector<Value> next;
+        for (auto [c, col] : llvm::enumerate(cols)) {
+          Value s = vector::LoadOp::create(jb, f32Vec, tile.scores,
+                                           ValueRange{j, col});
+          next.append(step(jb, c, key, s, st.slice(c * each, each)));
+        }
+        return next;
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
 /// Epilogue of the selecting normalisers: output row i is v[j(i)] copied
 /// (no arithmetic, so no rounding), or zeros where j(i) < 0.
 void emitSelectedRows(
@@ -131,7 +174,7 @@ public:
 
   bool supportsKeyMajor() const override { return true; }
   void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
-                      Value n) override;
+                      Value n, unsigned) override;
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
     Value negInf = f32Const(b, kNegInf);
@@ -165,18 +208,14 @@ public:
         b, b.getIndexType(),
         vector::ReductionOp::create(b, vector::CombiningKind::MINSI, cand));
     Value old = memref::LoadOp::create(b, best, ValueRange{row.r});
-    Value oldIndex = loadBestIndex(b, row.r);
+    Value oldIndex = loadIndex(b, bestIndex, row.r);
     // An earlier tile keeps a tie (its j is lower). A tile with no visible
     // key has maximum -inf and never wins.
     Value better = hardPrefers(b, tileMax, first, old, oldIndex);
     memref::StoreOp::create(b, arith::SelectOp::create(b, better, tileMax, old),
                             best, ValueRange{row.r});
-    memref::StoreOp::create(
-        b,
-        arith::IndexCastOp::create(
-            b, b.getI64Type(),
-            arith::SelectOp::create(b, better, first, oldIndex)),
-        bestIndex, ValueRange{row.r});
+    storeIndex(b, arith::SelectOp::create(b, better, first, oldIndex),
+               bestIndex, row.r);
   }
 
   void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
@@ -184,22 +223,17 @@ public:
       Value s = memref::LoadOp::create(rb, best, ValueRange{r});
       Value seen = arith::CmpFOp::create(rb, arith::CmpFPredicate::OGT, s,
                                          f32Const(rb, kNegInf));
-      return arith::SelectOp::create(rb, seen, loadBestIndex(rb, r),
+      return arith::SelectOp::create(rb, seen, loadIndex(rb, bestIndex, r),
                                      indexConst(rb, -1));
     });
   }
 
 private:
-  Value loadBestIndex(ImplicitLocOpBuilder &b, Value r) {
-    return arith::IndexCastOp::create(b, b.getIndexType(),
-                                      memref::LoadOp::create(b, bestIndex, r));
-  }
-
   Value best, bestIndex; // [paddedRows] f32, i64
 };
 
 void Hard::updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
-                          Value k0, Value n) {
+                          Value k0, Value n, unsigned) {
   VectorType f32Vec = VectorType::get({cfg.width}, b.getF32Type());
   VectorType i64Vec = VectorType::get({cfg.width}, b.getI64Type());
   forEachRowVectorBlock(
@@ -212,30 +246,19 @@ void Hard::updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
           state.push_back(vector::LoadOp::create(cb, i64Vec, bestIndex,
                                                  ValueRange{cols[c]}));
         }
-        auto loop = buildCountedLoop(
-            cb, n, state,
-            [&](ImplicitLocOpBuilder &jb, Value j, ValueRange st) {
-              Value key = vector::BroadcastOp::create(
-                  jb, i64Vec,
-                  arith::IndexCastOp::create(jb, jb.getI64Type(),
-                                             arith::AddIOp::create(jb, k0, j)));
-              SmallVector<Value> next;
-              for (int64_t c = 0; c < block.count; ++c) {
-                Value s = vector::LoadOp::create(jb, f32Vec, tile.scores,
-                                                 ValueRange{j, cols[c]});
-                Value greater = arith::CmpFOp::create(
-                    jb, arith::CmpFPredicate::OGT, s, st[2 * c]);
-                next.push_back(
-                    arith::SelectOp::create(jb, greater, s, st[2 * c]));
-                next.push_back(
-                    arith::SelectOp::create(jb, greater, key, st[2 * c + 1]));
-              }
-              return next;
-            });
+        SmallVector<Value> result =
+            scanKeys(cb, cfg, tile, k0, n, cols, state,
+                     [&](ImplicitLocOpBuilder &jb, size_t c, Value key, Value s,
+                         ValueRange st) {
+                       Value greater = arith::CmpFOp::create(
+                           jb, arith::CmpFPredicate::OGT, s, st[0]);
+                       return SmallVector<Value>{
+                           arith::SelectOp::create(jb, greater, s, st[0]),
+                           arith::SelectOp::create(jb, greater, key, st[1])};
+                     });
         for (int64_t c = 0; c < block.count; ++c) {
-          vector::StoreOp::create(cb, loop.getResult(2 * c), best,
-                                  ValueRange{cols[c]});
-          vector::StoreOp::create(cb, loop.getResult(2 * c + 1), bestIndex,
+          vector::StoreOp::create(cb, result[2 * c], best, ValueRange{cols[c]});
+          vector::StoreOp::create(cb, result[2 * c + 1], bestIndex,
                                   ValueRange{cols[c]});
         }
       });
@@ -409,16 +432,26 @@ public:
   unsigned numPasses() const override { return 2; }
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    rowMax = scratchBuffer(b, cfg, {cfg.queryTile});
-    rowSum = scratchBuffer(b, cfg, {cfg.queryTile});
-    cdf = scratchBuffer(b, cfg, {cfg.queryTile});
-    chosen = scratchBuffer(b, cfg, {cfg.queryTile}, b.getIndexType());
-    lastVisible = scratchBuffer(b, cfg, {cfg.queryTile}, b.getIndexType());
+    // i64 key indices, so that the key-major tile reads a vector of them;
+    // key-major also keeps the correction of a tile and u per row.
+    rowMax = scratchBuffer(b, cfg, {cfg.paddedRows});
+    rowSum = scratchBuffer(b, cfg, {cfg.paddedRows});
+    cdf = scratchBuffer(b, cfg, {cfg.paddedRows});
+    chosen = scratchBuffer(b, cfg, {cfg.paddedRows}, b.getI64Type());
+    lastVisible = scratchBuffer(b, cfg, {cfg.paddedRows}, b.getI64Type());
+    if (cfg.keyMajor) {
+      corr = scratchBuffer(b, cfg, {cfg.paddedRows});
+      threshold = scratchBuffer(b, cfg, {cfg.paddedRows});
+    }
   }
+
+  bool supportsKeyMajor() const override { return true; }
+  void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
+                      Value n, unsigned pass) override;
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
     Value negInf = f32Const(b, kNegInf), zero = f32Const(b, 0.0);
-    buildCountedLoop(b, indexConst(b, cfg.queryTile),
+    buildCountedLoop(b, indexConst(b, cfg.paddedRows),
                      [&](ImplicitLocOpBuilder &rb, Value r) {
                        memref::StoreOp::create(rb, negInf, rowMax,
                                                ValueRange{r});
@@ -426,25 +459,40 @@ public:
                      });
   }
 
-  void beginPass(ImplicitLocOpBuilder &b, const QueryTile &,
+  void beginPass(ImplicitLocOpBuilder &b, const QueryTile &tile,
                  unsigned) override {
-    Value zero = f32Const(b, 0.0), none = indexConst(b, -1);
-    buildCountedLoop(b, indexConst(b, cfg.queryTile),
-                     [&](ImplicitLocOpBuilder &rb, Value r) {
-                       memref::StoreOp::create(rb, zero, cdf, ValueRange{r});
-                       memref::StoreOp::create(rb, none, chosen, ValueRange{r});
-                       memref::StoreOp::create(rb, none, lastVisible,
-                                               ValueRange{r});
-                     });
+    Value zero = f32Const(b, 0.0);
+    Value none = arith::ConstantIntOp::create(b, -1, 64);
+    buildCountedLoop(
+        b, indexConst(b, cfg.paddedRows),
+        [&](ImplicitLocOpBuilder &rb, Value r) {
+          memref::StoreOp::create(rb, zero, cdf, ValueRange{r});
+          memref::StoreOp::create(rb, none, chosen, ValueRange{r});
+          memref::StoreOp::create(rb, none, lastVisible, ValueRange{r});
+          if (!threshold)
+            return;
+          // u of the row; padding rows get 2, which no CDF passes.
+          Value valid = arith::CmpIOp::create(rb, arith::CmpIPredicate::ult, r,
+                                              tile.rows);
+          Value row = arith::AddIOp::create(
+              rb, tile.row0,
+              arith::MinUIOp::create(
+                  rb, r,
+                  arith::SubIOp::create(rb, tile.rows, indexConst(rb, 1))));
+          Value u = memref::LoadOp::create(rb, cfg.normalizerInputs[0],
+                                           ValueRange{tile.b, tile.h, row});
+          memref::StoreOp::create(
+              rb, arith::SelectOp::create(rb, valid, u, f32Const(rb, 2.0)),
+              threshold, ValueRange{r});
+        });
   }
 
   Value rowActive(ImplicitLocOpBuilder &b, const QueryTile &, Value r,
                   unsigned pass) override {
     if (pass == 0)
       return {};
-    return arith::CmpIOp::create(
-        b, arith::CmpIPredicate::slt,
-        memref::LoadOp::create(b, chosen, ValueRange{r}), indexConst(b, 0));
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::slt,
+                                 loadIndex(b, chosen, r), indexConst(b, 0));
   }
 
   void updateRow(ImplicitLocOpBuilder &b, const QueryTile &tile,
@@ -458,20 +506,24 @@ public:
 
   void emitEpilogue(ImplicitLocOpBuilder &b, const QueryTile &tile) override {
     emitSelectedRows(b, cfg, tile, [&](ImplicitLocOpBuilder &rb, Value r) {
-      Value j = memref::LoadOp::create(rb, chosen, ValueRange{r});
+      Value j = loadIndex(rb, chosen, r);
       Value found = arith::CmpIOp::create(rb, arith::CmpIPredicate::sge, j,
                                           indexConst(rb, 0));
-      return arith::SelectOp::create(
-          rb, found, j, memref::LoadOp::create(rb, lastVisible, ValueRange{r}));
+      return arith::SelectOp::create(rb, found, j,
+                                     loadIndex(rb, lastVisible, r));
     });
   }
 
 private:
   void emitSampleScan(ImplicitLocOpBuilder &b, const QueryTile &tile,
                       const RowTile &row);
+  /// Key-major pass 2: the CDF of every vector of rows, key by key.
+  void emitKeyMajorScan(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                        Value k0, Value n);
 
-  Value rowMax, rowSum, cdf; // [queryTile] f32
-  Value chosen, lastVisible; // [queryTile] index, -1 = none yet
+  Value rowMax, rowSum, cdf; // [paddedRows] f32
+  Value chosen, lastVisible; // [paddedRows] i64, -1 = none yet
+  Value corr, threshold;     // key-major: [paddedRows] f32
 };
 
 void HardSample::emitSampleScan(ImplicitLocOpBuilder &b, const QueryTile &tile,
@@ -511,11 +563,9 @@ void HardSample::emitSampleScan(ImplicitLocOpBuilder &b, const QueryTile &tile,
   Value tileLast = arith::IndexCastOp::create(
       b, b.getIndexType(),
       vector::ReductionOp::create(b, vector::CombiningKind::MAXSI, lastV));
-  memref::StoreOp::create(
-      b,
-      arith::MaxSIOp::create(
-          b, tileLast, memref::LoadOp::create(b, lastVisible, ValueRange{r})),
-      lastVisible, ValueRange{r});
+  storeIndex(b,
+             arith::MaxSIOp::create(b, tileLast, loadIndex(b, lastVisible, r)),
+             lastVisible, r);
 
   Value total =
       vector::ReductionOp::create(b, vector::CombiningKind::ADD, sumV);
@@ -546,7 +596,7 @@ void HardSample::emitSampleScan(ImplicitLocOpBuilder &b, const QueryTile &tile,
                       jb, hit, arith::AddIOp::create(jb, row.k0, j), st[1])};
             });
         memref::StoreOp::create(ib, scan.getResult(0), cdf, ValueRange{r});
-        memref::StoreOp::create(ib, scan.getResult(1), chosen, ValueRange{r});
+        storeIndex(ib, scan.getResult(1), chosen, r);
         scf::YieldOp::create(ib);
       },
       [&](OpBuilder &nb, Location loc) {
@@ -554,6 +604,82 @@ void HardSample::emitSampleScan(ImplicitLocOpBuilder &b, const QueryTile &tile,
         memref::StoreOp::create(ib, arith::AddFOp::create(ib, before, total),
                                 cdf, ValueRange{r});
         scf::YieldOp::create(ib);
+      });
+}
+
+void HardSample::updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                                Value k0, Value n, unsigned pass) {
+  if (pass == 0) {
+    emitKeyMajorSoftmaxUpdate(b, cfg, tile, n, rowMax, rowSum, corr,
+                              /*storeWeights=*/false);
+    return;
+  }
+  emitKeyMajorScan(b, tile, k0, n);
+}
+
+void HardSample::emitKeyMajorScan(ImplicitLocOpBuilder &b,
+                                  const QueryTile &tile, Value k0, Value n) {
+  // Rows are the lanes: the CDF of each row grows key by key, in increasing
+  // j, and the first key that lifts it past u is kept; every key also
+  // tracks the last visible one.
+  VectorType f32Vec = VectorType::get({cfg.width}, b.getF32Type());
+  VectorType i64Vec = VectorType::get({cfg.width}, b.getI64Type());
+  Value zero = splat(b, f32Const(b, 0.0), cfg.width);
+  Value one = splat(b, f32Const(b, 1.0), cfg.width);
+  Value negInf = splat(b, f32Const(b, kNegInf), cfg.width);
+  Value none = arith::ConstantOp::create(
+      b, i64Vec, DenseElementsAttr::get(i64Vec, b.getI64IntegerAttr(-1)));
+  forEachRowVectorBlock(
+      b, cfg, tile, [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+        SmallVector<Value> cols, base, inv, u, state;
+        for (int64_t c = 0; c < block.count; ++c) {
+          Value col = block.column(cb, c);
+          cols.push_back(col);
+          auto load = [&](Value buffer, VectorType type) -> Value {
+            return vector::LoadOp::create(cb, type, buffer, ValueRange{col});
+          };
+          // p = exp2(s - m) / l, as in the row-major scan: m = -inf (no
+          // visible key) uses 0, and l = 0 gives p = 0.
+          Value m = load(rowMax, f32Vec);
+          base.push_back(arith::SelectOp::create(
+              cb,
+              arith::CmpFOp::create(cb, arith::CmpFPredicate::OEQ, m, negInf),
+              zero, m));
+          Value l = load(rowSum, f32Vec);
+          inv.push_back(arith::SelectOp::create(
+              cb, arith::CmpFOp::create(cb, arith::CmpFPredicate::OGT, l, zero),
+              arith::DivFOp::create(cb, one, l), zero));
+          u.push_back(load(threshold, f32Vec));
+          state.append({load(cdf, f32Vec), load(chosen, i64Vec),
+                        load(lastVisible, i64Vec)});
+        }
+        SmallVector<Value> result =
+            scanKeys(cb, cfg, tile, k0, n, cols, state,
+                     [&](ImplicitLocOpBuilder &jb, size_t c, Value key, Value s,
+                         ValueRange st) {
+                       Value p = arith::MulFOp::create(
+                           jb,
+                           math::Exp2Op::create(
+                               jb, arith::SubFOp::create(jb, s, base[c])),
+                           inv[c]);
+                       Value sum = arith::AddFOp::create(jb, st[0], p);
+                       Value hit = arith::AndIOp::create(
+                           jb,
+                           arith::CmpFOp::create(jb, arith::CmpFPredicate::OGT,
+                                                 sum, u[c]),
+                           arith::CmpIOp::create(jb, arith::CmpIPredicate::eq,
+                                                 st[1], none));
+                       Value visible = arith::CmpFOp::create(
+                           jb, arith::CmpFPredicate::OGT, s, negInf);
+                       return SmallVector<Value>{
+                           sum, arith::SelectOp::create(jb, hit, key, st[1]),
+                           arith::SelectOp::create(jb, visible, key, st[2])};
+                     });
+        Value buffers[] = {cdf, chosen, lastVisible};
+        for (int64_t c = 0; c < block.count; ++c)
+          for (int64_t e = 0; e < 3; ++e)
+            vector::StoreOp::create(cb, result[3 * c + e], buffers[e],
+                                    ValueRange{cols[c]});
       });
 }
 } // namespace

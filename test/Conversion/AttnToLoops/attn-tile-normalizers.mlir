@@ -123,9 +123,37 @@ func.func @topk(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 
 // -----
 
-// hard_sample: two passes over the key tiles. Pass 1 is the online max and
+// hard_sample, row-major tile (ROW): two passes over the key tiles. Pass 1 is the online max and
 // sum (log-sum-exp); no value is read in either pass. Pass 2 skips rows that have their sample
 // and accumulates the CDF; a tile that lifts it past u is scanned key by key.
+// ROW-LABEL: func.func @hard_sample
+// ROW-SAME:    %[[V:[^:]*]]: tensor<?x4x?x64xf32>, %[[U:[^:]*]]: tensor<?x4x?xf32>
+// ROW:         %[[VB:.*]] = bufferization.to_buffer %[[V]]
+// ROW:         %[[UB:.*]] = bufferization.to_buffer %[[U]]
+// ROW:         scf.parallel
+// ROW:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// ROW-NOT:         %[[VB]][
+// ROW:             vector.reduction <maximumf>
+// ROW:             vector.reduction <add>
+// ROW-NOT:         %[[VB]][
+// ROW:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// ROW-NOT:         %[[VB]][
+// ROW:             %[[TODO:.*]] = arith.cmpi slt, %{{.*}}, %c0{{.*}} : index
+// ROW:             scf.if %[[TODO]] {
+// ROW:               vector.reduction <maxsi>
+// ROW:               %[[TOTAL:.*]] = vector.reduction <add>
+// ROW:               %[[UV:.*]] = memref.load %[[UB]]
+// ROW:               %[[CUM:.*]] = arith.addf %{{.*}}, %[[TOTAL]] : f32
+// ROW:               %[[CROSS:.*]] = arith.cmpf ogt, %[[CUM]], %[[UV]] : f32
+// ROW:               scf.if %[[CROSS]] {
+// ROW:                 scf.for {{.*}} iter_args({{.*}}) -> (f32, index)
+// ROW:               } else {
+//
+// hard_sample, key-major tile: pass 1 is the same lane-wise online max and
+// sum as the softmax's, without storing the weights; pass 2 carries the
+// CDF, the chosen key (-1 until found) and the last visible key of a
+// vector of rows in registers across the keys, in increasing j, against u
+// copied per row at the start of the pass.
 // CHECK-LABEL: func.func @hard_sample
 // CHECK-SAME:    %[[V:[^:]*]]: tensor<?x4x?x64xf32>, %[[U:[^:]*]]: tensor<?x4x?xf32>
 // CHECK:         %[[VB:.*]] = bufferization.to_buffer %[[V]]
@@ -133,21 +161,20 @@ func.func @topk(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // CHECK:         scf.parallel
 // CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
 // CHECK-NOT:         %[[VB]][
-// CHECK:             vector.reduction <maximumf>
-// CHECK:             vector.reduction <add>
+// CHECK:             arith.maximumf %{{.*}} : vector<16xf32>
+// CHECK:             math.exp2 %{{.*}} : vector<16xf32>
 // CHECK-NOT:         %[[VB]][
+// CHECK:           memref.load %[[UB]]
 // CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
 // CHECK-NOT:         %[[VB]][
-// CHECK:             %[[TODO:.*]] = arith.cmpi slt, %{{.*}}, %c0{{.*}} : index
-// CHECK:             scf.if %[[TODO]] {
-// CHECK:               vector.reduction <maxsi>
-// CHECK:               %[[TOTAL:.*]] = vector.reduction <add>
-// CHECK:               %[[UV:.*]] = memref.load %[[UB]]
-// CHECK:               %[[CUM:.*]] = arith.addf %{{.*}}, %[[TOTAL]] : f32
-// CHECK:               %[[CROSS:.*]] = arith.cmpf ogt, %[[CUM]], %[[UV]] : f32
-// CHECK:               scf.if %[[CROSS]] {
-// CHECK:                 scf.for {{.*}} iter_args({{.*}}) -> (f32, index)
-// CHECK:               } else {
+// CHECK:             scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xi64>, vector<16xi64>)
+// CHECK:               math.exp2 %{{.*}} : vector<16xf32>
+// CHECK:               %[[PAST:.*]] = arith.cmpf ogt, %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK:               %[[OPEN:.*]] = arith.cmpi eq, %{{.*}}, %{{.*}} : vector<16xi64>
+// CHECK:               arith.andi %[[PAST]], %[[OPEN]] : vector<16xi1>
+// CHECK-NOT:     %[[VB]][
+// CHECK:         scf.if
+// CHECK:           vector.load %[[VB]]
 func.func @hard_sample(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                        %v: tensor<?x4x?x64xf32>, %u: tensor<?x4x?xf32>)
     -> tensor<?x4x?x64xf32> {
