@@ -62,11 +62,12 @@ Value keysAsI64(ImplicitLocOpBuilder &b, const KernelConfig &cfg, Value k0,
 
 /// Key indices are kept as i64 in [paddedRows] buffers, so that the
 /// key-major tile can read and write a vector of rows at once.
-Value loadIndex(ImplicitLocOpBuilder &b, Value buffer, Value r) {
+Value loadIndex(ImplicitLocOpBuilder &b, Value buffer, ValueRange r) {
   return arith::IndexCastOp::create(b, b.getIndexType(),
                                     memref::LoadOp::create(b, buffer, r));
 }
-void storeIndex(ImplicitLocOpBuilder &b, Value index, Value buffer, Value r) {
+void storeIndex(ImplicitLocOpBuilder &b, Value index, Value buffer,
+                ValueRange r) {
   memref::StoreOp::create(
       b, arith::IndexCastOp::create(b, b.getI64Type(), index), buffer, r);
 }
@@ -101,6 +102,31 @@ scanKeys(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
         return next;
       });
   return SmallVector<Value>(loop.getResults());
+}
+
+/// One step of top-k insertion into slots sorted by descending score: the
+/// carried (score, index) takes the slot if it is strictly greater, or if
+/// an earlier slot was taken (then every later entry shifts down by one, so
+/// equal scores keep their order: ties go to the lower j); the slot's
+/// entry becomes the carry. Scalars (row-major) or vectors of rows
+/// (key-major) alike.
+struct InsertCarry {
+  Value score, index, moved;
+};
+struct InsertStep {
+  Value slotScore, slotIndex;
+  InsertCarry carry;
+};
+InsertStep insertStep(ImplicitLocOpBuilder &b, const InsertCarry &carry,
+                      Value slotScore, Value slotIndex) {
+  Value take =
+      arith::OrIOp::create(b, carry.moved,
+                           arith::CmpFOp::create(b, arith::CmpFPredicate::OGT,
+                                                 carry.score, slotScore));
+  return {arith::SelectOp::create(b, take, carry.score, slotScore),
+          arith::SelectOp::create(b, take, carry.index, slotIndex),
+          {arith::SelectOp::create(b, take, slotScore, carry.score),
+           arith::SelectOp::create(b, take, slotIndex, carry.index), take}};
 }
 
 /// Epilogue of the selecting normalisers: output row i is v[j(i)] copied
@@ -276,21 +302,31 @@ public:
   bool usesLog2Units() const override { return true; }
 
   void allocate(ImplicitLocOpBuilder &b) override {
-    values = scratchBuffer(b, cfg, {cfg.queryTile, k});
-    indices = scratchBuffer(b, cfg, {cfg.queryTile, k}, b.getIndexType());
+    // Row-major: [queryTile, k]; key-major: [k, paddedRows], so that slot t
+    // of a vector of rows is one vector.
+    SmallVector<int64_t> shape = {cfg.queryTile, k};
+    if (cfg.keyMajor)
+      shape = {k, cfg.paddedRows};
+    values = scratchBuffer(b, cfg, shape);
+    indices = scratchBuffer(b, cfg, shape, b.getI64Type());
   }
+
+  bool supportsKeyMajor() const override { return true; }
+  void updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
+                      Value n, unsigned) override;
 
   void initState(ImplicitLocOpBuilder &b, const QueryTile &) override {
     // Empty slots hold -inf, which every visible key beats: with fewer than
     // k visible keys, all of them are kept.
-    Value negInf = f32Const(b, kNegInf), zero = indexConst(b, 0);
+    Value negInf = f32Const(b, kNegInf);
+    Value zero = arith::ConstantIntOp::create(b, 0, 64);
     buildCountedLoop(
-        b, indexConst(b, cfg.queryTile),
+        b, indexConst(b, cfg.paddedRows),
         [&](ImplicitLocOpBuilder &rb, Value r) {
           buildCountedLoop(
               rb, indexConst(rb, k), [&](ImplicitLocOpBuilder &tb, Value t) {
-                memref::StoreOp::create(tb, negInf, values, ValueRange{r, t});
-                memref::StoreOp::create(tb, zero, indices, ValueRange{r, t});
+                memref::StoreOp::create(tb, negInf, values, slot(tb, r, t));
+                memref::StoreOp::create(tb, zero, indices, slot(tb, r, t));
               });
         });
   }
@@ -300,7 +336,7 @@ public:
     Value last = indexConst(b, k - 1);
     for (auto [c, s] : llvm::enumerate(row.scores)) {
       // Skip the chunk unless some key beats the current k-th score.
-      Value kth = memref::LoadOp::create(b, values, ValueRange{row.r, last});
+      Value kth = memref::LoadOp::create(b, values, slot(b, row.r, last));
       Value chunkMax =
           vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, s);
       Value any =
@@ -327,7 +363,7 @@ public:
     buildCountedLoop(b, tile.rows, [&](ImplicitLocOpBuilder &rb, Value r) {
       Value row = arith::AddIOp::create(rb, tile.row0, r);
       Value top =
-          memref::LoadOp::create(rb, values, ValueRange{r, indexConst(rb, 0)});
+          memref::LoadOp::create(rb, values, slot(rb, r, indexConst(rb, 0)));
       Value seen = arith::CmpFOp::create(rb, arith::CmpFPredicate::OGT, top,
                                          f32Const(rb, kNegInf));
       // Softmax over the kept slots, against the largest (slot 0). Empty
@@ -346,10 +382,8 @@ public:
             auto loop = buildCountedLoop(
                 cb, slots, init,
                 [&](ImplicitLocOpBuilder &tb, Value t, ValueRange st) {
-                  Value s =
-                      memref::LoadOp::create(tb, values, ValueRange{r, t});
-                  Value j =
-                      memref::LoadOp::create(tb, indices, ValueRange{r, t});
+                  Value s = memref::LoadOp::create(tb, values, slot(tb, r, t));
+                  Value j = loadIndex(tb, indices, slot(tb, r, t));
                   Value p = math::Exp2Op::create(
                       tb, arith::SubFOp::create(tb, s, top));
                   Value pV = splat(tb, p, vw);
@@ -387,39 +421,86 @@ private:
   /// k-th: one pass that carries the displaced entry down.
   void insert(ImplicitLocOpBuilder &b, Value r, Value score, Value key) {
     Value kth =
-        memref::LoadOp::create(b, values, ValueRange{r, indexConst(b, k - 1)});
+        memref::LoadOp::create(b, values, slot(b, r, indexConst(b, k - 1)));
     Value beats =
         arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, score, kth);
     scf::IfOp::create(b, beats, [&](OpBuilder &nb, Location loc) {
       ImplicitLocOpBuilder ib(loc, nb);
       Value no = arith::ConstantOp::create(ib, ib.getBoolAttr(false));
+      Value key64 = arith::IndexCastOp::create(ib, ib.getI64Type(), key);
       buildCountedLoop(
-          ib, indexConst(ib, k), {score, key, no},
+          ib, indexConst(ib, k), {score, key64, no},
           [&](ImplicitLocOpBuilder &tb, Value t, ValueRange st) {
-            Value vt = memref::LoadOp::create(tb, values, ValueRange{r, t});
-            Value jt = memref::LoadOp::create(tb, indices, ValueRange{r, t});
-            // Once an entry moved, every later one shifts down by one.
-            Value take = arith::OrIOp::create(
-                tb, st[2],
-                arith::CmpFOp::create(tb, arith::CmpFPredicate::OGT, st[0],
-                                      vt));
-            memref::StoreOp::create(
-                tb, arith::SelectOp::create(tb, take, st[0], vt), values,
-                ValueRange{r, t});
-            memref::StoreOp::create(
-                tb, arith::SelectOp::create(tb, take, st[1], jt), indices,
-                ValueRange{r, t});
-            return SmallVector<Value>{
-                arith::SelectOp::create(tb, take, vt, st[0]),
-                arith::SelectOp::create(tb, take, jt, st[1]), take};
+            SmallVector<Value, 2> at = slot(tb, r, t);
+            InsertStep step =
+                insertStep(tb, {st[0], st[1], st[2]},
+                           memref::LoadOp::create(tb, values, at),
+                           memref::LoadOp::create(tb, indices, at));
+            memref::StoreOp::create(tb, step.slotScore, values, at);
+            memref::StoreOp::create(tb, step.slotIndex, indices, at);
+            return SmallVector<Value>{step.carry.score, step.carry.index,
+                                      step.carry.moved};
           });
       scf::YieldOp::create(ib);
     });
   }
 
+  /// Indices of slot t of row r in the layout of the tile.
+  SmallVector<Value, 2> slot(ImplicitLocOpBuilder &b, Value r, Value t) {
+    if (cfg.keyMajor)
+      return {t, r};
+    return {r, t};
+  }
+
   int64_t k;
-  Value values, indices; // [queryTile, k] f32 (log2 units), index
+  // Row-major [queryTile, k], key-major [k, paddedRows]: f32 scores (log2
+  // units) and i64 key indices, sorted by descending score.
+  Value values, indices;
 };
+
+void TopK::updateKeyMajor(ImplicitLocOpBuilder &b, const QueryTile &tile,
+                          Value k0, Value n, unsigned) {
+  // Every key of the tile is inserted into the k slots of each lane, in
+  // increasing j, without a branch: the slots of one vector of rows (2 k
+  // vectors) stay in registers across the keys, one vector of rows at a
+  // time.
+  VectorType f32Vec = VectorType::get({cfg.width}, b.getF32Type());
+  VectorType i64Vec = VectorType::get({cfg.width}, b.getI64Type());
+  VectorType i1Vec = VectorType::get({cfg.width}, b.getI1Type());
+  forEachRowVectorBlock(
+      b, cfg, tile, [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
+        for (int64_t c = 0; c < block.count; ++c) {
+          Value col = block.column(cb, c);
+          SmallVector<Value> state;
+          for (int64_t t = 0; t < k; ++t) {
+            SmallVector<Value, 2> at = {indexConst(cb, t), col};
+            state.push_back(vector::LoadOp::create(cb, f32Vec, values, at));
+            state.push_back(vector::LoadOp::create(cb, i64Vec, indices, at));
+          }
+          Value no = arith::ConstantOp::create(
+              cb, i1Vec, DenseElementsAttr::get(i1Vec, false));
+          SmallVector<Value> result =
+              scanKeys(cb, cfg, tile, k0, n, {col}, state,
+                       [&](ImplicitLocOpBuilder &jb, size_t, Value key, Value s,
+                           ValueRange st) {
+                         InsertCarry carry{s, key, no};
+                         SmallVector<Value> next;
+                         for (int64_t t = 0; t < k; ++t) {
+                           InsertStep step =
+                               insertStep(jb, carry, st[2 * t], st[2 * t + 1]);
+                           next.append({step.slotScore, step.slotIndex});
+                           carry = step.carry;
+                         }
+                         return next;
+                       });
+          for (int64_t t = 0; t < k; ++t) {
+            SmallVector<Value, 2> at = {indexConst(cb, t), col};
+            vector::StoreOp::create(cb, result[2 * t], values, at);
+            vector::StoreOp::create(cb, result[2 * t + 1], indices, at);
+          }
+        }
+      });
+}
 
 //===----------------------------------------------------------------------===//
 // hard_sample

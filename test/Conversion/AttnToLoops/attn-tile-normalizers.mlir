@@ -87,31 +87,57 @@ func.func @hard(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 
 // -----
 
-// topk (k = 8): per row, 8 (score, index) slots kept sorted across key tiles.
+// topk (k = 8), row-major tile (ROW): per row, 8 (score, index) slots kept sorted across key tiles.
 // A chunk of 16 keys is skipped unless its maximum beats the 8th slot; a key
 // that beats it is inserted by one pass over the 8 slots that carries the
 // displaced entry down. The epilogue is a softmax over the kept slots.
+// ROW-LABEL: func.func @topk
+// ROW-SAME:    %[[V:[^:]*]]: tensor<?x4x?x64xf32>) -> tensor
+// ROW:         %[[VB:.*]] = bufferization.to_buffer %[[V]]
+// ROW-DAG:     %[[VALS:.*]] = memref.alloca() {{.*}} : memref<32x8xf32>
+// ROW-DAG:     %[[IDX:.*]] = memref.alloca() {{.*}} : memref<32x8xi64>
+// ROW:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// ROW:           %[[KTH:.*]] = memref.load %[[VALS]][%{{.*}}, %c7] : memref<32x8xf32>
+// ROW:           %[[CMAX:.*]] = vector.reduction <maximumf>
+// ROW:           %[[ANY:.*]] = arith.cmpf ogt, %[[CMAX]], %[[KTH]] : f32
+// ROW:           scf.if %[[ANY]] {
+// ROW:             scf.for {{.*}} to %c16
+// ROW:               scf.if
+// ROW:                 scf.for {{.*}} to %c8 {{.*}} iter_args({{.*}}) -> (f32, i64, i1)
+// ROW:                   memref.store %{{.*}}, %[[VALS]]
+// ROW:                   memref.store %{{.*}}, %[[IDX]]
+// ROW-NOT:     %[[VB]][
+// ROW:         scf.for
+// ROW:           scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, f32)
+// ROW:             %[[J64:.*]] = memref.load %[[IDX]]
+// ROW:             %[[J:.*]] = arith.index_cast %[[J64]] : i64 to index
+// ROW:             math.exp2 %{{.*}} : f32
+// ROW:             vector.load %[[VB]][%{{.*}}, %{{.*}}, %[[J]], %{{.*}}]
+// ROW:             vector.fma
+//
+// topk, key-major tile: the slots are [8, rows], so that slot t of a vector
+// of rows is one vector; the 8 slot vectors and their i64 indices stay in
+// registers across the keys, and every key is inserted lane-wise without a
+// branch: take = moved | key > slot, then the same selects as above.
 // CHECK-LABEL: func.func @topk
 // CHECK-SAME:    %[[V:[^:]*]]: tensor<?x4x?x64xf32>) -> tensor
 // CHECK:         %[[VB:.*]] = bufferization.to_buffer %[[V]]
-// CHECK-DAG:     %[[VALS:.*]] = memref.alloca() {{.*}} : memref<32x8xf32>
-// CHECK-DAG:     %[[IDX:.*]] = memref.alloca() {{.*}} : memref<32x8xindex>
+// CHECK-DAG:     %[[VALS:.*]] = memref.alloca() {{.*}} : memref<8x32xf32>
+// CHECK-DAG:     %[[IDX:.*]] = memref.alloca() {{.*}} : memref<8x32xi64>
 // CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
-// CHECK:           %[[KTH:.*]] = memref.load %[[VALS]][%{{.*}}, %c7] : memref<32x8xf32>
-// CHECK:           %[[CMAX:.*]] = vector.reduction <maximumf>
-// CHECK:           %[[ANY:.*]] = arith.cmpf ogt, %[[CMAX]], %[[KTH]] : f32
-// CHECK:           scf.if %[[ANY]] {
-// CHECK:             scf.for {{.*}} to %c16
-// CHECK:               scf.if
-// CHECK:                 scf.for {{.*}} to %c8 {{.*}} iter_args({{.*}}) -> (f32, index, i1)
-// CHECK:                   memref.store %{{.*}}, %[[VALS]]
-// CHECK:                   memref.store %{{.*}}, %[[IDX]]
+// CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xi64>, vector<16xf32>, vector<16xi64>,
+// CHECK:             %[[GT:.*]] = arith.cmpf ogt, %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK:             %[[TAKE:.*]] = arith.ori %{{.*}}, %[[GT]] : vector<16xi1>
+// CHECK:             arith.select %[[TAKE]], %{{.*}}, %{{.*}} : vector<16xi1>, vector<16xf32>
+// CHECK:             arith.select %[[TAKE]], %{{.*}}, %{{.*}} : vector<16xi1>, vector<16xi64>
+// CHECK:             %[[GT2:.*]] = arith.cmpf ogt, %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK:             arith.ori %[[TAKE]], %[[GT2]] : vector<16xi1>
 // CHECK-NOT:     %[[VB]][
 // CHECK:         scf.for
 // CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, f32)
-// CHECK:             %[[J:.*]] = memref.load %[[IDX]]
+// CHECK:             memref.load %[[IDX]][%{{.*}}, %{{.*}}] : memref<8x32xi64>
 // CHECK:             math.exp2 %{{.*}} : f32
-// CHECK:             vector.load %[[VB]][%{{.*}}, %{{.*}}, %[[J]], %{{.*}}]
+// CHECK:             vector.load %[[VB]]
 // CHECK:             vector.fma
 func.func @topk(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                 %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
