@@ -50,7 +50,9 @@ public:
                                b.getBF16Type());
       if (kind == ScoreKind::general)
         qPrep = scratchBuffer(b, cfg, {cfg.queryTile, cfg.headDim});
-      if (!cfg.elementType.isF32())
+      // vdpbf16ps reads bf16 key pairs in place (and the few-row kernel
+      // converts them as it goes): no f32 copy then.
+      if (!cfg.elementType.isF32() && !cfg.bf16Dot)
         kPack = scratchBuffer(b, cfg, {cfg.keyTile, cfg.headDim});
       qRow = scratchBuffer(b, cfg, {cfg.headDim});
     } else {
