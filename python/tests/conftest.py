@@ -15,10 +15,11 @@ import pytest
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 EXAMPLES = os.path.join(SOURCE_DIR, "examples", "variants")
+sys.dont_write_bytecode = True  # keep the source tree clean, as the suite does
 sys.path.insert(0, os.path.join(SOURCE_DIR, "test", "Integration", "lib"))
 sys.path.insert(0, os.path.join(SOURCE_DIR, "test", "Import", "Onnx", "lib"))
 
-from check_variant import TOLERANCES  # noqa: E402
+from compare_results import TOLERANCES  # noqa: E402
 
 
 def example(name):

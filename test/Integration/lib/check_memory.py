@@ -31,8 +31,14 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep the source tree clean under lit
 sys.path.insert(0, HERE)
-import check_variant as cv  # noqa: E402
 import reference as ref  # noqa: E402
+from attn_runner import (  # noqa: E402
+    REPO_ROOT, attn_run_command, invoke_attn_run)
+from compare_results import compare  # noqa: E402
+from module_signature import (  # noqa: E402
+    UsageError, bind_dims, parse_main_signature)
+from variant_inputs import draw  # noqa: E402
+from variant_specs import default_dims  # noqa: E402
 
 # Variants whose output row i depends on q_i, k and v only.
 ROW_INDEPENDENT = ("dot", "scaled_dot", "gqa", "softcap")
@@ -50,7 +56,7 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--attn-run", dest="attn_run", default=None)
     p.add_argument("--examples",
-                   default=os.path.join(cv.REPO_ROOT, "examples", "variants"))
+                   default=os.path.join(REPO_ROOT, "examples", "variants"))
     p.add_argument("--query-tile", dest="query_tile", type=int, default=None)
     p.add_argument("--key-tile", dest="key_tile", type=int, default=None)
     p.add_argument("--timeout", type=float, default=600)
@@ -59,25 +65,25 @@ def main(argv=None):
     name = args.name
     example = os.path.join(args.examples, name + ".mlir")
     try:
-        dims = cv.bind_dims(name, cv.parse_main_signature(example))
-    except (cv.UsageError, OSError) as e:
+        dims = bind_dims(name, parse_main_signature(example))
+    except (UsageError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    for sym, val in cv.default_dims(name).items():
+    for sym, val in default_dims(name).items():
         dims.setdefault(sym, val)
     dims.update(B=args.B, Sq=args.Sq, Skv=args.Skv)
     rng = np.random.default_rng(args.seed)
-    inputs = cv.draw(name, dims, "random", rng)
+    inputs = draw(name, dims, "random", rng)
     q, k, v = inputs
     rows = np.unique(np.linspace(0, args.Sq - 1, args.rows).round().astype(int))
 
     head = f"{name} B={args.B} Sq={args.Sq} Skv={args.Skv}"
     tmp = tempfile.mkdtemp(prefix=f"check-memory-{name}-")
     try:
-        cmd, (out_path,) = cv.attn_run_command(
+        cmd, (out_path,) = attn_run_command(
             args, example, list(zip(("q", "k", "v"), inputs)), tmp, ["out"])
         del inputs
-        proc = cv.invoke_attn_run(cmd, head, args.timeout)
+        proc = invoke_attn_run(cmd, head, args.timeout)
         if proc is None:
             return 1
         # Linux reports ru_maxrss in KiB.
@@ -99,7 +105,7 @@ def main(argv=None):
             ok = False
         expected = ref.reference(name, q[:, :, rows], k, v)
         got = np.ascontiguousarray(out[:, :, rows])
-        r_ok, summary, details = cv.compare(got, expected, "f32")
+        r_ok, summary, details = compare(got, expected, "f32")
         if not r_ok:
             msgs.append(details or "  " + summary)
             ok = False

@@ -46,8 +46,12 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep the source tree clean under lit
 sys.path.insert(0, HERE)
-import check_variant as cv  # noqa: E402
 import reference as ref  # noqa: E402
+from attn_runner import (  # noqa: E402
+    REPO_ROOT, attn_run_command, check_runner_options, invoke_attn_run)
+from compare_results import compare, compare_lse  # noqa: E402
+from module_signature import (  # noqa: E402
+    UsageError, parse_main_results, parse_main_signature, result_roles)
 
 UNUSED_PAGE = 1 << 30
 
@@ -83,8 +87,8 @@ def make_inputs(rng, B, Sq, P, ps, spare, hq, hkv, d, dv):
 
 
 def run(cmd_args, module, named, roles, tmp, head):
-    cmd, paths = cv.attn_run_command(cmd_args, module, named, tmp, roles)
-    if cv.invoke_attn_run(cmd, head, cmd_args.timeout) is None:
+    cmd, paths = attn_run_command(cmd_args, module, named, tmp, roles)
+    if invoke_attn_run(cmd, head, cmd_args.timeout) is None:
         return None
     return [np.load(p) for p in paths]
 
@@ -92,7 +96,7 @@ def run(cmd_args, module, named, roles, tmp, head):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--module", default=os.path.join(
-        cv.REPO_ROOT, "examples", "serving", "paged_decode.mlir"))
+        REPO_ROOT, "examples", "serving", "paged_decode.mlir"))
     p.add_argument("--dense-module", dest="dense_module", default=None)
     p.add_argument("--B", type=int, default=2)
     p.add_argument("--Sq", type=int, default=1)
@@ -110,12 +114,12 @@ def main(argv=None):
     p.add_argument("--timeout", type=float, default=600)
     args = p.parse_args(argv)
     try:
-        cv.check_runner_options(args)
-    except cv.UsageError as e:
+        check_runner_options(args)
+    except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
 
-    sig = cv.parse_main_signature(args.module)
+    sig = parse_main_signature(args.module)
     if len(sig) != 5:
         print(f"error: {args.module}: @main takes {len(sig)} tensors, "
               f"expected q, k_pages, v_pages, len, table", file=sys.stderr)
@@ -127,7 +131,7 @@ def main(argv=None):
         print("error: --page-size must be given for (only) a dynamic page "
               "size", file=sys.stderr)
         return 2
-    roles = cv.result_roles("paged", cv.parse_main_results(args.module))
+    roles = result_roles("paged", parse_main_results(args.module))
     causal, window = module_masks(args.module)
 
     rng = np.random.default_rng(args.seed)
@@ -149,10 +153,10 @@ def main(argv=None):
         outs = run(args, args.module, named, roles, tmp, head)
         if outs is None:
             return 1
-        ok, summary, details = cv.compare(outs[0], want, "f32")
+        ok, summary, details = compare(outs[0], want, "f32")
         lines = [details] if details else []
         if "lse" in roles:
-            l_ok, l_summary, l_details = cv.compare_lse(outs[1], want_lse)
+            l_ok, l_summary, l_details = compare_lse(outs[1], want_lse)
             ok, summary = ok and l_ok, summary + " " + l_summary
             if l_details:
                 lines.append(l_details)
@@ -170,7 +174,7 @@ def main(argv=None):
                         ["out"], dense_tmp, head + " (dense)")
             if dense is None:
                 return 1
-            d_ok, d_summary, d_details = cv.compare(
+            d_ok, d_summary, d_details = compare(
                 outs[0], dense[0].astype(np.float64), "f32")
             ok, summary = ok and d_ok, summary + " vs_dense: " + d_summary
             if d_details:

@@ -27,19 +27,26 @@ import tempfile
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # keep the source tree clean under lit
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import check_variant as cv  # noqa: E402
 import reference as ref  # noqa: E402
 import reference_structure as ref_structure  # noqa: E402
 import reference_vision as ref_vision  # noqa: E402
+from attn_runner import (  # noqa: E402
+    REPO_ROOT, attn_run_command, invoke_attn_run)
+from compare_results import compare  # noqa: E402
+from row_check import row_reference, structure_dims  # noqa: E402
+from variant_inputs import variant_inputs  # noqa: E402
+from variant_specs import (  # noqa: E402
+    SPECS, default_module, flex_scores, is_flex, variant_reference)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def expected_weights(name, inputs):
     """Float64 P [B,Hq,Sq,Skv] of a variant or FLEX module."""
-    if cv.is_flex(name):
-        return ref.softmax_visible(*cv.flex_scores(name, inputs[0], inputs[1]))
+    if is_flex(name):
+        return ref.softmax_visible(*flex_scores(name, inputs[0], inputs[1]))
     return ref.weights(name, *inputs)
 
 
@@ -68,13 +75,13 @@ class Case:
 
 def sequence_case(args):
     name = args.name
-    example = args.module or cv.default_module(
-        name, os.path.join(cv.REPO_ROOT, "examples", "variants"))
-    inputs, roles = cv.variant_inputs(name, example, args.B, args.Sq, args.Skv,
-                                      "random", args.seed)
+    example = args.module or default_module(
+        name, os.path.join(REPO_ROOT, "examples", "variants"))
+    inputs, roles = variant_inputs(name, example, args.B, args.Sq, args.Skv,
+                                   "random", args.seed)
     return Case(example,
-                [(arg, x) for (arg, _, _), x in zip(cv.SPECS[name], inputs)],
-                roles, roles.index("out"), cv.variant_reference(name, *inputs),
+                [(arg, x) for (arg, _, _), x in zip(SPECS[name], inputs)],
+                roles, roles.index("out"), variant_reference(name, *inputs),
                 expected_weights(name, inputs), ref.element_type(name),
                 f"{name} B={args.B} Sq={args.Sq} Skv={args.Skv}")
 
@@ -82,11 +89,11 @@ def sequence_case(args):
 def row_case(args):
     """A row of ROW_WEIGHTS with its sizes from --B and --dim SYM=N."""
     name = args.name
-    mod = cv.row_reference(name)
-    example = args.module or os.path.join(cv.REPO_ROOT, "examples",
-                                          "variants", name + ".mlir")
+    mod = row_reference(name)
+    example = args.module or os.path.join(REPO_ROOT, "examples",
+                                       "variants", name + ".mlir")
     dims = dict(mod.DEFAULT_DIMS)
-    dims.update(cv.structure_dims(name, example))
+    dims.update(structure_dims(name, example))
     dims["B"] = args.B
     for item in args.dim:
         sym, _, val = item.partition("=")
@@ -106,16 +113,16 @@ def check(args):
     tmp = tempfile.mkdtemp(prefix=f"check-weights-{name}-")
     try:
         run_args = argparse.Namespace(attn_run=args.attn_run)
-        cmd, out_paths = cv.attn_run_command(
+        cmd, out_paths = attn_run_command(
             run_args, case.example, case.named_inputs, tmp, case.out_names)
         weights_dir = os.path.join(tmp, "weights")
         cmd.append(f"--dump-weights={weights_dir}")
-        proc = cv.invoke_attn_run(cmd, head, timeout=600)
+        proc = invoke_attn_run(cmd, head, timeout=600)
         if proc is None:
             return 1
         ok = True
         out = np.load(out_paths[case.out_index])
-        o_ok, o_summary, o_details = cv.compare(out, case.output, etype)
+        o_ok, o_summary, o_details = compare(out, case.output, etype)
         print(f"{head}: output {o_summary} {'PASS' if o_ok else 'FAIL'}")
         if o_details:
             print(o_details)
@@ -123,7 +130,7 @@ def check(args):
 
         stem = os.path.join(weights_dir, "main.weights0")
         w = np.load(stem + ".npy")
-        w_ok, w_summary, w_details = cv.compare(w, case.weights, etype)
+        w_ok, w_summary, w_details = compare(w, case.weights, etype)
         print(f"{head}: weights {w_summary} {'PASS' if w_ok else 'FAIL'}")
         if w_details:
             print(w_details)
@@ -155,7 +162,7 @@ def main(argv=None):
                    help="SYM=N: a size of a whole row (memory_network: N; "
                         "non_local: N, H, W)")
     args = p.parse_args(argv)
-    if args.name not in cv.SPECS and args.name not in ROW_WEIGHTS:
+    if args.name not in SPECS and args.name not in ROW_WEIGHTS:
         p.error(f"unknown variant {args.name!r}")
     return check(args)
 

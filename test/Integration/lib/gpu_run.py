@@ -40,6 +40,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import check_variant as cv  # noqa: E402
+from module_signature import bind_dims, parse_main_signature  # noqa: E402
+from row_check import row_reference  # noqa: E402
 
 TIME_RE = re.compile(r"time: ([0-9.]+) ms")
 ERR_RE = re.compile(r"max_abs_err=(\S+)")
@@ -58,7 +60,7 @@ def check(entry, case_args, dirpath, attn_exec, repeat):
     # Rows of sections D and E take their module as the example of their
     # name (modules/NAME.mlir), not as --module.
     where = (["--examples", os.path.dirname(module)]
-             if cv.row_reference(entry["check"]) else ["--module", module])
+             if row_reference(entry["check"]) else ["--module", module])
     argv = ([entry["check"]] + where
             + ["--runner", "attn-exec",
                "--library", os.path.join(dirpath, entry["library"]),
@@ -185,7 +187,7 @@ def run_bench(args, suite):
     rng = np.random.default_rng(0)
     for entry in benches:
         causal = entry["check"].startswith("causal")
-        dims = cv.bind_dims(entry["check"], cv.parse_main_signature(
+        dims = bind_dims(entry["check"], parse_main_signature(
             os.path.join(args.dir, entry["module"])))
         B, H, S, D = BENCH["B"], dims["Hq"], BENCH["S"], dims["D"]
         flops = 4.0 * B * H * S * S * D / (2 if causal else 1)

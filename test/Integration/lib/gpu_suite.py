@@ -61,8 +61,10 @@ sys.dont_write_bytecode = True  # keep the source tree clean under lit
 sys.path.insert(0, HERE)
 import check_variant as cv  # noqa: E402
 import reference as ref  # noqa: E402
+from attn_runner import REPO_ROOT  # noqa: E402
+from row_check import ROW_REFERENCES, row_reference  # noqa: E402
+from variant_specs import DOT_SCORED, FLEX_NAMES  # noqa: E402
 
-REPO_ROOT = cv.REPO_ROOT
 EXAMPLES = os.path.join("examples", "variants")
 INPUTS = os.path.join("test", "Integration", "CPU", "Inputs")
 NARROW = ("f16", "bf16")
@@ -158,7 +160,7 @@ def attention_module(heads, d, dv, dtype, causal):
 def sequence_cases(name):
     base = ref.base_name(name)
     cases = ["odd", "decode", "square", "sq_gt_skv", "skv1"]
-    if name in cv.DOT_SCORED:
+    if name in DOT_SCORED:
         cases.append("huge")
     if base in MASKED_ROWS:
         cases.append("masked_rows")
@@ -185,12 +187,12 @@ def entries():
         if base in TF32_ROWS:
             out.append(Entry(f"{base}_tf32", base, src, as_written(src),
                              sequence_cases(base), **TF32))
-    for mod in cv.ROW_REFERENCES:
+    for mod in ROW_REFERENCES:
         for name in mod.ROWS:
             src = os.path.join(EXAMPLES, name + ".mlir")
             if os.path.exists(os.path.join(REPO_ROOT, src)):
                 out.append(Entry(name, name, src, as_written(src), ["default"]))
-    for name in cv.FLEX_NAMES:
+    for name in FLEX_NAMES:
         src = os.path.join(INPUTS, name + ".mlir")
         for t in NARROW:
             out.append(Entry(f"{name}_{t}", f"{name}_{t}", src,
@@ -513,7 +515,7 @@ def compile_one(args):
 def check_one(args, rest):
     (entry,) = select([args.id])
     module = os.path.join(args.dir, entry.id + ".mlir")
-    where = (["--examples", args.dir] if cv.row_reference(entry.check)
+    where = (["--examples", args.dir] if row_reference(entry.check)
              else ["--module", module])
     return cv.main([entry.check] + where
                    + ["--runner", "attn-exec",

@@ -1,7 +1,7 @@
 """A second, deliberately naive implementation of VARIANTS.md sections A-C.
 
 It exists only to test the oracle (reference.py, and the FLEX modules'
-math in check_variant.py): plain Python loops over
+math in variant_specs.py): plain Python loops over
 b, h, i, j on Python floats, no numpy arithmetic, written independently
 from the table in shared/VARIANTS.md. Use it on tiny sizes only.
 """

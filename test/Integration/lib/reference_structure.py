@@ -39,7 +39,7 @@ LN_EPS = 1e-5       # encoder_layer LayerNorm (biased variance)
 
 # Arguments (name, shape, kind) and result shapes of every row. Shapes use
 # symbols: dynamic lengths (DYNAMIC) and static feature sizes; integers are
-# fixed. Kinds say how check_variant.py draws the data.
+# fixed. Kinds say how make_inputs draws the data.
 _PROJ = [("Wq", ("E", "E"), "weight"), ("Wk", ("E", "E"), "weight"),
          ("Wv", ("E", "E"), "weight"), ("Wo", ("E", "E"), "weight")]
 _POOL = lambda s: [("W" + s, ("E", "A"), "weight"), ("b" + s, ("A",), "vector"),

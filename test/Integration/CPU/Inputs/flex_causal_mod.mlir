@@ -1,6 +1,6 @@
 // A mask_mod that is exactly `j <= i` (i the aligned position i'): it
 // canonicalises to the causal attribute and must compute causal.
-// Reference: check_variant.py, FLEX["flex_causal_mod"] (same as causal).
+// Reference: variant_specs.py, FLEX["flex_causal_mod"] (same as causal).
 func.func @main(%q: tensor<?x4x?x64xf32>,
                 %k: tensor<?x4x?x64xf32>,
                 %v: tensor<?x4x?x64xf32>)

@@ -2,7 +2,7 @@
 //   s'_ij = s_ij + 0.05 * (j - i')
 // (%i is the aligned query position i' = i + Skv - Sq), converted to f32
 // with arith.index_cast and arith.sitofp. No mask.
-// Reference: check_variant.py, FLEX["flex_distance"].
+// Reference: variant_specs.py, FLEX["flex_distance"].
 func.func @main(%q: tensor<?x4x?x64xf32>,
                 %k: tensor<?x4x?x64xf32>,
                 %v: tensor<?x4x?x64xf32>)

@@ -2,7 +2,7 @@
 //   visible iff (j + h + b) mod 3 != 0           (mask_mod)
 //   s'_ij = s_ij * (1 + 0.5 h)                   (score_mod, a per-head
 //                                                 temperature)
-// Reference: check_variant.py, FLEX["flex_heads"].
+// Reference: variant_specs.py, FLEX["flex_heads"].
 func.func @main(%q: tensor<?x4x?x64xf32>,
                 %k: tensor<?x4x?x64xf32>,
                 %v: tensor<?x4x?x64xf32>)

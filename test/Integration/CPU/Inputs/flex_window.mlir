@@ -2,7 +2,7 @@
 //   visible iff i' - j <= 20 and j <= i'
 // written with arith ops (%i is the aligned query position i' = i + Skv - Sq,
 // %j the key index, both global). Scaled dot scores.
-// Reference: check_variant.py, FLEX["flex_window"].
+// Reference: variant_specs.py, FLEX["flex_window"].
 func.func @main(%q: tensor<?x4x?x64xf32>,
                 %k: tensor<?x4x?x64xf32>,
                 %v: tensor<?x4x?x64xf32>)

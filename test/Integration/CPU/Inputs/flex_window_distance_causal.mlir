@@ -3,7 +3,7 @@
 //   s'_ij = s_ij + 0.05 * (j - i') (score_mod)
 // The mask_mod alone would admit keys after i': the causal attribute must
 // still apply (and its tile skipping must not drop the region's work).
-// Reference: check_variant.py, FLEX["flex_window_distance_causal"].
+// Reference: variant_specs.py, FLEX["flex_window_distance_causal"].
 func.func @main(%q: tensor<?x4x?x64xf32>,
                 %k: tensor<?x4x?x64xf32>,
                 %v: tensor<?x4x?x64xf32>)
