@@ -1,7 +1,8 @@
 """Channel-gate chains for the importer's tests, in the form of
 onnx_models.py (registered in its MODELS): the nn.Linear form of
-squeeze-and-excitation written with MatMul and Add, and ECA's chain, fused
-and as a near miss that the importer must convert node by node. The
+squeeze-and-excitation written with MatMul and Add or with Gemm, and ECA's
+chain, each fused and as a near miss that the importer must convert node
+by node. The
 references are numpy float64 from the definitions of the blocks.
 """
 
@@ -62,6 +63,63 @@ class SqueezeExciteMatMul:
         w1, b1, w2, b2 = (a.astype(np.float64) for a in self.w)
         h = np.maximum(x.mean(axis=(2, 3)) @ w1 + b1, 0)
         return [x * sigmoid(h @ w2 + b2)[:, :, None, None]]
+
+
+class SqueezeExciteGemm(SqueezeExciteMatMul):
+    """The same gate with each layer one Gemm by [in, out] weights (no
+    transB) scaled by `alpha`, the gate broadcast by an Expand to Shape(x)
+    (expand_as); constant reshape targets before the pool."""
+
+    def __init__(self, alpha):
+        super().__init__()
+        self.alpha = alpha
+
+    def build(self, s):
+        n = helper.make_node
+        nodes = [
+            n("Shape", ["x"], ["x_shape"], name="x_shape"),
+            n("GlobalAveragePool", ["x"], ["pool"], name="pool"),
+            n("Reshape", ["pool", "flat_shape"], ["z"], name="flatten"),
+            n("Gemm", ["z", "w1", "b1"], ["h1"], name="fc1",
+              alpha=self.alpha),
+            n("Relu", ["h1"], ["h"], name="relu"),
+            n("Gemm", ["h", "w2", "b2"], ["g"], name="fc2",
+              alpha=self.alpha),
+            n("Sigmoid", ["g"], ["s"], name="sigmoid"),
+            n("Reshape", ["s", "gate_shape"], ["gate"], name="unflatten"),
+            n("Expand", ["gate", "x_shape"], ["wide"], name="expand"),
+            n("Mul", ["x", "wide"], ["y"], name="scale"),
+        ]
+        inits = [const(k, v) for k, v in zip(["w1", "b1", "w2", "b2"],
+                                             self.w)]
+        inits += [const("flat_shape", np.array([0, 16], np.int64)),
+                  const("gate_shape", np.array([-1, 16, 1, 1], np.int64))]
+        return model(nodes, [tensor("x", F32, ["N", 16, "H", "W"])],
+                     [tensor("y", F32, ["N", 16, "H", "W"])], inits)
+
+    def reference(self, x):
+        x = x[0].astype(np.float64)
+        w1, b1, w2, b2 = (a.astype(np.float64) for a in self.w)
+        a = self.alpha
+        h = np.maximum(a * (x.mean(axis=(2, 3)) @ w1) + b1, 0)
+        return [x * sigmoid(a * (h @ w2) + b2)[:, :, None, None]]
+
+
+@register("se_gemm", [dict(N=1, H=2, W=3), dict(N=3, H=5, W=1)])
+class SqueezeExciteGemmPlain(SqueezeExciteGemm):
+    """alpha 1: attn.squeeze_excite."""
+
+    def __init__(self):
+        super().__init__(1.0)
+
+
+@register("se_gemm_scaled", [dict(N=1, H=2, W=3), dict(N=3, H=5, W=1)])
+class SqueezeExciteGemmScaled(SqueezeExciteGemm):
+    """A near miss: alpha 0.5 scales the products, which
+    attn.squeeze_excite's layers do not."""
+
+    def __init__(self):
+        super().__init__(0.5)
 
 
 class EfficientChannel:
