@@ -55,13 +55,11 @@ mlir::LogicalResult convertBatchNormalization(NodeImporter &node);
 mlir::LogicalResult convertGlobalAveragePool(NodeImporter &node);
 mlir::LogicalResult convertMaxPool(NodeImporter &node);
 
-// SqueezeExcite.cpp
-/// Builds attn.squeeze_excite for the chain that starts at the
-/// GlobalAveragePool node `pool`, and returns the indices of the nodes it
-/// replaces; nullopt (nothing built) when they do not form one.
-std::optional<llvm::SmallVector<int>>
-fuseSqueezeExcite(GraphImporter &graph, const onnx::GraphProto &proto,
-                  int pool);
+// GateChain.cpp: replaces the gate that starts at node `start` (a
+// GlobalAveragePool for squeeze-and-excitation and ECA, a ReduceMean for
+// CBAM's spatial gate) by its fused op; true, with its nodes marked
+// imported, when one matched.
+bool fuseGate(GraphImporter &graph, const onnx::GraphProto &proto, int start);
 
 // AttentionOp.cpp
 mlir::LogicalResult convertAttention(NodeImporter &node);

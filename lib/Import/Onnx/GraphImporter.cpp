@@ -318,6 +318,42 @@ void GraphImporter::define(StringRef name, ImportedValue value) {
   values[name] = std::move(value);
 }
 
+const ImportedValue *GraphImporter::require(StringRef name) {
+  if (const ImportedValue *value = lookup(name))
+    return value;
+  auto it = producers.find(name);
+  if (it == producers.end() || imported.contains(it->second))
+    return nullptr;
+  int index = it->second;
+  const onnx::NodeProto &node = graphProto->node(index);
+  // Only shape arithmetic, once its own inputs are known: converting it
+  // early just moves its ops up the function (usually none, its results
+  // being folded values). Other nodes, a pooling that starts a chain of its
+  // own among them, keep their turn so that their fusions are tried.
+  static constexpr llvm::StringLiteral shapeOps[] = {
+      "Cast",  "Concat",  "Constant", "Gather",   "Identity",
+      "Shape", "Squeeze", "Slice",    "Unsqueeze"};
+  if (!llvm::is_contained(shapeOps, node.op_type()) ||
+      !(node.domain().empty() || node.domain() == "ai.onnx"))
+    return nullptr;
+  // Marked first, so that a (malformed) cycle ends here.
+  imported.insert(index);
+  for (const std::string &in : node.input())
+    if (!in.empty() && !require(in)) {
+      imported.erase(index);
+      return nullptr;
+    }
+  if (failed(importNode(node, opset))) {
+    failedOnDemand = true;
+    return nullptr;
+  }
+  return lookup(name);
+}
+
+void GraphImporter::markImported(ArrayRef<int> nodes) {
+  imported.insert(nodes.begin(), nodes.end());
+}
+
 Value GraphImporter::materialize(const ImportedValue &value, Location loc) {
   if (value.tensor)
     return value.tensor;
@@ -515,17 +551,21 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   func::FuncOp func;
   if (failed(importInputs(graph, func, module)))
     return failure();
-  llvm::DenseSet<int> fused;
+  graphProto = &graph;
+  this->opset = opset;
+  for (auto [i, node] : llvm::enumerate(graph.node()))
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        producers.try_emplace(out, i);
   for (auto [i, node] : llvm::enumerate(graph.node())) {
-    if (fused.contains(i))
+    if (imported.contains(i))
       continue;
-    if (node.op_type() == "GlobalAveragePool" &&
-        (node.domain().empty() || node.domain() == "ai.onnx"))
-      if (std::optional<SmallVector<int>> chain =
-              fuseSqueezeExcite(*this, graph, i)) {
-        fused.insert(chain->begin(), chain->end());
-        continue;
-      }
+    bool fused = fuseGate(*this, graph, i);
+    if (failedOnDemand)
+      return failure();
+    if (fused)
+      continue;
+    imported.insert(i);
     if (failed(importNode(node, opset)))
       return failure();
   }

@@ -22,6 +22,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -131,6 +132,17 @@ public:
   const ImportedValue *lookup(llvm::StringRef name) const;
   void define(llvm::StringRef name, ImportedValue value);
 
+  /// `name`'s value, importing the node of shape arithmetic that defines it
+  /// (Constant, Shape, Gather, ...) and that node's own producers first when
+  /// they come later in the graph: exporters may place a reshape target's
+  /// Shape -> Gather -> Unsqueeze -> Concat or an axes Constant after the
+  /// node where a fused chain starts. Null when the value comes from another
+  /// kind of node that has not been imported yet.
+  const ImportedValue *require(llvm::StringRef name);
+
+  /// Marks nodes (by index) as converted, so the node loop skips them.
+  void markImported(llvm::ArrayRef<int> nodes);
+
   /// The tensor of `value`, built from its elements or constant if needed.
   mlir::Value materialize(const ImportedValue &value, mlir::Location loc);
 
@@ -158,6 +170,15 @@ private:
   mlir::LogicalResult importNode(const onnx::NodeProto &node, int opset);
 
   OnnxImportOptions options;
+  /// The graph being imported and its opset, for require().
+  const onnx::GraphProto *graphProto = nullptr;
+  int opset = 0;
+  /// The index of the node that defines each value.
+  llvm::StringMap<int> producers;
+  /// Nodes already converted (in order, on demand, or fused into a chain).
+  llvm::DenseSet<int> imported;
+  /// Set when a node imported on demand failed (its diagnostic is out).
+  bool failedOnDemand = false;
   llvm::StringMap<ImportedValue> values;
   /// Dynamic sizes of the arguments by ONNX dim_param: one SSA value per
   /// name, so `batch` of q and `batch` of k are one size.

@@ -1,21 +1,29 @@
 //===- SqueezeExcite.cpp - the squeeze-and-excitation node chain ----------===//
 //
-// Exporters write torchvision's SqueezeExcitation as
+// Exporters write squeeze-and-excitation in two forms. torchvision's
+// SqueezeExcitation uses 1x1 convolutions:
 //
-//   GlobalAveragePool(x) -> Conv 1x1 -> Relu -> Conv 1x1 -> Sigmoid -> Mul(x,
-//   .)
+//   GlobalAveragePool(x) -> Conv 1x1 -> Relu -> Conv 1x1 -> Sigmoid
+//     -> Mul(x, .)
 //
-// The importer recognises that chain in the ONNX graph, where the nodes
+// and the blocks written with nn.Linear flatten the means first:
+//
+//   GlobalAveragePool(x) -> Reshape [N, C] -> Gemm -> Relu -> Gemm
+//     -> Sigmoid -> Reshape [N, C, 1, 1] -> [Expand(Shape(x))] -> Mul(x, .)
+//
+// where each Gemm may also be a MatMul with an optional Add of the bias.
+// The importer recognises either chain in the ONNX graph, where the nodes
 // and their weights are plainly visible, and builds one attn.squeeze_excite
-// instead of six ops (attn-decompose later lowers it with one read of x for
-// the pooling and one for the rescale). The weights may be constants or,
-// with --weights-as-inputs, arguments. Chains that do not match exactly
-// (shared intermediates, weights of unknown shape or not 1x1, padding,
-// groups) are converted node by node as usual.
+// instead of the chain's ops (attn-decompose later lowers it with one read
+// of x for the pooling and one for the rescale). The weights may be
+// constants or, with --weights-as-inputs, arguments. Chains that do not
+// match exactly (shared intermediates, weights of unknown shape, Convs that
+// are not plain 1x1, Gemms that scale or transpose their input, reshapes to
+// other shapes) are converted node by node as usual.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Converters.h"
+#include "GateChain.h"
 #include "TensorBuilders.h"
 
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
@@ -28,50 +36,33 @@ using namespace mlir;
 namespace attn::onnx_import {
 namespace {
 
-/// Finds the nodes of one chain by the names of the values they consume.
-class ChainMatcher {
-public:
-  explicit ChainMatcher(const onnx::GraphProto &graph) : graph(graph) {
-    for (const onnx::ValueInfoProto &out : graph.output())
-      outputs.insert(out.name());
-  }
-
-  /// The one node that reads `value` (an intermediate of the chain: not a
-  /// graph output, no other reader), if it has type `opType`.
-  std::optional<int> soleUser(StringRef value, StringRef opType) const {
-    if (outputs.contains(value))
-      return std::nullopt;
-    std::optional<int> user;
-    for (auto [i, node] : llvm::enumerate(graph.node()))
-      for (const std::string &in : node.input())
-        if (in == value) {
-          if (user && *user != int(i))
-            return std::nullopt;
-          user = i;
-        }
-    if (!user || graph.node(*user).op_type() != opType ||
-        !(graph.node(*user).domain().empty() ||
-          graph.node(*user).domain() == "ai.onnx"))
-      return std::nullopt;
-    return user;
-  }
-
-  const onnx::GraphProto &graph;
-
-private:
-  llvm::StringSet<> outputs;
-};
-
-/// A plain 1x1 Conv with static f32 weights [out, in, 1, 1] and an optional
-/// bias [out]: constants, or graph inputs under --weights-as-inputs.
+/// One layer of the gate: static f32 weights with an optional bias [out],
+/// constants or graph inputs under --weights-as-inputs.
 struct DenseLayer {
   const ImportedValue *weights = nullptr, *bias = nullptr;
   int64_t out = 0, in = 0;
+  /// Whether the weights are stored [out, in, ...] (Conv, Gemm with
+  /// transB) rather than [in, out] (MatMul, Gemm without transB).
+  bool outFirst = true;
+  /// The value the layer defines and the nodes it takes.
+  std::string output;
+  SmallVector<int> nodes;
 };
 
-std::optional<DenseLayer> matchDenseLayer(GraphImporter &graph,
-                                          const onnx::NodeProto &conv,
-                                          StringRef input) {
+/// A bias of `layer.out` elements, if `name` is one.
+bool matchBias(GraphImporter &graph, StringRef name, DenseLayer &layer) {
+  layer.bias = graph.lookup(name);
+  return layer.bias && (layer.bias->constant || layer.bias->tensor) &&
+         layer.bias->type ==
+             RankedTensorType::get({layer.out},
+                                   layer.weights->type.getElementType());
+}
+
+/// A plain 1x1 Conv with weights [out, in, 1, 1].
+std::optional<DenseLayer> matchConvLayer(const ChainMatcher &chain, int index,
+                                         StringRef input) {
+  GraphImporter &graph = chain.importer;
+  const onnx::NodeProto &conv = chain.graph.node(index);
   if (conv.input_size() < 2 || conv.input(0) != input)
     return std::nullopt;
   auto all = [](const onnx::AttributeProto &attr, int64_t v) {
@@ -91,20 +82,77 @@ std::optional<DenseLayer> matchDenseLayer(GraphImporter &graph,
   DenseLayer layer;
   layer.weights = graph.lookup(conv.input(1));
   const ImportedValue *w = layer.weights;
-  if (!w || (!w->constant && !w->tensor) || !w->type.hasStaticShape() ||
-      !w->type.getElementType().isF32() || w->type.getRank() != 4 ||
+  if (!isStaticWeight(w) || w->type.getRank() != 4 ||
       w->type.getDimSize(2) != 1 || w->type.getDimSize(3) != 1)
     return std::nullopt;
   layer.out = w->type.getDimSize(0);
   layer.in = w->type.getDimSize(1);
-  if (conv.input_size() > 2 && !conv.input(2).empty()) {
-    layer.bias = graph.lookup(conv.input(2));
-    if (!layer.bias || (!layer.bias->constant && !layer.bias->tensor) ||
-        layer.bias->type !=
-            RankedTensorType::get({layer.out}, w->type.getElementType()))
-      return std::nullopt;
-  }
+  if (conv.input_size() > 2 && !conv.input(2).empty() &&
+      !matchBias(graph, conv.input(2), layer))
+    return std::nullopt;
+  layer.output = conv.output(0);
+  layer.nodes = {index};
   return layer;
+}
+
+/// nn.Linear on [N, in]: Gemm(input, W, bias) with transB (W [out, in]) or
+/// without (W [in, out]), alpha and beta 1; or MatMul(input, W [in, out])
+/// followed by an optional Add of the bias.
+std::optional<DenseLayer> matchLinearLayer(const ChainMatcher &chain, int index,
+                                           StringRef input) {
+  GraphImporter &graph = chain.importer;
+  const onnx::NodeProto &node = chain.graph.node(index);
+  if (node.input_size() < 2 || node.input(0) != input)
+    return std::nullopt;
+  DenseLayer layer;
+  bool gemm = node.op_type() == "Gemm";
+  layer.outFirst = false;
+  if (gemm) {
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      StringRef name = attr.name();
+      bool plain = ((name == "alpha" || name == "beta") && attr.f() == 1.0f) ||
+                   (name == "transA" && attr.i() == 0) || name == "transB";
+      if (!plain)
+        return std::nullopt;
+    }
+    layer.outFirst = ChainMatcher::intAttr(node, "transB", 0) != 0;
+  } else if (node.op_type() != "MatMul" || node.input_size() != 2) {
+    return std::nullopt;
+  }
+  layer.weights = graph.lookup(node.input(1));
+  const ImportedValue *w = layer.weights;
+  if (!isStaticWeight(w) || w->type.getRank() != 2)
+    return std::nullopt;
+  layer.out = w->type.getDimSize(layer.outFirst ? 0 : 1);
+  layer.in = w->type.getDimSize(layer.outFirst ? 1 : 0);
+  layer.output = node.output(0);
+  layer.nodes = {index};
+  if (gemm) {
+    if (node.input_size() > 2 && !node.input(2).empty() &&
+        !matchBias(graph, node.input(2), layer))
+      return std::nullopt;
+    return layer;
+  }
+  // The Add that PyTorch writes after a MatMul for the bias, either order.
+  std::optional<int> add = chain.soleUser(layer.output, "Add");
+  if (!add)
+    return layer;
+  const onnx::NodeProto &sum = chain.graph.node(*add);
+  if (sum.input_size() != 2)
+    return std::nullopt;
+  StringRef bias = sum.input(0) == layer.output ? sum.input(1) : sum.input(0);
+  if (!matchBias(graph, bias, layer))
+    return std::nullopt;
+  layer.output = sum.output(0);
+  layer.nodes.push_back(*add);
+  return layer;
+}
+
+/// The layer of either form at node `index`.
+std::optional<DenseLayer> matchLayer(const ChainMatcher &chain, int index,
+                                     StringRef input, bool conv) {
+  return conv ? matchConvLayer(chain, index, input)
+              : matchLinearLayer(chain, index, input);
 }
 
 /// The layer's weights as [in, out] (attn.squeeze_excite's layout) and its
@@ -114,23 +162,26 @@ std::pair<Value, Value> buildDenseLayer(GraphImporter &graph,
                                         const DenseLayer &layer, Location loc) {
   OpBuilder &b = graph.builder;
   int64_t m = layer.out, k = layer.in;
+  auto type = RankedTensorType::get({k, m}, b.getF32Type());
   Value w;
   if (layer.weights->constant) {
     SmallVector<float> weights(layer.weights->constant.getValues<float>());
-    SmallVector<float> transposed(k * m);
-    for (int64_t r = 0; r < m; ++r)
-      for (int64_t c = 0; c < k; ++c)
-        transposed[c * m + r] = weights[r * k + c];
-    auto type = RankedTensorType::get({k, m}, b.getF32Type());
+    SmallVector<float> transposed(weights);
+    if (layer.outFirst)
+      for (int64_t r = 0; r < m; ++r)
+        for (int64_t c = 0; c < k; ++c)
+          transposed[c * m + r] = weights[r * k + c];
     w = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(type, ArrayRef<float>(transposed)));
   } else {
-    Value matrix = tensor::CollapseShapeOp::create(
-        b, loc, layer.weights->tensor,
-        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    w = layer.weights->tensor;
+    if (layer.weights->type.getRank() == 4)
+      w = tensor::CollapseShapeOp::create(
+          b, loc, w, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
     Dims transposed;
-    w = transpose(b, loc, matrix, {b.getIndexAttr(m), b.getIndexAttr(k)},
-                  {1, 0}, transposed);
+    if (layer.outFirst)
+      w = transpose(b, loc, w, {b.getIndexAttr(m), b.getIndexAttr(k)}, {1, 0},
+                    transposed);
   }
   Value bias = layer.bias ? graph.materialize(*layer.bias, loc)
                           : filledTensor(b, loc, {b.getIndexAttr(m)},
@@ -140,62 +191,83 @@ std::pair<Value, Value> buildDenseLayer(GraphImporter &graph,
 
 } // namespace
 
-std::optional<SmallVector<int>> fuseSqueezeExcite(GraphImporter &graph,
-                                                  const onnx::GraphProto &proto,
-                                                  int pool) {
+std::optional<SmallVector<int>>
+fuseSqueezeExcite(const ChainMatcher &chain, int pool, const ImportedValue &x) {
+  GraphImporter &graph = chain.importer;
+  const onnx::GraphProto &proto = chain.graph;
   const onnx::NodeProto &gap = proto.node(pool);
-  if (gap.input_size() != 1 || gap.output_size() != 1)
-    return std::nullopt;
-  const ImportedValue *x = graph.lookup(gap.input(0));
-  if (!x || !x->tensor || x->dims.size() != 4 ||
-      !x->type.getElementType().isF32())
-    return std::nullopt;
-  ChainMatcher chain(proto);
-  std::optional<int> fc1 = chain.soleUser(gap.output(0), "Conv");
+  OpFoldResult one = graph.builder.getIndexAttr(1);
+  Dims pooled{x.dims[0], x.dims[1], one, one};
+  Dims flat{x.dims[0], x.dims[1]};
+  SmallVector<int> nodes{pool};
+  // The Conv form reads the pooled [N, C, 1, 1] map; the Linear form its
+  // [N, C] reshape.
+  StringRef means = gap.output(0);
+  std::optional<int> fc1 = chain.soleUser(means, "Conv");
+  bool conv = fc1.has_value();
+  if (!conv) {
+    std::optional<int> flatten = chain.soleUser(means, "Reshape");
+    if (!flatten || proto.node(*flatten).input(0) != means ||
+        !chain.reshapesTo(proto.node(*flatten), pooled, flat))
+      return std::nullopt;
+    nodes.push_back(*flatten);
+    means = proto.node(*flatten).output(0);
+    fc1 = chain.soleUser(means, "Gemm");
+    if (!fc1)
+      fc1 = chain.soleUser(means, "MatMul");
+  }
   if (!fc1)
     return std::nullopt;
-  std::optional<int> relu = chain.soleUser(proto.node(*fc1).output(0), "Relu");
+  std::optional<DenseLayer> first = matchLayer(chain, *fc1, means, conv);
+  if (!first)
+    return std::nullopt;
+  std::optional<int> relu = chain.soleUser(first->output, "Relu");
   if (!relu)
     return std::nullopt;
-  std::optional<int> fc2 = chain.soleUser(proto.node(*relu).output(0), "Conv");
+  StringRef hidden = proto.node(*relu).output(0);
+  std::optional<int> fc2 = chain.soleUser(hidden, conv ? "Conv" : "Gemm");
+  if (!fc2 && !conv)
+    fc2 = chain.soleUser(hidden, "MatMul");
   if (!fc2)
     return std::nullopt;
-  std::optional<int> gate =
-      chain.soleUser(proto.node(*fc2).output(0), "Sigmoid");
+  std::optional<DenseLayer> second = matchLayer(chain, *fc2, hidden, conv);
+  if (!second)
+    return std::nullopt;
+  std::optional<int> gate = chain.soleUser(second->output, "Sigmoid");
   if (!gate)
     return std::nullopt;
   StringRef s = proto.node(*gate).output(0);
-  std::optional<int> mul = chain.soleUser(s, "Mul");
+  llvm::append_range(nodes, first->nodes);
+  nodes.push_back(*relu);
+  llvm::append_range(nodes, second->nodes);
+  nodes.push_back(*gate);
+  if (!conv) {
+    std::optional<int> unflatten = chain.soleUser(s, "Reshape");
+    if (!unflatten || proto.node(*unflatten).input(0) != s ||
+        !chain.reshapesTo(proto.node(*unflatten), flat, pooled))
+      return std::nullopt;
+    nodes.push_back(*unflatten);
+    s = proto.node(*unflatten).output(0);
+  }
+  std::optional<int> mul = chain.rescale(s, gap.input(0), nodes);
   if (!mul)
     return std::nullopt;
-  const onnx::NodeProto &scale = proto.node(*mul);
-  if (scale.input_size() != 2 ||
-      !((scale.input(0) == gap.input(0) && scale.input(1) == s) ||
-        (scale.input(1) == gap.input(0) && scale.input(0) == s)))
-    return std::nullopt;
-  std::optional<DenseLayer> first =
-      matchDenseLayer(graph, proto.node(*fc1), gap.output(0));
-  std::optional<DenseLayer> second =
-      matchDenseLayer(graph, proto.node(*fc2), proto.node(*relu).output(0));
   // Channel counts that do not chain (C -> R -> C) are left to the nodes'
   // own converters, which report them.
-  std::optional<int64_t> channels = staticSize(x->dims[1]);
-  if (!first || !second || first->out != second->in ||
-      first->in != second->out || (channels && *channels != first->in))
+  std::optional<int64_t> channels = staticSize(x.dims[1]);
+  if (first->out != second->in || first->in != second->out ||
+      (channels && *channels != first->in))
     return std::nullopt;
   auto [w1, b1] =
       buildDenseLayer(graph, *first, graph.nodeLoc(proto.node(*fc1)));
   auto [w2, b2] =
       buildDenseLayer(graph, *second, graph.nodeLoc(proto.node(*fc2)));
+  const onnx::NodeProto &scale = proto.node(*mul);
   auto op = mlir::attn::SqueezeExciteOp::create(
-      graph.builder, graph.nodeLoc(scale), x->tensor.getType(), x->tensor, w1,
-      b1, w2, b2);
-  ImportedValue out = *x;
-  out.tensor = op.getOutput();
-  out.elements.reset();
-  out.constant = {};
-  graph.define(scale.output(0), out);
-  return SmallVector<int>{pool, *fc1, *relu, *fc2, *gate, *mul};
+      graph.builder, graph.nodeLoc(scale), x.tensor.getType(), x.tensor, w1, b1,
+      w2, b2);
+  defineGated(graph, scale.output(0), x, op.getOutput());
+  return nodes;
 }
 
 } // namespace attn::onnx_import

@@ -139,11 +139,40 @@ def expand_data_shape():
                        [t("y", [None, 4])])
 
 
+def gate_bad_target():
+    """Squeeze-and-excitation whose reshape target, computed after the pool
+    (so imported on demand while the chain is matched), gathers a size
+    past x's rank."""
+    n = helper.make_node
+    rng = np.random.default_rng(0)
+    nodes = [n("GlobalAveragePool", ["x"], ["pool"], name="pool"),
+             n("Shape", ["x"], ["s"], name="shape"),
+             n("Gather", ["s", "seven"], ["b"], name="batch", axis=0),
+             n("Unsqueeze", ["b", "zero"], ["b1"], name="batch1"),
+             n("Concat", ["b1", "c"], ["target"], name="target", axis=0),
+             n("Reshape", ["pool", "target"], ["z"], name="flatten"),
+             n("Gemm", ["z", "w1"], ["h1"], name="fc1", transB=1),
+             n("Relu", ["h1"], ["h"], name="relu"),
+             n("Gemm", ["h", "w2"], ["g"], name="fc2", transB=1),
+             n("Sigmoid", ["g"], ["gate"], name="sigmoid"),
+             n("Reshape", ["gate", "gate_shape"], ["g4"], name="unflatten"),
+             n("Mul", ["x", "g4"], ["y"], name="scale")]
+    arrays = {"seven": np.array(7, np.int64), "zero": np.array([0], np.int64),
+              "c": np.array([8], np.int64),
+              "gate_shape": np.array([-1, 8, 1, 1], np.int64),
+              "w1": rng.random((2, 8), np.float32),
+              "w2": rng.random((8, 2), np.float32)}
+    inits = [numpy_helper.from_array(v, k) for k, v in arrays.items()]
+    return graph_model(nodes, [t("x", ["N", 8, 3, 3])],
+                       [t("y", ["N", 8, 3, 3])], inits)
+
+
 CASES = {f.__name__: f for f in [
     unsupported_op, undefined_input, bad_reshape, data_dependent_reshape,
     qk_output, heads_missing, broadcast_mismatch, old_opset,
     other_domain, external_weights, conv_3d, conv_same_strided_dynamic,
-    maxpool_ceil, maxpool_indices, batchnorm_training, expand_data_shape]}
+    maxpool_ceil, maxpool_indices, batchnorm_training, expand_data_shape,
+    gate_bad_target]}
 
 if __name__ == "__main__":
     name, out = sys.argv[1], sys.argv[2]

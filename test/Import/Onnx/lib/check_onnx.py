@@ -20,6 +20,7 @@ import onnx
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from onnx_models import MODELS  # noqa: E402
 import cnn_models  # noqa: E402,F401 (registers its models in MODELS)
+import gate_models  # noqa: E402,F401 (registers its models in MODELS)
 
 
 def compare(name, out, ref):

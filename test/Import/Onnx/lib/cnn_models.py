@@ -320,9 +320,11 @@ class ShapeFill:
 
 
 if __name__ == "__main__":
-    # cnn_models.py NAME OUT.onnx: saves the model at its first sizes.
+    # cnn_models.py NAME OUT.onnx: saves the model (of this file or
+    # gate_models.py) at its first sizes.
     import sys
     import onnx
+    import gate_models  # noqa: F401 (registers its models in MODELS)
     from onnx_models import MODELS
     spec = MODELS[sys.argv[1]]
     onnx.save(spec.build(spec.sizes[0]), sys.argv[2])

@@ -6,7 +6,8 @@
 The expected outputs come from the same module run by PyTorch in float64
 (module.double() on the float32 inputs widened), so they are an independent
 reference for the compiled model. Every model has a dynamic batch and
-sequence length, and each data set uses other sizes.
+sequence length (the channel gates a dynamic batch, height and width), and
+each data set uses other sizes.
 
   export_torch.py OUTDIR [NAME ...]     (default: every model)
 
@@ -25,8 +26,12 @@ from onnx import numpy_helper
 from torch import nn
 
 E, HEADS, FFN = 32, 4, 64
-# (batch, sequence, memory length) of each data set.
+# Channels of the channel gates' feature maps and the SE reduction.
+CHANNELS, REDUCTION = 16, 4
+# (batch, sequence, memory length) of each data set, and (batch, height,
+# width) of the feature maps (small: the files are checked in).
 SIZES = [(2, 10, 7), (1, 37, 70)]
+IMAGE_SIZES = [(2, 5, 7), (1, 3, 1)]
 
 
 def randomise(module, gen, amplitude=0.3):
@@ -94,6 +99,66 @@ class PaddedSelfAttention(nn.Module):
                         need_weights=False)[0]
 
 
+class LinearSqueezeExcite(nn.Module):
+    """Squeeze-and-excitation written with nn.Linear (as SENet's reference
+    code does): the means flattened with view(b, c), the gate viewed back
+    to [b, c, 1, 1] and, with `expand`, expand_as(x) before the product.
+    With `pool_relu` the means are taken of relu(x) but x is rescaled: no
+    longer squeeze-and-excitation, which the importer must not fuse."""
+
+    def __init__(self, expand=True, pool_relu=False):
+        super().__init__()
+        self.expand, self.pool_relu = expand, pool_relu
+        self.avg_pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Sequential(
+            nn.Linear(CHANNELS, CHANNELS // REDUCTION), nn.ReLU(inplace=True),
+            nn.Linear(CHANNELS // REDUCTION, CHANNELS), nn.Sigmoid())
+
+    def forward(self, x):
+        b, c, _, _ = x.size()
+        pooled = self.avg_pool(torch.relu(x) if self.pool_relu else x)
+        y = self.fc(pooled.view(b, c)).view(b, c, 1, 1)
+        return x * (y.expand_as(x) if self.expand else y)
+
+
+class EfficientChannel(nn.Module):
+    """ECA as its reference code writes it: a Conv1d of width 3 across the
+    channel means. With `bias` the convolution has a bias, which attn.eca
+    does not, so the importer must not fuse it."""
+
+    def __init__(self, bias=False):
+        super().__init__()
+        self.avg_pool = nn.AdaptiveAvgPool2d(1)
+        self.conv = nn.Conv1d(1, 1, kernel_size=3, padding=1, bias=bias)
+        self.sigmoid = nn.Sigmoid()
+
+    def forward(self, x):
+        y = self.avg_pool(x)
+        y = self.conv(y.squeeze(-1).transpose(-1, -2))
+        y = self.sigmoid(y.transpose(-1, -2).unsqueeze(-1))
+        return x * y.expand_as(x)
+
+
+class SpatialGate(nn.Module):
+    """CBAM's spatial attention module as its reference code writes it: the
+    channel mean and max, concatenated, a 7x7 Conv2d without bias, a
+    sigmoid, then the product with x. With `max_first` the max comes first
+    in the concatenation, which attn.spatial_gate's weights do not expect,
+    so the importer must not fuse it."""
+
+    def __init__(self, max_first=False):
+        super().__init__()
+        self.max_first = max_first
+        self.conv = nn.Conv2d(2, 1, 7, padding=3, bias=False)
+
+    def forward(self, x):
+        stats = [torch.mean(x, dim=1, keepdim=True),
+                 torch.max(x, dim=1, keepdim=True)[0]]
+        if self.max_first:
+            stats.reverse()
+        return x * torch.sigmoid(self.conv(torch.cat(stats, dim=1)))
+
+
 def encoder(norm_first, activation):
     return nn.TransformerEncoderLayer(E, HEADS, FFN, dropout=0.0,
                                       activation=activation, batch_first=True,
@@ -107,11 +172,22 @@ MODELS = {
     "mha_padding": (PaddedSelfAttention, ["x", "padding"]),
     "encoder_post_norm": (lambda: encoder(False, "relu"), ["x"]),
     "encoder_pre_norm_gelu": (lambda: encoder(True, "gelu"), ["x"]),
+    "se_linear": (LinearSqueezeExcite, ["image"]),
+    "se_linear_broadcast": (lambda: LinearSqueezeExcite(expand=False),
+                            ["image"]),
+    "se_linear_pool_relu": (lambda: LinearSqueezeExcite(pool_relu=True),
+                            ["image"]),
+    "eca": (EfficientChannel, ["image"]),
+    "eca_bias": (lambda: EfficientChannel(bias=True), ["image"]),
+    "cbam_spatial": (SpatialGate, ["image"]),
+    "cbam_spatial_max_first": (lambda: SpatialGate(max_first=True),
+                               ["image"]),
 }
 
 
 def make_inputs(names, rng, b, s, t):
-    shapes = {"x": (b, s, E), "memory": (b, t, E)}
+    shapes = {"x": (b, s, E), "memory": (b, t, E),
+              "image": (b, CHANNELS, s, t)}
     inputs = []
     for n in names:
         if n == "padding":
@@ -149,11 +225,15 @@ def export(name, outdir):
     module = make().eval()
     randomise(module, torch.Generator().manual_seed(1))
     rng = np.random.default_rng(2)
-    sets = [make_inputs(names, rng, *size) for size in SIZES]
+    sets = [make_inputs(names, rng, *size)
+            for size in (IMAGE_SIZES if "image" in names else SIZES)]
     folder = os.path.join(outdir, name)
     os.makedirs(folder, exist_ok=True)
     dims = {"x": {0: "batch", 1: "seq"}, "memory": {0: "batch", 1: "mem"},
-            "padding": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"}}
+            "padding": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"},
+            "image": {0: "batch", 2: "height", 3: "width"}}
+    if "image" in names:
+        dims["y"] = dims["image"]
     export_module(module, sets[0], os.path.join(folder, "model.onnx"), names,
                   dims)
     for k, inputs in enumerate(sets):

@@ -1,0 +1,104 @@
+//===- GateChain.h - matching the node chains of channel gates --*- C++ -*-===//
+//
+// Squeeze-and-excitation, ECA and CBAM's spatial gate reach the importer
+// as chains of small nodes that start at a pooling of a map (a
+// GlobalAveragePool, or a ReduceMean over the channels) and end in a Mul
+// that rescales that map. The fusions (SqueezeExcite.cpp,
+// EfficientChannel.cpp, SpatialGate.cpp) walk such a chain by the values
+// each node consumes; the helpers here are the steps they share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTN_LIB_IMPORT_ONNX_GATECHAIN_H
+#define ATTN_LIB_IMPORT_ONNX_GATECHAIN_H
+
+#include "GraphImporter.h"
+
+namespace attn::onnx_import {
+
+/// Finds the nodes of one chain by the names of the values they consume.
+class ChainMatcher {
+public:
+  ChainMatcher(GraphImporter &importer, const onnx::GraphProto &graph);
+
+  /// The node that defines `value`, if it has type `opType`.
+  std::optional<int> producer(llvm::StringRef value,
+                              llvm::StringRef opType) const;
+
+  /// The one node that reads `value` (an intermediate of the chain: not a
+  /// graph output, no other reader), if it has type `opType`.
+  std::optional<int> soleUser(llvm::StringRef value,
+                              llvm::StringRef opType) const;
+
+  /// The Mul that rescales `x` by `gate`, directly or through
+  /// `Expand(gate, Shape(x))` (PyTorch's `expand_as`); the Expand, if any,
+  /// and the Mul are appended to `nodes`. The Mul's index, or nullopt.
+  std::optional<int> rescale(llvm::StringRef gate, llvm::StringRef x,
+                             llvm::SmallVectorImpl<int> &nodes) const;
+
+  /// The elements of `value` when they are static integers known at
+  /// import (its Constant or shape arithmetic may come later in the graph).
+  std::optional<llvm::SmallVector<int64_t>>
+  constantInts(llvm::StringRef value) const;
+
+  /// The axes of a Squeeze or Unsqueeze: its attribute (before opset 13)
+  /// or its second input.
+  std::optional<llvm::SmallVector<int64_t>>
+  axes(const onnx::NodeProto &node) const;
+
+  /// Whether Reshape `node` turns a tensor of sizes `from` into one of
+  /// sizes `to`: every entry of its target is the size itself, 0 (copy,
+  /// without `allowzero`) where `from` has that size, or the one -1.
+  bool reshapesTo(const onnx::NodeProto &node,
+                  llvm::ArrayRef<mlir::OpFoldResult> from,
+                  llvm::ArrayRef<mlir::OpFoldResult> to) const;
+
+  /// The integer attribute `name` of `node`, `otherwise` when absent.
+  static int64_t intAttr(const onnx::NodeProto &node, llvm::StringRef name,
+                         int64_t otherwise);
+
+  GraphImporter &importer;
+  const onnx::GraphProto &graph;
+
+private:
+  llvm::StringSet<> outputs;
+};
+
+// Each fusion builds its fused op for the chain that starts at the
+// GlobalAveragePool node `pool` of `x` (f32 [N, C, H, W]) and returns the
+// indices of the nodes it replaces; nullopt (nothing built) when they do
+// not form one.
+
+/// SqueezeExcite.cpp: attn.squeeze_excite, Conv 1x1 or nn.Linear form.
+std::optional<llvm::SmallVector<int>>
+fuseSqueezeExcite(const ChainMatcher &chain, int pool, const ImportedValue &x);
+/// EfficientChannel.cpp: attn.eca.
+std::optional<llvm::SmallVector<int>>
+fuseEfficientChannel(const ChainMatcher &chain, int pool,
+                     const ImportedValue &x);
+/// SpatialGate.cpp: attn.spatial_gate, for the chain that starts at the
+/// ReduceMean node `mean` instead.
+std::optional<llvm::SmallVector<int>>
+fuseSpatialGate(const ChainMatcher &chain, int mean, const ImportedValue &x);
+
+/// Defines `name` (the chain's last value) as `gated`, which has the sizes
+/// of `map`.
+void defineGated(GraphImporter &graph, llvm::StringRef name,
+                 const ImportedValue &map, mlir::Value gated);
+
+/// Whether Conv `node` slides a window of odd size `k` on each of `rank`
+/// spatial axes so that the sizes stay: stride and dilation 1, no groups,
+/// (k-1)/2 zeros on each side (explicit or SAME padding). Its weights and
+/// bias are the caller's to check.
+bool keepsSize(const onnx::NodeProto &node, int64_t k, int64_t rank);
+
+/// Whether two sizes are the same: equal constants or one SSA value.
+bool sameSize(mlir::OpFoldResult a, mlir::OpFoldResult b);
+
+/// Whether `value` is a static f32 tensor that the fused op can take as a
+/// weight (a constant, or a graph input under --weights-as-inputs).
+bool isStaticWeight(const ImportedValue *value);
+
+} // namespace attn::onnx_import
+
+#endif // ATTN_LIB_IMPORT_ONNX_GATECHAIN_H

@@ -1,0 +1,104 @@
+//===- SpatialGate.cpp - CBAM's spatial gate node chain -------------------===//
+//
+// CBAM's spatial attention module as PyTorch modules write it,
+//
+//   y = conv(cat([x.mean(1, keepdim=True), x.max(1, keepdim=True)[0]], 1))
+//   x * sigmoid(y)
+//
+// reaches ONNX as
+//
+//   ReduceMean(x, axes [1]) \
+//                            Concat(axis 1) -> Conv (w [1, 2, K, K], pads
+//   ReduceMax(x, axes [1])  /     (K-1)/2) -> Sigmoid -> [Expand] -> Mul(x, .)
+//
+// which is attn.spatial_gate's definition (the mean first, the max second,
+// as the op's weights expect). The importer builds one attn.spatial_gate
+// for it, starting at the ReduceMean. CBAM's channel gate pools with
+// GlobalMaxPool, which the importer does not convert, so attn.cbam is not
+// recognised; other chains are converted node by node.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GateChain.h"
+#include "TensorBuilders.h"
+
+#include "attn/Dialect/Attn/IR/AttnDialect.h"
+
+using namespace mlir;
+
+namespace attn::onnx_import {
+namespace {
+
+/// Whether `node` reduces `x` over the channels and keeps the axis.
+bool reducesChannels(const ChainMatcher &chain, const onnx::NodeProto &node,
+                     StringRef x) {
+  if (node.input(0) != x || ChainMatcher::intAttr(node, "keepdims", 1) != 1)
+    return false;
+  std::optional<SmallVector<int64_t>> axes = chain.axes(node);
+  return axes && axes->size() == 1 && ((*axes)[0] == 1 || (*axes)[0] == -3);
+}
+
+} // namespace
+
+std::optional<SmallVector<int>>
+fuseSpatialGate(const ChainMatcher &chain, int mean, const ImportedValue &x) {
+  GraphImporter &graph = chain.importer;
+  const onnx::GraphProto &proto = chain.graph;
+  const onnx::NodeProto &avg = proto.node(mean);
+  StringRef input = avg.input(0);
+  if (!reducesChannels(chain, avg, input))
+    return std::nullopt;
+  std::optional<int> concat = chain.soleUser(avg.output(0), "Concat");
+  if (!concat)
+    return std::nullopt;
+  const onnx::NodeProto &cat = proto.node(*concat);
+  int64_t axis = ChainMatcher::intAttr(cat, "axis", 0);
+  if (cat.input_size() != 2 || cat.input(0) != avg.output(0) ||
+      !(axis == 1 || axis == -3))
+    return std::nullopt;
+  std::optional<int> max = chain.producer(cat.input(1), "ReduceMax");
+  if (!max || chain.soleUser(cat.input(1), "Concat") != concat ||
+      !reducesChannels(chain, proto.node(*max), input))
+    return std::nullopt;
+  std::optional<int> conv = chain.soleUser(cat.output(0), "Conv");
+  if (!conv)
+    return std::nullopt;
+  const onnx::NodeProto &window = proto.node(*conv);
+  if (window.input(0) != cat.output(0) || window.input_size() < 2)
+    return std::nullopt;
+  const ImportedValue *ws = graph.lookup(window.input(1));
+  if (!isStaticWeight(ws) || ws->type.getRank() != 4 ||
+      ws->type.getDimSize(0) != 1 || ws->type.getDimSize(1) != 2 ||
+      ws->type.getDimSize(2) != ws->type.getDimSize(3) ||
+      !keepsSize(window, ws->type.getDimSize(2), 2))
+    return std::nullopt;
+  const ImportedValue *bs = nullptr;
+  auto biasType = RankedTensorType::get({1}, graph.builder.getF32Type());
+  if (window.input_size() > 2 && !window.input(2).empty()) {
+    bs = graph.lookup(window.input(2));
+    if (!bs || (!bs->constant && !bs->tensor) || bs->type != biasType)
+      return std::nullopt;
+  }
+  std::optional<int> gate = chain.soleUser(window.output(0), "Sigmoid");
+  if (!gate)
+    return std::nullopt;
+  SmallVector<int> nodes{mean, *max, *concat, *conv, *gate};
+  std::optional<int> mul =
+      chain.rescale(proto.node(*gate).output(0), input, nodes);
+  if (!mul)
+    return std::nullopt;
+
+  OpBuilder &b = graph.builder;
+  Location loc = graph.nodeLoc(window);
+  Value bias =
+      bs ? graph.materialize(*bs, loc)
+         : filledTensor(b, loc, {b.getIndexAttr(1)}, b.getF32FloatAttr(0.0f));
+  const onnx::NodeProto &scale = proto.node(*mul);
+  auto op = mlir::attn::SpatialGateOp::create(
+      b, graph.nodeLoc(scale), x.tensor.getType(), x.tensor,
+      graph.materialize(*ws, loc), bias);
+  defineGated(graph, scale.output(0), x, op.getOutput());
+  return nodes;
+}
+
+} // namespace attn::onnx_import
