@@ -19,14 +19,17 @@
 //              increasing j and only a strictly greater score moves an
 //              entry down, so ties keep the lower j. The epilogue is a
 //              softmax over the survivors (fewer than k when fewer keys are
-//              visible: all of them).
+//              visible: all of them). On the key-major tile every key is
+//              inserted lane-wise, without the skip, by the same step.
 // hard_sample  two passes over the key tiles. Pass 1: the online max m and
 //              sum l of the softmax (log-sum-exp). Pass 2: P = exp2(s - m) /
 //              l, a running CDF per row; a tile whose total lifts the CDF
 //              past u is scanned key by key for the first j with CDF > u.
 //              Rows that have found j* skip later tiles. If rounding leaves
 //              the CDF at or below u (u close to 1), the last visible key is
-//              taken. o = v_{j*}.
+//              taken. o = v_{j*}. On the key-major tile pass 1 is the
+//              softmax's lane-wise update and pass 2 runs the CDF key by
+//              key for all rows, without tile totals or skipped rows.
 //
 //===----------------------------------------------------------------------===//
 
