@@ -52,7 +52,7 @@ mlir::LogicalResult convertConv(NodeImporter &node);
 mlir::LogicalResult convertBatchNormalization(NodeImporter &node);
 
 // PoolOps.cpp
-mlir::LogicalResult convertGlobalAveragePool(NodeImporter &node);
+mlir::LogicalResult convertGlobalPool(NodeImporter &node);
 mlir::LogicalResult convertMaxPool(NodeImporter &node);
 
 // GateChain.cpp: replaces the gate that starts at node `start` (a

@@ -1,6 +1,5 @@
-//===- PoolOps.cpp - GlobalAveragePool and MaxPool ------------------------===//
+//===- PoolOps.cpp - MaxPool ----------------------------------------------===//
 //
-// GlobalAveragePool is a sum over the spatial dimensions and one division.
 // MaxPool pads with -inf and becomes linalg.pooling_nchw_max (1-D pools as
 // 2-D ones of height 1).
 //
@@ -16,41 +15,6 @@
 using namespace mlir;
 
 namespace attn::onnx_import {
-
-LogicalResult convertGlobalAveragePool(NodeImporter &node) {
-  const ImportedValue *x = node.input(0);
-  if (!x)
-    return failure();
-  Type element = x->type.getElementType();
-  int64_t rank = x->dims.size();
-  if (!isa<FloatType>(element) || rank < 3)
-    return node.error() << "X must be a float tensor of rank 3 or more",
-           failure();
-  OpBuilder &b = node.builder();
-  Location loc = node.loc();
-  auto axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
-  Dims summedDims;
-  Value sum = reduce(
-      b, loc, node.tensor(0), x->dims, axes, /*keepDims=*/true,
-      b.getZeroAttr(element),
-      [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-        return arith::AddFOp::create(nb, nl, args[0], args[1]);
-      },
-      summedDims);
-  ArrayRef<OpFoldResult> spatial =
-      ArrayRef<OpFoldResult>(x->dims).drop_front(2);
-  Value count = getValueOrCreateConstantIndexOp(
-      b, loc, node.graph.materialize(node.graph.product(spatial), loc));
-  Value result = elementwise(
-      b, loc, {sum}, {summedDims}, summedDims, element,
-      [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-        Value n = arith::IndexCastOp::create(nb, nl, nb.getI64Type(), count);
-        Value nf = arith::SIToFPOp::create(nb, nl, element, n);
-        return arith::DivFOp::create(nb, nl, args[0], nf);
-      });
-  node.setOutput(0, result, summedDims);
-  return success();
-}
 
 LogicalResult convertMaxPool(NodeImporter &node) {
   if (node.wantsOutput(1))

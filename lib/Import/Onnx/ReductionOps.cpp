@@ -86,6 +86,25 @@ SmallVector<int64_t> trailingAxes(int64_t first, int64_t rank) {
 
 } // namespace
 
+LogicalResult convertGlobalPool(NodeImporter &node) {
+  // GlobalAveragePool and GlobalMaxPool: ReduceMean and ReduceMax over the
+  // spatial axes, kept as 1s.
+  Reduction kind =
+      node.node.op_type() == "GlobalMaxPool" ? Reduction::Max : Reduction::Mean;
+  const ImportedValue *x = node.input(0);
+  if (!x)
+    return failure();
+  int64_t rank = x->dims.size();
+  if (!isa<FloatType>(x->type.getElementType()) || rank < 3)
+    return node.error() << "X must be a float tensor of rank 3 or more",
+           failure();
+  Dims out;
+  Value result = reduceWith(node, kind, node.tensor(0), x->dims,
+                            trailingAxes(2, rank), /*keepDims=*/true, out);
+  node.setOutput(0, result, out);
+  return success();
+}
+
 LogicalResult convertReduce(NodeImporter &node) {
   StringRef op = node.node.op_type();
   Reduction kind = op == "ReduceSum"    ? Reduction::Sum
