@@ -159,6 +159,28 @@ class SpatialGate(nn.Module):
         return x * torch.sigmoid(self.conv(torch.cat(stats, dim=1)))
 
 
+class ConvolutionalBlockAttention(nn.Module):
+    """A whole CBAM block as its reference code writes it: the channel gate
+    (average and max pooling, the shared two-layer MLP, the sum, a
+    sigmoid) then the spatial gate above. The max pooling exports as
+    GlobalMaxPool; the block imports as generic ops with the spatial half
+    fused."""
+
+    def __init__(self):
+        super().__init__()
+        self.avg_pool = nn.AdaptiveAvgPool2d(1)
+        self.max_pool = nn.AdaptiveMaxPool2d(1)
+        self.mlp = nn.Sequential(
+            nn.Flatten(), nn.Linear(CHANNELS, CHANNELS // REDUCTION),
+            nn.ReLU(), nn.Linear(CHANNELS // REDUCTION, CHANNELS))
+        self.spatial = SpatialGate()
+
+    def forward(self, x):
+        gate = torch.sigmoid(self.mlp(self.avg_pool(x)) +
+                             self.mlp(self.max_pool(x)))
+        return self.spatial(x * gate.unsqueeze(2).unsqueeze(3).expand_as(x))
+
+
 def encoder(norm_first, activation):
     return nn.TransformerEncoderLayer(E, HEADS, FFN, dropout=0.0,
                                       activation=activation, batch_first=True,
@@ -179,6 +201,7 @@ MODELS = {
                             ["image"]),
     "eca": (EfficientChannel, ["image"]),
     "eca_bias": (lambda: EfficientChannel(bias=True), ["image"]),
+    "cbam": (ConvolutionalBlockAttention, ["image"]),
     "cbam_spatial": (SpatialGate, ["image"]),
     "cbam_spatial_max_first": (lambda: SpatialGate(max_first=True),
                                ["image"]),
