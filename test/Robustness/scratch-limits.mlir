@@ -36,7 +36,7 @@ func.func @top_k_int64_max(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 
 func.func @top_k_10_pow_12(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                            %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
-  // expected-error @+1 {{(query-tile = 32, key-tile = 64, D = 64, Dv = 64, top_k = 1000000000000; largest buffer 32x1000000000000xindex)}}
+  // expected-error @+1 {{(query-tile = 32, key-tile = 64, D = 64, Dv = 64, top_k = 1000000000000; largest buffer 1000000000000x32xi64)}}
   %o = attn.attention %q, %k, %v
       {normalizer = #attn.normalizer<topk>, top_k = 1000000000000 : i64}
       : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
