@@ -62,6 +62,28 @@ def result_roles(name, results):
     return roles
 
 
+def bind_argument_dims(name, arg, shape, sdims, dynamic, dims):
+    """Checks argument `arg`'s sizes `sdims` (None = '?') against the
+    specified `shape`: integers must match, symbols in `dynamic` must be
+    '?', the other symbols static and equal wherever they recur (bound in
+    `dims`)."""
+    if len(sdims) != len(shape):
+        raise UsageError(f"{name}: argument {arg} has rank {len(sdims)}, "
+                         f"expected {len(shape)}")
+    for sym, d in zip(shape, sdims):
+        if isinstance(sym, int):
+            if d != sym:
+                raise UsageError(f"{name}: argument {arg} needs {sym}, has {d}")
+        elif sym in dynamic:
+            if d is not None:
+                raise UsageError(f"{name}: {sym} of argument {arg} must be "
+                                 f"dynamic ('?')")
+        elif d is None:
+            raise UsageError(f"{name}: {sym} of argument {arg} must be static")
+        elif dims.setdefault(sym, d) != d:
+            raise UsageError(f"{name}: {sym} is {dims[sym]} and {d}")
+
+
 def bind_dims(name, signature):
     """Static dims (Hq, D, ...) of `name` read off its example's signature;
     checks the argument count, ranks, element types and that B, Sq and Skv
@@ -79,19 +101,5 @@ def bind_dims(name, signature):
         if elem != want:
             raise UsageError(f"{name}: argument {arg} has element type {elem}, "
                              f"expected {want}")
-        if len(sdims) != len(shape):
-            raise UsageError(f"{name}: argument {arg} has rank {len(sdims)}, "
-                             f"expected {len(shape)}")
-        for sym, d in zip(shape, sdims):
-            if isinstance(sym, int):
-                if d != sym:
-                    raise UsageError(f"{name}: argument {arg} needs {sym}, has {d}")
-            elif sym in DYNAMIC:
-                if d is not None:
-                    raise UsageError(f"{name}: {sym} of argument {arg} must be "
-                                     f"dynamic ('?')")
-            elif d is None:
-                raise UsageError(f"{name}: {sym} of argument {arg} must be static")
-            elif dims.setdefault(sym, d) != d:
-                raise UsageError(f"{name}: {sym} is {dims[sym]} and {d}")
+        bind_argument_dims(name, arg, shape, sdims, DYNAMIC, dims)
     return dims

@@ -14,8 +14,8 @@ import reference_structure as rs
 import reference_vision as rv
 from attn_runner import attn_run_command, invoke_attn_run, tool_name
 from compare_results import compare
-from module_signature import (UsageError, parse_main_results,
-                              parse_main_signature)
+from module_signature import (UsageError, bind_argument_dims,
+                              parse_main_results, parse_main_signature)
 
 # Modules of float64 references for whole rows (sections D, E and F), each
 # with ROWS, DYNAMIC, DEFAULT_DIMS, make_inputs, reference and self_test.
@@ -42,21 +42,8 @@ def structure_dims(name, path):
         if elem != "f32":
             raise UsageError(f"{name}: argument {arg} has element type {elem}, "
                              f"expected f32")
-        if len(sdims) != len(shape):
-            raise UsageError(f"{name}: argument {arg} has rank {len(sdims)}, "
-                             f"expected {len(shape)}")
-        for sym, d in zip(shape, sdims):
-            if isinstance(sym, int):
-                if d != sym:
-                    raise UsageError(f"{name}: argument {arg} needs {sym}, has {d}")
-            elif sym in row.get("dynamic", mod.DYNAMIC):
-                if d is not None:
-                    raise UsageError(f"{name}: {sym} of argument {arg} must be "
-                                     f"dynamic ('?')")
-            elif d is None:
-                raise UsageError(f"{name}: {sym} of argument {arg} must be static")
-            elif dims.setdefault(sym, d) != d:
-                raise UsageError(f"{name}: {sym} is {dims[sym]} and {d}")
+        bind_argument_dims(name, arg, shape, sdims,
+                           row.get("dynamic", mod.DYNAMIC), dims)
     results = parse_main_results(path)
     if len(results) != len(row["results"]):
         raise UsageError(f"{name}: @main returns {len(results)} tensors, "
