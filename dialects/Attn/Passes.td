@@ -126,14 +126,15 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
     that tiles without a visible key are never visited, and split each tile
     into a fully visible variant (no mask arithmetic) and a partial one.
     The inner tile is key-major where the score function and the
-    normaliser allow it (dot, general, cosine and neg_l2 scores with any
-    normaliser, without positional terms other than relative positions):
+    normaliser allow it (dot, general, cosine, neg_l2 and compositional
+    scores with any normaliser, without positional terms other than
+    relative positions):
     the scores of a key tile are `S^T = K Q'^T` with query rows in the
     lanes, and both `Q K^T` and `P V` are contractions on register tiles
     (blocks of accumulator vectors sized by `vector-registers`), each load
     feeding several FMAs; the online softmax then reduces along the keys,
-    lane by lane. The other parts (additive, multi_dimensional and
-    compositional scores; Gaussian and grid windows) use the row-major
+    lane by lane. The other parts (additive and multi_dimensional scores;
+    Gaussian and grid windows) use the row-major
     tile: one query row at a time, vectorised along the keys.
     `vector-width` sets the lane count; `key-major=false` forces the
     row-major tile everywhere.

@@ -589,7 +589,11 @@ LogicalResult emitKeyMajorTile(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
 /// lanes) or a vector, and rhs a vector; acc is row-major (i * cols + c),
 /// carried through one loop over k. `accumulate` computes acc + lhs * rhs
 /// for one cell (null: vector.fma; a target's matrix instruction, e.g.
-/// vdpbf16ps on pairs of bf16, otherwise). Returns the final accumulators.
+/// vdpbf16ps on pairs of bf16, otherwise). `secondSum`, when given, is a
+/// second reduction over the same loaded operands (compositional's L1
+/// distance beside its dot product): its accumulators follow the first
+/// rows x cols ones in `init` and in the result. Returns the final
+/// accumulators.
 /// Every inner tile contraction (Q K^T, P V) goes through here, so a target
 /// changes how a tile maps onto its matrix units in one place.
 using TileLhs =
@@ -601,7 +605,8 @@ using TileAccumulate = function_ref<Value(ImplicitLocOpBuilder &, Value /*acc*/,
 SmallVector<Value> emitRegisterTile(ImplicitLocOpBuilder &b, int64_t rows,
                                     int64_t cols, Value depth, ValueRange init,
                                     TileLhs lhs, TileRhs rhs,
-                                    TileAccumulate accumulate = {});
+                                    TileAccumulate accumulate = {},
+                                    TileAccumulate secondSum = {});
 
 /// `count` dot products along a contraction of `chunks` vectors of `count`
 /// lanes: lane l of the result is sum_c lhs(col_c) . rhs(l, col_c), with

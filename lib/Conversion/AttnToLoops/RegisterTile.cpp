@@ -29,8 +29,11 @@ SmallVector<Value> lowering::emitRegisterTile(ImplicitLocOpBuilder &b,
                                               int64_t rows, int64_t cols,
                                               Value depth, ValueRange init,
                                               TileLhs lhs, TileRhs rhs,
-                                              TileAccumulate accumulate) {
-  assert(int64_t(init.size()) == rows * cols && "one accumulator per cell");
+                                              TileAccumulate accumulate,
+                                              TileAccumulate secondSum) {
+  int64_t cells = rows * cols;
+  assert(int64_t(init.size()) == (secondSum ? 2 : 1) * cells &&
+         "one accumulator per cell and sum");
   auto loop = buildCountedLoop(
       b, depth, init, [&](ImplicitLocOpBuilder &kb, Value k, ValueRange acc) {
         SmallVector<Value> right;
@@ -47,6 +50,10 @@ SmallVector<Value> lowering::emitRegisterTile(ImplicitLocOpBuilder &b,
             cell = accumulate
                        ? accumulate(kb, cell, left, right[c])
                        : Value(vector::FMAOp::create(kb, left, right[c], cell));
+            if (secondSum) {
+              Value &other = next[cells + i * cols + c];
+              other = secondSum(kb, other, left, right[c]);
+            }
           }
         }
         return next;

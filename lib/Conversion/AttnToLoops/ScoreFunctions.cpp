@@ -74,9 +74,7 @@ public:
                                Value r) override;
   Value loadScaledQuery(ImplicitLocOpBuilder &b, Value r, Value d,
                         int64_t width) const override;
-  bool supportsKeyMajor() const override {
-    return kind != ScoreKind::compositional;
-  }
+  bool supportsKeyMajor() const override { return true; }
   void keyMajorScores(ImplicitLocOpBuilder &b, const QueryTile &tile, Value k0,
                       Value n) override;
 
@@ -97,6 +95,8 @@ private:
   /// neg_l2 applied (both vectors of the lanes of s, or null).
   Value finishScores(ImplicitLocOpBuilder &b, Value s, Value keyTerms,
                      Value rowTerms);
+  /// Compositional's weights from its two sums (vectors of the same lanes).
+  Value compositionalWeights(ImplicitLocOpBuilder &b, Value dot, Value l1);
   /// Stores the bf16 query value at (r, d) in qPairs.
   void storePair(ImplicitLocOpBuilder &b, Value x, Value r, Value d) {
     Value two = indexConst(b, 2);
@@ -349,23 +349,28 @@ SmallVector<Value> DotFamilyScore::rowScores(ImplicitLocOpBuilder &b,
       s = arith::AddFOp::create(
           b, arith::AddFOp::create(b, s, splat(b, row, cfg.width)), keys);
     }
-    if (l1) {
-      // M = tanh(q.k * scale) * sigmoid(-l1 * scale), with
-      // sigmoid(-y) = 1 / (1 + exp(y)): exp overflows to +inf for a far
-      // key and M becomes 0, its limit.
-      Value scale = splat(b, f32Const(b, cfg.scale), cfg.width);
-      Value t = math::TanhOp::create(b, arith::MulFOp::create(b, s, scale));
-      Value e = math::ExpOp::create(
-          b, arith::MulFOp::create(b, loop.getResult(chunks + c), scale));
-      Value one = splat(b, f32Const(b, 1.0), cfg.width);
-      s = arith::DivFOp::create(b, t, arith::AddFOp::create(b, one, e));
-      if (cfg.scoreUnit != 1.0f)
-        s = arith::MulFOp::create(
-            b, s, splat(b, f32Const(b, cfg.scoreUnit), cfg.width));
-    }
+    if (l1)
+      s = compositionalWeights(b, s, loop.getResult(chunks + c));
     scores.push_back(s);
   }
   return scores;
+}
+
+Value DotFamilyScore::compositionalWeights(ImplicitLocOpBuilder &b, Value dot,
+                                           Value l1) {
+  // M = tanh(q.k * scale) * sigmoid(-l1 * scale), with
+  // sigmoid(-y) = 1 / (1 + exp(y)): exp overflows to +inf for a far key and
+  // M becomes 0, its limit.
+  int64_t width = cast<VectorType>(dot.getType()).getNumElements();
+  Value scale = splat(b, f32Const(b, cfg.scale), width);
+  Value t = math::TanhOp::create(b, arith::MulFOp::create(b, dot, scale));
+  Value e = math::ExpOp::create(b, arith::MulFOp::create(b, l1, scale));
+  Value one = splat(b, f32Const(b, 1.0), width);
+  Value m = arith::DivFOp::create(b, t, arith::AddFOp::create(b, one, e));
+  if (cfg.scoreUnit != 1.0f)
+    m = arith::MulFOp::create(b, m,
+                              splat(b, f32Const(b, cfg.scoreUnit), width));
+  return m;
 }
 
 /// Query tiles of at most this many rows (decode, the last rows of a
@@ -375,6 +380,12 @@ constexpr int64_t kFewRows = 4;
 
 void DotFamilyScore::keyMajorScores(ImplicitLocOpBuilder &b,
                                     const QueryTile &tile, Value k0, Value n) {
+  // Compositional's second sum has no few-row kernel: its short tiles run
+  // the register tile on padded rows.
+  if (kind == ScoreKind::compositional) {
+    registerTileScores(b, tile, k0, n);
+    return;
+  }
   Value few = arith::CmpIOp::create(b, arith::CmpIPredicate::ule, tile.rows,
                                     indexConst(b, kFewRows));
   scf::IfOp::create(
@@ -488,7 +499,11 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
   // S^T[j, r] = sum_d k[j, d] qT[d, r]: keys are the rows of the register
   // tile (one broadcast scalar each), query rows its vector columns.
   int64_t vectors = cfg.paddedRows / cfg.width;
-  TileShape shape = chooseTileShape(cfg.vectorRegisters, vectors);
+  // Compositional keeps two sums per cell (dot product and L1 distance),
+  // so its tile has half the cells.
+  bool l1 = kind == ScoreKind::compositional;
+  TileShape shape = chooseTileShape(
+      l1 ? cfg.vectorRegisters / 2 : cfg.vectorRegisters, vectors);
   VectorType vecType = VectorType::get({cfg.width}, b.getF32Type());
   // With bf16 dot products each step takes a pair of the head dimension:
   // the K pair of a key is one 32-bit broadcast, the query pairs of 16 rows
@@ -504,6 +519,10 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
   auto pairDot = [](ImplicitLocOpBuilder &ab, Value acc, Value l, Value r) {
     return Value(x86vector::DotBF16Op::create(ab, acc.getType(), acc, l, r));
   };
+  auto l1Sum = [](ImplicitLocOpBuilder &ab, Value acc, Value l, Value r) {
+    return Value(arith::AddFOp::create(
+        ab, acc, math::AbsFOp::create(ab, arith::SubFOp::create(ab, l, r))));
+  };
   auto emitBlock = [&](ImplicitLocOpBuilder &bb, const ChunkBlock &block) {
     int64_t cols = block.count;
     forEachRowBlock(
@@ -514,7 +533,7 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
             j.push_back(arith::AddIOp::create(kb, j0, indexConst(kb, i)));
           for (int64_t c = 0; c < cols; ++c)
             column.push_back(block.column(kb, c));
-          SmallVector<Value> init(keys * cols,
+          SmallVector<Value> init((l1 ? 2 : 1) * keys * cols,
                                   splat(kb, f32Const(kb, 0.0), cfg.width));
           SmallVector<Value> acc = emitRegisterTile(
               kb, keys, cols, depth, init,
@@ -536,7 +555,8 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
                 return vector::LoadOp::create(lb, vecType, qT,
                                               ValueRange{d, column[c]});
               },
-              pairs ? TileAccumulate(pairDot) : TileAccumulate());
+              pairs ? TileAccumulate(pairDot) : TileAccumulate(),
+              l1 ? TileAccumulate(l1Sum) : TileAccumulate());
           if (pairs)
             for (Value &a : acc)
               a = arith::MulFOp::create(
@@ -551,7 +571,9 @@ void DotFamilyScore::registerTileScores(ImplicitLocOpBuilder &b,
                                ? vector::LoadOp::create(kb, vecType, rowTerm,
                                                         ValueRange{column[c]})
                                : Value();
-              Value s = finishScores(kb, acc[i * cols + c], term, rows);
+              Value s = acc[i * cols + c];
+              s = l1 ? compositionalWeights(kb, s, acc[(keys + i) * cols + c])
+                     : finishScores(kb, s, term, rows);
               vector::StoreOp::create(kb, s, tile.scores,
                                       ValueRange{j[i], column[c]});
             }

@@ -1,5 +1,6 @@
 // RUN: attn-opt %s --attn-tile --split-input-file | FileCheck %s
 // RUN: attn-opt %s --attn-tile --split-input-file | FileCheck %s --check-prefix=STATIC
+// RUN: attn-opt %s --attn-tile=key-major=false --split-input-file | FileCheck %s --check-prefix=ROW
 
 // Score functions inside the fused loop nest. Whatever the score, every
 // scratch buffer is a static, tile-sized alloca (the only heap buffer is the
@@ -163,20 +164,40 @@ func.func @multi_dimensional(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 
 // -----
 
-// compositional: the dot product and the L1 distance share the key loads,
-// vectorised over keys; M = tanh(q.k / 8) / (1 + exp(l1 / 8)) are the
-// weights (normalizer none: no max, no sum).
+// compositional: the dot product and the L1 distance share the operand
+// loads. Key-major (CHECK): a register tile of keys x row vectors with two
+// sums per cell (6 keys x 2 row vectors x 2 = 24 accumulators), the key a
+// broadcast scalar, the query rows vectors; then M = tanh(q.k / 8) /
+// (1 + exp(l1 / 8)) per cell, stored as S^T[j, r]. Row-major (ROW): the
+// same two sums per row, vectorised over keys. Normalizer none: no max, no
+// sum.
 // CHECK-LABEL: func.func @compositional
 // CHECK-NOT:     vector.reduction
-// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
-// CHECK:           vector.fma {{.*}} : vector<16xf32>
-// CHECK:           arith.subf {{.*}} : vector<16xf32>
-// CHECK:           math.absf {{.*}} : vector<16xf32>
-// CHECK:           math.tanh {{.*}} : vector<16xf32>
-// CHECK:           math.exp {{.*}} : vector<16xf32>
-// CHECK:           arith.divf {{.*}} : vector<16xf32>
+// CHECK:         %[[T:.*]]:24 = scf.for {{.*}} -> (vector<16xf32>,
+// CHECK:           %[[K:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK-NEXT:      vector.fma %[[K]], {{.*}} : vector<16xf32>
+// CHECK-NEXT:      %[[D:.*]] = arith.subf %[[K]], {{.*}} : vector<16xf32>
+// CHECK-NEXT:      %[[A:.*]] = math.absf %[[D]] : vector<16xf32>
+// CHECK-NEXT:      arith.addf %{{.*}}, %[[A]] : vector<16xf32>
+// CHECK:         %[[DOT:.*]] = arith.mulf %[[T]]#0, %{{.*}} : vector<16xf32>
+// CHECK-NEXT:    math.tanh %[[DOT]] : vector<16xf32>
+// CHECK-NEXT:    %[[L1:.*]] = arith.mulf %[[T]]#12, %{{.*}} : vector<16xf32>
+// CHECK-NEXT:    math.exp %[[L1]] : vector<16xf32>
+// CHECK:         arith.divf {{.*}} : vector<16xf32>
+// CHECK-NEXT:    vector.store {{.*}} : memref<64x32xf32>, vector<16xf32>
 // CHECK-NOT:     vector.reduction
 // CHECK:         return
+// ROW-LABEL: func.func @compositional
+// ROW-NOT:     vector.reduction
+// ROW:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// ROW:           vector.fma {{.*}} : vector<16xf32>
+// ROW:           arith.subf {{.*}} : vector<16xf32>
+// ROW:           math.absf {{.*}} : vector<16xf32>
+// ROW:           math.tanh {{.*}} : vector<16xf32>
+// ROW:           math.exp {{.*}} : vector<16xf32>
+// ROW:           arith.divf {{.*}} : vector<16xf32>
+// ROW-NOT:     vector.reduction
+// ROW:         return
 func.func @compositional(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
                          %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
   %o = attn.attention %q, %k, %v
