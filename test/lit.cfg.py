@@ -148,6 +148,14 @@ if getattr(config, "attn_cuda_runtime", False):
 # The runtime writes PNG heat maps (built with libpng, ATTN_ENABLE_PNG).
 if getattr(config, "attn_png", False):
     config.available_features.add("libpng")
+# The host CPU runs AVX-512 code (tests that execute it; the others check
+# the generated code for any CPU).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx512f" in cpuinfo.read():
+            config.available_features.add("avx512f")
+except OSError:
+    pass
 # A CUDA driver (libcuda.so.1) can be loaded here.
 if _succeeds([python, "-c", "import ctypes; ctypes.CDLL('libcuda.so.1')"]):
     config.available_features.add("cuda-driver")

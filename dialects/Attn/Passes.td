@@ -281,6 +281,12 @@ def AttnApproximateMath : Pass<"attn-approximate-math"> {
     (x in [-126, 128)); results below 2^-126 are flushed to 0; exp2(-inf) =
     0, exp2(x >= 128) = +inf and NaN stays NaN.
 
+    With `avx512` (what attn-compile sets for AVX-512 targets), vectors of
+    16 f32 lanes apply `2^n` with `vscalefps` after clamping x to
+    [-160, 129]: six instructions fewer per exponential, the same bound on
+    normal results, gradual underflow (subnormal results rounded rather than
+    flushed) and the same special values.
+
     With `nvptx`, for GPU kernels: `math.exp2`, `math.exp`, `math.log2` and
     `math.tanh` on f32 (scalars, or vectors lane by lane) become the special
     function unit's `ex2.approx` and `lg2.approx` (NVVM intrinsics; tanh as
@@ -295,6 +301,8 @@ def AttnApproximateMath : Pass<"attn-approximate-math"> {
   let options = [
     Option<"nvptx", "nvptx", "bool", /*default=*/"false",
            "Use the NVPTX special function unit instead of polynomials">,
+    Option<"avx512", "avx512", "bool", /*default=*/"false",
+           "Scale exp2's polynomial by 2^n with AVX-512 vscalefps">,
   ];
 }
 

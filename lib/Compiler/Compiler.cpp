@@ -124,7 +124,8 @@ static bool targetHas(const CompileOptions &options, llvm::StringRef feature) {
 static void buildPipeline(OpPassManager &pm, const CompileOptions &options) {
   mlir::attn::CpuPipelineOptions pipeline;
   // Vectors of 16 f32 lanes: one zmm each (32 registers), or two ymm (16).
-  pipeline.vectorRegisters = targetHas(options, "avx512f") ? 32 : 8;
+  pipeline.avx512 = targetHas(options, "avx512f");
+  pipeline.vectorRegisters = pipeline.avx512 ? 32 : 8;
   pipeline.bf16DotProducts = targetHas(options, "avx512bf16");
   // The host's L2 for the tile cost model; 1 MiB for other CPUs.
   if (options.cpu == "native")

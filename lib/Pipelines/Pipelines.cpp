@@ -128,7 +128,9 @@ void attn::buildLowerToCpuPipeline(OpPassManager &pm,
   // become an OpenMP worksharing loop; LLVM outlines its body per thread.
   if (options.parallel)
     pm.addPass(createConvertSCFToOpenMPPass());
-  pm.addPass(createAttnApproximateMath());
+  AttnApproximateMathOptions math;
+  math.avx512 = options.avx512;
+  pm.addPass(createAttnApproximateMath(math));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   // bf16 conversions become integer arithmetic (round to nearest even):

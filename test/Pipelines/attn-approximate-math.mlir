@@ -16,6 +16,32 @@
 // CHECK:         arith.bitcast {{.*}} : vector<16xi32> to vector<16xf32>
 // CHECK:         arith.mulf
 // CHECK:         return
+// AVX-512: x clamped to [-160, 129] (maxps/minps, which keep a NaN), the
+// same polynomial, then vscalefps applies 2^n (overflow to +inf, gradual
+// underflow to 0) instead of the exponent bits and the selects.
+// RUN: attn-opt %s --attn-approximate-math=avx512=true | FileCheck %s --check-prefix=AVX512
+// AVX512-LABEL: func.func @exp2_vector
+// AVX512-SAME:    %[[X:.*]]: vector<16xf32>
+// AVX512-DAG:     %[[LO:.*]] = arith.constant dense<-1.600000e+02> : vector<16xf32>
+// AVX512-DAG:     %[[HI:.*]] = arith.constant dense<1.290000e+02> : vector<16xf32>
+// AVX512:         %[[BELOW:.*]] = arith.cmpf olt, %[[X]], %[[LO]]
+// AVX512:         %[[X1:.*]] = arith.select %[[BELOW]], %[[LO]], %[[X]]
+// AVX512:         %[[ABOVE:.*]] = arith.cmpf ogt, %[[X1]], %[[HI]]
+// AVX512:         %[[XC:.*]] = arith.select %[[ABOVE]], %[[HI]], %[[X1]]
+// AVX512:         %[[N:.*]] = math.floor %[[XC]] : vector<16xf32>
+// AVX512:         %[[F:.*]] = arith.subf %[[XC]], %[[N]] : vector<16xf32>
+// AVX512-COUNT-6: math.fma {{.*}}%[[F]]
+// AVX512-NOT:     arith.fptosi
+// AVX512:         %[[Y:.*]] = llvm.call_intrinsic "llvm.x86.avx512.mask.scalef.ps.512"(%[[P:.*]], %[[N]], %[[P]], %{{.*}}, %{{.*}}) : (vector<16xf32>, vector<16xf32>, vector<16xf32>, i16, i32) -> vector<16xf32>
+// AVX512:         return %[[Y]]
+// Other shapes keep the portable form.
+// AVX512-LABEL: func.func @tanh_log2
+// AVX512-NOT:     scalef
+// AVX512-LABEL: func.func @exp2_narrow
+// AVX512-NOT:     scalef
+// AVX512:         arith.fptosi {{.*}} : vector<8xf32> to vector<8xi32>
+// AVX512-NOT:     scalef
+// AVX512:         return
 func.func @exp2_vector(%x: vector<16xf32>) -> vector<16xf32> {
   %y = math.exp2 %x : vector<16xf32>
   return %y : vector<16xf32>
@@ -29,6 +55,13 @@ func.func @tanh_log2(%x: vector<16xf32>, %s: f32) -> (vector<16xf32>, f32) {
   %t = math.tanh %x : vector<16xf32>
   %l = math.log2 %s : f32
   return %t, %l : vector<16xf32>, f32
+}
+
+// CHECK-LABEL: func.func @exp2_narrow
+// CHECK:         arith.fptosi {{.*}} : vector<8xf32> to vector<8xi32>
+func.func @exp2_narrow(%x: vector<8xf32>) -> vector<8xf32> {
+  %y = math.exp2 %x : vector<8xf32>
+  return %y : vector<8xf32>
 }
 
 // f16 stays: the tile body only takes exp/tanh of f32 values.

@@ -41,6 +41,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::desc("Compute bf16 dot-product scores with AVX512-BF16 pair "
                      "dot products (only for CPUs that have them)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> avx512{
+      *this, "avx512",
+      llvm::cl::desc("Use AVX-512 instructions that have no portable form "
+                     "(vscalefps in exp2; only for CPUs that have AVX-512)"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> stackScratchBytes{
       *this, "stack-scratch-bytes",
       llvm::cl::desc("Scratch of one work item kept on the stack of the "
