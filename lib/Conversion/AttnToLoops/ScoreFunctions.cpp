@@ -28,6 +28,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::lowering;
@@ -359,12 +361,15 @@ SmallVector<Value> DotFamilyScore::rowScores(ImplicitLocOpBuilder &b,
 Value DotFamilyScore::compositionalWeights(ImplicitLocOpBuilder &b, Value dot,
                                            Value l1) {
   // M = tanh(q.k * scale) * sigmoid(-l1 * scale), with
-  // sigmoid(-y) = 1 / (1 + exp(y)): exp overflows to +inf for a far key and
+  // sigmoid(-y) = 1 / (1 + exp(y)) and exp(y) = exp2(y log2 e) (the CPU's
+  // exp2 has its own reduction): exp2 overflows to +inf for a far key and
   // M becomes 0, its limit.
   int64_t width = cast<VectorType>(dot.getType()).getNumElements();
   Value scale = splat(b, f32Const(b, cfg.scale), width);
   Value t = math::TanhOp::create(b, arith::MulFOp::create(b, dot, scale));
-  Value e = math::ExpOp::create(b, arith::MulFOp::create(b, l1, scale));
+  Value e = math::Exp2Op::create(
+      b, arith::MulFOp::create(
+             b, l1, splat(b, f32Const(b, cfg.scale * M_LOG2E), width)));
   Value one = splat(b, f32Const(b, 1.0), width);
   Value m = arith::DivFOp::create(b, t, arith::AddFOp::create(b, one, e));
   if (cfg.scoreUnit != 1.0f)

@@ -181,8 +181,8 @@ func.func @multi_dimensional(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // CHECK-NEXT:      arith.addf %{{.*}}, %[[A]] : vector<16xf32>
 // CHECK:         %[[DOT:.*]] = arith.mulf %[[T]]#0, %{{.*}} : vector<16xf32>
 // CHECK-NEXT:    math.tanh %[[DOT]] : vector<16xf32>
-// CHECK-NEXT:    %[[L1:.*]] = arith.mulf %[[T]]#12, %{{.*}} : vector<16xf32>
-// CHECK-NEXT:    math.exp %[[L1]] : vector<16xf32>
+// CHECK:         %[[L1:.*]] = arith.mulf %[[T]]#12, %{{.*}} : vector<16xf32>
+// CHECK-NEXT:    math.exp2 %[[L1]] : vector<16xf32>
 // CHECK:         arith.divf {{.*}} : vector<16xf32>
 // CHECK-NEXT:    vector.store {{.*}} : memref<64x32xf32>, vector<16xf32>
 // CHECK-NOT:     vector.reduction
@@ -194,7 +194,7 @@ func.func @multi_dimensional(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 // ROW:           arith.subf {{.*}} : vector<16xf32>
 // ROW:           math.absf {{.*}} : vector<16xf32>
 // ROW:           math.tanh {{.*}} : vector<16xf32>
-// ROW:           math.exp {{.*}} : vector<16xf32>
+// ROW:           math.exp2 {{.*}} : vector<16xf32>
 // ROW:           arith.divf {{.*}} : vector<16xf32>
 // ROW-NOT:     vector.reduction
 // ROW:         return
