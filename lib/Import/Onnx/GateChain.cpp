@@ -45,9 +45,20 @@ std::optional<int> ChainMatcher::producer(StringRef value,
   return std::nullopt;
 }
 
+SmallVector<int> ChainMatcher::users(StringRef value) const {
+  SmallVector<int> readers;
+  if (outputs.contains(value))
+    readers.push_back(-1);
+  for (auto [i, node] : llvm::enumerate(graph.node()))
+    if (llvm::is_contained(node.input(), value))
+      readers.push_back(i);
+  return readers;
+}
+
 std::optional<int> ChainMatcher::rescale(StringRef gate, StringRef x,
-                                         SmallVectorImpl<int> &nodes) const {
-  const ImportedValue *input = importer.lookup(x);
+                                         SmallVectorImpl<int> &nodes,
+                                         const ImportedValue *map) const {
+  const ImportedValue *input = map ? map : importer.lookup(x);
   if (!input)
     return std::nullopt;
   // expand_as(x) broadcasts the gate to x's own sizes, which the Mul would
@@ -157,7 +168,7 @@ bool fuseGate(GraphImporter &graph, const onnx::GraphProto &proto, int start) {
   ChainMatcher chain(graph, proto);
   using Fusion = std::optional<SmallVector<int>> (*)(const ChainMatcher &, int,
                                                      const ImportedValue &);
-  static constexpr Fusion afterPool[] = {fuseSqueezeExcite,
+  static constexpr Fusion afterPool[] = {fuseCbam, fuseSqueezeExcite,
                                          fuseEfficientChannel};
   static constexpr Fusion afterMean[] = {fuseSpatialGate};
   for (Fusion fuse :

@@ -33,8 +33,15 @@ public:
   /// The Mul that rescales `x` by `gate`, directly or through
   /// `Expand(gate, Shape(x))` (PyTorch's `expand_as`); the Expand, if any,
   /// and the Mul are appended to `nodes`. The Mul's index, or nullopt.
+  /// `map` gives x's sizes when x is not imported yet (an intermediate of
+  /// a larger chain); by default x's own.
   std::optional<int> rescale(llvm::StringRef gate, llvm::StringRef x,
-                             llvm::SmallVectorImpl<int> &nodes) const;
+                             llvm::SmallVectorImpl<int> &nodes,
+                             const ImportedValue *map = nullptr) const;
+
+  /// The nodes that read `value`, in graph order (a graph output counts as
+  /// a reader: -1).
+  llvm::SmallVector<int> users(llvm::StringRef value) const;
 
   /// The elements of `value` when they are static integers known at
   /// import (its Constant or shape arithmetic may come later in the graph).
@@ -64,6 +71,60 @@ private:
   llvm::StringSet<> outputs;
 };
 
+/// One layer of a gate's MLP: static f32 weights with an optional bias
+/// [out], constants or graph inputs under --weights-as-inputs.
+struct DenseLayer {
+  const ImportedValue *weights = nullptr, *bias = nullptr;
+  int64_t out = 0, in = 0;
+  /// Whether the weights are stored [out, in, ...] (Conv, Gemm with
+  /// transB) rather than [in, out] (MatMul, Gemm without transB).
+  bool outFirst = true;
+  /// The value the layer defines and the nodes it takes.
+  std::string output;
+  llvm::SmallVector<int> nodes;
+};
+
+/// Dense -> Relu -> Dense, as squeeze-excitation and CBAM's channel gate
+/// write their MLP.
+struct GateMlp {
+  DenseLayer first, second;
+  /// The nodes of both layers and the Relu.
+  llvm::SmallVector<int> nodes;
+  /// Whether the layers go C -> R -> C for x's C channels (other counts
+  /// are left to the nodes' own converters, which report them).
+  bool chains(const ImportedValue &x) const;
+};
+
+/// SqueezeExcite.cpp: the MLP that reads `input` ([N, C, 1, 1] through 1x1
+/// Convs with `conv`, else [N, C] through Gemm or MatMul [+ Add]).
+std::optional<GateMlp> matchGateMlp(const ChainMatcher &chain,
+                                    llvm::StringRef input, bool conv);
+/// The Flatten (axis 1) or Reshape that turns the pooled [N, C, 1, 1] of x
+/// into [N, C], if it is `pooled`'s only reader.
+std::optional<int> flattenOfPool(const ChainMatcher &chain,
+                                 llvm::StringRef pooled,
+                                 const ImportedValue &x);
+/// The layer's weights as [in, out] (the gate ops' layout) and its bias
+/// (zeros if absent). Constant weights are transposed here; weights that
+/// are inputs are reshaped and transposed in the graph.
+std::pair<mlir::Value, mlir::Value> buildDenseLayer(GraphImporter &graph,
+                                                    const DenseLayer &layer,
+                                                    mlir::Location loc);
+
+/// SpatialGate.cpp: CBAM's spatial gate on the map `input` (sizes those
+/// of `map`) from its ReduceMean node `mean`: the chain's nodes, its Conv
+/// weights and optional bias, and its last node (the Mul).
+struct SpatialGateMatch {
+  llvm::SmallVector<int> nodes;
+  const ImportedValue *ws = nullptr, *bs = nullptr;
+  int conv = -1, mul = -1;
+};
+std::optional<SpatialGateMatch>
+matchSpatialGate(const ChainMatcher &chain, int mean, const ImportedValue &map);
+/// The spatial gate's conv bias as a tensor (zeros when absent).
+mlir::Value spatialBias(GraphImporter &graph, const SpatialGateMatch &match,
+                        mlir::Location loc);
+
 // Each fusion builds its fused op for the chain that starts at the
 // GlobalAveragePool node `pool` of `x` (f32 [N, C, H, W]) and returns the
 // indices of the nodes it replaces; nullopt (nothing built) when they do
@@ -72,6 +133,9 @@ private:
 /// SqueezeExcite.cpp: attn.squeeze_excite, Conv 1x1 or nn.Linear form.
 std::optional<llvm::SmallVector<int>>
 fuseSqueezeExcite(const ChainMatcher &chain, int pool, const ImportedValue &x);
+/// Cbam.cpp: attn.cbam, a CBAM block (channel gate, then spatial gate).
+std::optional<llvm::SmallVector<int>>
+fuseCbam(const ChainMatcher &chain, int pool, const ImportedValue &x);
 /// EfficientChannel.cpp: attn.eca.
 std::optional<llvm::SmallVector<int>>
 fuseEfficientChannel(const ChainMatcher &chain, int pool,

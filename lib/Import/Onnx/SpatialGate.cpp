@@ -13,9 +13,9 @@
 //
 // which is attn.spatial_gate's definition (the mean first, the max second,
 // as the op's weights expect). The importer builds one attn.spatial_gate
-// for it, starting at the ReduceMean. CBAM's channel gate pools with
-// GlobalMaxPool, which the importer does not convert, so attn.cbam is not
-// recognised; other chains are converted node by node.
+// for it, starting at the ReduceMean, or (Cbam.cpp) one attn.cbam when the
+// map is the output of CBAM's channel gate; other chains are converted node
+// by node.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,8 +40,9 @@ bool reducesChannels(const ChainMatcher &chain, const onnx::NodeProto &node,
 
 } // namespace
 
-std::optional<SmallVector<int>>
-fuseSpatialGate(const ChainMatcher &chain, int mean, const ImportedValue &x) {
+std::optional<SpatialGateMatch> matchSpatialGate(const ChainMatcher &chain,
+                                                 int mean,
+                                                 const ImportedValue &map) {
   GraphImporter &graph = chain.importer;
   const onnx::GraphProto &proto = chain.graph;
   const onnx::NodeProto &avg = proto.node(mean);
@@ -66,39 +67,55 @@ fuseSpatialGate(const ChainMatcher &chain, int mean, const ImportedValue &x) {
   const onnx::NodeProto &window = proto.node(*conv);
   if (window.input(0) != cat.output(0) || window.input_size() < 2)
     return std::nullopt;
-  const ImportedValue *ws = graph.lookup(window.input(1));
+  SpatialGateMatch match;
+  match.conv = *conv;
+  match.ws = graph.lookup(window.input(1));
+  const ImportedValue *ws = match.ws;
   if (!isStaticWeight(ws) || ws->type.getRank() != 4 ||
       ws->type.getDimSize(0) != 1 || ws->type.getDimSize(1) != 2 ||
       ws->type.getDimSize(2) != ws->type.getDimSize(3) ||
       !keepsSize(window, ws->type.getDimSize(2), 2))
     return std::nullopt;
-  const ImportedValue *bs = nullptr;
   auto biasType = RankedTensorType::get({1}, graph.builder.getF32Type());
   if (window.input_size() > 2 && !window.input(2).empty()) {
-    bs = graph.lookup(window.input(2));
+    match.bs = graph.lookup(window.input(2));
+    const ImportedValue *bs = match.bs;
     if (!bs || (!bs->constant && !bs->tensor) || bs->type != biasType)
       return std::nullopt;
   }
   std::optional<int> gate = chain.soleUser(window.output(0), "Sigmoid");
   if (!gate)
     return std::nullopt;
-  SmallVector<int> nodes{mean, *max, *concat, *conv, *gate};
+  match.nodes = {mean, *max, *concat, *conv, *gate};
   std::optional<int> mul =
-      chain.rescale(proto.node(*gate).output(0), input, nodes);
+      chain.rescale(proto.node(*gate).output(0), input, match.nodes, &map);
   if (!mul)
     return std::nullopt;
+  match.mul = *mul;
+  return match;
+}
 
+Value spatialBias(GraphImporter &graph, const SpatialGateMatch &match,
+                  Location loc) {
   OpBuilder &b = graph.builder;
-  Location loc = graph.nodeLoc(window);
-  Value bias =
-      bs ? graph.materialize(*bs, loc)
-         : filledTensor(b, loc, {b.getIndexAttr(1)}, b.getF32FloatAttr(0.0f));
-  const onnx::NodeProto &scale = proto.node(*mul);
+  return match.bs ? graph.materialize(*match.bs, loc)
+                  : filledTensor(b, loc, {b.getIndexAttr(1)},
+                                 b.getF32FloatAttr(0.0f));
+}
+
+std::optional<SmallVector<int>>
+fuseSpatialGate(const ChainMatcher &chain, int mean, const ImportedValue &x) {
+  std::optional<SpatialGateMatch> match = matchSpatialGate(chain, mean, x);
+  if (!match)
+    return std::nullopt;
+  GraphImporter &graph = chain.importer;
+  Location loc = graph.nodeLoc(chain.graph.node(match->conv));
+  const onnx::NodeProto &scale = chain.graph.node(match->mul);
   auto op = mlir::attn::SpatialGateOp::create(
-      b, graph.nodeLoc(scale), x.tensor.getType(), x.tensor,
-      graph.materialize(*ws, loc), bias);
+      graph.builder, graph.nodeLoc(scale), x.tensor.getType(), x.tensor,
+      graph.materialize(*match->ws, loc), spatialBias(graph, *match, loc));
   defineGated(graph, scale.output(0), x, op.getOutput());
-  return nodes;
+  return match->nodes;
 }
 
 } // namespace attn::onnx_import

@@ -36,19 +36,6 @@ using namespace mlir;
 namespace attn::onnx_import {
 namespace {
 
-/// One layer of the gate: static f32 weights with an optional bias [out],
-/// constants or graph inputs under --weights-as-inputs.
-struct DenseLayer {
-  const ImportedValue *weights = nullptr, *bias = nullptr;
-  int64_t out = 0, in = 0;
-  /// Whether the weights are stored [out, in, ...] (Conv, Gemm with
-  /// transB) rather than [in, out] (MatMul, Gemm without transB).
-  bool outFirst = true;
-  /// The value the layer defines and the nodes it takes.
-  std::string output;
-  SmallVector<int> nodes;
-};
-
 /// A bias of `layer.out` elements, if `name` is one.
 bool matchBias(GraphImporter &graph, StringRef name, DenseLayer &layer) {
   layer.bias = graph.lookup(name);
@@ -155,9 +142,60 @@ std::optional<DenseLayer> matchLayer(const ChainMatcher &chain, int index,
               : matchLinearLayer(chain, index, input);
 }
 
-/// The layer's weights as [in, out] (attn.squeeze_excite's layout) and its
-/// bias (zeros if absent). Constant weights are transposed here; weights
-/// that are inputs are reshaped and transposed in the graph.
+} // namespace
+
+bool GateMlp::chains(const ImportedValue &x) const {
+  std::optional<int64_t> channels = staticSize(x.dims[1]);
+  return first.out == second.in && first.in == second.out &&
+         (!channels || *channels == first.in);
+}
+
+std::optional<GateMlp> matchGateMlp(const ChainMatcher &chain, StringRef input,
+                                    bool conv) {
+  // The layer that is `value`'s only reader: a Conv, or a Gemm or MatMul.
+  auto layerAfter = [&](StringRef value) -> std::optional<DenseLayer> {
+    std::optional<int> fc = chain.soleUser(value, conv ? "Conv" : "Gemm");
+    if (!fc && !conv)
+      fc = chain.soleUser(value, "MatMul");
+    if (!fc)
+      return std::nullopt;
+    return matchLayer(chain, *fc, value, conv);
+  };
+  std::optional<DenseLayer> first = layerAfter(input);
+  if (!first)
+    return std::nullopt;
+  std::optional<int> relu = chain.soleUser(first->output, "Relu");
+  if (!relu)
+    return std::nullopt;
+  std::optional<DenseLayer> second =
+      layerAfter(chain.graph.node(*relu).output(0));
+  if (!second)
+    return std::nullopt;
+  GateMlp mlp{*first, *second, {}};
+  llvm::append_range(mlp.nodes, first->nodes);
+  mlp.nodes.push_back(*relu);
+  llvm::append_range(mlp.nodes, second->nodes);
+  return mlp;
+}
+
+std::optional<int> flattenOfPool(const ChainMatcher &chain, StringRef pooled,
+                                 const ImportedValue &x) {
+  const onnx::GraphProto &proto = chain.graph;
+  OpFoldResult one = chain.importer.builder.getIndexAttr(1);
+  if (std::optional<int> flatten = chain.soleUser(pooled, "Flatten")) {
+    const onnx::NodeProto &node = proto.node(*flatten);
+    if (node.input(0) != pooled || ChainMatcher::intAttr(node, "axis", 1) != 1)
+      return std::nullopt;
+    return flatten;
+  }
+  std::optional<int> reshape = chain.soleUser(pooled, "Reshape");
+  if (!reshape || proto.node(*reshape).input(0) != pooled ||
+      !chain.reshapesTo(proto.node(*reshape), {x.dims[0], x.dims[1], one, one},
+                        {x.dims[0], x.dims[1]}))
+    return std::nullopt;
+  return reshape;
+}
+
 std::pair<Value, Value> buildDenseLayer(GraphImporter &graph,
                                         const DenseLayer &layer, Location loc) {
   OpBuilder &b = graph.builder;
@@ -189,8 +227,6 @@ std::pair<Value, Value> buildDenseLayer(GraphImporter &graph,
   return {w, bias};
 }
 
-} // namespace
-
 std::optional<SmallVector<int>>
 fuseSqueezeExcite(const ChainMatcher &chain, int pool, const ImportedValue &x) {
   GraphImporter &graph = chain.importer;
@@ -203,43 +239,22 @@ fuseSqueezeExcite(const ChainMatcher &chain, int pool, const ImportedValue &x) {
   // The Conv form reads the pooled [N, C, 1, 1] map; the Linear form its
   // [N, C] reshape.
   StringRef means = gap.output(0);
-  std::optional<int> fc1 = chain.soleUser(means, "Conv");
-  bool conv = fc1.has_value();
+  bool conv = chain.soleUser(means, "Conv").has_value();
   if (!conv) {
-    std::optional<int> flatten = chain.soleUser(means, "Reshape");
-    if (!flatten || proto.node(*flatten).input(0) != means ||
-        !chain.reshapesTo(proto.node(*flatten), pooled, flat))
+    std::optional<int> flatten = flattenOfPool(chain, means, x);
+    if (!flatten)
       return std::nullopt;
     nodes.push_back(*flatten);
     means = proto.node(*flatten).output(0);
-    fc1 = chain.soleUser(means, "Gemm");
-    if (!fc1)
-      fc1 = chain.soleUser(means, "MatMul");
   }
-  if (!fc1)
+  std::optional<GateMlp> mlp = matchGateMlp(chain, means, conv);
+  if (!mlp)
     return std::nullopt;
-  std::optional<DenseLayer> first = matchLayer(chain, *fc1, means, conv);
-  if (!first)
-    return std::nullopt;
-  std::optional<int> relu = chain.soleUser(first->output, "Relu");
-  if (!relu)
-    return std::nullopt;
-  StringRef hidden = proto.node(*relu).output(0);
-  std::optional<int> fc2 = chain.soleUser(hidden, conv ? "Conv" : "Gemm");
-  if (!fc2 && !conv)
-    fc2 = chain.soleUser(hidden, "MatMul");
-  if (!fc2)
-    return std::nullopt;
-  std::optional<DenseLayer> second = matchLayer(chain, *fc2, hidden, conv);
-  if (!second)
-    return std::nullopt;
-  std::optional<int> gate = chain.soleUser(second->output, "Sigmoid");
+  std::optional<int> gate = chain.soleUser(mlp->second.output, "Sigmoid");
   if (!gate)
     return std::nullopt;
   StringRef s = proto.node(*gate).output(0);
-  llvm::append_range(nodes, first->nodes);
-  nodes.push_back(*relu);
-  llvm::append_range(nodes, second->nodes);
+  llvm::append_range(nodes, mlp->nodes);
   nodes.push_back(*gate);
   if (!conv) {
     std::optional<int> unflatten = chain.soleUser(s, "Reshape");
@@ -254,14 +269,12 @@ fuseSqueezeExcite(const ChainMatcher &chain, int pool, const ImportedValue &x) {
     return std::nullopt;
   // Channel counts that do not chain (C -> R -> C) are left to the nodes'
   // own converters, which report them.
-  std::optional<int64_t> channels = staticSize(x.dims[1]);
-  if (first->out != second->in || first->in != second->out ||
-      (channels && *channels != first->in))
+  if (!mlp->chains(x))
     return std::nullopt;
-  auto [w1, b1] =
-      buildDenseLayer(graph, *first, graph.nodeLoc(proto.node(*fc1)));
-  auto [w2, b2] =
-      buildDenseLayer(graph, *second, graph.nodeLoc(proto.node(*fc2)));
+  auto [w1, b1] = buildDenseLayer(
+      graph, mlp->first, graph.nodeLoc(proto.node(mlp->first.nodes[0])));
+  auto [w2, b2] = buildDenseLayer(
+      graph, mlp->second, graph.nodeLoc(proto.node(mlp->second.nodes[0])));
   const onnx::NodeProto &scale = proto.node(*mul);
   auto op = mlir::attn::SqueezeExciteOp::create(
       graph.builder, graph.nodeLoc(scale), x.tensor.getType(), x.tensor, w1, b1,

@@ -163,8 +163,7 @@ class ConvolutionalBlockAttention(nn.Module):
     """A whole CBAM block as its reference code writes it: the channel gate
     (average and max pooling, the shared two-layer MLP, the sum, a
     sigmoid) then the spatial gate above. The max pooling exports as
-    GlobalMaxPool; the block imports as generic ops with the spatial half
-    fused."""
+    GlobalMaxPool; the block imports as one attn.cbam."""
 
     def __init__(self):
         super().__init__()
