@@ -30,10 +30,10 @@ namespace {
 ///   exp2(x) = p(f) * 2^n,
 ///
 /// with p a degree-6 polynomial fitted to 2^f for relative error, in
-/// Horner form with FMAs. Measured bound
-/// (test/Pipelines/exp2-error-bound.mlir): relative error below 1e-7 (under one
-/// ulp) wherever the result is normal, x in [-126, 128); exp2(-inf) = 0, exp2(x
-/// >= 128) = +inf, NaN stays NaN.
+/// Horner form with FMAs. Measured bound (exp2-error-bound.mlir and
+/// exp2-error-bound-avx512.test in test/Pipelines): relative error below
+/// 1e-7 (under one ulp) wherever the result is normal, x in [-126, 128);
+/// exp2(-inf) = 0, exp2(x >= 128) = +inf, NaN stays NaN.
 ///
 /// How 2^n is applied depends on the target:
 /// - portable: 2^n is built in the exponent bits, n clamped to [-127, 128],
