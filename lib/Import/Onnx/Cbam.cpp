@@ -57,8 +57,10 @@ bool sameLayer(const DenseLayer &a, const DenseLayer &b) {
 std::optional<int> maxPoolOf(const ChainMatcher &chain, StringRef x,
                              int after) {
   for (int user : chain.users(x)) {
+    if (user <= after) // also the graph output's -1
+      continue;
     const onnx::NodeProto &node = chain.graph.node(user);
-    if (user > after && node.op_type() == "GlobalMaxPool" &&
+    if (node.op_type() == "GlobalMaxPool" &&
         (node.domain().empty() || node.domain() == "ai.onnx") &&
         node.output_size() == 1)
       return user;
@@ -72,11 +74,8 @@ std::string unflatten(const ChainMatcher &chain, StringRef gate,
                       const ImportedValue &x, SmallVectorImpl<int> &nodes) {
   const onnx::GraphProto &proto = chain.graph;
   OpFoldResult one = chain.importer.builder.getIndexAttr(1);
-  if (std::optional<int> reshape = chain.soleUser(gate, "Reshape")) {
-    if (proto.node(*reshape).input(0) != gate ||
-        !chain.reshapesTo(proto.node(*reshape), {x.dims[0], x.dims[1]},
-                          {x.dims[0], x.dims[1], one, one}))
-      return "";
+  if (std::optional<int> reshape = chain.reshapeOf(
+          gate, {x.dims[0], x.dims[1]}, {x.dims[0], x.dims[1], one, one})) {
     nodes.push_back(*reshape);
     return proto.node(*reshape).output(0);
   }
@@ -143,10 +142,10 @@ std::optional<SmallVector<int>> fuseCbam(const ChainMatcher &chain, int pool,
   if (!mean)
     return std::nullopt;
   std::optional<SpatialGateMatch> spatial = matchSpatialGate(chain, *mean, x);
-  if (!spatial || readers.size() != 3 || !llvm::all_of(readers, [&](int user) {
-        return llvm::is_contained(spatial->nodes, user) &&
-               (user == spatial->mul ||
-                StringRef(proto.node(user).op_type()).starts_with("Reduce"));
+  // The spatial match reads x' in exactly three nodes; any other reader
+  // (or the graph output, -1) is outside it.
+  if (!spatial || !llvm::all_of(readers, [&](int user) {
+        return llvm::is_contained(spatial->nodes, user);
       }))
     return std::nullopt;
   llvm::append_range(nodes, spatial->nodes);

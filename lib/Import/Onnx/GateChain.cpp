@@ -137,6 +137,16 @@ bool ChainMatcher::reshapesTo(const onnx::NodeProto &node,
   return true;
 }
 
+std::optional<int> ChainMatcher::reshapeOf(StringRef value,
+                                           ArrayRef<OpFoldResult> from,
+                                           ArrayRef<OpFoldResult> to) const {
+  std::optional<int> reshape = soleUser(value, "Reshape");
+  if (!reshape || graph.node(*reshape).input(0) != value ||
+      !reshapesTo(graph.node(*reshape), from, to))
+    return std::nullopt;
+  return reshape;
+}
+
 int64_t ChainMatcher::intAttr(const onnx::NodeProto &node, StringRef name,
                               int64_t otherwise) {
   for (const onnx::AttributeProto &attr : node.attribute())

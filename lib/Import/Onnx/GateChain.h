@@ -60,6 +60,12 @@ public:
                   llvm::ArrayRef<mlir::OpFoldResult> from,
                   llvm::ArrayRef<mlir::OpFoldResult> to) const;
 
+  /// The Reshape that is `value`'s only reader, as its data, and turns
+  /// sizes `from` into `to` (reshapesTo).
+  std::optional<int> reshapeOf(llvm::StringRef value,
+                               llvm::ArrayRef<mlir::OpFoldResult> from,
+                               llvm::ArrayRef<mlir::OpFoldResult> to) const;
+
   /// The integer attribute `name` of `node`, `otherwise` when absent.
   static int64_t intAttr(const onnx::NodeProto &node, llvm::StringRef name,
                          int64_t otherwise);

@@ -188,12 +188,8 @@ std::optional<int> flattenOfPool(const ChainMatcher &chain, StringRef pooled,
       return std::nullopt;
     return flatten;
   }
-  std::optional<int> reshape = chain.soleUser(pooled, "Reshape");
-  if (!reshape || proto.node(*reshape).input(0) != pooled ||
-      !chain.reshapesTo(proto.node(*reshape), {x.dims[0], x.dims[1], one, one},
-                        {x.dims[0], x.dims[1]}))
-    return std::nullopt;
-  return reshape;
+  return chain.reshapeOf(pooled, {x.dims[0], x.dims[1], one, one},
+                         {x.dims[0], x.dims[1]});
 }
 
 std::pair<Value, Value> buildDenseLayer(GraphImporter &graph,
@@ -257,9 +253,8 @@ fuseSqueezeExcite(const ChainMatcher &chain, int pool, const ImportedValue &x) {
   llvm::append_range(nodes, mlp->nodes);
   nodes.push_back(*gate);
   if (!conv) {
-    std::optional<int> unflatten = chain.soleUser(s, "Reshape");
-    if (!unflatten || proto.node(*unflatten).input(0) != s ||
-        !chain.reshapesTo(proto.node(*unflatten), flat, pooled))
+    std::optional<int> unflatten = chain.reshapeOf(s, flat, pooled);
+    if (!unflatten)
       return std::nullopt;
     nodes.push_back(*unflatten);
     s = proto.node(*unflatten).output(0);

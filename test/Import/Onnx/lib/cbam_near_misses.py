@@ -1,10 +1,15 @@
-"""Near misses of the CBAM block that the importer must not fuse into
-attn.cbam, written from Inputs/torch/cbam/model.onnx:
+"""Variants of the CBAM block, written from Inputs/torch/cbam/model.onnx.
+Near misses that the importer must not fuse into attn.cbam:
 
   unshared      the max branch's first layer has weights of its own (the
                 same values under another name): two MLPs, not one.
   gated_output  the channel-gated map x' is also a graph output, so it
                 must be written.
+
+and one that still fuses:
+
+  image_output  x itself is also a graph output (a reader of x that is
+                no node).
 
 Usage: cbam_near_misses.py CBAM_MODEL OUT_DIR (writes OUT_DIR/<name>.onnx).
 """
@@ -41,11 +46,18 @@ def gated_output(model):
     return model
 
 
+def image_output(model):
+    model.graph.output.append(helper.make_tensor_value_info(
+        "image", TensorProto.FLOAT, ["N", 16, "H", "W"]))
+    return model
+
+
 def main():
     source, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
     for name, change in (("unshared", unshared),
-                         ("gated_output", gated_output)):
+                         ("gated_output", gated_output),
+                         ("image_output", image_output)):
         model = change(onnx.load(source))
         onnx.checker.check_model(model)
         onnx.save(model, os.path.join(out, name + ".onnx"))
