@@ -56,20 +56,19 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
                      "and 'hard')";
   // The positional terms' value sides ride on the online softmax's max and
   // rescaling, as on the CPU.
-  if ((op.getRelativeClip() || op.getGaussianWindow()) &&
+  if ((op.getRelativeClip() || op.getGaussianWindow() || op.getGridWindow()) &&
       normalizer != Normalizer::softmax)
-    return fail() << "positional terms (relative_clip, gaussian_window) with "
-                     "normalizer '"
+    return fail() << "positional terms (relative_clip, gaussian_window, "
+                     "grid_window) with normalizer '"
                   << stringifyNormalizer(normalizer)
                   << "' (they need 'softmax')";
   if (op.getRelativeClip() && score != ScoreKind::dot)
     return fail() << "relative_clip with score '" << stringifyScoreKind(score)
                   << "' (it needs 'dot')";
-  // The kernel's arguments are buffers: the map width, a scalar operand,
-  // has no slot yet.
-  if (op.getGridWindow())
-    return fail() << "grid_window (the kernel takes no scalar operand for "
-                     "the map width; the CPU lowering runs it)";
+  if (op.getGridWindow() && !op.getPositionOperands().empty() &&
+      score != ScoreKind::dot)
+    return fail() << "grid_window relative tables with score '"
+                  << stringifyScoreKind(score) << "' (they need 'dot')";
   Type elem = op.getQuery().getType().getElementType();
   for (Value v : {op.getKey(), op.getValue()})
     if (cast<ShapedType>(v.getType()).getElementType() != elem)
@@ -83,9 +82,11 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
                      "is not accurate enough; use f16 or f32 inputs)";
   int64_t d = op.getQuery().getType().getDimSize(3);
   int64_t dv = op.getValue().getType().getDimSize(3);
-  if (d % 16 || dv % 16 || d > 256 || dv > 256)
+  // Tiles pad the head dims to multiples of 16 with zeros; the copies and
+  // the output's pair stores need whole 4-byte words.
+  if (d % 2 || dv % 2 || d > 256 || dv > 256)
     return fail() << "head dims D = " << d << ", Dv = " << dv
-                  << " (both must be multiples of 16, at most 256)";
+                  << " (both must be even, at most 256)";
   // The kernel writes its results into the buffers the caller passes
   // (device memory): a result that is not returned as it is would live in
   // a host allocation.
@@ -150,6 +151,7 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     operands.blockTable = toBuffer(op.getBlockTable());
     if (op.getScore() == ScoreKind::general)
       operands.scoreWeight = toBuffer(op.getScoreOperands()[0]);
+    operands.gridWidth = op.getGridWidth();
     for (Value position : op.getPositionOperands())
       operands.positions.push_back(toBuffer(position));
     Value batch = memref::DimOp::create(b, operands.query, 0);

@@ -81,11 +81,13 @@ private:
   /// A view of `elems` elements of the input type at `byteOffset` of
   /// dynamic shared memory.
   Value sharedView(Value raw, int64_t byteOffset, int64_t elems);
-  /// cp.async of rows [rowBase, rowBase + rows) x cols of the [B, H, S, C]
-  /// buffer `src` into the swizzled tile at dst[dstBase..]; rows at or past
-  /// `rowLimit` are zero-filled.
+  /// cp.async of rows [rowBase, rowBase + rows) of the [B, H, S, srcCols]
+  /// buffer `src` into the swizzled tile of `cols` >= srcCols columns at
+  /// dst[dstBase..]; rows at or past `rowLimit` and the columns past
+  /// srcCols are zero-filled.
   void copyRows(Value src, Value head, Value rowBase, Value rowLimit,
-                int64_t rows, int64_t cols, Value dst, Value dstBase);
+                int64_t rows, int64_t cols, int64_t srcCols, Value dst,
+                Value dstBase);
   /// Element offsets of K and V buffer `buf` (0 or 1) in their views.
   Value keyBase(Value buf) {
     return mul(buf, shape.keyTile * shape.rowStride(shape.headDim));
@@ -138,24 +140,38 @@ Value FlashKernelEmitter::sharedView(Value raw, int64_t byteOffset,
 
 void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
                                   Value rowLimit, int64_t rows, int64_t cols,
-                                  Value dst, Value dstBase) {
+                                  int64_t srcCols, Value dst, Value dstBase) {
   int64_t chunkElems = shape.chunkElems();
-  int64_t chunks = cols / chunkElems, total = rows * chunks;
+  // One copy per 16-byte chunk; a source row whose bytes are not a multiple
+  // of 16 (a head dim not a multiple of 16 / element bytes) is copied in
+  // the widest of 8 or 4 bytes that keeps every source address aligned.
+  int64_t unitElems = chunkElems;
+  while (srcCols % unitElems)
+    unitElems /= 2;
+  bool paddedCols = srcCols != cols;
+  int64_t units = cols / unitElems, total = rows * units;
   int64_t threads = shape.threads();
   for (int64_t first = 0; first < total; first += threads) {
     auto copy = [&](ImplicitLocOpBuilder &cb) {
       Value c = add(threadId, first);
-      Value r = arith::DivUIOp::create(cb, c, cst(chunks));
-      Value chunk = arith::RemUIOp::create(cb, c, cst(chunks));
-      Value col = mul(chunk, chunkElems);
+      Value r = arith::DivUIOp::create(cb, c, cst(units));
+      Value unit = arith::RemUIOp::create(cb, c, cst(units));
+      Value col = mul(unit, unitElems);
       Value row = add(rowBase, r);
       Value valid = lessThan(row, rowLimit);
       // Rows past the end read nothing (src-size 0): the chunk is zeros,
-      // so P V never multiplies a zero weight by a NaN.
+      // so P V never multiplies a zero weight by a NaN. So do the padding
+      // columns, whose zeros add nothing to the dot products.
+      Value srcCol = col;
+      if (paddedCols) {
+        Value inRow = lessThan(col, cst(srcCols));
+        valid = arith::AndIOp::create(cb, valid, inRow);
+        srcCol = arith::SelectOp::create(cb, inRow, col, cst(0));
+      }
       Value srcRow = maxS(minS(row, add(rowLimit, -1)), cst(0));
       Value srcElems =
-          arith::SelectOp::create(cb, valid, cst(chunkElems), cst(0));
-      SmallVector<Value, 4> srcIndices = {tile.b, head, srcRow, col};
+          arith::SelectOp::create(cb, valid, cst(unitElems), cst(0));
+      SmallVector<Value, 4> srcIndices = {tile.b, head, srcRow, srcCol};
       if (cfg.blockTable && src != cfg.query) {
         // A paged K or V row: its page from the block table, looked up
         // only for rows that are copied (the entries of pages past the
@@ -171,12 +187,19 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
           cb.setInsertionPointToStart(&page.getElseRegion().front());
           scf::YieldOp::create(cb, ValueRange{cst(0), cst(0)});
         }
-        srcIndices = {page.getResult(0), head, page.getResult(1), col};
+        srcIndices = {page.getResult(0), head, page.getResult(1), srcCol};
       }
+      Value dstAt;
+      if (unitElems == chunkElems)
+        dstAt = tileOffset(cb, shape, r, unit, cols);
+      else
+        dstAt = tileElementOffset(cb, shape, r, col, cols);
+      // cp.async.cg (L2 only) copies 16 bytes; smaller copies go through
+      // .ca.
       nvgpu::DeviceAsyncCopyOp::create(
-          cb, dst,
-          ValueRange{add(dstBase, tileOffset(cb, shape, r, chunk, cols))}, src,
-          srcIndices, cb.getIndexAttr(chunkElems), srcElems, cb.getUnitAttr());
+          cb, dst, ValueRange{add(dstBase, dstAt)}, src, srcIndices,
+          cb.getIndexAttr(unitElems), srcElems,
+          unitElems == chunkElems ? cb.getUnitAttr() : UnitAttr());
     };
     if (first + threads <= total) {
       copy(b);
@@ -194,12 +217,12 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
 void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
   // A paged cache stops at the key length: the pages past it may not exist.
   Value limit = cfg.blockTable && tile.keyLimit ? tile.keyLimit : cfg.keyLen;
-  copyRows(cfg.key, tile.kvHead, k0, limit, shape.keyTile, shape.headDim, kView,
-           keyBase(buf));
+  copyRows(cfg.key, tile.kvHead, k0, limit, shape.keyTile, shape.headDim,
+           shape.inputHeadDim, kView, keyBase(buf));
   // hard reads only its chosen value rows, after the key loop.
   if (!argmax)
     copyRows(cfg.value, tile.kvHead, k0, limit, shape.keyTile, shape.valueDim,
-             vView, valueBase(buf));
+             shape.inputValueDim, vView, valueBase(buf));
 }
 
 ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
@@ -283,9 +306,11 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
     cfg.keyLengths = args[next++];
   if (present.blockTable)
     cfg.blockTable = args[next++];
-  Value scoreWeight;
+  Value scoreWeight, gridWidth;
   if (present.scoreWeight)
     scoreWeight = args[next++];
+  if (present.gridWidth)
+    gridWidth = args[next++];
   for (size_t i = 0; i < present.positions.size(); ++i)
     cfg.positionInputs.push_back(args[next++]);
   elem = cast<MemRefType>(cfg.query.getType()).getElementType();
@@ -294,8 +319,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   cfg.laneByLaneLoads = true;
   cfg.queryHeads = op.getQueryHeads();
   cfg.kvHeads = op.getKeyValueHeads();
-  cfg.headDim = shape.headDim;
-  cfg.valueDim = shape.valueDim;
+  cfg.headDim = shape.inputHeadDim;
+  cfg.valueDim = shape.inputValueDim;
   cfg.scale = op.getEffectiveScale();
   normalizer = op.getNormalizer();
   log2Units = normalizer != Normalizer::none && normalizer != Normalizer::hard;
@@ -348,13 +373,14 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
   if (normalizer == Normalizer::hard)
     argmax = std::make_unique<FragmentArgmax>(b, tiles);
-  positions = std::make_unique<FragmentPositions>(b, tiles, cfg, rowIdx, raw);
+  positions = std::make_unique<FragmentPositions>(b, tiles, cfg, rowIdx, raw,
+                                                  gridWidth);
   positions->prepareTile(tile);
   range = lowering::computeKeyRange(b, cfg, tile);
 
   // Prologue: Q, then the first key/value tile, in two commit groups.
   copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
-           shape.headDim, qView, cst(0));
+           shape.headDim, shape.inputHeadDim, qView, cst(0));
   NVVM::CpAsyncCommitGroupOp::create(b);
   copyKeyValueTile(range.begin, cst(0));
   NVVM::CpAsyncCommitGroupOp::create(b);
@@ -547,7 +573,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
                                     /*withElseRegion=*/false);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(&inside.getThenRegion().front());
-    for (int64_t ot = 0; ot < oTiles; ++ot) {
+    forEachStoredPair(b, lane, shape.inputValueDim, [&](int64_t ot, Value col) {
       Value x = arith::MulFOp::create(b, acc[4 * ot + 2 * half], inv);
       Value y = arith::MulFOp::create(b, acc[4 * ot + 2 * half + 1], inv);
       Value pairV =
@@ -555,10 +581,9 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
               ? Value(vector::FromElementsOp::create(
                     b, VectorType::get({2}, outElem), ValueRange{x, y}))
               : packPair(b, x, y, outElem);
-      Value col = add(mul(lane.quad, 2), ot * 8);
       vector::StoreOp::create(b, pairV, cfg.output,
                               ValueRange{tile.b, tile.h, row, col});
-    }
+    });
     if (cfg.lse) {
       // lse = (m + log2 l) ln 2 with m in log2 units; -inf when l = 0.
       Value m = done[4 * oTiles + half];

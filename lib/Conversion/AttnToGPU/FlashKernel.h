@@ -21,17 +21,13 @@
 #ifndef ATTN_LIB_CONVERSION_ATTNTOGPU_FLASHKERNEL_H
 #define ATTN_LIB_CONVERSION_ATTNTOGPU_FLASHKERNEL_H
 
+#include "../AttnToLoops/AttentionLowering.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <memory>
-
-namespace mlir::attn::lowering {
-struct KernelConfig;
-struct QueryTile;
-} // namespace mlir::attn::lowering
 
 namespace mlir::attn::gpu_lowering {
 
@@ -58,7 +54,13 @@ struct FlashShape {
   int64_t elementBytes;
   /// Query rows per CTA (one warp per 16) and keys per shared-memory tile.
   int64_t queryTile, keyTile;
+  /// Columns of the Q/K and V tiles: the operands' head dims
+  /// (inputHeadDim, inputValueDim) rounded up to a multiple of 16, what the
+  /// contractions step over. The columns past the operands' are copied as
+  /// zeros (cp.async zero-fill), so they add nothing to a dot product and
+  /// produce output columns that are never stored.
   int64_t headDim, valueDim;
+  int64_t inputHeadDim, inputValueDim;
   /// Q fragments stay in registers for the whole key loop (rows up to 256
   /// bytes: f16 head dims up to 128, TF32 up to 64); larger rows reload
   /// them from shared memory per key tile, which keeps the accumulators out
@@ -67,8 +69,12 @@ struct FlashShape {
   /// relative_position: 2 clip + 1 buckets, whose two f32 tables of
   /// [queryTile, buckets] follow the V tiles (0: none).
   int64_t relativeBuckets = 0;
-  /// Byte offsets of Q, the two K and the two V tiles, the relative
-  /// position tables, and the total.
+  /// grid_window with relative tables: 2 ry + 1 + 2 rx + 1 dot products per
+  /// query row, one f32 table of [queryTile, gridSlots] after the V tiles
+  /// (0: none).
+  int64_t gridSlots = 0;
+  /// Byte offsets of Q, the two K and the two V tiles, the positional
+  /// tables, and the total.
   int64_t queryOffset, keyOffset, valueOffset, positionOffset, sharedBytes;
 
   int64_t warps() const { return queryTile / kWarpRows; }
@@ -105,20 +111,22 @@ Value tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape, Value row,
 Value tileElementOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
                         Value row, Value col, int64_t cols);
 
-/// The f32 dot product of row `row` of the [*, headDim] tile at element
-/// `base` of `view` with `rhs` (the chunk of `n` columns from `col`, as
-/// vector<n x f32>), one 16-byte chunk of the row per load; with a null
-/// `rhs`, with the row itself (|x|^2).
+/// The f32 dot product of the first inputHeadDim columns of row `row` of
+/// the [*, headDim] tile at element `base` of `view` with `rhs` (the `n`
+/// columns from `col`, as vector<n x f32>; n is a 16-byte chunk's
+/// elements, fewer in the chunk the row ends in), one chunk of the row per
+/// load; with a null `rhs`, with the row itself (|x|^2).
 Value tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape, Value view,
                  Value base, Value row,
                  function_ref<Value(int64_t /*col*/, int64_t /*n*/)> rhs);
 
-/// The buffers a kernel reads and writes, in launch order: query, key,
-/// value, output, then the optional lse, mask, bias, key lengths,
-/// general's weight W [D, D] and the position operands.
+/// What a kernel reads and writes, in launch order: the buffers query,
+/// key, value, output, then the optional lse, mask, bias, key lengths,
+/// block table, general's weight W [D, D], grid_window's map width (an
+/// index, the only scalar) and the position operands.
 struct FlashOperands {
   Value query, key, value, output, lse, mask, bias, keyLengths, blockTable,
-      scoreWeight;
+      scoreWeight, gridWidth;
   SmallVector<Value> positions;
   SmallVector<Value> list() const;
 };
@@ -153,6 +161,15 @@ LaneCoordinates getLaneCoordinates(ImplicitLocOpBuilder &b, Value threadId);
 /// block `nt` of the key tile that starts at `k0`.
 Value fragmentKey(ImplicitLocOpBuilder &b, const LaneCoordinates &lane,
                   Value k0, int64_t nt);
+
+/// Calls `store(ot, col)` for each 8-column block `ot` of an accumulator
+/// whose thread pair of columns (col, col + 1 with col = 8 ot + 2t) holds
+/// columns of an operand `columns` wide (even): unconditionally inside it,
+/// under a guard in the block that it ends in, never in the padding blocks
+/// past it.
+void forEachStoredPair(ImplicitLocOpBuilder &b, const LaneCoordinates &lane,
+                       int64_t columns,
+                       function_ref<void(int64_t ot, Value col)> store);
 
 /// Element offset of (row, 16-byte chunk) in a row-major [rows, cols] tile
 /// of `chunkElems`-element chunks, XOR-swizzled by row so that the 8 rows
@@ -299,25 +316,30 @@ private:
 class FragmentPositions {
 public:
   /// `rows`: the global query rows of the thread's fragment rows g, g + 8
-  /// (clamped into the sequence); `raw`: the dynamic shared memory.
+  /// (clamped into the sequence); `raw`: the dynamic shared memory;
+  /// `gridWidth`: grid_window's map width (null without grid_window).
   FragmentPositions(ImplicitLocOpBuilder &b, const WarpTiles &tiles,
                     const lowering::KernelConfig &cfg, ArrayRef<Value> rows,
-                    Value raw);
+                    Value raw, Value gridWidth);
   bool hasRelative() const { return clip >= 0; }
   bool hasGaussian() const { return window >= 0; }
+  bool hasGrid() const { return bool(gridWidth); }
 
-  /// local_gaussian, before the key range is computed: the windows of the
+  /// Before the key range is computed: local_gaussian's windows of the
   /// thread's rows, and the union and intersection of the CTA's rows'
-  /// windows in `tile`.
+  /// windows in `tile`; grid_window's head dilation and the band of map
+  /// rows the CTA's positions reach.
   void prepareTile(lowering::QueryTile &tile);
-  /// relative_position, once Q is in shared memory: the q . aK_t table of
-  /// the warp's rows.
+  /// Once Q is in shared memory: the q . aK_t table of relative_position,
+  /// or the q . rows and q . cols table of grid_window, for the warp's
+  /// rows.
   void prepareQuery();
-  /// Adds q . aK_r to the pair of dot products `pair` (keys `key`, + 1,
-  /// row half `half`), before the scale.
+  /// Adds q . aK_r (relative_position) or q . rows[h, a] + q . cols[h, c]
+  /// (grid_window's tables) to the pair of dot products `pair` (keys
+  /// `key`, + 1, row half `half`), before the scale.
   Value addToScore(Value pair, Value key, int64_t half);
-  /// The Gaussian window's visibility of the keys `keys` (vector<2 x
-  /// index>) for row half `half`, or null.
+  /// The visibility of the keys `keys` (vector<2 x index>) for row half
+  /// `half` under the Gaussian window or the grid window, or null.
   Value visibility(Value keys, int64_t half);
   /// The weights of V from the softmax weights `pair`: times the Gaussian
   /// factor.
@@ -341,6 +363,18 @@ public:
 private:
   /// Element of (local row `r`, bucket `t`) in a relative table.
   Value tableElement(Value r, Value t);
+  /// Lane l computes the entries l, l + 32, ... of the warp's 16 rows x
+  /// `count` dot products q_r . table[prefix..., t] (f32, from the Q tile)
+  /// and stores each at dest[r * stride + offset + t], then calls `also`
+  /// with that element (may be null).
+  void storeRowDots(Value table, ValueRange prefix, int64_t count, Value dest,
+                    int64_t stride, int64_t offset,
+                    function_ref<void(Value)> also);
+  /// A [queryTile, slots] f32 table at `byteOffset` of the positional
+  /// part of shared memory.
+  Value sharedTable(Value raw, int64_t byteOffset, int64_t slots);
+  /// The keys (key, key + 1) as a vector<2 x index>.
+  Value keyPair(Value key);
   /// The bucket of key `key` for row half `half`.
   Value bucket(Value key, int64_t half);
 
@@ -356,6 +390,13 @@ private:
   SmallVector<Value> edges;
   /// local_gaussian: the centre and the window [lo, hi] of each row half.
   Value center[2], lo[2], hi[2];
+  /// grid_window: the map width, the head's window, the positions of the
+  /// row halves, and the [queryTile, gridSlots] table of q . rows[h, t]
+  /// (slots [0, 2 ry]) and q . cols[h, t] (slots 2 ry + 1 on), or null.
+  Value gridWidth, head;
+  lowering::GridWindow grid;
+  Value gridPos[2];
+  Value gridDots;
 };
 
 //===----------------------------------------------------------------------===//

@@ -10,6 +10,7 @@
 #include "FlashKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::attn;
@@ -28,12 +29,17 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
   s.elementBytes = f32 ? 4 : 2;
   s.queryTile = queryTile;
   s.keyTile = keyTile;
-  s.headDim = op.getQuery().getType().getDimSize(3);
-  s.valueDim = op.getValue().getType().getDimSize(3);
+  s.inputHeadDim = op.getQuery().getType().getDimSize(3);
+  s.inputValueDim = op.getValue().getType().getDimSize(3);
+  s.headDim = llvm::alignTo(s.inputHeadDim, 16);
+  s.valueDim = llvm::alignTo(s.inputValueDim, 16);
   s.queryInRegisters =
       s.contraction != Contraction::Fma && s.headDim * s.elementBytes <= 256;
   if (std::optional<uint64_t> clip = op.getRelativeClip())
     s.relativeBuckets = 2 * static_cast<int64_t>(*clip) + 1;
+  if (std::optional<ArrayRef<int64_t>> radii = op.getGridWindow();
+      radii && !op.getPositionOperands().empty())
+    s.gridSlots = 2 * (*radii)[0] + 2 * (*radii)[1] + 2;
   auto layout = [&]() {
     int64_t bytes = s.elementBytes;
     int64_t d = s.rowStride(s.headDim), dv = s.rowStride(s.valueDim);
@@ -41,7 +47,8 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
     s.keyOffset = bytes * s.queryTile * d;
     s.valueOffset = s.keyOffset + 2 * bytes * s.keyTile * d;
     s.positionOffset = s.valueOffset + 2 * bytes * s.keyTile * dv;
-    s.sharedBytes = s.positionOffset + 2 * 4 * s.queryTile * s.relativeBuckets;
+    s.sharedBytes = s.positionOffset +
+                    4 * s.queryTile * (2 * s.relativeBuckets + s.gridSlots);
   };
   layout();
   while (s.sharedBytes > sharedLimit && s.keyTile > 16) {
@@ -53,7 +60,7 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
            << "needs " << s.sharedBytes
            << " bytes of shared memory per CTA on the GPU (query-tile = "
            << s.queryTile << ", key-tile = " << s.keyTile
-           << ", D = " << s.headDim << ", Dv = " << s.valueDim
+           << ", D = " << s.inputHeadDim << ", Dv = " << s.inputValueDim
            << "), more than the chip's " << sharedLimit
            << "; use a smaller query-tile";
   return s;
@@ -80,7 +87,8 @@ Value gpu_lowering::tileElementOffset(ImplicitLocOpBuilder &b,
 
 SmallVector<Value> FlashOperands::list() const {
   SmallVector<Value> all = {query, key, value, output};
-  for (Value v : {lse, mask, bias, keyLengths, blockTable, scoreWeight})
+  for (Value v :
+       {lse, mask, bias, keyLengths, blockTable, scoreWeight, gridWidth})
     if (v)
       all.push_back(v);
   all.append(positions.begin(), positions.end());

@@ -68,8 +68,6 @@ void FragmentArgmax::storeRows(ValueRange state,
       b, DenseElementsAttr::get(pairType, b.getZeroAttr(elem)));
   Value negInf = arith::ConstantOp::create(
       b, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
-  Value twoT = arith::MulIOp::create(b, t.lane.quad, indexConst(b, 2));
-  int64_t dv = t.shape.valueDim;
   for (int64_t half = 0; half < 2; ++half) {
     Value best = state[half], key = state[2 + half];
     for (int32_t offset : {1, 2}) {
@@ -94,24 +92,25 @@ void FragmentArgmax::storeRows(ValueRange state,
                           /*withElseRegion=*/false);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(&inside.getThenRegion().front());
-    for (int64_t ot = 0; ot < dv / 8; ++ot) {
-      Value col = arith::AddIOp::create(b, twoT, indexConst(b, 8 * ot));
-      // The value row is read only where a key was chosen: with no visible
-      // key there may be no row 0 (an empty or paged cache).
-      auto read = scf::IfOp::create(b, TypeRange{pairType}, found,
-                                    /*withElseRegion=*/true);
-      {
-        OpBuilder::InsertionGuard rg(b);
-        b.setInsertionPointToStart(&read.getThenRegion().front());
-        scf::YieldOp::create(b, ValueRange{vector::LoadOp::create(
-                                    b, pairType, cfg.value,
-                                    lowering::kvIndices(b, cfg, tile, j, col,
-                                                        /*anyKey=*/true))});
-        b.setInsertionPointToStart(&read.getElseRegion().front());
-        scf::YieldOp::create(b, ValueRange{zeros});
-      }
-      vector::StoreOp::create(b, read.getResult(0), cfg.output,
-                              ValueRange{tile.b, tile.h, rows[half], col});
-    }
+    forEachStoredPair(
+        b, t.lane, t.shape.inputValueDim, [&](int64_t, Value col) {
+          // The value row is read only where a key was chosen: with no visible
+          // key there may be no row 0 (an empty or paged cache).
+          auto read = scf::IfOp::create(b, TypeRange{pairType}, found,
+                                        /*withElseRegion=*/true);
+          {
+            OpBuilder::InsertionGuard rg(b);
+            b.setInsertionPointToStart(&read.getThenRegion().front());
+            scf::YieldOp::create(b,
+                                 ValueRange{vector::LoadOp::create(
+                                     b, pairType, cfg.value,
+                                     lowering::kvIndices(b, cfg, tile, j, col,
+                                                         /*anyKey=*/true))});
+            b.setInsertionPointToStart(&read.getElseRegion().front());
+            scf::YieldOp::create(b, ValueRange{zeros});
+          }
+          vector::StoreOp::create(b, read.getResult(0), cfg.output,
+                                  ValueRange{tile.b, tile.h, rows[half], col});
+        });
   }
 }

@@ -54,8 +54,9 @@ using lowering::indexConst;
 FragmentPositions::FragmentPositions(ImplicitLocOpBuilder &b,
                                      const WarpTiles &tiles,
                                      const lowering::KernelConfig &cfg,
-                                     ArrayRef<Value> rows, Value raw)
-    : b(b), t(tiles), cfg(cfg) {
+                                     ArrayRef<Value> rows, Value raw,
+                                     Value gridWidth)
+    : b(b), t(tiles), cfg(cfg), gridWidth(gridWidth) {
   AttentionOp op = cfg.op;
   for (int64_t half = 0; half < 2; ++half) {
     rowIdx[half] = rows[half];
@@ -65,20 +66,32 @@ FragmentPositions::FragmentPositions(ImplicitLocOpBuilder &b,
   }
   if (std::optional<uint64_t> c = op.getRelativeClip()) {
     clip = static_cast<int64_t>(*c);
-    auto space = cast<MemRefType>(raw.getType()).getMemorySpace();
-    int64_t elems = t.shape.queryTile * t.shape.relativeBuckets;
-    auto type = MemRefType::get({elems}, b.getF32Type(),
-                                MemRefLayoutAttrInterface(), space);
-    relKeys = memref::ViewOp::create(
-        b, type, raw, indexConst(b, t.shape.positionOffset), ValueRange{});
-    relScores = memref::ViewOp::create(
-        b, type, raw, indexConst(b, t.shape.positionOffset + 4 * elems),
-        ValueRange{});
+    int64_t buckets = t.shape.relativeBuckets;
+    relKeys = sharedTable(raw, 0, buckets);
+    relScores = sharedTable(raw, 4 * t.shape.queryTile * buckets, buckets);
   }
+  if (t.shape.gridSlots)
+    gridDots = sharedTable(raw, 0, t.shape.gridSlots);
   if (std::optional<uint64_t> w = op.getGaussianWindow()) {
     window = static_cast<int64_t>(*w);
     sigma = op.getGaussianSigma()->convertToFloat();
   }
+}
+
+Value FragmentPositions::sharedTable(Value raw, int64_t byteOffset,
+                                     int64_t slots) {
+  auto space = cast<MemRefType>(raw.getType()).getMemorySpace();
+  auto type = MemRefType::get({t.shape.queryTile * slots}, b.getF32Type(),
+                              MemRefLayoutAttrInterface(), space);
+  return memref::ViewOp::create(
+      b, type, raw, indexConst(b, t.shape.positionOffset + byteOffset),
+      ValueRange{});
+}
+
+Value FragmentPositions::keyPair(Value key) {
+  return vector::FromElementsOp::create(
+      b, VectorType::get({2}, b.getIndexType()),
+      ValueRange{key, arith::AddIOp::create(b, key, indexConst(b, 1))});
 }
 
 Value FragmentPositions::tableElement(Value r, Value bucket) {
@@ -92,6 +105,13 @@ Value FragmentPositions::bucket(Value key, int64_t half) {
 }
 
 void FragmentPositions::prepareTile(lowering::QueryTile &tile) {
+  if (hasGrid()) {
+    head = tile.h;
+    grid = lowering::gridWindow(b, cfg.op, gridWidth, tile.h);
+    lowering::gridTileBounds(b, cfg, grid, tile);
+    for (int64_t half = 0; half < 2; ++half)
+      gridPos[half] = arith::AddIOp::create(b, rowIdx[half], cfg.alignOffset);
+  }
   if (!hasGaussian())
     return;
   lowering::gaussianTileBounds(b, cfg, tile, window, nullptr);
@@ -105,41 +125,85 @@ void FragmentPositions::prepareTile(lowering::QueryTile &tile) {
   }
 }
 
-void FragmentPositions::prepareQuery() {
-  if (!hasRelative())
-    return;
-  // Lane l computes the entries l, l + 32, ... of the warp's 16 rows x
-  // 2 kappa + 1 buckets, and clears the same entries of the score table
-  // (buckets whose key lies outside the sequence keep -inf: weight 0). The
-  // key loop's first barrier makes them visible to the other lanes.
-  int64_t buckets = t.shape.relativeBuckets;
-  Value aK = cfg.positionInputs[0];
-  Value negInf = arith::ConstantOp::create(
-      b, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+void FragmentPositions::storeRowDots(Value table, ValueRange prefix,
+                                     int64_t count, Value dest, int64_t stride,
+                                     int64_t offset,
+                                     function_ref<void(Value)> also) {
+  // The key loop's first barrier makes the entries visible to the other
+  // lanes.
   scf::ForOp::create(
-      b, t.lane.lane, indexConst(b, kWarpRows * buckets),
+      b, t.lane.lane, indexConst(b, kWarpRows * count),
       indexConst(b, kThreadsPerWarp), ValueRange{},
       [&](OpBuilder &nb, Location, Value e, ValueRange) {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
         Value r = arith::AddIOp::create(
-            b, t.warpRow0,
-            arith::DivUIOp::create(b, e, indexConst(b, buckets)));
-        Value bk = arith::RemUIOp::create(b, e, indexConst(b, buckets));
+            b, t.warpRow0, arith::DivUIOp::create(b, e, indexConst(b, count)));
+        Value slot = arith::RemUIOp::create(b, e, indexConst(b, count));
         Value dot =
             tileRowDot(b, t.shape, t.query, indexConst(b, 0), r,
                        [&](int64_t col, int64_t n) {
-                         return lowering::loadVectorAsF32(
-                             b, aK, ValueRange{bk, indexConst(b, col)}, n);
+                         SmallVector<Value> at(prefix);
+                         at.append({slot, indexConst(b, col)});
+                         return lowering::loadVectorAsF32(b, table, at, n);
                        });
-        Value at = tableElement(r, bk);
-        memref::StoreOp::create(b, dot, relKeys, ValueRange{at});
-        memref::StoreOp::create(b, negInf, relScores, ValueRange{at});
+        Value at = arith::AddIOp::create(
+            b, arith::MulIOp::create(b, r, indexConst(b, stride)),
+            arith::AddIOp::create(b, slot, indexConst(b, offset)));
+        memref::StoreOp::create(b, dot, dest, ValueRange{at});
+        if (also)
+          also(at);
         scf::YieldOp::create(b);
       });
 }
 
+void FragmentPositions::prepareQuery() {
+  if (gridDots) {
+    int64_t slots = t.shape.gridSlots, rowSlots = 2 * grid.ry + 1;
+    storeRowDots(cfg.positionInputs[0], head, rowSlots, gridDots, slots, 0,
+                 nullptr);
+    storeRowDots(cfg.positionInputs[1], head, 2 * grid.rx + 1, gridDots, slots,
+                 rowSlots, nullptr);
+  }
+  if (!hasRelative())
+    return;
+  // The q . aK_t table, and the score table cleared (buckets whose key lies
+  // outside the sequence keep -inf: weight 0).
+  Value negInf = arith::ConstantOp::create(
+      b, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+  int64_t buckets = t.shape.relativeBuckets;
+  storeRowDots(cfg.positionInputs[0], {}, buckets, relKeys, buckets, 0,
+               [&](Value at) {
+                 memref::StoreOp::create(b, negInf, relScores, ValueRange{at});
+               });
+}
+
 Value FragmentPositions::addToScore(Value pair, Value key, int64_t half) {
+  if (gridDots) {
+    // q . rows[h, a] + q . cols[h, c] from the row's slots; the steps of
+    // hidden keys are clamped into the tables (their scores are masked).
+    lowering::GridNeighbours cells =
+        lowering::gridNeighbours(b, grid, gridPos[half], keyPair(key));
+    Value rowBase = arith::MulIOp::create(b, localRow[half],
+                                          indexConst(b, t.shape.gridSlots));
+    auto entry = [&](Value steps, int64_t e, int64_t offset) -> Value {
+      Value step = arith::IndexCastOp::create(
+          b, b.getIndexType(),
+          vector::ExtractOp::create(b, steps, ArrayRef<int64_t>{e}));
+      Value at = arith::AddIOp::create(
+          b, rowBase, arith::AddIOp::create(b, step, indexConst(b, offset)));
+      return memref::LoadOp::create(b, gridDots, ValueRange{at});
+    };
+    SmallVector<Value, 2> terms;
+    for (int64_t e = 0; e < 2; ++e)
+      terms.push_back(
+          arith::AddFOp::create(b, entry(cells.rowStep, e, 0),
+                                entry(cells.colStep, e, 2 * grid.ry + 1)));
+    return arith::AddFOp::create(
+        b, pair,
+        vector::FromElementsOp::create(b, VectorType::get({2}, b.getF32Type()),
+                                       terms));
+  }
   if (!hasRelative())
     return pair;
   SmallVector<Value, 2> terms;
@@ -155,6 +219,8 @@ Value FragmentPositions::addToScore(Value pair, Value key, int64_t half) {
 }
 
 Value FragmentPositions::visibility(Value keys, int64_t half) {
+  if (hasGrid())
+    return lowering::gridNeighbours(b, grid, gridPos[half], keys).visible;
   if (!hasGaussian())
     return {};
   return lowering::inGaussianWindow(b, keys, lo[half], hi[half]);
@@ -255,6 +321,11 @@ void FragmentPositions::finish(SmallVectorImpl<Value> &acc,
           SmallVector<Value> next;
           for (int64_t ot = 0; ot < oTiles; ++ot) {
             Value col = arith::AddIOp::create(b, twoT, indexConst(b, 8 * ot));
+            // The padding columns of the accumulator are never stored: they
+            // read the last pair of aV instead of past its rows.
+            int64_t dv = t.shape.inputValueDim;
+            if (8 * ot + 8 > dv)
+              col = arith::MinUIOp::create(b, col, indexConst(b, dv - 2));
             Value a = lowering::loadVectorAsF32(b, aV, ValueRange{bk, col}, 2);
             for (int64_t e = 0; e < 2; ++e)
               next.push_back(arith::AddFOp::create(

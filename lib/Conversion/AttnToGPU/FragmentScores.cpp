@@ -42,13 +42,15 @@ Value FragmentScore::normTerm(Value squares) {
 Value gpu_lowering::tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape,
                                Value view, Value base, Value row,
                                function_ref<Value(int64_t, int64_t)> rhs) {
-  // One 16-byte chunk per load, widened to f32.
+  // One 16-byte chunk per load, widened to f32; the padding columns past
+  // the operand's head dim are left out (rhs has none).
   int64_t n = shape.chunkElems();
   Type elem = cast<MemRefType>(view.getType()).getElementType();
   auto f32Vec = VectorType::get({n}, b.getF32Type());
   Value acc = arith::ConstantOp::create(
       b, DenseElementsAttr::get(f32Vec, b.getF32FloatAttr(0.0f)));
-  for (int64_t c = 0; c < shape.headDim / n; ++c) {
+  Value tail;
+  for (int64_t c = 0; c * n < shape.inputHeadDim; ++c) {
     Value at = arith::AddIOp::create(
         b, base,
         tileOffset(b, shape, row, arith::ConstantIndexOp::create(b, c),
@@ -58,12 +60,30 @@ Value gpu_lowering::tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape,
                                      llvm::MaybeAlign(16));
     if (!elem.isF32())
       x = arith::ExtFOp::create(b, f32Vec, x);
-    acc = vector::FMAOp::create(b, x, rhs ? rhs(c * n, n) : x, acc);
+    int64_t count = std::min(n, shape.inputHeadDim - c * n);
+    if (count == n) {
+      acc = vector::FMAOp::create(b, x, rhs ? rhs(c * n, n) : x, acc);
+      continue;
+    }
+    // The chunk the operand's columns end in: its first `count` lanes, one
+    // by one.
+    Value r = rhs ? rhs(c * n, count) : Value();
+    for (int64_t i = 0; i < count; ++i) {
+      Value xi = vector::ExtractOp::create(b, x, ArrayRef<int64_t>{i});
+      Value ri =
+          r ? vector::ExtractOp::create(b, r, ArrayRef<int64_t>{i}).getResult()
+            : xi;
+      Value product = arith::MulFOp::create(b, xi, ri);
+      tail =
+          tail ? arith::AddFOp::create(b, tail, product).getResult() : product;
+    }
   }
   Value sum = vector::ExtractOp::create(b, acc, ArrayRef<int64_t>{0});
   for (int64_t i = 1; i < n; ++i)
     sum = arith::AddFOp::create(
         b, sum, vector::ExtractOp::create(b, acc, ArrayRef<int64_t>{i}));
+  if (tail)
+    sum = arith::AddFOp::create(b, sum, tail);
   return sum;
 }
 
@@ -95,7 +115,7 @@ void FragmentScore::projectQuery() {
   // FMAs over W's rows; the warp's rows are its own (the contraction reads
   // no other warp's rows), but every lane reads the whole row before any
   // lane overwrites it: a barrier between the sums and the stores.
-  int64_t d = t.shape.headDim;
+  int64_t d = t.shape.inputHeadDim;
   int64_t perLane = (d + kThreadsPerWarp - 1) / kThreadsPerWarp;
   Type elem = cast<MemRefType>(t.query.getType()).getElementType();
   SmallVector<Value> cols;

@@ -28,6 +28,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -191,4 +192,25 @@ Value gpu_lowering::fragmentKey(ImplicitLocOpBuilder &b,
       b, k0,
       arith::AddIOp::create(b, twoT,
                             arith::ConstantIndexOp::create(b, 8 * nt)));
+}
+
+void gpu_lowering::forEachStoredPair(ImplicitLocOpBuilder &b,
+                                     const LaneCoordinates &lane,
+                                     int64_t columns,
+                                     function_ref<void(int64_t, Value)> store) {
+  for (int64_t ot = 0; 8 * ot < columns; ++ot) {
+    Value col = add(b, mul(b, lane.quad, 2), cst(b, 8 * ot));
+    if (8 * ot + 8 <= columns) {
+      store(ot, col);
+      continue;
+    }
+    auto inside =
+        scf::IfOp::create(b,
+                          arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
+                                                col, cst(b, columns)),
+                          /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&inside.getThenRegion().front());
+    store(ot, col);
+  }
 }

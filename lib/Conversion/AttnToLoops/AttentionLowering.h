@@ -369,8 +369,10 @@ struct GridNeighbours {
 };
 
 /// The math of grid_window, written once for every inner tile (the GPU
-/// kernel applies it to its fragments).
-GridWindow gridWindow(ImplicitLocOpBuilder &b, AttentionOp op, Value head);
+/// kernel applies it to its fragments). `width` is the grid_width operand
+/// as the kernel sees it.
+GridWindow gridWindow(ImplicitLocOpBuilder &b, AttentionOp op, Value width,
+                      Value head);
 GridNeighbours gridNeighbours(ImplicitLocOpBuilder &b, const GridWindow &g,
                               Value pos, Value keys);
 /// The keys [begin, end) whose map rows are within r ry of the rows of the
@@ -378,6 +380,12 @@ GridNeighbours gridNeighbours(ImplicitLocOpBuilder &b, const GridWindow &g,
 std::pair<Value, Value> gridKeyBand(ImplicitLocOpBuilder &b,
                                     const GridWindow &g, Value firstPos,
                                     Value lastPos, Value keyLen);
+/// The key range of query tile `tile` under grid_window: the band of its
+/// first and last positions (tile.posBegin, posEnd), with no key tile
+/// fully visible (no key tile is a whole neighbourhood). Returns the
+/// position of the tile's first row.
+Value gridTileBounds(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                     const GridWindow &g, QueryTile &tile);
 
 /// Positional terms: relative_position (Shaw) tables, the local_gaussian
 /// window and the 2-D grid_window (with its optional relative tables).

@@ -171,15 +171,9 @@ void PositionTerms::prepareQueryTile(ImplicitLocOpBuilder &b, QueryTile &tile) {
       skewRelativeKeys(b, tile);
   }
   if (hasGrid()) {
-    grid = gridWindow(b, cfg.op, tile.h);
-    gridFirstPos = arith::AddIOp::create(b, tile.row0, cfg.alignOffset);
-    Value lastPos = arith::AddIOp::create(
-        b, gridFirstPos, arith::SubIOp::create(b, tile.rows, indexConst(b, 1)));
-    std::tie(tile.posBegin, tile.posEnd) =
-        gridKeyBand(b, grid, gridFirstPos, lastPos, cfg.keyLen);
-    // Every tile is masked: no key tile is a whole neighbourhood.
-    tile.posFullBegin = cfg.keyLen;
-    tile.posFullEnd = indexConst(b, 0);
+    AttentionOp op = cfg.op;
+    grid = gridWindow(b, op, op.getGridWidth(), tile.h);
+    gridFirstPos = gridTileBounds(b, cfg, grid, tile);
     if (gridDots) {
       storeTableDots(b, tile, cfg.positionInputs[0], {tile.h}, 2 * grid.ry + 1,
                      gridDots, 0);
@@ -368,7 +362,7 @@ Value PositionTerms::rowMeetsTile(ImplicitLocOpBuilder &b, Value r, Value k0,
 }
 
 GridWindow lowering::gridWindow(ImplicitLocOpBuilder &b, AttentionOp op,
-                                Value head) {
+                                Value width, Value head) {
   GridWindow g;
   ArrayRef<int64_t> radii = *op.getGridWindow();
   g.ry = radii[0];
@@ -383,7 +377,7 @@ GridWindow lowering::gridWindow(ImplicitLocOpBuilder &b, AttentionOp op,
         b, arith::ConstantOp::create(b, b.getF64FloatAttr(1.0)), toF64(x));
   };
   g.width = arith::MinSIOp::create(
-      b, arith::MaxSIOp::create(b, op.getGridWidth(), indexConst(b, 1)),
+      b, arith::MaxSIOp::create(b, width, indexConst(b, 1)),
       indexConst(b, std::numeric_limits<int32_t>::max()));
   g.invWidth = reciprocal(g.width);
   // The head's dilation: a chain of selects over the query heads.
@@ -420,6 +414,18 @@ std::pair<Value, Value> lowering::gridKeyBand(ImplicitLocOpBuilder &b,
       keyLen);
   return {arith::MinSIOp::create(b, begin, keyLen),
           arith::MaxSIOp::create(b, end, indexConst(b, 0))};
+}
+
+Value lowering::gridTileBounds(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
+                               const GridWindow &g, QueryTile &tile) {
+  Value firstPos = arith::AddIOp::create(b, tile.row0, cfg.alignOffset);
+  Value lastPos = arith::AddIOp::create(
+      b, firstPos, arith::SubIOp::create(b, tile.rows, indexConst(b, 1)));
+  std::tie(tile.posBegin, tile.posEnd) =
+      gridKeyBand(b, g, firstPos, lastPos, cfg.keyLen);
+  tile.posFullBegin = cfg.keyLen;
+  tile.posFullEnd = indexConst(b, 0);
+  return firstPos;
 }
 
 GridNeighbours lowering::gridNeighbours(ImplicitLocOpBuilder &b,

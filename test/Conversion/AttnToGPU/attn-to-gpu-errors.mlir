@@ -51,7 +51,7 @@ func.func @topk(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
 func.func @relative_sigmoid(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
                             %v: tensor<1x2x8x16xf16>, %ak: tensor<5x16xf32>,
                             %av: tensor<5x16xf32>) -> tensor<1x2x8x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: positional terms (relative_clip, gaussian_window) with normalizer 'sigmoid' (they need 'softmax')}}
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: positional terms (relative_clip, gaussian_window, grid_window) with normalizer 'sigmoid' (they need 'softmax')}}
   %o = attn.attention %q, %k, %v position_operands(%ak, %av
           : tensor<5x16xf32>, tensor<5x16xf32>)
       {relative_clip = 2 : i64, normalizer = #attn.normalizer<sigmoid>}
@@ -79,7 +79,7 @@ func.func @relative_cosine(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
 func.func @gaussian_none(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
                          %v: tensor<1x2x8x16xf16>, %p: tensor<1x2x8xf32>)
     -> tensor<1x2x8x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: positional terms (relative_clip, gaussian_window) with normalizer 'none' (they need 'softmax')}}
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: positional terms (relative_clip, gaussian_window, grid_window) with normalizer 'none' (they need 'softmax')}}
   %o = attn.attention %q, %k, %v position_operands(%p : tensor<1x2x8xf32>)
       {gaussian_window = 2 : i64, gaussian_sigma = 1.0 : f32,
        normalizer = #attn.normalizer<none>}
@@ -90,11 +90,11 @@ func.func @gaussian_none(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
 
 // -----
 
-func.func @head_dim(%q: tensor<1x2x8x40xf16>, %k: tensor<1x2x8x40xf16>,
+func.func @head_dim(%q: tensor<1x2x8x41xf16>, %k: tensor<1x2x8x41xf16>,
                     %v: tensor<1x2x8x40xf16>) -> tensor<1x2x8x40xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: head dims D = 40, Dv = 40 (both must be multiples of 16, at most 256)}}
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: head dims D = 41, Dv = 40 (both must be even, at most 256)}}
   %o = attn.attention %q, %k, %v
-      : tensor<1x2x8x40xf16>, tensor<1x2x8x40xf16>, tensor<1x2x8x40xf16>
+      : tensor<1x2x8x41xf16>, tensor<1x2x8x41xf16>, tensor<1x2x8x40xf16>
       -> tensor<1x2x8x40xf16>
   return %o : tensor<1x2x8x40xf16>
 }
@@ -152,12 +152,30 @@ func.func @unused_lse(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
 
 // -----
 
-func.func @grid_window(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
-                       %v: tensor<1x2x8x16xf16>, %w: index)
+func.func @grid_window_sigmoid(%q: tensor<1x2x8x16xf16>,
+                               %k: tensor<1x2x8x16xf16>,
+                               %v: tensor<1x2x8x16xf16>, %w: index)
     -> tensor<1x2x8x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: grid_window (the kernel takes no scalar operand for the map width; the CPU lowering runs it)}}
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: positional terms (relative_clip, gaussian_window, grid_window) with normalizer 'sigmoid' (they need 'softmax')}}
   %o = attn.attention %q, %k, %v grid_width(%w)
-      {grid_window = array<i64: 1, 1>}
+      {grid_window = array<i64: 1, 1>, normalizer = #attn.normalizer<sigmoid>}
+      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
+      -> tensor<1x2x8x16xf16>
+  return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+func.func @grid_tables_cosine(%q: tensor<1x2x8x16xf16>,
+                              %k: tensor<1x2x8x16xf16>,
+                              %v: tensor<1x2x8x16xf16>, %w: index,
+                              %rows: tensor<2x3x16xf32>,
+                              %cols: tensor<2x3x16xf32>)
+    -> tensor<1x2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: grid_window relative tables with score 'cosine' (they need 'dot')}}
+  %o = attn.attention %q, %k, %v grid_width(%w)
+      position_operands(%rows, %cols : tensor<2x3x16xf32>, tensor<2x3x16xf32>)
+      {grid_window = array<i64: 1, 1>, score = #attn.score<cosine>}
       : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
       -> tensor<1x2x8x16xf16>
   return %o : tensor<1x2x8x16xf16>

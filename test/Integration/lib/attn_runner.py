@@ -39,6 +39,20 @@ def find_attn_exec(explicit):
     return os.path.join(REPO_ROOT, "build", "bin", "attn-exec")
 
 
+def add_runner_arguments(parser):
+    """The options of how a checker runs its module: tiles (attn-run),
+    the runner, the tools, the library attn-exec runs and a timeout."""
+    parser.add_argument("--query-tile", dest="query_tile", type=int,
+                        default=None)
+    parser.add_argument("--key-tile", dest="key_tile", type=int, default=None)
+    parser.add_argument("--attn-run", dest="attn_run", default=None)
+    parser.add_argument("--runner", choices=("attn-run", "attn-exec"),
+                        default="attn-run")
+    parser.add_argument("--library", default=None)
+    parser.add_argument("--attn-exec", dest="attn_exec", default=None)
+    parser.add_argument("--timeout", type=float, default=600)
+
+
 def check_runner_options(args):
     """--runner attn-exec needs --library and takes no tile options (they
     are fixed when the library is compiled)."""

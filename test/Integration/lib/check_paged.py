@@ -48,7 +48,8 @@ sys.dont_write_bytecode = True  # keep the source tree clean under lit
 sys.path.insert(0, HERE)
 import reference as ref  # noqa: E402
 from attn_runner import (  # noqa: E402
-    REPO_ROOT, attn_run_command, check_runner_options, invoke_attn_run)
+    REPO_ROOT, add_runner_arguments, attn_run_command, check_runner_options,
+    invoke_attn_run)
 from compare_results import compare, compare_lse  # noqa: E402
 from module_signature import (  # noqa: E402
     UsageError, parse_main_results, parse_main_signature, result_roles)
@@ -104,14 +105,7 @@ def main(argv=None):
     p.add_argument("--page-size", dest="page_size", type=int, default=None)
     p.add_argument("--spare", type=int, default=3)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--query-tile", dest="query_tile", type=int, default=None)
-    p.add_argument("--key-tile", dest="key_tile", type=int, default=None)
-    p.add_argument("--attn-run", dest="attn_run", default=None)
-    p.add_argument("--runner", choices=("attn-run", "attn-exec"),
-                   default="attn-run")
-    p.add_argument("--library", default=None)
-    p.add_argument("--attn-exec", dest="attn_exec", default=None)
-    p.add_argument("--timeout", type=float, default=600)
+    add_runner_arguments(p)
     args = p.parse_args(argv)
     try:
         check_runner_options(args)
