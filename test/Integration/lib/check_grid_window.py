@@ -6,7 +6,8 @@ against a float64 reference within the tolerances of shared/VARIANTS.md.
   check_grid_window.py --module PATH [--N N] [--H N] [--W N] [--seed N]
                        [--query-tile N] [--key-tile N] [--attn-run PATH]
                        [--runner attn-run|attn-exec] [--library PATH]
-                       [--attn-exec PATH] [--tf32]
+                       [--attn-exec PATH] [--tf32] [--print-time]
+                       [--repeat N]
 
 The module's @main takes q, k [N,Hq,H*W,D], v [N,Hq,H*W,Dv] (f32, f16 or
 bf16), map [H,W] i8 (only its sizes matter: grid_width is its dimension
@@ -22,7 +23,8 @@ scale * q_i . (k_j + rows[h, a + ry] + cols[h, c + rx]) and the softmax
 runs over the visible keys.
 
 --tf32: the f32 module was compiled with --allow-tf32 (TF32 tensor cores):
-compare with the f16 tolerances.
+compare with the f16 tolerances. --print-time and --repeat go to attn-run
+(attn-exec), whose output is echoed.
 
 Prints one line `grid_window ...: max_abs_err=.. max_rel_err=.. PASS` and
 exits 0, or prints what went wrong and exits 1.
@@ -44,7 +46,7 @@ sys.path.insert(0, HERE)
 import reference as ref  # noqa: E402
 from attn_runner import (  # noqa: E402
     add_runner_arguments, attn_run_command, check_runner_options,
-    invoke_attn_run)
+    invoke_attn_run, tool_name)
 from compare_results import compare  # noqa: E402
 from module_signature import UsageError, parse_main_signature  # noqa: E402
 
@@ -103,6 +105,8 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     add_runner_arguments(p)
     p.add_argument("--tf32", action="store_true")
+    p.add_argument("--print-time", dest="print_time", action="store_true")
+    p.add_argument("--repeat", type=int, default=None)
     args = p.parse_args(argv)
     try:
         check_runner_options(args)
@@ -144,13 +148,18 @@ def main(argv=None):
     tmp = tempfile.mkdtemp(prefix="check-grid-")
     try:
         cmd, paths = attn_run_command(args, args.module, named, tmp, ["out"])
-        if invoke_attn_run(cmd, head, args.timeout) is None:
+        proc = invoke_attn_run(cmd, head, args.timeout)
+        if proc is None:
             return 1
         ok, summary, details = compare(np.load(paths[0]), want,
                                        "tf32" if args.tf32 else etype)
         print(f"{head}: {summary} {'PASS' if ok else 'FAIL'}")
         if details:
             print(details)
+        if args.print_time:
+            for line in proc.stdout.splitlines():
+                if line.strip():
+                    print(f"  {tool_name(cmd)}: {line.rstrip()}")
         return 0 if ok else 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

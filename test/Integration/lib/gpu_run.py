@@ -5,13 +5,14 @@
              [--bench-only] [--bench-repeat N]
 
 DIR/run calls this after building the runtime. For every packed module and
-each of its cases it runs check_variant.py through attn-exec (the inputs go
-to the GPU, the outputs come back and are compared with the float64
-reference) and prints one line
+each of its cases it runs check_variant.py (check_grid_window.py for the
+grid_window entries) through attn-exec (the inputs go to the GPU, the
+outputs come back and are compared with the float64 reference) and prints
+one line
 
   ID/CASE: PASS max_err=<max |out - ref|> time_ms=<CUDA event time>
 
-(FAIL, with check_variant's report below it), then `N passed, M failed`.
+(FAIL, with the checker's report below it), then `N passed, M failed`.
 Exit status 1 if any failed, or when nothing can run on the GPU at all: then
 the runtime's error (no driver, no device, a runtime built without CUDA) is
 printed once, instead of one failure per module.
@@ -39,6 +40,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
+import check_grid_window as cgw  # noqa: E402
 import check_variant as cv  # noqa: E402
 from module_signature import bind_dims, parse_main_signature  # noqa: E402
 from row_check import row_reference  # noqa: E402
@@ -52,25 +54,36 @@ NO_GPU_RE = re.compile(r"no CUDA driver|cuInit|CUDA_ERROR_NO_DEVICE|"
                        r"CUDA_ERROR_NOT_INITIALIZED|CUDA_ERROR_SYSTEM|"
                        r"CUDA_ERROR_COMPAT|CUDA_ERROR_INSUFFICIENT_DRIVER")
 BENCH = {"B": 4, "S": 4096}
+# The check name of the entries that check_grid_window checks.
+GRID_WINDOW = "grid_window"
+
+
+def checker(check, module, library):
+    """The checker of an entry whose check name is `check` and its
+    arguments for the compiled `module` and `library`: check_grid_window
+    for "grid_window", else check_variant NAME."""
+    run = ["--runner", "attn-exec", "--library", library]
+    if check == GRID_WINDOW:
+        return cgw.main, ["--module", module] + run
+    # Rows of sections D, E and F take their module as the example of their
+    # name (modules/NAME.mlir), not as --module.
+    where = (["--examples", os.path.dirname(module)]
+             if row_reference(check) else ["--module", module])
+    return cv.main, [check] + where + run
 
 
 def check(entry, case_args, dirpath, attn_exec, repeat):
-    """Runs check_variant on one case in this process; returns (rc, output)."""
-    module = os.path.join(dirpath, entry["module"])
-    # Rows of sections D and E take their module as the example of their
-    # name (modules/NAME.mlir), not as --module.
-    where = (["--examples", os.path.dirname(module)]
-             if row_reference(entry["check"]) else ["--module", module])
-    argv = ([entry["check"]] + where
-            + ["--runner", "attn-exec",
-               "--library", os.path.join(dirpath, entry["library"]),
-               "--attn-exec", attn_exec, "--print-time",
-               "--repeat", str(repeat)]
-            + entry.get("check_args", []))
+    """Runs the entry's checker on one case in this process; returns (rc,
+    output)."""
+    main, argv = checker(entry["check"],
+                         os.path.join(dirpath, entry["module"]),
+                         os.path.join(dirpath, entry["library"]))
+    argv += (["--attn-exec", attn_exec, "--print-time", "--repeat",
+              str(repeat)] + entry.get("check_args", []))
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         try:
-            rc = cv.main(argv + list(case_args))
+            rc = main(argv + list(case_args))
         except Exception as e:  # a checker bug must not stop the suite
             print(f"error: {type(e).__name__}: {e}")
             rc = 1
@@ -99,8 +112,10 @@ def preflight(suite, dirpath, attn_exec):
         if why:
             return why
     first = suite["packed"][0]
-    rc, out = check(first, ["--B", "1", "--Sq", "1", "--Skv", "1"], dirpath,
-                    attn_exec, 1)
+    tiny = (["--N", "1", "--H", "1", "--W", "1"]
+            if first["check"] == GRID_WINDOW
+            else ["--B", "1", "--Sq", "1", "--Skv", "1"])
+    rc, out = check(first, tiny, dirpath, attn_exec, 1)
     if rc != 0:
         for line in out.splitlines():
             if NO_GPU_RE.search(line):

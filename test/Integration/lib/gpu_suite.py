@@ -37,6 +37,9 @@ Entries (ID: what it is):
       log-sum-exp) in f16 and bf16; checked as NAME_f16 with --module.
   scaled_dot_T_dD[vDv], causal_T_dD   other head dims (4 heads), T = f16,
       bf16, f32 (exact FMAs) and tf32 (f32 modules with --allow-tf32).
+  grid_dilated, grid_relative[_f16|_bf16|_tf32]   the fused cores of
+      dilated_local and stand_alone (test/Integration/CPU/Inputs, the
+      2-D grid_window), checked by check_grid_window.py on maps.
   bench_scaled_dot_f16_dD, bench_causal_f16_dD   16 heads, the shapes of
       `DIR/run --bench`; checked on a small case as well.
 
@@ -59,10 +62,10 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep the source tree clean under lit
 sys.path.insert(0, HERE)
-import check_variant as cv  # noqa: E402
 import reference as ref  # noqa: E402
 from attn_runner import REPO_ROOT  # noqa: E402
-from row_check import ROW_REFERENCES, row_reference  # noqa: E402
+from gpu_run import GRID_WINDOW, checker  # noqa: E402
+from row_check import ROW_REFERENCES  # noqa: E402
 from variant_specs import DOT_SCORED, FLEX_NAMES  # noqa: E402
 
 EXAMPLES = os.path.join("examples", "variants")
@@ -92,11 +95,20 @@ CASES = {
     "masked_rows": ["--B", "3", "--Sq", "40", "--Skv", "70",
                     "--case", "masked_rows"],
     "default": [],
+    # grid_window modules (check_grid_window): N maps of H x W positions.
+    "map": ["--N", "2", "--H", "9", "--W", "7"],
+    "map_tall": ["--N", "1", "--H", "37", "--W", "5"],   # several tiles
+    "map_row": ["--N", "2", "--H", "1", "--W", "30"],
+    "map_pixel": ["--N", "1", "--H", "1", "--W", "1"],
 }
+# The fused cores of dilated_local and stand_alone (grid_window).
+GRID_MODULES = ("grid_dilated", "grid_relative")
+GRID_CASES = ("map", "map_tall", "map_row", "map_pixel")
 MASKED_ROWS = ("key_padding", "bool_mask", "local_gaussian")
 
 # Head dims beyond the examples' 64: (D, Dv) for scaled_dot, D for causal.
-HEAD_DIMS = ((16, 16), (128, 128), (256, 256), (64, 128))
+# Those below 16 are padded in the kernel's tiles.
+HEAD_DIMS = ((16, 16), (128, 128), (256, 256), (64, 128), (8, 16), (4, 4))
 CAUSAL_HEAD_DIMS = (128,)
 # `run --bench`: B=4, 16 heads, Sq=Skv=4096.
 BENCH_HEADS = 16
@@ -219,6 +231,14 @@ def entries():
             out.append(Entry(f"causal_{t}_d{d}", f"causal{suffix}", None,
                              attention_module(4, d, d, elem, True),
                              ["odd", "decode", "sq_gt_skv", "huge"], **extra))
+    for name in GRID_MODULES:
+        src = os.path.join(INPUTS, name + ".mlir")
+        out.append(Entry(name, GRID_WINDOW, src, as_written(src), GRID_CASES))
+        for t in NARROW:
+            out.append(Entry(f"{name}_{t}", GRID_WINDOW, src,
+                             narrowed(src, t), GRID_CASES))
+        out.append(Entry(f"{name}_tf32", GRID_WINDOW, src, as_written(src),
+                         GRID_CASES, **TF32))
     for causal in (False, True):
         name = "causal" if causal else "scaled_dot"
         for d in BENCH_HEAD_DIMS:
@@ -514,13 +534,10 @@ def compile_one(args):
 
 def check_one(args, rest):
     (entry,) = select([args.id])
-    module = os.path.join(args.dir, entry.id + ".mlir")
-    where = (["--examples", args.dir] if row_reference(entry.check)
-             else ["--module", module])
-    return cv.main([entry.check] + where
-                   + ["--runner", "attn-exec",
-                      "--library", os.path.join(args.dir, f"lib{entry.id}.so")]
-                   + entry.check_args + rest)
+    main, argv = checker(entry.check,
+                         os.path.join(args.dir, entry.id + ".mlir"),
+                         os.path.join(args.dir, f"lib{entry.id}.so"))
+    return main(argv + entry.check_args + rest)
 
 
 def main(argv=None):
