@@ -82,8 +82,11 @@ static Value packPairs(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
         pb, cfg, tile, [&](ImplicitLocOpBuilder &cb, const ChunkBlock &block) {
           for (int64_t c = 0; c < block.count; ++c) {
             Value col = block.column(cb, c);
-            auto weights = [&](Value j) {
-              return arith::TruncFOp::create(
+            // vcvtneps2bf16 (AVX512-BF16, which the pair dot products
+            // need anyway) rounds to nearest even in one instruction;
+            // arith.truncf would be expanded to integer arithmetic.
+            auto weights = [&](Value j) -> Value {
+              return x86vector::CvtPackedF32ToBF16Op::create(
                   cb, bf16Vec,
                   vector::LoadOp::create(cb, f32Vec, tile.scores,
                                          ValueRange{j, col}));

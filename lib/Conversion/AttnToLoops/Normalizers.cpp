@@ -23,6 +23,7 @@
 
 #include "AttentionLowering.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -81,15 +82,24 @@ void lowering::emitKeyMajorSoftmaxUpdate(ImplicitLocOpBuilder &b,
         SmallVector<Value> cols;
         for (int64_t c = 0; c < block.count; ++c)
           cols.push_back(block.column(cb, c));
+        // The max only keeps exp2 in range: a NaN score reaches its row's
+        // output through its own weight and the sum whatever the max is,
+        // so the max may ignore NaNs and signed zeros. As llvm.maximum
+        // with nnan and nsz it is one vmaxps; arith.maximumf would be
+        // expanded (arith-expand) to two compares and a select.
+        auto fastMax = LLVM::FastmathFlagsAttr::get(
+            b.getContext(),
+            LLVM::FastmathFlags::nnan | LLVM::FastmathFlags::nsz);
         auto tileMax = buildCountedLoop(
             cb, n, SmallVector<Value>(block.count, negInf),
             [&](ImplicitLocOpBuilder &jb, Value j, ValueRange m) {
               SmallVector<Value> next;
               for (int64_t c = 0; c < block.count; ++c)
-                next.push_back(arith::MaximumFOp::create(
+                next.push_back(LLVM::MaximumOp::create(
                     jb, m[c],
                     vector::LoadOp::create(jb, vecType, tile.scores,
-                                           ValueRange{j, cols[c]})));
+                                           ValueRange{j, cols[c]}),
+                    fastMax));
               return next;
             });
         SmallVector<Value> base;

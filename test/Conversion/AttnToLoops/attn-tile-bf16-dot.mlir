@@ -17,10 +17,10 @@
 // CHECK:           arith.constant 0.180336878 : f32
 // CHECK:           arith.mulf {{.*}} : vector<16xf32>
 // P V takes pairs of keys the same way: the values of keys 2p and 2p + 1
-// interleaved, the weights rounded to bf16 and interleaved, the weight
-// pair of a row one 32-bit broadcast.
+// interleaved, the weights rounded to bf16 (vcvtneps2bf16) and
+// interleaved, the weight pair of a row one 32-bit broadcast.
 // CHECK:           vector.shuffle %{{.*}}, %{{.*}} [0, 16, 1, 17, {{.*}}, 15, 31] : vector<16xbf16>, vector<16xbf16>
-// CHECK:           arith.truncf %{{.*}} : vector<16xf32> to vector<16xbf16>
+// CHECK:           x86vector.avx512.cvt.packed.f32_to_bf16 %{{.*}} : vector<16xf32> -> vector<16xbf16>
 // CHECK:           vector.shuffle %{{.*}}, %{{.*}} [0, 16, 1, 17, {{.*}}, 15, 31] : vector<16xbf16>, vector<16xbf16>
 // CHECK:           vector.bitcast %{{.*}} : vector<16xi32> to vector<32xbf16>
 // CHECK:           x86vector.avx512.dot %{{.*}} : vector<32xbf16> -> vector<16xf32>
@@ -44,7 +44,7 @@ func.func @scaled_dot_bf16(%q: tensor<?x4x?x64xbf16>, %k: tensor<?x4x?x64xbf16>,
 // CHECK-NOT:     x86vector.avx512.dot
 // CHECK:         vector.fma
 // CHECK-NOT:     x86vector.avx512.dot
-// CHECK:         arith.truncf %{{.*}} : vector<16xf32> to vector<16xbf16>
+// CHECK:         x86vector.avx512.cvt.packed.f32_to_bf16 %{{.*}} : vector<16xf32> -> vector<16xbf16>
 // CHECK:         x86vector.avx512.dot %{{.*}} : vector<32xbf16> -> vector<16xf32>
 // CHECK:         return
 func.func @cosine_bf16(%q: tensor<?x4x?x64xbf16>, %k: tensor<?x4x?x64xbf16>,

@@ -26,6 +26,25 @@ func.func @sigmoid(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
 
 // -----
 
+// softmax, key-major tile: each key tile's max of a vector of rows runs
+// over the keys as llvm.maximum with nnan and nsz (one vmaxps): the max
+// only keeps exp2 in range, and a NaN score still reaches its row through
+// its own weight. Then the exponentials and their sum.
+// CHECK-LABEL: func.func @softmax
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// CHECK:           llvm.intr.maximum(%{{.*}}, %{{.*}}) {fastmathFlags = #llvm.fastmath<nnan, nsz>} : (vector<16xf32>, vector<16xf32>) -> vector<16xf32>
+// CHECK:           math.exp2 %{{.*}} : vector<16xf32>
+// CHECK:         return
+func.func @softmax(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
+                   %v: tensor<?x4x?x64xf32>) -> tensor<?x4x?x64xf32> {
+  %o = attn.attention %q, %k, %v
+      : tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>, tensor<?x4x?x64xf32>
+      -> tensor<?x4x?x64xf32>
+  return %o : tensor<?x4x?x64xf32>
+}
+
+// -----
+
 // hard, row-major tile (ROW): a running (max, index) per row. In each key tile the lowest key
 // index reaching the tile maximum (a min-reduction) replaces the row's best
 // when greater, or equal at a lower index (lowering::hardPrefers, shared
