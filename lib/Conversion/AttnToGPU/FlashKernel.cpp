@@ -3,20 +3,22 @@
 // One CTA per (query tile, head, batch); warp w owns query rows
 // [16w, 16w + 16) of the tile:
 //
-//   local_gaussian windows -> the key range     (FragmentPositions.cpp)
+//   local_gaussian windows, grid_window's band -> the key range
+//                                               (FragmentPositions.cpp)
 //   cp.async Q -> smem; commit          cp.async K/V tile 0 -> buf 0; commit
 //                                       (paged cache: each row from the page
 //                                       the block table names)
 //   wait Q; row norms (cosine, neg_l2) or Q = Q W (general)
 //                                                 (FragmentScores.cpp)
-//   q . aK table (relative_position)            (FragmentPositions.cpp)
+//   q . aK table (relative_position), q . rows and q . cols (grid_window)
+//                                               (FragmentPositions.cpp)
 //   Q fragments -> registers (rows of at most 256 bytes)
 //   for k0 in the live key range, step Tk:           (KeyRange.cpp)
 //     cp.async K/V tile k0 + Tk -> other buf; commit; wait tile k0; barrier
 //     key norms (cosine, neg_l2)                  (FragmentScores.cpp)
 //     S = Q K^T         mma.sync or FMAs over d     (Contractions.cpp)
 //     S = score(S)      cosine, neg_l2              (FragmentScores.cpp)
-//     S += q . aK_r (relative_position)           (FragmentPositions.cpp)
+//     S += q . aK_r, q . rows_a + q . cols_c      (FragmentPositions.cpp)
 //     S = changes(S), masks(S) unless the tile is fully visible
 //                                                 (ScoreChanges.cpp)
 //     online softmax on the fragments: quad max, exp2, corr; relative

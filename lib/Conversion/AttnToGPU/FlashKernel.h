@@ -11,7 +11,8 @@
 //   FragmentScores.cpp  the score functions on those dot products: the
 //                     norms of cosine and neg_l2, general's q W;
 //   FragmentPositions.cpp  the positional terms on the fragments:
-//                     relative_position's tables, local_gaussian's windows;
+//                     relative_position's tables, local_gaussian's windows,
+//                     grid_window's 2-D window and tables;
 //   FragmentChoice.cpp  the hard normaliser: a running argmax per row;
 //   Fragments.cpp     warp-level building blocks: ldmatrix addresses,
 //                     the mma.sync instruction, quad reductions.
@@ -308,11 +309,12 @@ private:
 // Positional terms on the fragments (FragmentPositions.cpp).
 //===----------------------------------------------------------------------===//
 
-/// relative_position and local_gaussian on a thread's fragments, with the
-/// math of lib/Conversion/AttnToLoops/Positions.cpp (lowering::relativeSlot,
-/// gaussianWindow, gaussianFactor) on global (row, key) indices. Every hook
-/// is a no-op when the op has neither term. Positional terms come with the
-/// softmax normaliser only.
+/// relative_position, local_gaussian and grid_window on a thread's
+/// fragments, with the math of lib/Conversion/AttnToLoops/Positions.cpp
+/// (lowering::relativeSlot, gaussianWindow, gaussianFactor, gridWindow,
+/// gridNeighbours) on global (row, key) indices. Every hook is a no-op when
+/// the op has none of the terms. Positional terms come with the softmax
+/// normaliser only.
 class FragmentPositions {
 public:
   /// `rows`: the global query rows of the thread's fragment rows g, g + 8

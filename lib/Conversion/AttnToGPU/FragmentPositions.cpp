@@ -33,6 +33,16 @@
 // softmax weights times exp(-(j - p_i)^2 / (2 sigma^2))
 // (lowering::gaussianFactor); the row sum is not.
 //
+// grid_window (radii ry, rx, a dilation r per head, the map width W a
+// scalar kernel argument): the CTA's key loop is bounded by the band of
+// map rows its first and last positions reach, widened by r ry
+// (lowering::gridTileBounds); every key pair finds its cells and steps
+// with lowering::gridNeighbours, which masks the hidden keys. With the
+// relative tables rows [Hq, 2 ry + 1, D] and cols [Hq, 2 rx + 1, D], each
+// warp computes q . rows[h, t] and q . cols[h, t] for its 16 rows once per
+// CTA into one [queryTile, 2 ry + 2 rx + 2] table in shared memory, and
+// every score adds its two entries before the scale.
+//
 //===----------------------------------------------------------------------===//
 
 #include "FlashKernel.h"
