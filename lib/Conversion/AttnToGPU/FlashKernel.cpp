@@ -229,10 +229,8 @@ void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
 
 ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
                                                  int64_t half) {
-  Value key = fragmentKey(b, lane, k0, nt);
-  Value keys = vector::FromElementsOp::create(
-      b, VectorType::get({2}, b.getIndexType()), ValueRange{key, add(key, 1)});
-  return {rowIdx[half], add(rowIdx[half], cfg.alignOffset), keys};
+  return {rowIdx[half], add(rowIdx[half], cfg.alignOffset),
+          fragmentKeyPair(b, fragmentKey(b, lane, k0, nt))};
 }
 
 /// Calls `fn` on each pair of fragment elements (one row, two keys) of the

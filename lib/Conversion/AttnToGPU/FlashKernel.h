@@ -163,6 +163,10 @@ LaneCoordinates getLaneCoordinates(ImplicitLocOpBuilder &b, Value threadId);
 Value fragmentKey(ImplicitLocOpBuilder &b, const LaneCoordinates &lane,
                   Value k0, int64_t nt);
 
+/// The thread's pair of keys (key, key + 1) as a vector<2 x index>, the
+/// keys of the shared variant math (masks, positions).
+Value fragmentKeyPair(ImplicitLocOpBuilder &b, Value key);
+
 /// Calls `store(ot, col)` for each 8-column block `ot` of an accumulator
 /// whose thread pair of columns (col, col + 1 with col = 8 ot + 2t) holds
 /// columns of an operand `columns` wide (even): unconditionally inside it,
@@ -375,8 +379,6 @@ private:
   /// A [queryTile, slots] f32 table at `byteOffset` of the positional
   /// part of shared memory.
   Value sharedTable(Value raw, int64_t byteOffset, int64_t slots);
-  /// The keys (key, key + 1) as a vector<2 x index>.
-  Value keyPair(Value key);
   /// The bucket of key `key` for row half `half`.
   Value bucket(Value key, int64_t half);
 

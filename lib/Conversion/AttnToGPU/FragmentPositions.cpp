@@ -98,12 +98,6 @@ Value FragmentPositions::sharedTable(Value raw, int64_t byteOffset,
       ValueRange{});
 }
 
-Value FragmentPositions::keyPair(Value key) {
-  return vector::FromElementsOp::create(
-      b, VectorType::get({2}, b.getIndexType()),
-      ValueRange{key, arith::AddIOp::create(b, key, indexConst(b, 1))});
-}
-
 Value FragmentPositions::tableElement(Value r, Value bucket) {
   return arith::AddIOp::create(
       b, arith::MulIOp::create(b, r, indexConst(b, t.shape.relativeBuckets)),
@@ -192,8 +186,8 @@ Value FragmentPositions::addToScore(Value pair, Value key, int64_t half) {
   if (gridDots) {
     // q . rows[h, a] + q . cols[h, c] from the row's slots; the steps of
     // hidden keys are clamped into the tables (their scores are masked).
-    lowering::GridNeighbours cells =
-        lowering::gridNeighbours(b, grid, gridPos[half], keyPair(key));
+    lowering::GridNeighbours cells = lowering::gridNeighbours(
+        b, grid, gridPos[half], fragmentKeyPair(b, key));
     Value rowBase = arith::MulIOp::create(b, localRow[half],
                                           indexConst(b, t.shape.gridSlots));
     auto entry = [&](Value steps, int64_t e, int64_t offset) -> Value {

@@ -194,6 +194,12 @@ Value gpu_lowering::fragmentKey(ImplicitLocOpBuilder &b,
                             arith::ConstantIndexOp::create(b, 8 * nt)));
 }
 
+Value gpu_lowering::fragmentKeyPair(ImplicitLocOpBuilder &b, Value key) {
+  return vector::FromElementsOp::create(
+      b, VectorType::get({2}, b.getIndexType()),
+      ValueRange{key, add(b, key, cst(b, 1))});
+}
+
 void gpu_lowering::forEachStoredPair(ImplicitLocOpBuilder &b,
                                      const LaneCoordinates &lane,
                                      int64_t columns,

@@ -48,15 +48,13 @@ from attn_runner import (  # noqa: E402
     add_runner_arguments, attn_run_command, check_runner_options,
     invoke_attn_run, tool_name)
 from compare_results import compare  # noqa: E402
-from module_signature import UsageError, parse_main_signature  # noqa: E402
+from module_signature import (  # noqa: E402
+    UsageError, attention_attributes, parse_main_signature)
 
 
 def module_grid(path, heads, d):
     """(radii, dilation per head, scale) of the attn.attention in `path`."""
-    with open(path) as f:
-        text = re.sub(r"//[^\n]*", "", f.read())
-    attrs = re.search(r"attn\.attention[^{]*(\{[^}]*\})", text)
-    body = attrs.group(1) if attrs else ""
+    body = attention_attributes(path)
     g = re.search(r"grid_window\s*=\s*array<i64:\s*(\d+)\s*,\s*(\d+)>", body)
     if not g:
         raise UsageError(f"{path}: no grid_window on the attn.attention")

@@ -52,19 +52,15 @@ from attn_runner import (  # noqa: E402
     invoke_attn_run)
 from compare_results import compare, compare_lse  # noqa: E402
 from module_signature import (  # noqa: E402
-    UsageError, parse_main_results, parse_main_signature, result_roles)
+    UsageError, attention_attributes, parse_main_results, parse_main_signature,
+    result_roles)
 
 UNUSED_PAGE = 1 << 30
 
 
 def module_masks(path):
     """(causal, window) of the attn.attention in `path`."""
-    with open(path) as f:
-        text = re.sub(r"//[^\n]*", "", f.read())
-    # The attribute dictionary: the first {...} after the op's name (these
-    # modules have no regions).
-    attrs = re.search(r"attn\.attention[^{]*(\{[^}]*\})", text)
-    body = attrs.group(1) if attrs else ""
+    body = attention_attributes(path)
     causal = re.search(r"\bcausal\b", body) is not None
     w = re.search(r"window\s*=\s*array<i64:\s*(\d+)\s*,\s*(\d+)>", body)
     return causal, (int(w.group(1)), int(w.group(2))) if w else None

@@ -103,3 +103,12 @@ def bind_dims(name, signature):
                              f"expected {want}")
         bind_argument_dims(name, arg, shape, sdims, DYNAMIC, dims)
     return dims
+
+
+def attention_attributes(path):
+    """The attribute dictionary `{...}` of the first attn.attention in
+    `path` (modules without regions), as text; empty when there is none."""
+    with open(path) as f:
+        text = re.sub(r"//[^\n]*", "", f.read())
+    attrs = re.search(r"attn\.attention[^{]*(\{[^}]*\})", text)
+    return attrs.group(1) if attrs else ""
