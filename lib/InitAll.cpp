@@ -102,6 +102,8 @@ void ::attn::registerAllDialects(mlir::DialectRegistry &registry) {
   // Lets buffer-results-to-out-params write results straight into the
   // caller's buffer instead of copying them there.
   memref::registerAllocationOpInterfaceExternalModels(registry);
+  // The CUDA pipeline frees the intermediate buffers of whole graphs.
+  mlir::attn::registerLaunchFuncMemoryEffects(registry);
 }
 
 void ::attn::registerAllPasses() {

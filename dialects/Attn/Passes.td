@@ -677,6 +677,42 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
   ];
 }
 
+def AttnLinalgToGpu : Pass<"attn-linalg-to-gpu", "ModuleOp"> {
+  let summary = "Run the linalg ops around the attention kernels on the GPU";
+  let description = [{
+    After `attn-to-gpu` and bufferization, the host functions hold device
+    pointers: the caller's buffers. This pass moves everything that touches
+    memory to the device, so that whole graphs (the projections, norms,
+    poolings and gates of the structural and vision rows, and a model's
+    layers) run on the GPU beside the attention kernels:
+
+    - each structured linalg op on buffers, and each `memref.copy`, becomes
+      a kernel with one thread per point of its parallel loops (256 threads
+      per CTA, the last parallel dim fastest). The thread runs the reduction
+      loops, keeping the outputs in registers when their indexing maps do
+      not involve a reduction dim. These kernels are simple and correct,
+      not fast: the attention is where the tensor cores go;
+    - `memref.alloc` and `memref.dealloc` become `gpu.alloc` and
+      `gpu.dealloc`; `memref.get_global` (a constant) becomes a device copy
+      of the global, freed at the end of its block;
+    - a scalar the host reads from a device buffer (`memref.load`, from a
+      `tensor.extract` of a learned scale) is copied to a host alloca by a
+      one-thread kernel and a `gpu.memcpy`.
+
+    The kernels are outlined into `gpu.module @attn_kernels`, beside those
+    of `attn-to-gpu`. `gpu.alloc`, `gpu.dealloc` and `gpu.memcpy` are
+    emitted in their asynchronous form, each on a stream of its own
+    (`gpu.wait async`) followed by a `gpu.wait`, which is what
+    `gpu-to-llvm` lowers; the canonicalizer must not run in between, since
+    it folds those waits away. A store from the host into device memory, or
+    a linalg op that is not structured, is an error naming it.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"];
+}
+
 def AttnEmulateGpu : Pass<"attn-emulate-gpu", "ModuleOp"> {
   let summary = "Run the NVVM kernels of attn-to-gpu on CPU threads";
   let description = [{

@@ -26,6 +26,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <thread>
@@ -280,6 +281,61 @@ void attnEmuLaunch(void (*entry)(void **), int64_t gridX, int64_t gridY,
           pthread_barrier_destroy(&w->barrier);
         pthread_barrier_destroy(&cta.barrier);
       }
+}
+
+/// Runs `entry(args)` for every thread of every CTA of the grid, one
+/// thread after the other: for kernels without barriers or warp
+/// collectives, whose threads never wait for each other.
+void attnEmuLaunchIndependent(void (*entry)(void **), int64_t gridX,
+                              int64_t gridY, int64_t gridZ, int64_t blockX,
+                              int64_t blockY, int64_t blockZ,
+                              int32_t sharedBytes, void **args) {
+  if (blockX * blockY * blockZ <= 0 || gridX <= 0 || gridY <= 0 || gridZ <= 0)
+    return;
+  Cta cta;
+  cta.grid[0] = gridX, cta.grid[1] = gridY, cta.grid[2] = gridZ;
+  cta.threads[0] = blockX, cta.threads[1] = blockY, cta.threads[2] = blockZ;
+  cta.shared.assign(size_t(std::max(sharedBytes, 0)), 0xff);
+  Cta *outer = currentCta;
+  currentCta = &cta;
+  for (int64_t bz = 0; bz < gridZ; ++bz)
+    for (int64_t by = 0; by < gridY; ++by)
+      for (int64_t bx = 0; bx < gridX; ++bx) {
+        cta.block[0] = bx, cta.block[1] = by, cta.block[2] = bz;
+        for (int64_t tz = 0; tz < blockZ; ++tz)
+          for (int64_t ty = 0; ty < blockY; ++ty)
+            for (int64_t tx = 0; tx < blockX; ++tx) {
+              threadIndex[0] = tx, threadIndex[1] = ty, threadIndex[2] = tz;
+              linearThread = int((tz * blockY + ty) * blockX + tx);
+              entry(args);
+            }
+      }
+  currentCta = outer;
+}
+
+//===----------------------------------------------------------------------===//
+// The host side: MLIR's mgpu* functions on host memory, renamed
+// attnEmu* by attn-emulate-gpu (a process may hold the CUDA runtime's too)
+//===----------------------------------------------------------------------===//
+
+// Every launch and copy completes before it returns, so a stream is a
+// placeholder and synchronising does nothing.
+void *attnEmuStreamCreate() {
+  static char stream;
+  return &stream;
+}
+void attnEmuStreamSynchronize(void *) {}
+void attnEmuStreamDestroy(void *) {}
+
+/// Device memory is host memory, aligned as cudaMalloc's (256 bytes).
+void *attnEmuMemAlloc(uint64_t sizeBytes, void *, bool) {
+  if (sizeBytes == 0)
+    return nullptr;
+  return std::aligned_alloc(256, (sizeBytes + 255) / 256 * 256);
+}
+void attnEmuMemFree(void *ptr, void *) { std::free(ptr); }
+void attnEmuMemcpy(void *dst, void *src, size_t sizeBytes, void *) {
+  std::memcpy(dst, src, sizeBytes);
 }
 
 } // extern "C"

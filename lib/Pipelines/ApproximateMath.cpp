@@ -194,6 +194,25 @@ template <typename MathOp> struct ToNvvmIntrinsic : OpRewritePattern<MathOp> {
   bool tanh;
 };
 
+/// A math op on f32 scalars as a call of the LLVM intrinsic `name` of the
+/// same semantics (convert-gpu-to-nvvm would turn the intrinsic ops into
+/// libdevice calls too).
+template <typename MathOp> struct ToLLVMIntrinsic : OpRewritePattern<MathOp> {
+  ToLLVMIntrinsic(MLIRContext *context, StringRef name)
+      : OpRewritePattern<MathOp>(context), name(name) {}
+  LogicalResult matchAndRewrite(MathOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getType().isF32())
+      return failure();
+    rewriter.replaceOp(op, LLVM::CallIntrinsicOp::create(
+                               rewriter, op.getLoc(), op.getType(),
+                               rewriter.getStringAttr(name), op->getOperands())
+                               .getResults());
+    return success();
+  }
+  std::string name;
+};
+
 struct AttnApproximateMathPass
     : mlir::attn::impl::AttnApproximateMathBase<AttnApproximateMathPass> {
   using AttnApproximateMathBase::AttnApproximateMathBase;
@@ -212,6 +231,36 @@ struct AttnApproximateMathPass
       // Correctly rounded (sqrt.rn), like math.sqrt on the CPU.
       patterns.add<ToNvvmIntrinsic<math::SqrtOp>>(context,
                                                   "llvm.nvvm.sqrt.rn.f");
+      // The math of the linalg kernels (GELU's erf, LayerNorm's rsqrt, the
+      // bilinear sampler's floor) without libdevice: LLVM intrinsics that
+      // NVPTX selects to one instruction, expansions, and the polynomials
+      // of the CPU, on f32 (f16 and bf16 math is computed in f32).
+      patterns.add<ToLLVMIntrinsic<math::FloorOp>>(context, "llvm.floor.f32");
+      patterns.add<ToLLVMIntrinsic<math::CeilOp>>(context, "llvm.ceil.f32");
+      patterns.add<ToLLVMIntrinsic<math::TruncOp>>(context, "llvm.trunc.f32");
+      patterns.add<ToLLVMIntrinsic<math::RoundOp>>(context, "llvm.round.f32");
+      patterns.add<ToLLVMIntrinsic<math::RoundEvenOp>>(context,
+                                                       "llvm.roundeven.f32");
+      patterns.add<ToLLVMIntrinsic<math::AbsFOp>>(context, "llvm.fabs.f32");
+      patterns.add<ToLLVMIntrinsic<math::CopySignOp>>(context,
+                                                      "llvm.copysign.f32");
+      patterns.add<ToLLVMIntrinsic<math::FmaOp>>(context, "llvm.fma.f32");
+      patterns.add<ToLLVMIntrinsic<arith::MaximumFOp>>(context,
+                                                       "llvm.maximum.f32");
+      patterns.add<ToLLVMIntrinsic<arith::MinimumFOp>>(context,
+                                                       "llvm.minimum.f32");
+      patterns.add<ToLLVMIntrinsic<arith::MaxNumFOp>>(context,
+                                                      "llvm.maxnum.f32");
+      patterns.add<ToLLVMIntrinsic<arith::MinNumFOp>>(context,
+                                                      "llvm.minnum.f32");
+      math::populateExpansionPatterns(patterns, {"rsqrt", "powf", "fpowi"});
+      auto notIntrinsic = [](StringRef name) {
+        name.consume_front("math.");
+        return !llvm::is_contained(
+            ArrayRef<StringRef>{"exp", "exp2", "log2", "tanh", "sqrt"}, name);
+      };
+      populateMathF32ExpansionPatterns(patterns, notIntrinsic);
+      populateMathPolynomialApproximationPatterns(patterns, notIntrinsic);
     } else {
       patterns.add<Exp2Polynomial>(&getContext(), avx512);
       populateMathPolynomialApproximationPatterns(patterns);

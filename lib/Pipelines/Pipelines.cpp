@@ -186,10 +186,17 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions()));
+  bufferization::OneShotBufferizePassOptions bufferize = bufferizeOptions();
+  bufferize.allowReturnAllocsFromLoops = true;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // The results are the caller's device buffers.
   addResultsToOutParams(pm);
+  bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
+  // What surrounds the attention (projections, norms, copies, the
+  // intermediate buffers) moves to the device. No canonicalizer after it:
+  // it would fold the gpu.wait pairs of its allocations.
+  pm.addPass(createAttnLinalgToGpu());
 
   // Kernels: to NVVM. The PTX ISA 8.0 that sm_90a needs is also what
   // drivers since CUDA 12.0 accept for every chip.

@@ -44,6 +44,7 @@ namespace detail {
   X(cuMemFree_v2)                                                              \
   X(cuMemcpyHtoDAsync_v2)                                                      \
   X(cuMemcpyDtoHAsync_v2)                                                      \
+  X(cuMemcpyAsync)                                                             \
   X(cuMemsetD8Async)                                                           \
   X(cuStreamCreate)                                                            \
   X(cuStreamDestroy_v2)                                                        \

@@ -408,6 +408,30 @@ extern "C" void *mgpuMemAlloc(uint64_t sizeBytes, void *stream,
   });
 }
 
+/// A copy in either direction (unified addressing tells host from device
+/// pointers): the scalars that compiled code reads on the host, and
+/// constants that go to the device. It waits for the stream, so that the
+/// host may read what came back (synchronising the call's stream does not
+/// wait, see mgpuStreamSynchronize).
+extern "C" void mgpuMemcpy(void *dst, void *src, size_t sizeBytes,
+                           void *stream) {
+  if (sizeBytes == 0)
+    return;
+  guard<int>(0, [&] {
+    const Driver *driver = acquireDriver();
+    if (!driver)
+      return 0;
+    auto cuStream = static_cast<CUstream>(stream);
+    if (CUresult result = driver->cuMemcpyAsync(
+            reinterpret_cast<CUdeviceptr>(dst),
+            reinterpret_cast<CUdeviceptr>(src), sizeBytes, cuStream))
+      recordFailure(driver->describe("cuMemcpyAsync", result));
+    else if (CUresult result = driver->cuStreamSynchronize(cuStream))
+      recordFailure(driver->describe("cuStreamSynchronize", result));
+    return 0;
+  });
+}
+
 extern "C" void mgpuMemFree(void *ptr, void *stream) {
   if (!ptr)
     return;

@@ -77,6 +77,10 @@ ATTN_CUDA_RUNTIME_EXPORT void mgpuStreamDestroy(void *stream);
 ATTN_CUDA_RUNTIME_EXPORT void *mgpuMemAlloc(uint64_t sizeBytes, void *stream,
                                             bool isHostShared);
 ATTN_CUDA_RUNTIME_EXPORT void mgpuMemFree(void *ptr, void *stream);
+/* Copies `sizeBytes` from `src` to `dst`, host or device memory, on
+   `stream`, and waits for the stream. */
+ATTN_CUDA_RUNTIME_EXPORT void mgpuMemcpy(void *dst, void *src, size_t sizeBytes,
+                                         void *stream);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 
 #include "../AttnToLoops/AttentionLowering.h"
 #include "FlashKernel.h"
+#include "KernelModule.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -32,8 +33,6 @@ using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
 
 namespace {
-
-constexpr StringLiteral kKernelModule = "attn_kernels";
 
 /// Rejects what the GPU kernel does not implement, naming it.
 LogicalResult checkSupportedOnGpu(AttentionOp op) {
@@ -87,19 +86,6 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   if (d % 2 || dv % 2 || d > 256 || dv > 256)
     return fail() << "head dims D = " << d << ", Dv = " << dv
                   << " (both must be even, at most 256)";
-  // The kernel writes its results into the buffers the caller passes
-  // (device memory): a result that is not returned as it is would live in
-  // a host allocation.
-  for (Value result : op->getResults()) {
-    if (result.use_empty())
-      return fail() << "a result that the function does not return (the "
-                       "kernel writes the caller's device buffers)";
-    for (Operation *user : result.getUsers())
-      if (!isa<func::ReturnOp>(user))
-        return fail() << "a result used by '" << user->getName()
-                      << "' (the kernel writes the caller's device buffers: "
-                         "return the results as they are)";
-  }
   return lowering::checkRegionsVectorize(op, "on fragments by attn-to-gpu");
 }
 
@@ -116,16 +102,6 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
              << int64_t(queryTile) << ", " << int64_t(keyTile) << ", "
              << int64_t(sharedMemoryBytes);
     return success();
-  }
-
-  gpu::GPUModuleOp getKernelModule(ModuleOp module) {
-    if (auto existing = module.lookupSymbol<gpu::GPUModuleOp>(kKernelModule))
-      return existing;
-    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                    UnitAttr::get(module.getContext()));
-    OpBuilder b(module.getBodyRegion());
-    b.setInsertionPointToEnd(module.getBody());
-    return gpu::GPUModuleOp::create(b, module.getLoc(), kKernelModule);
   }
 
   LogicalResult lower(AttentionOp op, gpu::GPUModuleOp kernels,
@@ -205,7 +181,7 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     module.walk([&](AttentionOp op) { ops.push_back(op); });
     if (ops.empty())
       return;
-    gpu::GPUModuleOp kernels = getKernelModule(module);
+    gpu::GPUModuleOp kernels = getOrCreateKernelModule(module);
     unsigned index = 0;
     for (AttentionOp op : ops)
       if (failed(lower(op, kernels, index++)))

@@ -26,6 +26,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
 
 namespace mlir::attn {
@@ -106,6 +107,11 @@ private:
   Type ptrTy, i32Ty, i64Ty, f32Ty, voidTy;
   /// Entry of each kernel, by "gpu_module::kernel".
   llvm::StringMap<LLVM::LLVMFuncOp> entries;
+  /// The kernels whose threads meet (barriers, warp collectives), by
+  /// "gpu_module::kernel": their threads must run at the same time.
+  llvm::StringSet<> collectiveKernels;
+  /// Whether the kernel being rewritten has a barrier or a collective.
+  bool collective = false;
 };
 
 LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
@@ -133,6 +139,9 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
     op->erase();
     return success();
   }
+  if (isa<NVVM::Barrier0Op, NVVM::BarrierOp, NVVM::ShflOp, NVVM::LdMatrixOp,
+          NVVM::MmaOp>(op))
+    collective = true;
   if (isa<NVVM::Barrier0Op, NVVM::BarrierOp>(op)) {
     call(b, "attnEmuBarrier", voidTy, {});
     op->erase();
@@ -338,7 +347,11 @@ void Emulator::rewriteLaunch(gpu::LaunchFuncOp launch) {
                      : i32(b, 0);
   LLVM::LLVMFuncOp entryFn = entries.lookup(kernelKey(launch));
   Value fn = LLVM::AddressOfOp::create(b, ptrTy, entryFn.getName());
-  call(b, "attnEmuLaunch", voidTy,
+  // Threads that never meet can run one after the other.
+  StringRef launcher = collectiveKernels.contains(kernelKey(launch))
+                           ? "attnEmuLaunch"
+                           : "attnEmuLaunchIndependent";
+  call(b, launcher, voidTy,
        {fn, toI64(grid.x), toI64(grid.y), toI64(grid.z), toI64(block.x),
         toI64(block.y), toI64(block.z), shared, args});
   launch.erase();
@@ -360,9 +373,13 @@ LogicalResult Emulator::run() {
       copy.setLinkage(LLVM::Linkage::Internal);
       for (StringRef attr : {"nvvm.kernel", "nvvm.maxntid", "nvvm.reqntid"})
         copy->removeAttr(attr);
+      collective = false;
       if (failed(rewriteKernel(copy)))
         return failure();
-      entries[kernelKey(m.getName(), f.getName())] = buildEntry(copy);
+      std::string key = kernelKey(m.getName(), f.getName());
+      entries[key] = buildEntry(copy);
+      if (collective)
+        collectiveKernels.insert(key);
     }
   }
   SmallVector<gpu::LaunchFuncOp> launches;
@@ -377,6 +394,17 @@ LogicalResult Emulator::run() {
   }
   for (gpu::GPUModuleOp m : kernelModules)
     m.erase();
+  // The host's stream, allocation and copy functions: the emulator's,
+  // renamed, since the process may hold the CUDA runtime's mgpu* too.
+  for (auto f : llvm::make_early_inc_range(module.getOps<LLVM::LLVMFuncOp>())) {
+    if (!f.isExternal() || !f.getName().starts_with("mgpu"))
+      continue;
+    auto name = StringAttr::get(
+        ctx, "attnEmu" + f.getName().drop_front(StringRef("mgpu").size()));
+    if (failed(SymbolTable::replaceAllSymbolUses(f, name, module)))
+      return f.emitOpError() << "cannot be renamed for the emulator";
+    SymbolTable::setSymbolName(f, name);
+  }
   module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
   return success();
 }

@@ -126,32 +126,6 @@ func.func @f32_shared_memory(%q: tensor<1x2x8x256xf32>,
 
 // -----
 
-// The kernel writes the caller's buffers: results go to the return as
-// they are, not through another op (or nowhere) into a host allocation.
-func.func @reshaped_result(%q: tensor<2x1x8x16xf16>, %k: tensor<2x1x8x16xf16>,
-                           %v: tensor<2x1x8x16xf16>) -> tensor<2x8x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: a result used by 'tensor.collapse_shape' (the kernel writes the caller's device buffers: return the results as they are)}}
-  %o = attn.attention %q, %k, %v
-      : tensor<2x1x8x16xf16>, tensor<2x1x8x16xf16>, tensor<2x1x8x16xf16>
-      -> tensor<2x1x8x16xf16>
-  %c = tensor.collapse_shape %o [[0, 1], [2], [3]]
-      : tensor<2x1x8x16xf16> into tensor<2x8x16xf16>
-  return %c : tensor<2x8x16xf16>
-}
-
-// -----
-
-func.func @unused_lse(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
-                      %v: tensor<1x2x8x16xf16>) -> tensor<1x2x8x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: a result that the function does not return (the kernel writes the caller's device buffers)}}
-  %o, %lse = attn.attention %q, %k, %v
-      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
-      -> tensor<1x2x8x16xf16>, tensor<1x2x8xf32>
-  return %o : tensor<1x2x8x16xf16>
-}
-
-// -----
-
 func.func @grid_window_sigmoid(%q: tensor<1x2x8x16xf16>,
                                %k: tensor<1x2x8x16xf16>,
                                %v: tensor<1x2x8x16xf16>, %w: index)

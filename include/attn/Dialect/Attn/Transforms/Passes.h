@@ -27,6 +27,11 @@ namespace mlir::attn {
 #define GEN_PASS_REGISTRATION
 #include "attn/Dialect/Attn/Transforms/Passes.h.inc"
 
+/// Declares what a gpu.launch_func does to memory: it reads and writes each
+/// buffer it is given. Upstream leaves its effects unknown, which the
+/// ownership-based buffer deallocation of the CUDA pipeline rejects.
+void registerLaunchFuncMemoryEffects(DialectRegistry &registry);
+
 } // namespace mlir::attn
 
 #endif // ATTN_DIALECT_ATTN_TRANSFORMS_PASSES_H
