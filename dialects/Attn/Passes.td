@@ -644,17 +644,19 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     `softmax`, `sigmoid`, `none` or `hard` normaliser (the elementwise ones
     skip the max and the sum, and their bf16 weights go to the tensor cores
     as hi + lo; `hard` keeps a running argmax per row and copies the chosen
-    value row), f16, bf16 or f32 Q/K/V, head dims that are multiples of 16
-    up to 256, with every score change and mask above, `relative_clip`
-    (with `dot` scores) and `gaussian_window` (both with `softmax`), GQA
-    and the log-sum-exp result. Anything else is rejected
+    value row), f16, bf16 or f32 Q/K/V, head dims up to 256 (padded to
+    multiples of 16 in shared memory; even for f16 and bf16, any for f32),
+    with every score change and mask above, `relative_clip` (with `dot`
+    scores), `gaussian_window` and `grid_window` (with `softmax`), GQA and
+    the log-sum-exp result. Anything else is rejected
     with a diagnostic naming what is missing. `attn-emulate-gpu` runs the
     same kernels on CPU threads, so their numerics are tested without a
     GPU.
 
     Inputs are wrapped with `bufferization.to_buffer` and the outputs with
     `bufferization.to_tensor`, as by attn-tile; after bufferization the
-    launch's buffers are the function's (device) arguments.
+    launch's buffers are the function's (device) arguments or buffers that
+    `attn-linalg-to-gpu` allocates on the device.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",

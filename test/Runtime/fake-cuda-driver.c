@@ -447,6 +447,16 @@ EXPORT CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes,
   return CUDA_SUCCESS;
 }
 
+EXPORT CUresult cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src, size_t bytes,
+                              CUstream stream) {
+  CUresult result = checkContext();
+  if (result)
+    return result;
+  memcpy((void *)dst, (const void *)src, bytes);
+  TRACE("cuMemcpyAsync %zu bytes\n", bytes);
+  return CUDA_SUCCESS;
+}
+
 EXPORT CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char value,
                                 size_t bytes, CUstream stream) {
   CUresult result = checkContext();

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -125,6 +126,33 @@ EXPORT int32_t attn_cuda_add_twice_packed(void **pointers, const int64_t *sizes,
             64 * 1024, s);
   mgpuMemFree(tmp, s);
   mgpuStreamSynchronize(s);
+  mgpuStreamDestroy(s);
+  return attnCudaEndCall();
+}
+
+/* cuda_add_first(x, y) -> sum = x + y[0]: y[0] comes to the host with
+   mgpuMemcpy (as a scalar that compiled code reads), then goes back to a
+   device buffer of the size of x, which a launch adds. */
+EXPORT const char attn_cuda_add_first_manifest[] =
+    ADD_MANIFEST("cuda_add_first");
+EXPORT int32_t attn_cuda_add_first_packed(void **pointers, const int64_t *sizes,
+                                          void *stream) {
+  if (sizes[0] <= 0)
+    return 1;
+  attnCudaBeginCall(stream);
+  void *s = mgpuStreamCreate();
+  float first = 0.0f;
+  mgpuMemcpy(&first, pointers[1], sizeof(float), s);
+  float *host = (float *)malloc((size_t)sizes[0] * sizeof(float));
+  for (int64_t i = 0; host && i < sizes[0]; ++i)
+    host[i] = first;
+  void *tmp = mgpuMemAlloc((uint64_t)sizes[0] * 4, s, false);
+  if (host)
+    mgpuMemcpy(tmp, host, (size_t)sizes[0] * sizeof(float), s);
+  launchAdd(jitModule, "attn_test_add", pointers[0], tmp, pointers[2],
+            sizes[0], 0, s);
+  mgpuMemFree(tmp, s);
+  free(host);
   mgpuStreamDestroy(s);
   return attnCudaEndCall();
 }

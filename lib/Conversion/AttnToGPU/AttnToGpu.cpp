@@ -81,11 +81,16 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
                      "is not accurate enough; use f16 or f32 inputs)";
   int64_t d = op.getQuery().getType().getDimSize(3);
   int64_t dv = op.getValue().getType().getDimSize(3);
-  // Tiles pad the head dims to multiples of 16 with zeros; the copies and
-  // the output's pair stores need whole 4-byte words.
-  if (d % 2 || dv % 2 || d > 256 || dv > 256)
+  // Tiles pad the head dims to multiples of 16 with zeros; the copies
+  // need whole 4-byte words, so f16 and bf16 rows an even number of
+  // elements. (f32 rows of any width: the pooling rows attend with D = 1.)
+  if (d > 256 || dv > 256 || (!elem.isF32() && (d % 2 || dv % 2)))
     return fail() << "head dims D = " << d << ", Dv = " << dv
-                  << " (both must be even, at most 256)";
+                  << " (at most 256, and even for f16 and bf16)";
+  // The positional value tables are read in column pairs.
+  if (dv % 2 && (op.getRelativeClip() || op.getGridWindow()))
+    return fail() << "an odd Dv = " << dv
+                  << " with relative_clip or grid_window";
   return lowering::checkRegionsVectorize(op, "on fragments by attn-to-gpu");
 }
 

@@ -573,17 +573,24 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
                                     /*withElseRegion=*/false);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(&inside.getThenRegion().front());
-    forEachStoredPair(b, lane, shape.inputValueDim, [&](int64_t ot, Value col) {
-      Value x = arith::MulFOp::create(b, acc[4 * ot + 2 * half], inv);
-      Value y = arith::MulFOp::create(b, acc[4 * ot + 2 * half + 1], inv);
-      Value pairV =
-          outElem.isF32()
-              ? Value(vector::FromElementsOp::create(
-                    b, VectorType::get({2}, outElem), ValueRange{x, y}))
-              : packPair(b, x, y, outElem);
-      vector::StoreOp::create(b, pairV, cfg.output,
-                              ValueRange{tile.b, tile.h, row, col});
-    });
+    forEachStoredPair(
+        b, lane, shape.inputValueDim,
+        [&](int64_t ot, Value col, int64_t width) {
+          Value x = arith::MulFOp::create(b, acc[4 * ot + 2 * half], inv);
+          SmallVector<Value> at = {tile.b, tile.h, row, col};
+          if (width == 1) {
+            // The last column of an odd Dv (f32 only: see checkSupportedOnGpu).
+            memref::StoreOp::create(b, x, cfg.output, at);
+            return;
+          }
+          Value y = arith::MulFOp::create(b, acc[4 * ot + 2 * half + 1], inv);
+          Value pairV =
+              outElem.isF32()
+                  ? Value(vector::FromElementsOp::create(
+                        b, VectorType::get({2}, outElem), ValueRange{x, y}))
+                  : packPair(b, x, y, outElem);
+          vector::StoreOp::create(b, pairV, cfg.output, at);
+        });
     if (cfg.lse) {
       // lse = (m + log2 l) ln 2 with m in log2 units; -inf when l = 0.
       Value m = done[4 * oTiles + half];

@@ -167,14 +167,15 @@ Value fragmentKey(ImplicitLocOpBuilder &b, const LaneCoordinates &lane,
 /// keys of the shared variant math (masks, positions).
 Value fragmentKeyPair(ImplicitLocOpBuilder &b, Value key);
 
-/// Calls `store(ot, col)` for each 8-column block `ot` of an accumulator
-/// whose thread pair of columns (col, col + 1 with col = 8 ot + 2t) holds
-/// columns of an operand `columns` wide (even): unconditionally inside it,
-/// under a guard in the block that it ends in, never in the padding blocks
-/// past it.
-void forEachStoredPair(ImplicitLocOpBuilder &b, const LaneCoordinates &lane,
-                       int64_t columns,
-                       function_ref<void(int64_t ot, Value col)> store);
+/// Calls `store(ot, col, width)` for each 8-column block `ot` of an
+/// accumulator whose thread pair of columns (col, col + 1 with col = 8 ot +
+/// 2t) holds columns of an operand `columns` wide: unconditionally inside
+/// it, under a guard in the block that it ends in, never in the padding
+/// blocks past it. `width` is 2, or 1 for the last column of an odd
+/// `columns` (col + 1 is past the operand).
+void forEachStoredPair(
+    ImplicitLocOpBuilder &b, const LaneCoordinates &lane, int64_t columns,
+    function_ref<void(int64_t ot, Value col, int64_t width)> store);
 
 /// Element offset of (row, 16-byte chunk) in a row-major [rows, cols] tile
 /// of `chunkElems`-element chunks, XOR-swizzled by row so that the 8 rows

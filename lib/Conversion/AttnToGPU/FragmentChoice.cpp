@@ -63,9 +63,6 @@ void FragmentArgmax::storeRows(ValueRange state,
                                const lowering::QueryTile &tile,
                                ArrayRef<Value> rows) {
   Type elem = cast<MemRefType>(cfg.value.getType()).getElementType();
-  auto pairType = VectorType::get({2}, elem);
-  Value zeros = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(pairType, b.getZeroAttr(elem)));
   Value negInf = arith::ConstantOp::create(
       b, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
   for (int64_t half = 0; half < 2; ++half) {
@@ -93,21 +90,26 @@ void FragmentArgmax::storeRows(ValueRange state,
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(&inside.getThenRegion().front());
     forEachStoredPair(
-        b, t.lane, t.shape.inputValueDim, [&](int64_t, Value col) {
+        b, t.lane, t.shape.inputValueDim,
+        [&](int64_t, Value col, int64_t width) {
           // The value row is read only where a key was chosen: with no visible
-          // key there may be no row 0 (an empty or paged cache).
-          auto read = scf::IfOp::create(b, TypeRange{pairType}, found,
+          // key there may be no row 0 (an empty or paged cache). One element
+          // for the last column of an odd Dv.
+          auto type = VectorType::get({width}, elem);
+          auto read = scf::IfOp::create(b, TypeRange{type}, found,
                                         /*withElseRegion=*/true);
           {
             OpBuilder::InsertionGuard rg(b);
             b.setInsertionPointToStart(&read.getThenRegion().front());
             scf::YieldOp::create(b,
                                  ValueRange{vector::LoadOp::create(
-                                     b, pairType, cfg.value,
+                                     b, type, cfg.value,
                                      lowering::kvIndices(b, cfg, tile, j, col,
                                                          /*anyKey=*/true))});
             b.setInsertionPointToStart(&read.getElseRegion().front());
-            scf::YieldOp::create(b, ValueRange{zeros});
+            scf::YieldOp::create(
+                b, ValueRange{arith::ConstantOp::create(
+                       b, DenseElementsAttr::get(type, b.getZeroAttr(elem)))});
           }
           vector::StoreOp::create(b, read.getResult(0), cfg.output,
                                   ValueRange{tile.b, tile.h, rows[half], col});

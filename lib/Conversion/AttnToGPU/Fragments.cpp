@@ -200,14 +200,13 @@ Value gpu_lowering::fragmentKeyPair(ImplicitLocOpBuilder &b, Value key) {
       ValueRange{key, add(b, key, cst(b, 1))});
 }
 
-void gpu_lowering::forEachStoredPair(ImplicitLocOpBuilder &b,
-                                     const LaneCoordinates &lane,
-                                     int64_t columns,
-                                     function_ref<void(int64_t, Value)> store) {
+void gpu_lowering::forEachStoredPair(
+    ImplicitLocOpBuilder &b, const LaneCoordinates &lane, int64_t columns,
+    function_ref<void(int64_t, Value, int64_t)> store) {
   for (int64_t ot = 0; 8 * ot < columns; ++ot) {
     Value col = add(b, mul(b, lane.quad, 2), cst(b, 8 * ot));
     if (8 * ot + 8 <= columns) {
-      store(ot, col);
+      store(ot, col, 2);
       continue;
     }
     auto inside =
@@ -217,6 +216,19 @@ void gpu_lowering::forEachStoredPair(ImplicitLocOpBuilder &b,
                           /*withElseRegion=*/false);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(&inside.getThenRegion().front());
-    store(ot, col);
+    if (columns % 2 == 0) {
+      store(ot, col, 2);
+      continue;
+    }
+    // An odd operand: the thread of its last column stores that alone.
+    auto whole = scf::IfOp::create(
+        b,
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
+                              add(b, col, cst(b, 1)), cst(b, columns)),
+        /*withElseRegion=*/true);
+    b.setInsertionPointToStart(&whole.getThenRegion().front());
+    store(ot, col, 2);
+    b.setInsertionPointToStart(&whole.getElseRegion().front());
+    store(ot, col, 1);
   }
 }

@@ -109,6 +109,9 @@ MASKED_ROWS = ("key_padding", "bool_mask", "local_gaussian")
 # Head dims beyond the examples' 64: (D, Dv) for scaled_dot, D for causal.
 # Those below 16 are padded in the kernel's tiles.
 HEAD_DIMS = ((16, 16), (128, 128), (256, 256), (64, 128), (8, 16), (4, 4))
+# Odd head dims, f32 only (f16 and bf16 rows must be whole 4-byte words):
+# the pooling rows attend with D = 1.
+ODD_HEAD_DIMS = ((1, 64), (64, 1), (5, 3))
 CAUSAL_HEAD_DIMS = (128,)
 # `run --bench`: B=4, 16 heads, Sq=Skv=4096.
 BENCH_HEADS = 16
@@ -222,7 +225,8 @@ def entries():
         # tf32: the f32 module and check name, with the TF32 options.
         elem, suffix = ("f32", "") if t in ("f32", "tf32") else (t, f"_{t}")
         extra = TF32 if t == "tf32" else {}
-        for d, dv in HEAD_DIMS:
+        odd = ODD_HEAD_DIMS if elem == "f32" else ()
+        for d, dv in HEAD_DIMS + odd:
             tag = f"d{d}" + (f"v{dv}" if dv != d else "")
             out.append(Entry(f"scaled_dot_{t}_{tag}", f"scaled_dot{suffix}",
                              None, attention_module(4, d, dv, elem, False),
