@@ -3,7 +3,10 @@ its sizes, and compares every output with the float64 reference:
 |out - ref| <= 1e-4 + 1e-3 |ref| for f32 (shared/VARIANTS.md), exact for
 integers and booleans.
 
-  check_onnx.py MODEL WORKDIR [--seed N]
+  check_onnx.py MODEL WORKDIR [--seed N] [--target cpu|gpu-emulator]
+
+--target gpu-emulator runs the model as it would run on a GPU (the CUDA
+kernels, lowered to NVVM, on CPU threads; attn-run --target).
 
 Prints `PASS MODEL sizes` per run, or `FAIL ...` with the worst element,
 and exits 1 when any run fails. attn-run is found on PATH.
@@ -44,6 +47,8 @@ def main():
     parser.add_argument("model", choices=sorted(MODELS))
     parser.add_argument("workdir")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--target", choices=("cpu", "gpu-emulator"),
+                        default="cpu")
     a = parser.parse_args()
     spec = MODELS[a.model]
     os.makedirs(a.workdir, exist_ok=True)
@@ -54,7 +59,7 @@ def main():
         onnx.save(spec.build(sizes), path)
         inputs = spec.inputs(rng, sizes)
         refs = spec.reference(inputs)
-        cmd = ["attn-run", path]
+        cmd = ["attn-run", path, f"--target={a.target}"]
         for i, x in enumerate(inputs):
             f = os.path.join(a.workdir, f"in{i}.npy")
             np.save(f, x)

@@ -65,7 +65,7 @@ def freeze_shape_inputs(model, values):
     return keep
 
 
-def run_test(test_dir, workdir):
+def run_test(test_dir, workdir, target="cpu"):
     model_path = os.path.join(test_dir, "model.onnx")
     sets = sorted(glob.glob(os.path.join(test_dir, "test_data_set_*")))
     if not sets:
@@ -81,7 +81,7 @@ def run_test(test_dir, workdir):
         model = onnx.load(model_path)
         keep = freeze_shape_inputs(model, values)
         onnx.save(model, local_model)
-        cmd = ["attn-run", local_model]
+        cmd = ["attn-run", local_model, f"--target={target}"]
         for i in keep:
             f = os.path.join(workdir, f"in{i}.npy")
             np.save(f, values[i])
@@ -115,6 +115,10 @@ def main():
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--list")
     group.add_argument("--survey")
+    parser.add_argument("--target", choices=("cpu", "gpu-emulator"),
+                        default="cpu",
+                        help="attn-run --target: gpu-emulator runs the CUDA "
+                             "kernels on CPU threads")
     parser.add_argument("--shard", default="0/1",
                         help="K/N: run every N-th test from the K-th")
     a = parser.parse_args()
@@ -140,7 +144,7 @@ def main():
     for name in names:
         try:
             problem = run_test(os.path.join(a.data, name),
-                               os.path.join(a.workdir, name))
+                               os.path.join(a.workdir, name), a.target)
         except Exception as e:  # unreadable test data
             problem = f"{type(e).__name__}: {e}"
         if problem:
