@@ -283,8 +283,9 @@ LogicalResult linalgToKernel(linalg::LinalgOp op) {
         }
         b.clone(inner, mapping);
       }
-      return llvm::map_to_vector(body->getTerminator()->getOperands(),
-                                 [&](Value v) { return mapping.lookup(v); });
+      return llvm::map_to_vector(
+          body->getTerminator()->getOperands(),
+          [&](Value v) { return mapping.lookupOrDefault(v); });
     };
     auto loadOutputs = [&](OpBuilder &b, ValueRange at) {
       return llvm::map_to_vector(op.getDpsInitsMutable(), [&](OpOperand &init) {
