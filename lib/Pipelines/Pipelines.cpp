@@ -26,12 +26,15 @@ using namespace mlir;
 
 namespace {
 /// One-shot bufferization with identity layouts at function boundaries
-/// (the C ABI's dense row-major tensors).
+/// (the C ABI's dense row-major tensors). Loops over tensors (the hops of
+/// attn.memory_network, ema's iterations) may yield a new buffer per
+/// iteration; the deallocation pipeline frees the old one.
 bufferization::OneShotBufferizePassOptions bufferizeOptions() {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
+  bufferize.allowReturnAllocsFromLoops = true;
   return bufferize;
 }
 
@@ -95,11 +98,7 @@ void attn::buildLowerToTilesPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  bufferization::OneShotBufferizePassOptions bufferize = bufferizeOptions();
-  // Loops over tensors (the hops of attn.memory_network) may yield a new
-  // buffer per iteration; the deallocation pipeline frees the old one.
-  bufferize.allowReturnAllocsFromLoops = true;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions()));
   if (options.parallel)
     pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
   // What surrounds the fused nests (projections, norms, residuals from
@@ -186,9 +185,7 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  bufferization::OneShotBufferizePassOptions bufferize = bufferizeOptions();
-  bufferize.allowReturnAllocsFromLoops = true;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions()));
   // The results are the caller's device buffers.
   addResultsToOutParams(pm);
   bufferization::buildBufferDeallocationPipeline(pm);
