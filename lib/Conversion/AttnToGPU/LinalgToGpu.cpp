@@ -293,48 +293,36 @@ LogicalResult linalgToKernel(linalg::LinalgOp op) {
       });
     };
 
-    if (outputsInRegisters) {
-      // Reduction indices do not matter to the outputs' maps: zeros.
-      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-      SmallVector<Value> at = ivs;
-      for (unsigned dim : reduction)
-        at[dim] = zero;
-      SmallVector<Value> outputs = loadOutputs(b, at);
-      std::function<SmallVector<Value>(OpBuilder &, unsigned, ValueRange)>
-          reduce = [&](OpBuilder &b, unsigned level,
-                       ValueRange acc) -> SmallVector<Value> {
-        if (level == reduction.size())
-          return computeAt(b, ivs, acc);
-        Value one = arith::ConstantIndexOp::create(b, loc, 1);
-        auto loop = scf::ForOp::create(
-            b, loc, zero, sizes[reduction[level]], one, acc,
-            [&](OpBuilder &b, Location, Value iv, ValueRange iter) {
-              ivs[reduction[level]] = iv;
-              scf::YieldOp::create(b, loc, reduce(b, level + 1, iter));
-            });
-        return SmallVector<Value>(loop.getResults());
-      };
-      storeOutputs(b, reduce(b, 0, outputs), at);
-      return;
-    }
-    // Otherwise each point of the reduction reads and writes the outputs.
-    std::function<void(OpBuilder &, unsigned)> visit = [&](OpBuilder &b,
-                                                           unsigned level) {
+    // The reduction loops carry the outputs in registers, or read and write
+    // them at every point when an output's map involves a reduction dim.
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    SmallVector<Value> at = ivs;
+    for (unsigned dim : reduction)
+      at[dim] = zero;
+    SmallVector<Value> outputs;
+    if (outputsInRegisters)
+      outputs = loadOutputs(b, at);
+    std::function<SmallVector<Value>(OpBuilder &, unsigned, ValueRange)>
+        reduce = [&](OpBuilder &b, unsigned level,
+                     ValueRange acc) -> SmallVector<Value> {
       if (level == reduction.size()) {
+        if (outputsInRegisters)
+          return computeAt(b, ivs, acc);
         storeOutputs(b, computeAt(b, ivs, loadOutputs(b, ivs)), ivs);
-        return;
+        return {};
       }
-      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
       Value one = arith::ConstantIndexOp::create(b, loc, 1);
-      scf::ForOp::create(b, loc, zero, sizes[reduction[level]], one,
-                         ValueRange{},
-                         [&](OpBuilder &b, Location, Value iv, ValueRange) {
-                           ivs[reduction[level]] = iv;
-                           visit(b, level + 1);
-                           scf::YieldOp::create(b, loc);
-                         });
+      auto loop = scf::ForOp::create(
+          b, loc, zero, sizes[reduction[level]], one, acc,
+          [&](OpBuilder &b, Location, Value iv, ValueRange iter) {
+            ivs[reduction[level]] = iv;
+            scf::YieldOp::create(b, loc, reduce(b, level + 1, iter));
+          });
+      return SmallVector<Value>(loop.getResults());
     };
-    visit(b, 0);
+    outputs = reduce(b, 0, outputs);
+    if (outputsInRegisters)
+      storeOutputs(b, outputs, at);
   });
   op->erase();
   return success();
