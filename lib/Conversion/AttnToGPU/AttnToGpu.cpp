@@ -34,6 +34,9 @@ using namespace mlir::attn::gpu_lowering;
 
 namespace {
 
+/// The largest top_k of the GPU kernel.
+constexpr uint64_t kMaxGpuTopK = 16;
+
 /// Rejects what the GPU kernel does not implement, naming it.
 LogicalResult checkSupportedOnGpu(AttentionOp op) {
   auto fail = [&]() {
@@ -48,11 +51,10 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
                   << "' (the GPU kernel computes 'dot', 'cosine', 'neg_l2' "
                      "and 'general' scores)";
   Normalizer normalizer = op.getNormalizer();
-  if (normalizer != Normalizer::softmax && normalizer != Normalizer::sigmoid &&
-      normalizer != Normalizer::none && normalizer != Normalizer::hard)
-    return fail() << "normalizer '" << stringifyNormalizer(normalizer)
-                  << "' (the GPU kernel computes 'softmax', 'sigmoid', 'none' "
-                     "and 'hard')";
+  // topk keeps k (score, key) pairs per row half in registers.
+  if (std::optional<uint64_t> k = op.getTopK(); k && *k > kMaxGpuTopK)
+    return fail() << "top_k = " << *k << " (the GPU kernel keeps at most "
+                  << kMaxGpuTopK << " keys per row in registers)";
   // The positional terms' value sides ride on the online softmax's max and
   // rescaling, as on the CPU.
   if ((op.getRelativeClip() || op.getGaussianWindow() || op.getGridWindow()) &&
@@ -132,6 +134,8 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     operands.blockTable = toBuffer(op.getBlockTable());
     if (op.getScore() == ScoreKind::general)
       operands.scoreWeight = toBuffer(op.getScoreOperands()[0]);
+    if (op.getNormalizer() == Normalizer::hard_sample)
+      operands.sample = toBuffer(op.getNormalizerOperands()[0]);
     operands.gridWidth = op.getGridWidth();
     for (Value position : op.getPositionOperands())
       operands.positions.push_back(toBuffer(position));

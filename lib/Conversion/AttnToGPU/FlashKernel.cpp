@@ -28,6 +28,10 @@
 //   O += sum_t w_t aV_t (relative_position)       (FragmentPositions.cpp)
 //   O / l -> global; lse
 //
+// hard, topk and hard_sample replace the online softmax and P V by their
+// choice of keys, in one or two loops over the key tiles, and copy or sum
+// the chosen value rows after them (FragmentChoice.cpp).
+//
 // Scores are kept in log2 units (exp2), with log2(e) folded into the scale
 // unless a score change must see natural units first, like the CPU kernel.
 //
@@ -107,6 +111,15 @@ private:
   FailureOr<SmallVector<Value>> changeScores(ArrayRef<Value> flat, Value k0);
   /// The masks: hidden keys become -inf.
   SmallVector<Value> maskScores(ArrayRef<Value> flat, Value k0);
+  /// The loop over the live key tiles, the first of which has been copied
+  /// into buffer 0: prefetches the next tile, computes the tile's scores
+  /// (changed and masked) and yields what `body(k0, buf, scores, carried)`
+  /// returns, from `init`.
+  using KeyTileBody = function_ref<SmallVector<Value>(
+      Value k0, Value buf, ArrayRef<Value> scores, ValueRange carried)>;
+  FailureOr<scf::ForOp> keyLoop(ValueRange init, KeyTileBody body);
+  /// The key loops of a normaliser that chooses keys, and its output.
+  LogicalResult emitSelection(Value fragRow);
 
   AttentionOp op;
   const FlashShape &shape;
@@ -120,12 +133,13 @@ private:
   std::unique_ptr<WarpContraction> contraction;
   std::unique_ptr<FragmentScore> score;
   std::unique_ptr<FragmentPositions> positions;
-  /// The hard normaliser's running choice, or null.
-  std::unique_ptr<FragmentArgmax> argmax;
+  /// hard, topk or hard_sample, or null.
+  std::unique_ptr<FragmentSelection> selection;
   Type elem;
   /// The normaliser: softmax (online, exp2), sigmoid (elementwise, in log2
   /// units like softmax), none (the scores themselves) or hard (a running
-  /// argmax, in natural units like none: only the order matters).
+  /// argmax, in natural units like none: only the order matters; topk and
+  /// hard_sample in log2 units).
   Normalizer normalizer = Normalizer::softmax;
   bool log2Units = true;
   /// Bias, ALiBi, softcap or score_mod change the scores.
@@ -221,8 +235,9 @@ void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
   Value limit = cfg.blockTable && tile.keyLimit ? tile.keyLimit : cfg.keyLen;
   copyRows(cfg.key, tile.kvHead, k0, limit, shape.keyTile, shape.headDim,
            shape.inputHeadDim, kView, keyBase(buf));
-  // hard reads only its chosen value rows, after the key loop.
-  if (!argmax)
+  // The selecting normalisers read only their chosen value rows, after the
+  // key loop.
+  if (!selection)
     copyRows(cfg.value, tile.kvHead, k0, limit, shape.keyTile, shape.valueDim,
              shape.inputValueDim, vView, valueBase(buf));
 }
@@ -288,126 +303,8 @@ SmallVector<Value> FlashKernelEmitter::maskScores(ArrayRef<Value> flat,
       });
 }
 
-LogicalResult FlashKernelEmitter::emit(ValueRange args,
-                                       const FlashOperands &present) {
-  unsigned next = 4;
-  cfg.op = op;
-  cfg.query = args[0];
-  cfg.key = args[1];
-  cfg.value = args[2];
-  cfg.output = args[3];
-  if (present.lse)
-    cfg.lse = args[next++];
-  if (present.mask)
-    cfg.mask = args[next++];
-  if (present.bias)
-    cfg.bias = args[next++];
-  if (present.keyLengths)
-    cfg.keyLengths = args[next++];
-  if (present.blockTable)
-    cfg.blockTable = args[next++];
-  Value scoreWeight, gridWidth;
-  if (present.scoreWeight)
-    scoreWeight = args[next++];
-  if (present.gridWidth)
-    gridWidth = args[next++];
-  for (size_t i = 0; i < present.positions.size(); ++i)
-    cfg.positionInputs.push_back(args[next++]);
-  elem = cast<MemRefType>(cfg.query.getType()).getElementType();
-  cfg.elementType = elem;
-  cfg.width = 2;
-  cfg.laneByLaneLoads = true;
-  cfg.queryHeads = op.getQueryHeads();
-  cfg.kvHeads = op.getKeyValueHeads();
-  cfg.headDim = shape.inputHeadDim;
-  cfg.valueDim = shape.inputValueDim;
-  cfg.scale = op.getEffectiveScale();
-  normalizer = op.getNormalizer();
-  log2Units = normalizer != Normalizer::none && normalizer != Normalizer::hard;
-  hasChanges = op.getBias() || op.getAlibi() || op.getSoftcap() ||
-               !op.getScoreMod().empty();
-  cfg.convertAfterMods = log2Units && hasChanges;
-  cfg.batch = memref::DimOp::create(b, cfg.query, 0);
-  cfg.queryLen = memref::DimOp::create(b, cfg.query, 2);
-  lowering::setKeyLength(b, cfg);
-  cfg.alignOffset =
-      op.buildAlignOffset(b, op.getLoc(), cfg.queryLen, cfg.keyLen);
-
-  // CTA coordinates: x the query tile, y the head, z the batch.
-  tile.b = gpu::BlockIdOp::create(b, gpu::Dimension::z);
-  tile.h = gpu::BlockIdOp::create(b, gpu::Dimension::y);
-  tile.kvHead =
-      arith::DivUIOp::create(b, tile.h, cst(cfg.queryHeads / cfg.kvHeads));
-  tile.row0 =
-      mul(gpu::BlockIdOp::create(b, gpu::Dimension::x), shape.queryTile);
-  tile.rows = minS(cst(shape.queryTile),
-                   arith::SubIOp::create(b, cfg.queryLen, tile.row0));
-  if (cfg.keyLengths) {
-    // Clamped to [0, Skv] as on CPU.
-    Value len = arith::IndexCastOp::create(
-        b, b.getIndexType(),
-        memref::LoadOp::create(b, cfg.keyLengths, ValueRange{tile.b}));
-    tile.keyLimit = maxS(cst(0), minS(len, cfg.keyLen));
-  }
-  threadId = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
-  lane = getLaneCoordinates(b, threadId);
-  Value warp = arith::DivUIOp::create(b, threadId, cst(kThreadsPerWarp));
-  warpRow0 = mul(warp, kWarpRows);
-  // Global rows of the thread's two fragment rows, clamped into the
-  // sequence (rows past it are computed on zero queries, never stored).
-  Value lastRow = add(cfg.queryLen, -1);
-  Value fragRow = add(add(tile.row0, warpRow0), lane.group);
-  rowIdx[0] = minS(fragRow, lastRow);
-  rowIdx[1] = minS(add(fragRow, 8), lastRow);
-
-  auto space =
-      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
-  Value raw = gpu::DynamicSharedMemoryOp::create(
-      b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                         MemRefLayoutAttrInterface(), space));
-  int64_t d = shape.rowStride(shape.headDim);
-  int64_t dv = shape.rowStride(shape.valueDim);
-  qView = sharedView(raw, shape.queryOffset, shape.queryTile * d);
-  kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * d);
-  vView = sharedView(raw, shape.valueOffset, 2 * shape.keyTile * dv);
-  WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
-  if (normalizer == Normalizer::hard)
-    argmax = std::make_unique<FragmentArgmax>(b, tiles);
-  positions = std::make_unique<FragmentPositions>(b, tiles, cfg, rowIdx, raw,
-                                                  gridWidth);
-  positions->prepareTile(tile);
-  range = lowering::computeKeyRange(b, cfg, tile);
-
-  // Prologue: Q, then the first key/value tile, in two commit groups.
-  copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
-           shape.headDim, shape.inputHeadDim, qView, cst(0));
-  NVVM::CpAsyncCommitGroupOp::create(b);
-  copyKeyValueTile(range.begin, cst(0));
-  NVVM::CpAsyncCommitGroupOp::create(b);
-  NVVM::CpAsyncWaitGroupOp::create(b, 1);
-  gpu::BarrierOp::create(b);
-  positions->prepareQuery();
-  score = std::make_unique<FragmentScore>(b, tiles, op.getScore(), scoreWeight);
-  score->prepareQuery();
-  // bf16 weights that do not sum to one (sigmoid, none) lose too much in
-  // one rounding (8 bits): the contraction sends them as hi + lo.
-  contraction = WarpContraction::create(b, tiles,
-                                        /*splitWeights=*/elem.isBF16() &&
-                                            normalizer != Normalizer::softmax);
-  contraction->loadQuery();
-
-  // Loop-carried: the O accumulator fragments, then max and sum of the
-  // thread's two rows.
-  int64_t oTiles = shape.valueDim / 8;
-  Value zero = f32(0.0);
-  Value negInf = f32(-std::numeric_limits<float>::infinity());
-  SmallVector<Value> init(4 * oTiles, zero);
-  init.append({negInf, negInf, zero, zero});
-  int64_t stateBegin = init.size();
-  init.append(positions->initialState());
-  int64_t choiceBegin = init.size();
-  if (argmax)
-    init.append(argmax->initialState());
+FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
+                                                  KeyTileBody body) {
   bool opaqueMask = op.hasUnanalysableMask();
   LogicalResult result = success();
   auto loop = scf::ForOp::create(
@@ -463,100 +360,220 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
           b.setInsertionPointAfter(ifOp);
           scores.assign(ifOp.getResults().begin(), ifOp.getResults().end());
         }
-
-        // Online softmax of the thread's two rows.
-        SmallVector<Value> acc(carried.begin(), carried.begin() + 4 * oTiles);
-        SmallVector<Value> rowMax = {carried[4 * oTiles],
-                                     carried[4 * oTiles + 1]};
-        SmallVector<Value> rowSum = {carried[4 * oTiles + 2],
-                                     carried[4 * oTiles + 3]};
-        positions->setState(
-            carried.slice(stateBegin, choiceBegin - stateBegin));
-        int64_t nTiles = shape.keyTile / 8;
-        SmallVector<Value> p(scores.size());
-        // Elementwise normalisers: the weights alone, hidden keys (-inf)
-        // weigh 0; no max, sum or rescale.
-        if (normalizer == Normalizer::sigmoid) {
-          for (auto [i, si] : llvm::enumerate(scores))
-            p[i] = arith::DivFOp::create(
-                b, f32(1.0),
-                arith::AddFOp::create(
-                    b, f32(1.0), fastExp2(b, arith::NegFOp::create(b, si))));
-        } else if (normalizer == Normalizer::none) {
-          for (auto [i, si] : llvm::enumerate(scores))
-            p[i] = arith::SelectOp::create(
-                b,
-                arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, si, negInf),
-                zero, si);
-        }
-        for (int64_t half = 0; half < 2 && normalizer == Normalizer::softmax;
-             ++half) {
-          Value m = rowMax[half];
-          for (int64_t nt = 0; nt < nTiles; ++nt)
-            for (int64_t e = 0; e < 2; ++e)
-              m = arith::MaximumFOp::create(b, m,
-                                            scores[4 * nt + 2 * half + e]);
-          m = quadReduce(b, m, /*max=*/true);
-          // A row with no visible key so far keeps m = -inf: subtract 0
-          // instead so that exp2 sees -inf, not NaN.
-          Value isEmpty =
-              arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, m, negInf);
-          Value base = arith::SelectOp::create(b, isEmpty, zero, m);
-          Value corr =
-              fastExp2(b, arith::SubFOp::create(b, rowMax[half], base));
-          Value sum = zero;
-          for (int64_t nt = 0; nt < nTiles; ++nt)
-            for (int64_t e = 0; e < 2; ++e) {
-              int64_t i = 4 * nt + 2 * half + e;
-              p[i] = fastExp2(b, arith::SubFOp::create(b, scores[i], base));
-              sum = arith::AddFOp::create(b, sum, p[i]);
-            }
-          rowSum[half] = arith::AddFOp::create(
-              b, arith::MulFOp::create(b, rowSum[half], corr), sum);
-          rowMax[half] = m;
-          for (int64_t ot = 0; ot < oTiles; ++ot)
-            for (int64_t e = 0; e < 2; ++e) {
-              int64_t i = 4 * ot + 2 * half + e;
-              acc[i] = arith::MulFOp::create(b, acc[i], corr);
-            }
-          positions->accumulate(half, corr, k0, scores, p);
-        }
-        if (positions->hasGaussian())
-          p = *mapFragmentPairs(
-              b, p, [&](Value w, int64_t nt, int64_t half) -> FailureOr<Value> {
-                return positions->valueWeights(
-                    w, fragmentIndices(k0, nt, half).key, half);
-              });
-
-        SmallVector<Value> choice;
-        if (argmax)
-          choice = argmax->update(carried.drop_front(choiceBegin), scores, k0);
-        else
-          acc = contraction->accumulate(acc, p, valueBase(buf));
+        SmallVector<Value> yielded = body(k0, buf, scores, carried);
         // The tile's buffer is refilled by the prefetch of the next
         // iteration but one: every warp must be done reading it.
         gpu::BarrierOp::create(b);
-        SmallVector<Value> yielded = acc;
-        yielded.append(rowMax);
-        yielded.append(rowSum);
-        yielded.append(SmallVector<Value>(positions->state()));
-        yielded.append(choice);
         scf::YieldOp::create(b, yielded);
       });
   if (failed(result))
     return failure();
+  return loop;
+}
+
+LogicalResult FlashKernelEmitter::emitSelection(Value fragRow) {
+  SmallVector<Value> state;
+  for (unsigned pass = 0; pass < selection->passes(); ++pass) {
+    if (pass) {
+      // The loop before ended with a barrier and no copy in flight: the
+      // first key tile goes into buffer 0 again.
+      copyKeyValueTile(range.begin, cst(0));
+      NVVM::CpAsyncCommitGroupOp::create(b);
+    }
+    FailureOr<scf::ForOp> loop = keyLoop(
+        selection->initialState(pass, state),
+        [&](Value k0, Value, ArrayRef<Value> scores, ValueRange carried) {
+          return selection->update(pass, carried, scores, k0);
+        });
+    if (failed(loop))
+      return failure();
+    state.assign(loop->getResults().begin(), loop->getResults().end());
+  }
+  selection->storeRows(state, {fragRow, add(fragRow, 8)});
+  return success();
+}
+
+LogicalResult FlashKernelEmitter::emit(ValueRange args,
+                                       const FlashOperands &present) {
+  unsigned next = 4;
+  cfg.op = op;
+  cfg.query = args[0];
+  cfg.key = args[1];
+  cfg.value = args[2];
+  cfg.output = args[3];
+  if (present.lse)
+    cfg.lse = args[next++];
+  if (present.mask)
+    cfg.mask = args[next++];
+  if (present.bias)
+    cfg.bias = args[next++];
+  if (present.keyLengths)
+    cfg.keyLengths = args[next++];
+  if (present.blockTable)
+    cfg.blockTable = args[next++];
+  Value scoreWeight, gridWidth;
+  if (present.scoreWeight)
+    scoreWeight = args[next++];
+  if (present.sample)
+    cfg.normalizerInputs.push_back(args[next++]);
+  if (present.gridWidth)
+    gridWidth = args[next++];
+  for (size_t i = 0; i < present.positions.size(); ++i)
+    cfg.positionInputs.push_back(args[next++]);
+  elem = cast<MemRefType>(cfg.query.getType()).getElementType();
+  cfg.elementType = elem;
+  cfg.width = 2;
+  cfg.laneByLaneLoads = true;
+  cfg.queryHeads = op.getQueryHeads();
+  cfg.kvHeads = op.getKeyValueHeads();
+  cfg.headDim = shape.inputHeadDim;
+  cfg.valueDim = shape.inputValueDim;
+  cfg.scale = op.getEffectiveScale();
+  normalizer = op.getNormalizer();
+  log2Units = normalizer != Normalizer::none && normalizer != Normalizer::hard;
+  hasChanges = op.getBias() || op.getAlibi() || op.getSoftcap() ||
+               !op.getScoreMod().empty();
+  cfg.convertAfterMods = log2Units && hasChanges;
+  cfg.batch = memref::DimOp::create(b, cfg.query, 0);
+  cfg.queryLen = memref::DimOp::create(b, cfg.query, 2);
+  lowering::setKeyLength(b, cfg);
+  cfg.alignOffset =
+      op.buildAlignOffset(b, op.getLoc(), cfg.queryLen, cfg.keyLen);
+
+  // CTA coordinates: x the query tile, y the head, z the batch.
+  tile.b = gpu::BlockIdOp::create(b, gpu::Dimension::z);
+  tile.h = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  tile.kvHead =
+      arith::DivUIOp::create(b, tile.h, cst(cfg.queryHeads / cfg.kvHeads));
+  tile.row0 =
+      mul(gpu::BlockIdOp::create(b, gpu::Dimension::x), shape.queryTile);
+  tile.rows = minS(cst(shape.queryTile),
+                   arith::SubIOp::create(b, cfg.queryLen, tile.row0));
+  if (cfg.keyLengths) {
+    // Clamped to [0, Skv] as on CPU.
+    Value len = arith::IndexCastOp::create(
+        b, b.getIndexType(),
+        memref::LoadOp::create(b, cfg.keyLengths, ValueRange{tile.b}));
+    tile.keyLimit = maxS(cst(0), minS(len, cfg.keyLen));
+  }
+  threadId = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  lane = getLaneCoordinates(b, threadId);
+  Value warp = arith::DivUIOp::create(b, threadId, cst(kThreadsPerWarp));
+  warpRow0 = mul(warp, kWarpRows);
+  // Global rows of the thread's two fragment rows, clamped into the
+  // sequence (rows past it are computed on zero queries, never stored).
+  Value lastRow = add(cfg.queryLen, -1);
+  Value firstRow = add(add(tile.row0, warpRow0), lane.group);
+  rowIdx[0] = minS(firstRow, lastRow);
+  rowIdx[1] = minS(add(firstRow, 8), lastRow);
+
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  Value raw = gpu::DynamicSharedMemoryOp::create(
+      b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                         MemRefLayoutAttrInterface(), space));
+  int64_t d = shape.rowStride(shape.headDim);
+  int64_t dv = shape.rowStride(shape.valueDim);
+  qView = sharedView(raw, shape.queryOffset, shape.queryTile * d);
+  kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * d);
+  vView = sharedView(raw, shape.valueOffset, 2 * shape.keyTile * dv);
+  WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+  selection = FragmentSelection::create(b, tiles, cfg, tile, rowIdx);
+  positions = std::make_unique<FragmentPositions>(b, tiles, cfg, rowIdx, raw,
+                                                  gridWidth);
+  positions->prepareTile(tile);
+  range = lowering::computeKeyRange(b, cfg, tile);
+
+  // Prologue: Q, then the first key/value tile, in two commit groups.
+  copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
+           shape.headDim, shape.inputHeadDim, qView, cst(0));
+  NVVM::CpAsyncCommitGroupOp::create(b);
+  copyKeyValueTile(range.begin, cst(0));
+  NVVM::CpAsyncCommitGroupOp::create(b);
+  NVVM::CpAsyncWaitGroupOp::create(b, 1);
+  gpu::BarrierOp::create(b);
+  positions->prepareQuery();
+  score = std::make_unique<FragmentScore>(b, tiles, op.getScore(), scoreWeight);
+  score->prepareQuery();
+  // bf16 weights that do not sum to one (sigmoid, none) lose too much in
+  // one rounding (8 bits): the contraction sends them as hi + lo.
+  contraction = WarpContraction::create(b, tiles,
+                                        /*splitWeights=*/elem.isBF16() &&
+                                            normalizer != Normalizer::softmax);
+  contraction->loadQuery();
+
+  // Global row of the thread's fragment row g (unclamped: rows past the
+  // sequence are not stored).
+  Value fragRow = add(add(tile.row0, warpRow0), lane.group);
+  if (selection)
+    return emitSelection(fragRow);
+
+  // Loop-carried: the O accumulator fragments, then max and sum of the
+  // thread's two rows.
+  int64_t oTiles = shape.valueDim / 8;
+  Value zero = f32(0.0);
+  Value negInf = f32(-std::numeric_limits<float>::infinity());
+  SmallVector<Value> init(4 * oTiles, zero);
+  init.append({negInf, negInf, zero, zero});
+  int64_t stateBegin = init.size();
+  init.append(positions->initialState());
+  FailureOr<scf::ForOp> loop = keyLoop(init, [&](Value k0, Value buf,
+                                                 ArrayRef<Value> scores,
+                                                 ValueRange carried) {
+    // Online softmax of the thread's two rows.
+    SmallVector<Value> acc(carried.begin(), carried.begin() + 4 * oTiles);
+    SmallVector<Value> rowMax = {carried[4 * oTiles], carried[4 * oTiles + 1]};
+    SmallVector<Value> rowSum = {carried[4 * oTiles + 2],
+                                 carried[4 * oTiles + 3]};
+    positions->setState(carried.drop_front(stateBegin));
+    SmallVector<Value> p(scores.size());
+    // Elementwise normalisers: the weights alone, hidden keys (-inf)
+    // weigh 0; no max, sum or rescale.
+    if (normalizer == Normalizer::sigmoid) {
+      for (auto [i, si] : llvm::enumerate(scores))
+        p[i] = arith::DivFOp::create(
+            b, f32(1.0),
+            arith::AddFOp::create(b, f32(1.0),
+                                  fastExp2(b, arith::NegFOp::create(b, si))));
+    } else if (normalizer == Normalizer::none) {
+      for (auto [i, si] : llvm::enumerate(scores))
+        p[i] = arith::SelectOp::create(
+            b, arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, si, negInf),
+            zero, si);
+    }
+    for (int64_t half = 0; half < 2 && normalizer == Normalizer::softmax;
+         ++half) {
+      Value corr =
+          onlineSoftmaxStep(b, scores, half, rowMax[half], rowSum[half], p);
+      for (int64_t ot = 0; ot < oTiles; ++ot)
+        for (int64_t e = 0; e < 2; ++e) {
+          int64_t i = 4 * ot + 2 * half + e;
+          acc[i] = arith::MulFOp::create(b, acc[i], corr);
+        }
+      positions->accumulate(half, corr, k0, scores, p);
+    }
+    if (positions->hasGaussian())
+      p = *mapFragmentPairs(
+          b, p, [&](Value w, int64_t nt, int64_t half) -> FailureOr<Value> {
+            return positions->valueWeights(w, fragmentIndices(k0, nt, half).key,
+                                           half);
+          });
+    SmallVector<Value> yielded =
+        contraction->accumulate(acc, p, valueBase(buf));
+    yielded.append(rowMax);
+    yielded.append(rowSum);
+    yielded.append(SmallVector<Value>(positions->state()));
+    return yielded;
+  });
+  if (failed(loop))
+    return failure();
 
   // Epilogue: O / l for the rows inside the sequence; lse from thread 0 of
   // each quad.
-  ValueRange done = loop.getResults();
+  ValueRange done = loop->getResults();
   SmallVector<Value> acc(done.take_front(4 * oTiles));
-  positions->setState(done.slice(stateBegin, choiceBegin - stateBegin));
+  positions->setState(done.drop_front(stateBegin));
   positions->finish(acc, {done[4 * oTiles], done[4 * oTiles + 1]});
-  if (argmax) {
-    argmax->storeRows(done.drop_front(choiceBegin), cfg, tile,
-                      {fragRow, add(fragRow, 8)});
-    return success();
-  }
   Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
   for (int64_t half = 0; half < 2; ++half) {
     Value row = add(fragRow, half * 8);

@@ -13,7 +13,8 @@
 //   FragmentPositions.cpp  the positional terms on the fragments:
 //                     relative_position's tables, local_gaussian's windows,
 //                     grid_window's 2-D window and tables;
-//   FragmentChoice.cpp  the hard normaliser: a running argmax per row;
+//   FragmentChoice.cpp  the normalisers that choose keys: hard, topk,
+//                     hard_sample;
 //   Fragments.cpp     warp-level building blocks: ldmatrix addresses,
 //                     the mma.sync instruction, quad reductions.
 //
@@ -123,11 +124,12 @@ Value tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape, Value view,
 
 /// What a kernel reads and writes, in launch order: the buffers query,
 /// key, value, output, then the optional lse, mask, bias, key lengths,
-/// block table, general's weight W [D, D], grid_window's map width (an
-/// index, the only scalar) and the position operands.
+/// block table, general's weight W [D, D], hard_sample's u [B, Hq, Sq],
+/// grid_window's map width (an index, the only scalar) and the position
+/// operands.
 struct FlashOperands {
   Value query, key, value, output, lse, mask, bias, keyLengths, blockTable,
-      scoreWeight, gridWidth;
+      scoreWeight, sample, gridWidth;
   SmallVector<Value> positions;
   SmallVector<Value> list() const;
 };
@@ -212,6 +214,16 @@ Value packPair(ImplicitLocOpBuilder &b, Value x, Value y, Type elem);
 /// lg2.approx: about 2 ulp; exp2(-inf) = 0).
 Value fastExp2(ImplicitLocOpBuilder &b, Value x);
 Value fastLog2(ImplicitLocOpBuilder &b, Value x);
+
+/// One key tile of the online softmax of row half `half` (row g or g + 8)
+/// of the flat score fragments `scores` (log2 units, hidden keys -inf):
+/// `rowMax` becomes the running max (the same in the quad), `rowSum` the
+/// thread's rescaled partial sum, and `p` takes the half's weights
+/// exp2(s - max). Returns the correction exp2(old max - new max) of what
+/// was accumulated before.
+Value onlineSoftmaxStep(ImplicitLocOpBuilder &b, ArrayRef<Value> scores,
+                        int64_t half, Value &rowMax, Value &rowSum,
+                        MutableArrayRef<Value> p);
 
 /// Max (or sum) over the four threads of a quad: the four threads that hold
 /// one row of an accumulator fragment.
@@ -405,35 +417,68 @@ private:
 };
 
 //===----------------------------------------------------------------------===//
-// The hard normaliser on the fragments (FragmentChoice.cpp).
+// The normalisers that choose keys (FragmentChoice.cpp).
 //===----------------------------------------------------------------------===//
 
-/// hard on a thread's fragments: the best (score, key) of each row half
-/// over the keys the thread holds, merged in the quad after the key loop,
-/// with the choice of the CPU lowering (lowering::hardPrefers).
-class FragmentArgmax {
+/// hard, topk and hard_sample on a thread's fragments. None multiplies P V
+/// in the key loop: the thread keeps per row half what it has chosen among
+/// the keys it holds (2t, 2t + 1 of every 8-key block, visited in
+/// increasing j), the quad merges its four choices after the key loop, and
+/// each thread reads its columns of the chosen value rows from global
+/// memory. The choices follow the rules of the CPU lowering
+/// (lowering::hardPrefers, lowering::insertStep).
+class FragmentSelection {
 public:
-  FragmentArgmax(ImplicitLocOpBuilder &b, const WarpTiles &tiles)
-      : b(b), t(tiles) {}
-  /// Loop-carried: the best scores of row halves 0 and 1 (f32), then their
-  /// keys (i32).
-  SmallVector<Value> initialState();
+  /// The selection of `cfg.op`'s normaliser for the CTA's `tile`, or null
+  /// for the other normalisers. `rows`: the global rows of the thread's
+  /// fragment rows g, g + 8 (clamped into the sequence).
+  static std::unique_ptr<FragmentSelection>
+  create(ImplicitLocOpBuilder &b, const WarpTiles &tiles,
+         const lowering::KernelConfig &cfg, const lowering::QueryTile &tile,
+         ArrayRef<Value> rows);
+  virtual ~FragmentSelection() = default;
+
+  /// Passes over the key tiles (hard_sample: the softmax's max and sum,
+  /// then its CDF).
+  virtual unsigned passes() const { return 1; }
+  /// The loop-carried state of pass `pass`, from the final state of the
+  /// pass before (empty for the first).
+  virtual SmallVector<Value> initialState(unsigned pass,
+                                          ValueRange previous) = 0;
   /// The state after the flat scores of the key tile at k0 (hidden keys
   /// -inf).
-  SmallVector<Value> update(ValueRange state, ArrayRef<Value> scores, Value k0);
-  /// After the key loop: merges the quad's choices and writes the thread's
-  /// columns of output rows `rows` (those below cfg.queryLen) of
-  /// cfg.output: the chosen row of cfg.value (through the block table of a
-  /// paged cache), or zeros where no key was visible (nothing is read).
-  void storeRows(ValueRange state, const lowering::KernelConfig &cfg,
-                 const lowering::QueryTile &tile, ArrayRef<Value> rows);
+  virtual SmallVector<Value> update(unsigned pass, ValueRange state,
+                                    ArrayRef<Value> scores, Value k0) = 0;
+  /// After the last pass: merges the quad's choices and writes the
+  /// thread's columns of output rows `rows` (those below cfg.queryLen).
+  virtual void storeRows(ValueRange state, ArrayRef<Value> rows) = 0;
 
-private:
-  /// best, bestKey := score, key where hard prefers it.
-  void choose(Value &best, Value &bestKey, Value score, Value key);
+protected:
+  FragmentSelection(ImplicitLocOpBuilder &b, const WarpTiles &tiles,
+                    const lowering::KernelConfig &cfg,
+                    const lowering::QueryTile &tile)
+      : b(b), t(tiles), cfg(cfg), tile(tile) {}
+  /// The global key of element `e` (0, 1) of the thread's pair in 8-key
+  /// block `nt` of the tile at k0, as an i32.
+  Value keyOf(Value k0, int64_t nt, int64_t e);
+  /// Calls `store(value, at)` for each of the thread's stored column
+  /// groups of output row `row` when it is inside the sequence, with
+  /// `value` a vector<width x output type> and `at` its output indices;
+  /// `value` is built by `load(col, width)`.
+  void storeColumns(Value row,
+                    function_ref<Value(Value col, int64_t width)> load);
+  /// Columns [col, col + width) of value row `key` (an index), read only
+  /// where `read` holds, zeros elsewhere (with no key there may be no row
+  /// to read: an empty or paged cache).
+  Value loadValueColumns(Value read, Value key, Value col, int64_t width);
+  /// The output rows `rows` as copies of value rows `keys` (i32 per row
+  /// half; negative: no key, zeros).
+  void storeChosenRows(ArrayRef<Value> rows, ArrayRef<Value> keys);
 
   ImplicitLocOpBuilder &b;
   WarpTiles t;
+  const lowering::KernelConfig &cfg;
+  const lowering::QueryTile &tile;
 };
 
 } // namespace mlir::attn::gpu_lowering

@@ -87,8 +87,8 @@ Value gpu_lowering::tileElementOffset(ImplicitLocOpBuilder &b,
 
 SmallVector<Value> FlashOperands::list() const {
   SmallVector<Value> all = {query, key, value, output};
-  for (Value v :
-       {lse, mask, bias, keyLengths, blockTable, scoreWeight, gridWidth})
+  for (Value v : {lse, mask, bias, keyLengths, blockTable, scoreWeight, sample,
+                  gridWidth})
     if (v)
       all.push_back(v);
   all.append(positions.begin(), positions.end());

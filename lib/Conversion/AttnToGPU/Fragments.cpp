@@ -31,6 +31,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
@@ -167,6 +169,38 @@ Value gpu_lowering::quadReduce(ImplicitLocOpBuilder &b, Value v, bool max) {
             : Value(arith::AddFOp::create(b, v, other));
   }
   return v;
+}
+
+Value gpu_lowering::onlineSoftmaxStep(ImplicitLocOpBuilder &b,
+                                      ArrayRef<Value> scores, int64_t half,
+                                      Value &rowMax, Value &rowSum,
+                                      MutableArrayRef<Value> p) {
+  Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
+  Value negInf = arith::ConstantOp::create(
+      b, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+  int64_t blocks = scores.size() / 4;
+  Value m = rowMax;
+  for (int64_t nt = 0; nt < blocks; ++nt)
+    for (int64_t e = 0; e < 2; ++e)
+      m = arith::MaximumFOp::create(b, m, scores[4 * nt + 2 * half + e]);
+  m = quadReduce(b, m, /*max=*/true);
+  // A row with no visible key so far keeps m = -inf: subtract 0 instead so
+  // that exp2 sees -inf, not NaN.
+  Value isEmpty =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, m, negInf);
+  Value base = arith::SelectOp::create(b, isEmpty, zero, m);
+  Value corr = fastExp2(b, arith::SubFOp::create(b, rowMax, base));
+  Value sum = zero;
+  for (int64_t nt = 0; nt < blocks; ++nt)
+    for (int64_t e = 0; e < 2; ++e) {
+      int64_t i = 4 * nt + 2 * half + e;
+      p[i] = fastExp2(b, arith::SubFOp::create(b, scores[i], base));
+      sum = arith::AddFOp::create(b, sum, p[i]);
+    }
+  rowSum =
+      arith::AddFOp::create(b, arith::MulFOp::create(b, rowSum, corr), sum);
+  rowMax = m;
+  return corr;
 }
 
 Value gpu_lowering::fastExp2(ImplicitLocOpBuilder &b, Value x) {

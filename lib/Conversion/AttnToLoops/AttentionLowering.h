@@ -509,6 +509,24 @@ Value gaussianFactor(ImplicitLocOpBuilder &b, Value keys, Value center,
 Value hardPrefers(ImplicitLocOpBuilder &b, Value score, Value index,
                   Value bestScore, Value bestIndex);
 
+/// One step of top-k insertion into slots sorted by descending score
+/// (SelectNormalizers.cpp): the carried (score, index) takes the slot if it
+/// beats the slot's entry, or if an earlier slot was taken (then every
+/// later entry shifts down by one); the slot's entry becomes the carry.
+/// Scalars or vectors alike. Keys inserted in increasing index need only
+/// a strictly greater score to beat an entry (equal scores keep their
+/// order: ties go to the lower index); with `anyOrder`, an equal score at
+/// a lower index beats it too (hardPrefers), for keys in any order.
+struct InsertCarry {
+  Value score, index, moved;
+};
+struct InsertStep {
+  Value slotScore, slotIndex;
+  InsertCarry carry;
+};
+InsertStep insertStep(ImplicitLocOpBuilder &b, const InsertCarry &carry,
+                      Value slotScore, Value slotIndex, bool anyOrder = false);
+
 /// Creates the parts of the op's kernel (the caller checked support).
 std::unique_ptr<ScoreFunction> createScoreFunction(const KernelConfig &cfg);
 std::unique_ptr<RowNormalizer> createNormalizer(const KernelConfig &cfg,

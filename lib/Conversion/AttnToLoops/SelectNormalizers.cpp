@@ -107,31 +107,6 @@ scanKeys(ImplicitLocOpBuilder &b, const KernelConfig &cfg,
   return SmallVector<Value>(loop.getResults());
 }
 
-/// One step of top-k insertion into slots sorted by descending score: the
-/// carried (score, index) takes the slot if it is strictly greater, or if
-/// an earlier slot was taken (then every later entry shifts down by one, so
-/// equal scores keep their order: ties go to the lower j); the slot's
-/// entry becomes the carry. Scalars (row-major) or vectors of rows
-/// (key-major) alike.
-struct InsertCarry {
-  Value score, index, moved;
-};
-struct InsertStep {
-  Value slotScore, slotIndex;
-  InsertCarry carry;
-};
-InsertStep insertStep(ImplicitLocOpBuilder &b, const InsertCarry &carry,
-                      Value slotScore, Value slotIndex) {
-  Value take =
-      arith::OrIOp::create(b, carry.moved,
-                           arith::CmpFOp::create(b, arith::CmpFPredicate::OGT,
-                                                 carry.score, slotScore));
-  return {arith::SelectOp::create(b, take, carry.score, slotScore),
-          arith::SelectOp::create(b, take, carry.index, slotIndex),
-          {arith::SelectOp::create(b, take, slotScore, carry.score),
-           arith::SelectOp::create(b, take, slotIndex, carry.index), take}};
-}
-
 /// Epilogue of the selecting normalisers: output row i is v[j(i)] copied
 /// (no arithmetic, so no rounding), or zeros where j(i) < 0.
 void emitSelectedRows(
@@ -181,6 +156,22 @@ Value lowering::hardPrefers(ImplicitLocOpBuilder &b, Value score, Value index,
       b, arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, score, bestScore),
       arith::CmpIOp::create(b, arith::CmpIPredicate::slt, index, bestIndex));
   return arith::OrIOp::create(b, greater, tie);
+}
+
+lowering::InsertStep lowering::insertStep(ImplicitLocOpBuilder &b,
+                                          const InsertCarry &carry,
+                                          Value slotScore, Value slotIndex,
+                                          bool anyOrder) {
+  Value beats =
+      anyOrder ? hardPrefers(b, carry.score, carry.index, slotScore, slotIndex)
+               : arith::CmpFOp::create(b, arith::CmpFPredicate::OGT,
+                                       carry.score, slotScore)
+                     .getResult();
+  Value take = arith::OrIOp::create(b, carry.moved, beats);
+  return {arith::SelectOp::create(b, take, carry.score, slotScore),
+          arith::SelectOp::create(b, take, carry.index, slotIndex),
+          {arith::SelectOp::create(b, take, slotScore, carry.score),
+           arith::SelectOp::create(b, take, slotIndex, carry.index), take}};
 }
 
 namespace {
