@@ -36,6 +36,8 @@ namespace {
 
 /// The largest top_k of the GPU kernel.
 constexpr uint64_t kMaxGpuTopK = 16;
+/// The largest attention width of additive scores on the GPU.
+constexpr int64_t kMaxGpuAttnDim = 256;
 
 /// Rejects what the GPU kernel does not implement, naming it.
 LogicalResult checkSupportedOnGpu(AttentionOp op) {
@@ -45,11 +47,21 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
     return diag;
   };
   ScoreKind score = op.getScore();
-  if (score != ScoreKind::dot && score != ScoreKind::cosine &&
-      score != ScoreKind::neg_l2 && score != ScoreKind::general)
-    return fail() << "score '" << stringifyScoreKind(score)
-                  << "' (the GPU kernel computes 'dot', 'cosine', 'neg_l2' "
-                     "and 'general' scores)";
+  if (score == ScoreKind::multi_dimensional)
+    return fail() << "score 'multi_dimensional' (the GPU kernel computes "
+                     "'dot', 'cosine', 'neg_l2', 'general', 'compositional' "
+                     "and 'additive' scores)";
+  // additive's tables in shared memory are sized at compile time.
+  if (score == ScoreKind::additive) {
+    int64_t a =
+        cast<ShapedType>(op.getScoreOperands()[0].getType()).getDimSize(1);
+    if (ShapedType::isDynamic(a) || a > kMaxGpuAttnDim)
+      return fail() << "additive scores with attention width A = "
+                    << (ShapedType::isDynamic(a) ? std::string("?")
+                                                 : std::to_string(a))
+                    << " (the GPU kernel needs a static A of at most "
+                    << kMaxGpuAttnDim << ")";
+  }
   Normalizer normalizer = op.getNormalizer();
   // topk keeps k (score, key) pairs per row half in registers.
   if (std::optional<uint64_t> k = op.getTopK(); k && *k > kMaxGpuTopK)
@@ -132,8 +144,8 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     operands.bias = toBuffer(op.getBias());
     operands.keyLengths = toBuffer(op.getKeyLengths());
     operands.blockTable = toBuffer(op.getBlockTable());
-    if (op.getScore() == ScoreKind::general)
-      operands.scoreWeight = toBuffer(op.getScoreOperands()[0]);
+    for (Value weight : op.getScoreOperands())
+      operands.scoreWeights.push_back(toBuffer(weight));
     if (op.getNormalizer() == Normalizer::hard_sample)
       operands.sample = toBuffer(op.getNormalizerOperands()[0]);
     operands.gridWidth = op.getGridWidth();

@@ -273,8 +273,11 @@ mapFragmentPairs(ImplicitLocOpBuilder &b, ArrayRef<Value> flat, Fn fn) {
 FailureOr<SmallVector<Value>>
 FlashKernelEmitter::changeScores(ArrayRef<Value> flat, Value k0) {
   auto v2 = VectorType::get({2}, b.getF32Type());
+  // compositional's weights take the scale inside (and are not
+  // normalised: natural units).
+  double scale = score->scaled() ? 1.0 : cfg.scale;
   Value factor = vector::BroadcastOp::create(
-      b, v2, f32(hasChanges || !log2Units ? cfg.scale : cfg.scale * M_LOG2E));
+      b, v2, f32(hasChanges || !log2Units ? scale : scale * M_LOG2E));
   return mapFragmentPairs(
       b, flat, [&](Value s, int64_t nt, int64_t half) -> FailureOr<Value> {
         s = positions->addToScore(score->finish(s, nt, half),
@@ -411,13 +414,13 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
     cfg.keyLengths = args[next++];
   if (present.blockTable)
     cfg.blockTable = args[next++];
-  Value scoreWeight, gridWidth;
-  if (present.scoreWeight)
-    scoreWeight = args[next++];
+  Value gridWidth;
   if (present.sample)
     cfg.normalizerInputs.push_back(args[next++]);
   if (present.gridWidth)
     gridWidth = args[next++];
+  for (size_t i = 0; i < present.scoreWeights.size(); ++i)
+    cfg.scoreWeights.push_back(args[next++]);
   for (size_t i = 0; i < present.positions.size(); ++i)
     cfg.positionInputs.push_back(args[next++]);
   elem = cast<MemRefType>(cfg.query.getType()).getElementType();
@@ -493,7 +496,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   NVVM::CpAsyncWaitGroupOp::create(b, 1);
   gpu::BarrierOp::create(b);
   positions->prepareQuery();
-  score = std::make_unique<FragmentScore>(b, tiles, op.getScore(), scoreWeight);
+  score = std::make_unique<FragmentScore>(
+      b, tiles, op.getScore(), cfg.scoreWeights, raw, threadId, cfg.scale);
   score->prepareQuery();
   // bf16 weights that do not sum to one (sigmoid, none) lose too much in
   // one rounding (8 bits): the contraction sends them as hi + lo.

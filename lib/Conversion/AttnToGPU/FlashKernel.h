@@ -75,9 +75,14 @@ struct FlashShape {
   /// query row, one f32 table of [queryTile, gridSlots] after the V tiles
   /// (0: none).
   int64_t gridSlots = 0;
+  /// additive: the attention width A, whose f32 tables q Wq [queryTile,
+  /// A] and k Wk [keyTile, A] (rows of A + 1, against bank conflicts)
+  /// follow the positional tables (0: none).
+  int64_t attnDim = 0;
   /// Byte offsets of Q, the two K and the two V tiles, the positional
-  /// tables, and the total.
-  int64_t queryOffset, keyOffset, valueOffset, positionOffset, sharedBytes;
+  /// tables, the score's tables, and the total.
+  int64_t queryOffset, keyOffset, valueOffset, positionOffset, scoreOffset,
+      sharedBytes;
 
   int64_t warps() const { return queryTile / kWarpRows; }
   /// Elements of one 16-byte chunk (a cp.async copy, an ldmatrix row).
@@ -124,13 +129,13 @@ Value tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape, Value view,
 
 /// What a kernel reads and writes, in launch order: the buffers query,
 /// key, value, output, then the optional lse, mask, bias, key lengths,
-/// block table, general's weight W [D, D], hard_sample's u [B, Hq, Sq],
-/// grid_window's map width (an index, the only scalar) and the position
-/// operands.
+/// block table, hard_sample's u [B, Hq, Sq], grid_window's map width (an
+/// index, the only scalar), the score's weights (general's W [D, D];
+/// additive's Wq, Wk [D, A] and va [A]) and the position operands.
 struct FlashOperands {
   Value query, key, value, output, lse, mask, bias, keyLengths, blockTable,
-      scoreWeight, sample, gridWidth;
-  SmallVector<Value> positions;
+      sample, gridWidth;
+  SmallVector<Value> scoreWeights, positions;
   SmallVector<Value> list() const;
 };
 
@@ -276,18 +281,21 @@ protected:
 // Score functions on the fragments (FragmentScores.cpp).
 //===----------------------------------------------------------------------===//
 
-/// The dot family of scores on a warp's Q K^T fragments. dot is what the
+/// The score functions on a warp's Q K^T fragments. dot is what the
 /// contraction computes; cosine and neg_l2 combine those dot products with
 /// a term per query row (from the Q tile, once per CTA) and one per key
 /// (from each K tile); general replaces the Q tile by q W before the key
-/// loop, so the contraction computes q W k. The scale comes after, with
-/// the score changes.
+/// loop, so the contraction computes q W k; compositional combines them
+/// with the L1 distances of the thread's (row, key) pairs, from the Q and K
+/// tiles; additive ignores them: its scores come from the tables q Wq and
+/// k Wk in shared memory. The scale comes after, with the score changes,
+/// except for compositional, whose weights take it inside (scaled()).
 class FragmentScore {
 public:
-  /// `weight` is general's W [D, D] (null for the other scores).
+  /// `weights`: the op's score operands; `raw`: the dynamic shared memory;
+  /// `threadId`: the thread's index in the CTA; `scale`: the op's scale.
   FragmentScore(ImplicitLocOpBuilder &b, const WarpTiles &tiles, ScoreKind kind,
-                Value weight)
-      : b(b), t(tiles), kind(kind), weight(weight) {}
+                ValueRange weights, Value raw, Value threadId, float scale);
 
   /// Once Q is in shared memory, before the contraction reads it.
   void prepareQuery();
@@ -295,8 +303,11 @@ public:
   /// memory, before its scores.
   void prepareKeys(Value keyBase);
   /// The scores of the pair of dot products `pair` (vector<2 x f32>: row
-  /// g + 8 `half`, keys 2t, 2t + 1 of 8-key block `nt`), unscaled.
+  /// g + 8 `half`, keys 2t, 2t + 1 of 8-key block `nt`), unscaled unless
+  /// scaled().
   Value finish(Value pair, int64_t nt, int64_t half);
+  /// Whether finish() has applied the scale already.
+  bool scaled() const { return kind == ScoreKind::compositional; }
 
 private:
   /// Whether the score has a term per row and per key.
@@ -311,15 +322,38 @@ private:
   Value queryElement(Value row, Value col);
   /// general: the warp's rows of the Q tile become q W, in place.
   void projectQuery();
+  /// additive: dest[r (A + 1) + a] = sum_d x[r, d] w[d, a] for the first
+  /// `rows` rows x of the tile at element `base` of `view`, in f32, by
+  /// every thread of the CTA; a barrier after.
+  void projectRows(Value view, Value base, int64_t rows, Value w, Value dest);
+  /// The local rows of the thread's fragment rows g, g + 8 in the Q tile,
+  /// and its local keys 8 nt + 2t + e in the key tile, in the order of the
+  /// flat fragments (nt, e).
+  SmallVector<Value, 2> localRows();
+  SmallVector<Value> localKeys();
+  /// Per (row half, key) of the thread's fragments of the key tile at
+  /// `keyBase`: additive's scores, from the projected tables.
+  SmallVector<Value> additiveScores();
+  /// ... and compositional's L1 distances |q - k|_1, from the Q and K
+  /// tiles.
+  SmallVector<Value> distances(Value keyBase);
 
   ImplicitLocOpBuilder &b;
   WarpTiles t;
   ScoreKind kind;
-  Value weight;
+  /// general's W [D, D]; additive's Wq, Wk [D, A] and va [A].
+  SmallVector<Value, 3> weights;
+  Value threadId;
+  float scale;
   /// The terms of the thread's rows g, g + 8, and of its keys 2t, 2t + 1
   /// of each 8-key block (two per block).
   Value rowTerms[2];
   SmallVector<Value> keyTerms;
+  /// additive: the f32 tables q Wq and k Wk in shared memory.
+  Value projectedQuery, projectedKeys;
+  /// The current key tile's additive scores or compositional distances, in
+  /// the layout of the flat fragments.
+  SmallVector<Value> tileTerms;
 };
 
 //===----------------------------------------------------------------------===//

@@ -40,6 +40,9 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
   if (std::optional<ArrayRef<int64_t>> radii = op.getGridWindow();
       radii && !op.getPositionOperands().empty())
     s.gridSlots = 2 * (*radii)[0] + 2 * (*radii)[1] + 2;
+  if (op.getScore() == ScoreKind::additive)
+    s.attnDim =
+        cast<ShapedType>(op.getScoreOperands()[0].getType()).getDimSize(1);
   auto layout = [&]() {
     int64_t bytes = s.elementBytes;
     int64_t d = s.rowStride(s.headDim), dv = s.rowStride(s.valueDim);
@@ -47,8 +50,11 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
     s.keyOffset = bytes * s.queryTile * d;
     s.valueOffset = s.keyOffset + 2 * bytes * s.keyTile * d;
     s.positionOffset = s.valueOffset + 2 * bytes * s.keyTile * dv;
-    s.sharedBytes = s.positionOffset +
+    s.scoreOffset = s.positionOffset +
                     4 * s.queryTile * (2 * s.relativeBuckets + s.gridSlots);
+    int64_t scoreFloats =
+        s.attnDim ? (s.queryTile + s.keyTile) * (s.attnDim + 1) : 0;
+    s.sharedBytes = s.scoreOffset + 4 * scoreFloats;
   };
   layout();
   while (s.sharedBytes > sharedLimit && s.keyTile > 16) {
@@ -87,10 +93,10 @@ Value gpu_lowering::tileElementOffset(ImplicitLocOpBuilder &b,
 
 SmallVector<Value> FlashOperands::list() const {
   SmallVector<Value> all = {query, key, value, output};
-  for (Value v : {lse, mask, bias, keyLengths, blockTable, scoreWeight, sample,
-                  gridWidth})
+  for (Value v : {lse, mask, bias, keyLengths, blockTable, sample, gridWidth})
     if (v)
       all.push_back(v);
+  all.append(scoreWeights.begin(), scoreWeights.end());
   all.append(positions.begin(), positions.end());
   return all;
 }

@@ -9,6 +9,15 @@
 //   neg_l2   s = 2 q.k - |q|^2 - |k|^2   (= -|q - k|^2)
 //   general  s = (q W).k: the Q tile in shared memory becomes q W before
 //            the key loop, in the input's element type for the tensor cores
+//   compositional  s = tanh(q.k scale) sigmoid(-|q - k|_1 scale)
+//            (lowering::compositionalWeights): each thread sums the L1
+//            distances of its (row, key) pairs from the Q and K tiles, one
+//            16-byte chunk of the row at a time
+//   additive s = sum_a va_a tanh((q Wq)_a + (k Wk)_a): the CTA projects its
+//            query tile once and each key tile into f32 tables in shared
+//            memory (rows of A + 1 floats, so the rows a warp reads at once
+//            fall in distinct banks); each thread then loops over a for its
+//            (row, key) pairs. The contraction's dot products are unused.
 //
 // The row terms come once per CTA from the Q tile in shared memory, in f32;
 // the key terms from each K tile: lane l computes those of keys l, l + 32,
@@ -22,6 +31,7 @@
 #include "../AttnToLoops/AttentionLowering.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -32,6 +42,27 @@ using namespace mlir::attn::gpu_lowering;
 
 static Value indexAdd(ImplicitLocOpBuilder &b, Value x, int64_t y) {
   return arith::AddIOp::create(b, x, arith::ConstantIndexOp::create(b, y));
+}
+
+FragmentScore::FragmentScore(ImplicitLocOpBuilder &b, const WarpTiles &tiles,
+                             ScoreKind kind, ValueRange weights, Value raw,
+                             Value threadId, float scale)
+    : b(b), t(tiles), kind(kind), weights(weights.begin(), weights.end()),
+      threadId(threadId), scale(scale) {
+  if (kind != ScoreKind::additive)
+    return;
+  auto space = cast<MemRefType>(raw.getType()).getMemorySpace();
+  int64_t stride = t.shape.attnDim + 1;
+  auto table = [&](int64_t byteOffset, int64_t rows) -> Value {
+    auto type = MemRefType::get({rows * stride}, b.getF32Type(),
+                                MemRefLayoutAttrInterface(), space);
+    return memref::ViewOp::create(b, type, raw,
+                                  arith::ConstantIndexOp::create(b, byteOffset),
+                                  ValueRange{});
+  };
+  projectedQuery = table(t.shape.scoreOffset, t.shape.queryTile);
+  projectedKeys = table(t.shape.scoreOffset + 4 * t.shape.queryTile * stride,
+                        t.shape.keyTile);
 }
 
 Value FragmentScore::normTerm(Value squares) {
@@ -98,6 +129,9 @@ Value FragmentScore::queryElement(Value row, Value col) {
 void FragmentScore::prepareQuery() {
   if (kind == ScoreKind::general)
     return projectQuery();
+  if (kind == ScoreKind::additive)
+    return projectRows(t.query, arith::ConstantIndexOp::create(b, 0),
+                       t.shape.queryTile, weights[0], projectedQuery);
   if (!hasNormTerms())
     return;
   // Rows past the sequence are zeros: their terms are 0, never NaN.
@@ -147,7 +181,7 @@ void FragmentScore::projectQuery() {
                     b, acc[c],
                     arith::MulFOp::create(
                         b, q,
-                        lowering::loadAsF32(b, weight,
+                        lowering::loadAsF32(b, weights[0],
                                             ValueRange{e, cols[c]}))));
               scf::YieldOp::create(b, next);
             });
@@ -166,6 +200,15 @@ void FragmentScore::projectQuery() {
 }
 
 void FragmentScore::prepareKeys(Value keyBase) {
+  if (kind == ScoreKind::additive) {
+    projectRows(t.key, keyBase, t.shape.keyTile, weights[1], projectedKeys);
+    tileTerms = additiveScores();
+    return;
+  }
+  if (kind == ScoreKind::compositional) {
+    tileTerms = distances(keyBase);
+    return;
+  }
   if (!hasNormTerms())
     return;
   int64_t keyTile = t.shape.keyTile;
@@ -194,9 +237,17 @@ void FragmentScore::prepareKeys(Value keyBase) {
 }
 
 Value FragmentScore::finish(Value pair, int64_t nt, int64_t half) {
+  auto v2 = VectorType::get({2}, b.getF32Type());
+  if (!tileTerms.empty()) {
+    int64_t i = 4 * nt + 2 * half;
+    Value terms = vector::FromElementsOp::create(
+        b, v2, ValueRange{tileTerms[i], tileTerms[i + 1]});
+    if (kind == ScoreKind::additive)
+      return terms;
+    return lowering::compositionalWeights(b, pair, terms, scale);
+  }
   if (!hasNormTerms())
     return pair;
-  auto v2 = VectorType::get({2}, b.getF32Type());
   Value rows = vector::BroadcastOp::create(b, v2, rowTerms[half]);
   Value keys = vector::FromElementsOp::create(
       b, v2, ValueRange{keyTerms[2 * nt], keyTerms[2 * nt + 1]});
@@ -205,4 +256,155 @@ Value FragmentScore::finish(Value pair, int64_t nt, int64_t half) {
   // neg_l2: 2 q.k - |q|^2 - |k|^2.
   Value twice = arith::AddFOp::create(b, pair, pair);
   return arith::SubFOp::create(b, arith::SubFOp::create(b, twice, rows), keys);
+}
+
+SmallVector<Value, 2> FragmentScore::localRows() {
+  Value row = arith::AddIOp::create(b, t.warpRow0, t.lane.group);
+  return {row, indexAdd(b, row, 8)};
+}
+
+SmallVector<Value> FragmentScore::localKeys() {
+  Value twoT = arith::MulIOp::create(b, t.lane.quad,
+                                     arith::ConstantIndexOp::create(b, 2));
+  SmallVector<Value> keys;
+  for (int64_t nt = 0; nt < t.shape.keyTile / 8; ++nt)
+    for (int64_t e = 0; e < 2; ++e)
+      keys.push_back(indexAdd(b, twoT, 8 * nt + e));
+  return keys;
+}
+
+void FragmentScore::projectRows(Value view, Value base, int64_t rows, Value w,
+                                Value dest) {
+  // Entry i = r A + a of the table goes to thread i mod threads; the rows
+  // past the operand are zeros in the tile, so their entries are 0.
+  int64_t attnDim = t.shape.attnDim;
+  Value cA = arith::ConstantIndexOp::create(b, attnDim);
+  Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
+  scf::ForOp::create(
+      b, threadId, arith::ConstantIndexOp::create(b, rows * attnDim),
+      arith::ConstantIndexOp::create(b, t.shape.threads()), ValueRange{},
+      [&](OpBuilder &nb, Location, Value i, ValueRange) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        Value r = arith::DivUIOp::create(b, i, cA);
+        Value a = arith::RemUIOp::create(b, i, cA);
+        auto sum = scf::ForOp::create(
+            b, arith::ConstantIndexOp::create(b, 0),
+            arith::ConstantIndexOp::create(b, t.shape.inputHeadDim),
+            arith::ConstantIndexOp::create(b, 1), ValueRange{zero},
+            [&](OpBuilder &db, Location, Value d, ValueRange acc) {
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPoint(db.getInsertionBlock(),
+                                  db.getInsertionPoint());
+              Value at = arith::AddIOp::create(
+                  b, base,
+                  tileElementOffset(b, t.shape, r, d, t.shape.headDim));
+              Value x = lowering::loadAsF32(b, view, ValueRange{at});
+              Value y = lowering::loadAsF32(b, w, ValueRange{d, a});
+              scf::YieldOp::create(
+                  b, ValueRange{arith::AddFOp::create(
+                         b, acc[0], arith::MulFOp::create(b, x, y))});
+            });
+        Value slot = arith::AddIOp::create(
+            b,
+            arith::MulIOp::create(
+                b, r, arith::ConstantIndexOp::create(b, attnDim + 1)),
+            a);
+        memref::StoreOp::create(b, sum.getResult(0), dest, ValueRange{slot});
+        scf::YieldOp::create(b);
+      });
+  gpu::BarrierOp::create(b);
+}
+
+SmallVector<Value> FragmentScore::additiveScores() {
+  int64_t stride = t.shape.attnDim + 1;
+  Value cStride = arith::ConstantIndexOp::create(b, stride);
+  auto rowBase = [&](Value row) {
+    return arith::MulIOp::create(b, row, cStride).getResult();
+  };
+  SmallVector<Value, 2> rows = llvm::map_to_vector<2>(localRows(), rowBase);
+  SmallVector<Value> keys = llvm::map_to_vector(localKeys(), rowBase);
+  // Flat fragment order: 4 nt + 2 half + e.
+  int64_t n = 2 * keys.size();
+  Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
+  auto loop = scf::ForOp::create(
+      b, arith::ConstantIndexOp::create(b, 0),
+      arith::ConstantIndexOp::create(b, t.shape.attnDim),
+      arith::ConstantIndexOp::create(b, 1), SmallVector<Value>(n, zero),
+      [&](OpBuilder &nb, Location, Value a, ValueRange acc) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        Value va = lowering::loadAsF32(b, weights[2], ValueRange{a});
+        Value qa[2];
+        for (int64_t half = 0; half < 2; ++half)
+          qa[half] = memref::LoadOp::create(
+              b, projectedQuery,
+              ValueRange{arith::AddIOp::create(b, rows[half], a)});
+        SmallVector<Value> next(n);
+        for (auto [k, key] : llvm::enumerate(keys)) {
+          Value ka = memref::LoadOp::create(
+              b, projectedKeys, ValueRange{arith::AddIOp::create(b, key, a)});
+          int64_t nt = k / 2, e = k % 2;
+          for (int64_t half = 0; half < 2; ++half) {
+            int64_t i = 4 * nt + 2 * half + e;
+            Value th =
+                math::TanhOp::create(b, arith::AddFOp::create(b, qa[half], ka));
+            next[i] = math::FmaOp::create(b, va, th, acc[i]);
+          }
+        }
+        scf::YieldOp::create(b, next);
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
+SmallVector<Value> FragmentScore::distances(Value keyBase) {
+  // One 16-byte chunk of each row per step; the padding columns are zeros
+  // in both tiles and add nothing.
+  int64_t chunkElems = t.shape.chunkElems();
+  Type elem = cast<MemRefType>(t.query.getType()).getElementType();
+  auto vecType = VectorType::get({chunkElems}, elem);
+  auto f32Vec = VectorType::get({chunkElems}, b.getF32Type());
+  SmallVector<Value, 2> rows = localRows();
+  SmallVector<Value> keys = localKeys();
+  int64_t n = 2 * keys.size();
+  Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
+  auto loadChunk = [&](Value view, Value base, Value row, Value c) -> Value {
+    Value at = arith::AddIOp::create(
+        b, base, tileOffset(b, t.shape, row, c, t.shape.headDim));
+    Value x =
+        vector::LoadOp::create(b, vecType, view, ValueRange{at},
+                               /*nontemporal=*/false, llvm::MaybeAlign(16));
+    return elem.isF32() ? x : arith::ExtFOp::create(b, f32Vec, x).getResult();
+  };
+  auto loop = scf::ForOp::create(
+      b, arith::ConstantIndexOp::create(b, 0),
+      arith::ConstantIndexOp::create(b, t.shape.headDim / chunkElems),
+      arith::ConstantIndexOp::create(b, 1), SmallVector<Value>(n, zero),
+      [&](OpBuilder &nb, Location, Value c, ValueRange acc) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        Value q[2];
+        for (int64_t half = 0; half < 2; ++half)
+          q[half] = loadChunk(t.query, arith::ConstantIndexOp::create(b, 0),
+                              rows[half], c);
+        SmallVector<Value> next(n);
+        for (auto [k, key] : llvm::enumerate(keys)) {
+          Value kc = loadChunk(t.key, keyBase, key, c);
+          int64_t nt = k / 2, e = k % 2;
+          for (int64_t half = 0; half < 2; ++half) {
+            int64_t i = 4 * nt + 2 * half + e;
+            // |.| lane by lane: the GPU's math lowering takes f32 scalars.
+            Value d = arith::SubFOp::create(b, q[half], kc);
+            Value sum = acc[i];
+            for (int64_t l = 0; l < chunkElems; ++l)
+              sum = arith::AddFOp::create(
+                  b, sum,
+                  math::AbsFOp::create(b, vector::ExtractOp::create(
+                                              b, d, ArrayRef<int64_t>{l})));
+            next[i] = sum;
+          }
+        }
+        scf::YieldOp::create(b, next);
+      });
+  return SmallVector<Value>(loop.getResults());
 }

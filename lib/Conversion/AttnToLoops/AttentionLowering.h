@@ -509,6 +509,12 @@ Value gaussianFactor(ImplicitLocOpBuilder &b, Value keys, Value center,
 Value hardPrefers(ImplicitLocOpBuilder &b, Value score, Value index,
                   Value bestScore, Value bestIndex);
 
+/// compositional's weights (ScoreFunctions.cpp), written once for every
+/// inner tile: tanh(dot * scale) * sigmoid(-l1 * scale) for f32 vectors of
+/// dot products and L1 distances.
+Value compositionalWeights(ImplicitLocOpBuilder &b, Value dot, Value l1,
+                           float scale);
+
 /// One step of top-k insertion into slots sorted by descending score
 /// (SelectNormalizers.cpp): the carried (score, index) takes the slot if it
 /// beats the slot's entry, or if an earlier slot was taken (then every

@@ -358,23 +358,30 @@ SmallVector<Value> DotFamilyScore::rowScores(ImplicitLocOpBuilder &b,
   return scores;
 }
 
-Value DotFamilyScore::compositionalWeights(ImplicitLocOpBuilder &b, Value dot,
-                                           Value l1) {
+Value lowering::compositionalWeights(ImplicitLocOpBuilder &b, Value dot,
+                                     Value l1, float scale) {
   // M = tanh(q.k * scale) * sigmoid(-l1 * scale), with
   // sigmoid(-y) = 1 / (1 + exp(y)) and exp(y) = exp2(y log2 e) (the CPU's
   // exp2 has its own reduction): exp2 overflows to +inf for a far key and
   // M becomes 0, its limit.
   int64_t width = cast<VectorType>(dot.getType()).getNumElements();
-  Value scale = splat(b, f32Const(b, cfg.scale), width);
-  Value t = math::TanhOp::create(b, arith::MulFOp::create(b, dot, scale));
+  Value t = math::TanhOp::create(
+      b, arith::MulFOp::create(b, dot, splat(b, f32Const(b, scale), width)));
   Value e = math::Exp2Op::create(
-      b, arith::MulFOp::create(
-             b, l1, splat(b, f32Const(b, cfg.scale * M_LOG2E), width)));
+      b, arith::MulFOp::create(b, l1,
+                               splat(b, f32Const(b, scale * M_LOG2E), width)));
   Value one = splat(b, f32Const(b, 1.0), width);
-  Value m = arith::DivFOp::create(b, t, arith::AddFOp::create(b, one, e));
-  if (cfg.scoreUnit != 1.0f)
+  return arith::DivFOp::create(b, t, arith::AddFOp::create(b, one, e));
+}
+
+Value DotFamilyScore::compositionalWeights(ImplicitLocOpBuilder &b, Value dot,
+                                           Value l1) {
+  Value m = lowering::compositionalWeights(b, dot, l1, cfg.scale);
+  if (cfg.scoreUnit != 1.0f) {
+    int64_t width = cast<VectorType>(dot.getType()).getNumElements();
     m = arith::MulFOp::create(b, m,
                               splat(b, f32Const(b, cfg.scoreUnit), width));
+  }
   return m;
 }
 

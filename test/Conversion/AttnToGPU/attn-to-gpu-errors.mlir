@@ -8,14 +8,31 @@
 // What the GPU kernel does not compute yet is rejected by name, never
 // lowered wrongly.
 
-func.func @additive(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
-                    %v: tensor<1x2x8x16xf16>, %wq: tensor<16x8xf32>,
-                    %wk: tensor<16x8xf32>, %u: tensor<8xf32>)
+func.func @additive_dynamic_width(%q: tensor<1x2x8x16xf16>,
+                                  %k: tensor<1x2x8x16xf16>,
+                                  %v: tensor<1x2x8x16xf16>,
+                                  %wq: tensor<16x?xf32>, %wk: tensor<16x?xf32>,
+                                  %u: tensor<?xf32>)
     -> tensor<1x2x8x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: score 'additive' (the GPU kernel computes 'dot', 'cosine', 'neg_l2' and 'general' scores)}}
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: additive scores with attention width A = ? (the GPU kernel needs a static A of at most 256)}}
   %o = attn.attention %q, %k, %v score_operands(%wq, %wk, %u
-          : tensor<16x8xf32>, tensor<16x8xf32>, tensor<8xf32>)
+          : tensor<16x?xf32>, tensor<16x?xf32>, tensor<?xf32>)
       {score = #attn.score<additive>, scale = 1.0 : f32}
+      : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
+      -> tensor<1x2x8x16xf16>
+  return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+func.func @multi_dimensional(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
+                             %v: tensor<1x2x8x16xf16>, %w1: tensor<16x16xf32>,
+                             %w2: tensor<16x16xf32>, %bias: tensor<16xf32>)
+    -> tensor<1x2x8x16xf16> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: score 'multi_dimensional' (the GPU kernel computes 'dot', 'cosine', 'neg_l2', 'general', 'compositional' and 'additive' scores)}}
+  %o = attn.attention %q, %k, %v score_operands(%w1, %w2, %bias
+          : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>)
+      {score = #attn.score<multi_dimensional>}
       : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
       -> tensor<1x2x8x16xf16>
   return %o : tensor<1x2x8x16xf16>

@@ -78,7 +78,8 @@ HEAD_DIM_TYPES = NARROW + ("f32", "tf32")
 TF32_ROWS = ("scaled_dot", "causal", "sliding_window", "key_padding",
              "bool_mask", "bias", "alibi", "softcap", "gqa", "sigmoid",
              "cosine", "neg_l2", "general", "relative_position",
-             "local_gaussian", "hard", "topk", "hard_sample")
+             "local_gaussian", "hard", "topk", "hard_sample", "additive",
+             "compositional")
 TF32 = {"flags": ["--allow-tf32"], "check_args": ["--tf32"]}
 MAX_PACK_BYTES = 50 * 1024 * 1024
 
