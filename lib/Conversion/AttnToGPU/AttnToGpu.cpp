@@ -47,10 +47,8 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
     return diag;
   };
   ScoreKind score = op.getScore();
-  if (score == ScoreKind::multi_dimensional)
-    return fail() << "score 'multi_dimensional' (the GPU kernel computes "
-                     "'dot', 'cosine', 'neg_l2', 'general', 'compositional' "
-                     "and 'additive' scores)";
+  if (failed(lowering::checkFeatureSoftmax(op, "attn-to-gpu")))
+    return failure();
   // additive's tables in shared memory are sized at compile time.
   if (score == ScoreKind::additive) {
     int64_t a =
@@ -101,10 +99,13 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   if (d > 256 || dv > 256 || (!elem.isF32() && (d % 2 || dv % 2)))
     return fail() << "head dims D = " << d << ", Dv = " << dv
                   << " (at most 256, and even for f16 and bf16)";
-  // The positional value tables are read in column pairs.
-  if (dv % 2 && (op.getRelativeClip() || op.getGridWindow()))
+  // The positional value tables and multi_dimensional's value tiles are
+  // read in column pairs.
+  if (dv % 2 && (op.getRelativeClip() || op.getGridWindow() ||
+                 score == ScoreKind::multi_dimensional))
     return fail() << "an odd Dv = " << dv
-                  << " with relative_clip or grid_window";
+                  << " with relative_clip, grid_window or multi_dimensional "
+                     "scores";
   return lowering::checkRegionsVectorize(op, "on fragments by attn-to-gpu");
 }
 

@@ -30,7 +30,9 @@
 //
 // hard, topk and hard_sample replace the online softmax and P V by their
 // choice of keys, in one or two loops over the key tiles, and copy or sum
-// the chosen value rows after them (FragmentChoice.cpp).
+// the chosen value rows after them (FragmentChoice.cpp); multi_dimensional
+// replaces the scores, the softmax and P V by its softmax per value
+// feature (FragmentFeatures.cpp).
 //
 // Scores are kept in log2 units (exp2), with log2(e) folded into the scale
 // unless a score change must see natural units first, like the CPU kernel.
@@ -115,11 +117,16 @@ private:
   /// into buffer 0: prefetches the next tile, computes the tile's scores
   /// (changed and masked) and yields what `body(k0, buf, scores, carried)`
   /// returns, from `init`.
+  /// Without `withScores` the body gets no scores (multi_dimensional has
+  /// none).
   using KeyTileBody = function_ref<SmallVector<Value>(
       Value k0, Value buf, ArrayRef<Value> scores, ValueRange carried)>;
-  FailureOr<scf::ForOp> keyLoop(ValueRange init, KeyTileBody body);
+  FailureOr<scf::ForOp> keyLoop(ValueRange init, KeyTileBody body,
+                                bool withScores = true);
   /// The key loops of a normaliser that chooses keys, and its output.
   LogicalResult emitSelection(Value fragRow);
+  /// multi_dimensional's key loop and output.
+  LogicalResult emitFeatureSoftmax(Value raw, Value fragRow);
 
   AttentionOp op;
   const FlashShape &shape;
@@ -307,7 +314,8 @@ SmallVector<Value> FlashKernelEmitter::maskScores(ArrayRef<Value> flat,
 }
 
 FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
-                                                  KeyTileBody body) {
+                                                  KeyTileBody body,
+                                                  bool withScores) {
   bool opaqueMask = op.hasUnanalysableMask();
   LogicalResult result = success();
   auto loop = scf::ForOp::create(
@@ -334,6 +342,12 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
         NVVM::CpAsyncCommitGroupOp::create(b);
         NVVM::CpAsyncWaitGroupOp::create(b, 1);
         gpu::BarrierOp::create(b);
+        if (!withScores) {
+          SmallVector<Value> yielded = body(k0, buf, {}, carried);
+          gpu::BarrierOp::create(b);
+          scf::YieldOp::create(b, yielded);
+          return;
+        }
 
         score->prepareKeys(keyBase(buf));
         SmallVector<Value> flat = contraction->scores(keyBase(buf));
@@ -372,6 +386,23 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
   if (failed(result))
     return failure();
   return loop;
+}
+
+LogicalResult FlashKernelEmitter::emitFeatureSoftmax(Value raw, Value fragRow) {
+  WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+  FragmentFeatureSoftmax features(b, tiles, cfg, tile, raw, threadId, rowIdx);
+  features.prepareQuery();
+  FailureOr<scf::ForOp> loop = keyLoop(
+      features.initialState(),
+      [&](Value k0, Value buf, ArrayRef<Value>, ValueRange carried) {
+        return features.update(carried, k0, keyBase(buf), valueBase(buf),
+                               range.end);
+      },
+      /*withScores=*/false);
+  if (failed(loop))
+    return failure();
+  features.storeRows(loop->getResults(), {fragRow, add(fragRow, 8)});
+  return success();
 }
 
 LogicalResult FlashKernelEmitter::emitSelection(Value fragRow) {
@@ -499,16 +530,17 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   score = std::make_unique<FragmentScore>(
       b, tiles, op.getScore(), cfg.scoreWeights, raw, threadId, cfg.scale);
   score->prepareQuery();
+  // Global row of the thread's fragment row g (unclamped: rows past the
+  // sequence are not stored).
+  Value fragRow = add(add(tile.row0, warpRow0), lane.group);
+  if (op.getScore() == ScoreKind::multi_dimensional)
+    return emitFeatureSoftmax(raw, fragRow);
   // bf16 weights that do not sum to one (sigmoid, none) lose too much in
   // one rounding (8 bits): the contraction sends them as hi + lo.
   contraction = WarpContraction::create(b, tiles,
                                         /*splitWeights=*/elem.isBF16() &&
                                             normalizer != Normalizer::softmax);
   contraction->loadQuery();
-
-  // Global row of the thread's fragment row g (unclamped: rows past the
-  // sequence are not stored).
-  Value fragRow = add(add(tile.row0, warpRow0), lane.group);
   if (selection)
     return emitSelection(fragRow);
 

@@ -15,6 +15,7 @@
 //                     grid_window's 2-D window and tables;
 //   FragmentChoice.cpp  the normalisers that choose keys: hard, topk,
 //                     hard_sample;
+//   FragmentFeatures.cpp  multi_dimensional's softmax per value feature;
 //   Fragments.cpp     warp-level building blocks: ldmatrix addresses,
 //                     the mma.sync instruction, quad reductions.
 //
@@ -75,10 +76,10 @@ struct FlashShape {
   /// query row, one f32 table of [queryTile, gridSlots] after the V tiles
   /// (0: none).
   int64_t gridSlots = 0;
-  /// additive: the attention width A, whose f32 tables q Wq [queryTile,
-  /// A] and k Wk [keyTile, A] (rows of A + 1, against bank conflicts)
-  /// follow the positional tables (0: none).
-  int64_t attnDim = 0;
+  /// additive's attention width A, or multi_dimensional's valueDim: the
+  /// columns of the f32 tables of projected rows, q W [queryTile, cols]
+  /// and k W [keyTile, cols], after the positional tables (0: none).
+  int64_t projectedCols = 0;
   /// Byte offsets of Q, the two K and the two V tiles, the positional
   /// tables, the score's tables, and the total.
   int64_t queryOffset, keyOffset, valueOffset, positionOffset, scoreOffset,
@@ -95,6 +96,10 @@ struct FlashShape {
     return paddedRows() ? cols + chunkElems() : cols;
   }
   int64_t threads() const { return warps() * kThreadsPerWarp; }
+  /// Floats from one row of a projected table to the next: one more than
+  /// its columns, so that the rows a warp reads at once fall in distinct
+  /// banks.
+  int64_t projectionStride() const { return projectedCols + 1; }
 };
 
 /// The tile shape for `op` within `sharedLimit` bytes of shared memory,
@@ -126,6 +131,19 @@ Value tileElementOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
 Value tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape, Value view,
                  Value base, Value row,
                  function_ref<Value(int64_t /*col*/, int64_t /*n*/)> rhs);
+
+/// The f32 tables of projected rows in shared memory
+/// (FlashShape::projectedCols): the query tile's, then the key tile's.
+std::pair<Value, Value> projectionTables(ImplicitLocOpBuilder &b,
+                                         const FlashShape &shape, Value raw);
+
+/// dest[r * projectionStride() + c] = bias[c] + sum_d x[r, d] w[d, c] in
+/// f32 for the first `rows` rows x of the [*, headDim] tile at element
+/// `base` of `view` and the first `cols` columns, computed by every thread
+/// of the CTA (`threadId`), with a barrier after. `bias` may be null.
+void projectRows(ImplicitLocOpBuilder &b, const FlashShape &shape,
+                 Value threadId, Value view, Value base, int64_t rows, Value w,
+                 Value bias, int64_t cols, Value dest);
 
 /// What a kernel reads and writes, in launch order: the buffers query,
 /// key, value, output, then the optional lse, mask, bias, key lengths,
@@ -322,10 +340,6 @@ private:
   Value queryElement(Value row, Value col);
   /// general: the warp's rows of the Q tile become q W, in place.
   void projectQuery();
-  /// additive: dest[r (A + 1) + a] = sum_d x[r, d] w[d, a] for the first
-  /// `rows` rows x of the tile at element `base` of `view`, in f32, by
-  /// every thread of the CTA; a barrier after.
-  void projectRows(Value view, Value base, int64_t rows, Value w, Value dest);
   /// The local rows of the thread's fragment rows g, g + 8 in the Q tile,
   /// and its local keys 8 nt + 2t + e in the key tile, in the order of the
   /// flat fragments (nt, e).
@@ -513,6 +527,52 @@ protected:
   WarpTiles t;
   const lowering::KernelConfig &cfg;
   const lowering::QueryTile &tile;
+};
+
+//===----------------------------------------------------------------------===//
+// multi_dimensional's softmax per feature (FragmentFeatures.cpp).
+//===----------------------------------------------------------------------===//
+
+/// multi_dimensional on a thread's accumulator layout: per fragment row and
+/// output column a sum and an accumulator over the keys, from the f32
+/// tables q W1 + b and k W2 in shared memory and the V tiles.
+class FragmentFeatureSoftmax {
+public:
+  /// `raw`: the dynamic shared memory; `threadId`: the thread's index in
+  /// the CTA; `rows`: the global rows of the thread's fragment rows g,
+  /// g + 8 (clamped into the sequence).
+  FragmentFeatureSoftmax(ImplicitLocOpBuilder &b, const WarpTiles &tiles,
+                         const lowering::KernelConfig &cfg,
+                         const lowering::QueryTile &tile, Value raw,
+                         Value threadId, ArrayRef<Value> rows);
+  /// Once Q is in shared memory: q W1 + b, the thread's part in registers.
+  void prepareQuery();
+  /// Loop-carried: the accumulators, then the sums, each in the layout of
+  /// the output accumulator.
+  SmallVector<Value> initialState();
+  /// The state after the key tile at k0 (K and V at elements `keyBase`,
+  /// `valueBase` of their views); keys at or past `keyEnd` are hidden.
+  SmallVector<Value> update(ValueRange state, Value k0, Value keyBase,
+                            Value valueBase, Value keyEnd);
+  /// Writes the thread's columns of output rows `rows` (those below
+  /// cfg.queryLen): acc / l, or zeros where no key was visible.
+  void storeRows(ValueRange state, ArrayRef<Value> rows);
+
+private:
+  /// 8-column blocks of the padded Dv.
+  int64_t blocks() const;
+  /// Column 8 ot + 2t + c of the output (and of the tables).
+  Value tableColumn(int64_t ot, int64_t c);
+
+  ImplicitLocOpBuilder &b;
+  WarpTiles t;
+  const lowering::KernelConfig &cfg;
+  const lowering::QueryTile &tile;
+  Value threadId;
+  SmallVector<Value, 2> rows;
+  Value queryTable, keyTable;
+  /// The thread's entries of q W1 + b: (half * blocks + ot) * 2 + c.
+  SmallVector<Value> projectedQuery;
 };
 
 } // namespace mlir::attn::gpu_lowering

@@ -41,8 +41,10 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
       radii && !op.getPositionOperands().empty())
     s.gridSlots = 2 * (*radii)[0] + 2 * (*radii)[1] + 2;
   if (op.getScore() == ScoreKind::additive)
-    s.attnDim =
+    s.projectedCols =
         cast<ShapedType>(op.getScoreOperands()[0].getType()).getDimSize(1);
+  if (op.getScore() == ScoreKind::multi_dimensional)
+    s.projectedCols = s.valueDim;
   auto layout = [&]() {
     int64_t bytes = s.elementBytes;
     int64_t d = s.rowStride(s.headDim), dv = s.rowStride(s.valueDim);
@@ -53,7 +55,7 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
     s.scoreOffset = s.positionOffset +
                     4 * s.queryTile * (2 * s.relativeBuckets + s.gridSlots);
     int64_t scoreFloats =
-        s.attnDim ? (s.queryTile + s.keyTile) * (s.attnDim + 1) : 0;
+        s.projectedCols ? (s.queryTile + s.keyTile) * s.projectionStride() : 0;
     s.sharedBytes = s.scoreOffset + 4 * scoreFloats;
   };
   layout();

@@ -49,10 +49,15 @@ FragmentScore::FragmentScore(ImplicitLocOpBuilder &b, const WarpTiles &tiles,
                              Value threadId, float scale)
     : b(b), t(tiles), kind(kind), weights(weights.begin(), weights.end()),
       threadId(threadId), scale(scale) {
-  if (kind != ScoreKind::additive)
-    return;
+  if (kind == ScoreKind::additive)
+    std::tie(projectedQuery, projectedKeys) = projectionTables(b, t.shape, raw);
+}
+
+std::pair<Value, Value> gpu_lowering::projectionTables(ImplicitLocOpBuilder &b,
+                                                       const FlashShape &shape,
+                                                       Value raw) {
   auto space = cast<MemRefType>(raw.getType()).getMemorySpace();
-  int64_t stride = t.shape.attnDim + 1;
+  int64_t stride = shape.projectionStride();
   auto table = [&](int64_t byteOffset, int64_t rows) -> Value {
     auto type = MemRefType::get({rows * stride}, b.getF32Type(),
                                 MemRefLayoutAttrInterface(), space);
@@ -60,9 +65,9 @@ FragmentScore::FragmentScore(ImplicitLocOpBuilder &b, const WarpTiles &tiles,
                                   arith::ConstantIndexOp::create(b, byteOffset),
                                   ValueRange{});
   };
-  projectedQuery = table(t.shape.scoreOffset, t.shape.queryTile);
-  projectedKeys = table(t.shape.scoreOffset + 4 * t.shape.queryTile * stride,
-                        t.shape.keyTile);
+  return {
+      table(shape.scoreOffset, shape.queryTile),
+      table(shape.scoreOffset + 4 * shape.queryTile * stride, shape.keyTile)};
 }
 
 Value FragmentScore::normTerm(Value squares) {
@@ -130,8 +135,10 @@ void FragmentScore::prepareQuery() {
   if (kind == ScoreKind::general)
     return projectQuery();
   if (kind == ScoreKind::additive)
-    return projectRows(t.query, arith::ConstantIndexOp::create(b, 0),
-                       t.shape.queryTile, weights[0], projectedQuery);
+    return projectRows(b, t.shape, threadId, t.query,
+                       arith::ConstantIndexOp::create(b, 0), t.shape.queryTile,
+                       weights[0], /*bias=*/Value(), t.shape.projectedCols,
+                       projectedQuery);
   if (!hasNormTerms())
     return;
   // Rows past the sequence are zeros: their terms are 0, never NaN.
@@ -201,7 +208,9 @@ void FragmentScore::projectQuery() {
 
 void FragmentScore::prepareKeys(Value keyBase) {
   if (kind == ScoreKind::additive) {
-    projectRows(t.key, keyBase, t.shape.keyTile, weights[1], projectedKeys);
+    projectRows(b, t.shape, threadId, t.key, keyBase, t.shape.keyTile,
+                weights[1], /*bias=*/Value(), t.shape.projectedCols,
+                projectedKeys);
     tileTerms = additiveScores();
     return;
   }
@@ -273,34 +282,36 @@ SmallVector<Value> FragmentScore::localKeys() {
   return keys;
 }
 
-void FragmentScore::projectRows(Value view, Value base, int64_t rows, Value w,
-                                Value dest) {
-  // Entry i = r A + a of the table goes to thread i mod threads; the rows
-  // past the operand are zeros in the tile, so their entries are 0.
-  int64_t attnDim = t.shape.attnDim;
-  Value cA = arith::ConstantIndexOp::create(b, attnDim);
+void gpu_lowering::projectRows(ImplicitLocOpBuilder &b, const FlashShape &shape,
+                               Value threadId, Value view, Value base,
+                               int64_t rows, Value w, Value bias, int64_t cols,
+                               Value dest) {
+  // Entry i = r cols + c of the table goes to thread i mod threads; the
+  // rows past the operand are zeros in the tile, so their entries are the
+  // bias.
+  Value cCols = arith::ConstantIndexOp::create(b, cols);
   Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
   scf::ForOp::create(
-      b, threadId, arith::ConstantIndexOp::create(b, rows * attnDim),
-      arith::ConstantIndexOp::create(b, t.shape.threads()), ValueRange{},
+      b, threadId, arith::ConstantIndexOp::create(b, rows * cols),
+      arith::ConstantIndexOp::create(b, shape.threads()), ValueRange{},
       [&](OpBuilder &nb, Location, Value i, ValueRange) {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-        Value r = arith::DivUIOp::create(b, i, cA);
-        Value a = arith::RemUIOp::create(b, i, cA);
+        Value r = arith::DivUIOp::create(b, i, cCols);
+        Value c = arith::RemUIOp::create(b, i, cCols);
+        Value init = bias ? lowering::loadAsF32(b, bias, ValueRange{c}) : zero;
         auto sum = scf::ForOp::create(
             b, arith::ConstantIndexOp::create(b, 0),
-            arith::ConstantIndexOp::create(b, t.shape.inputHeadDim),
-            arith::ConstantIndexOp::create(b, 1), ValueRange{zero},
+            arith::ConstantIndexOp::create(b, shape.inputHeadDim),
+            arith::ConstantIndexOp::create(b, 1), ValueRange{init},
             [&](OpBuilder &db, Location, Value d, ValueRange acc) {
               OpBuilder::InsertionGuard guard(b);
               b.setInsertionPoint(db.getInsertionBlock(),
                                   db.getInsertionPoint());
               Value at = arith::AddIOp::create(
-                  b, base,
-                  tileElementOffset(b, t.shape, r, d, t.shape.headDim));
+                  b, base, tileElementOffset(b, shape, r, d, shape.headDim));
               Value x = lowering::loadAsF32(b, view, ValueRange{at});
-              Value y = lowering::loadAsF32(b, w, ValueRange{d, a});
+              Value y = lowering::loadAsF32(b, w, ValueRange{d, c});
               scf::YieldOp::create(
                   b, ValueRange{arith::AddFOp::create(
                          b, acc[0], arith::MulFOp::create(b, x, y))});
@@ -308,8 +319,9 @@ void FragmentScore::projectRows(Value view, Value base, int64_t rows, Value w,
         Value slot = arith::AddIOp::create(
             b,
             arith::MulIOp::create(
-                b, r, arith::ConstantIndexOp::create(b, attnDim + 1)),
-            a);
+                b, r,
+                arith::ConstantIndexOp::create(b, shape.projectionStride())),
+            c);
         memref::StoreOp::create(b, sum.getResult(0), dest, ValueRange{slot});
         scf::YieldOp::create(b);
       });
@@ -317,7 +329,7 @@ void FragmentScore::projectRows(Value view, Value base, int64_t rows, Value w,
 }
 
 SmallVector<Value> FragmentScore::additiveScores() {
-  int64_t stride = t.shape.attnDim + 1;
+  int64_t stride = t.shape.projectionStride();
   Value cStride = arith::ConstantIndexOp::create(b, stride);
   auto rowBase = [&](Value row) {
     return arith::MulIOp::create(b, row, cStride).getResult();
@@ -329,7 +341,7 @@ SmallVector<Value> FragmentScore::additiveScores() {
   Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
   auto loop = scf::ForOp::create(
       b, arith::ConstantIndexOp::create(b, 0),
-      arith::ConstantIndexOp::create(b, t.shape.attnDim),
+      arith::ConstantIndexOp::create(b, t.shape.projectedCols),
       arith::ConstantIndexOp::create(b, 1), SmallVector<Value>(n, zero),
       [&](OpBuilder &nb, Location, Value a, ValueRange acc) {
         OpBuilder::InsertionGuard guard(b);

@@ -326,6 +326,28 @@ private:
 };
 } // namespace
 
+LogicalResult lowering::checkFeatureSoftmax(AttentionOp op, StringRef pass) {
+  if (op.getScore() != ScoreKind::multi_dimensional)
+    return success();
+  // One softmax per value feature: there is no scalar score for bias,
+  // ALiBi, softcap, score_mod or positional terms to change.
+  if (op.getBias() || op.getAlibi() || op.getSoftcap() ||
+      !op.getScoreMod().empty() || op.getRelativeClip() ||
+      op.getGaussianWindow() || op.getGridWindow())
+    return op.emitOpError()
+           << "score 'multi_dimensional' with bias, alibi, softcap, "
+              "score_mod or positional terms is not supported by "
+           << pass;
+  // Its softmax runs without a running max, which keeps exp(scale * tanh)
+  // in f32 range only for a bounded scale.
+  if (op.getEffectiveScale() > 40.0f)
+    return op.emitOpError()
+           << "score 'multi_dimensional' is lowered without a running max, "
+              "which needs scale <= 40, but got "
+           << op.getEffectiveScale();
+  return success();
+}
+
 std::unique_ptr<ScoreFunction>
 lowering::createAdditiveScore(const KernelConfig &cfg) {
   return std::make_unique<AdditiveScore>(cfg);

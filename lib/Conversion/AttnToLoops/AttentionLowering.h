@@ -509,6 +509,12 @@ Value gaussianFactor(ImplicitLocOpBuilder &b, Value keys, Value center,
 Value hardPrefers(ImplicitLocOpBuilder &b, Value score, Value index,
                   Value bestScore, Value bestIndex);
 
+/// What the softmax per feature of multi_dimensional takes
+/// (AdditiveScores.cpp), with `pass` in the diagnostic: no score changes or
+/// positional terms, and a scale of at most 40 (it runs without a running
+/// max). Success for the other scores.
+LogicalResult checkFeatureSoftmax(AttentionOp op, StringRef pass);
+
 /// compositional's weights (ScoreFunctions.cpp), written once for every
 /// inner tile: tanh(dot * scale) * sigmoid(-l1 * scale) for f32 vectors of
 /// dot products and L1 distances.

@@ -58,25 +58,10 @@ LogicalResult checkSupported(AttentionOp op) {
              << "score operands of dynamic shape (" << w.getType()
              << ") are not supported by attn-tile";
   ScoreKind score = op.getScore();
-  bool hasMods = op.getBias() || op.getAlibi() || op.getSoftcap() ||
-                 !op.getScoreMod().empty();
   bool hasPositions =
       op.getRelativeClip() || op.getGaussianWindow() || op.getGridWindow();
-  if (score == ScoreKind::multi_dimensional) {
-    // One softmax per value feature: there is no scalar score for bias,
-    // ALiBi, softcap, score_mod or positional terms to change.
-    if (hasMods || hasPositions)
-      return op.emitOpError()
-             << "score 'multi_dimensional' with bias, alibi, softcap, "
-                "score_mod or positional terms is not supported by attn-tile";
-    // Its softmax runs without a running max (AdditiveScores.cpp), which
-    // keeps exp(scale * tanh) in f32 range only for a bounded scale.
-    if (op.getEffectiveScale() > 40.0f)
-      return op.emitOpError()
-             << "score 'multi_dimensional' is lowered without a running max, "
-                "which needs scale <= 40, but got "
-             << op.getEffectiveScale();
-  }
+  if (failed(lowering::checkFeatureSoftmax(op, "attn-tile")))
+    return failure();
   if (hasPositions && op.getNormalizer() != Normalizer::softmax)
     return op.emitOpError()
            << "positional terms (relative_clip, gaussian_window, grid_window) "

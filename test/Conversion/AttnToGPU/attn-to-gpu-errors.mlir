@@ -25,17 +25,38 @@ func.func @additive_dynamic_width(%q: tensor<1x2x8x16xf16>,
 
 // -----
 
-func.func @multi_dimensional(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
-                             %v: tensor<1x2x8x16xf16>, %w1: tensor<16x16xf32>,
-                             %w2: tensor<16x16xf32>, %bias: tensor<16xf32>)
+func.func @multi_dimensional_softcap(%q: tensor<1x2x8x16xf16>,
+                                     %k: tensor<1x2x8x16xf16>,
+                                     %v: tensor<1x2x8x16xf16>,
+                                     %w1: tensor<16x16xf32>,
+                                     %w2: tensor<16x16xf32>,
+                                     %bias: tensor<16xf32>)
     -> tensor<1x2x8x16xf16> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: score 'multi_dimensional' (the GPU kernel computes 'dot', 'cosine', 'neg_l2', 'general', 'compositional' and 'additive' scores)}}
+  // expected-error @+1 {{score 'multi_dimensional' with bias, alibi, softcap, score_mod or positional terms is not supported by attn-to-gpu}}
   %o = attn.attention %q, %k, %v score_operands(%w1, %w2, %bias
           : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>)
-      {score = #attn.score<multi_dimensional>}
+      {score = #attn.score<multi_dimensional>, softcap = 5.0 : f32}
       : tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xf16>
       -> tensor<1x2x8x16xf16>
   return %o : tensor<1x2x8x16xf16>
+}
+
+// -----
+
+func.func @multi_dimensional_odd_dv(%q: tensor<1x2x8x16xf32>,
+                                    %k: tensor<1x2x8x16xf32>,
+                                    %v: tensor<1x2x8x3xf32>,
+                                    %w1: tensor<16x3xf32>,
+                                    %w2: tensor<16x3xf32>,
+                                    %bias: tensor<3xf32>)
+    -> tensor<1x2x8x3xf32> {
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: an odd Dv = 3 with relative_clip, grid_window or multi_dimensional scores}}
+  %o = attn.attention %q, %k, %v score_operands(%w1, %w2, %bias
+          : tensor<16x3xf32>, tensor<16x3xf32>, tensor<3xf32>)
+      {score = #attn.score<multi_dimensional>}
+      : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x3xf32>
+      -> tensor<1x2x8x3xf32>
+  return %o : tensor<1x2x8x3xf32>
 }
 
 // -----
@@ -123,7 +144,7 @@ func.func @head_dim(%q: tensor<1x2x8x41xf16>, %k: tensor<1x2x8x41xf16>,
 func.func @relative_odd_dv(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
                            %v: tensor<1x2x8x3xf32>, %ak: tensor<5x16xf32>,
                            %av: tensor<5x3xf32>) -> tensor<1x2x8x3xf32> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: an odd Dv = 3 with relative_clip or grid_window}}
+  // expected-error @+1 {{is not supported by attn-to-gpu yet: an odd Dv = 3 with relative_clip, grid_window or multi_dimensional scores}}
   %o = attn.attention %q, %k, %v position_operands(%ak, %av
           : tensor<5x16xf32>, tensor<5x3xf32>)
       {relative_clip = 2 : i64}

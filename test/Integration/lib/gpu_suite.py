@@ -79,7 +79,7 @@ TF32_ROWS = ("scaled_dot", "causal", "sliding_window", "key_padding",
              "bool_mask", "bias", "alibi", "softcap", "gqa", "sigmoid",
              "cosine", "neg_l2", "general", "relative_position",
              "local_gaussian", "hard", "topk", "hard_sample", "additive",
-             "compositional")
+             "compositional", "multi_dimensional")
 TF32 = {"flags": ["--allow-tf32"], "check_args": ["--tf32"]}
 MAX_PACK_BYTES = 50 * 1024 * 1024
 
