@@ -640,18 +640,31 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     `gaussian_window` masks each row to its window, bounds the key loop by
     the CTA's windows and weighs V by the Gaussian factor.
 
-    Supported here: `dot`, `cosine`, `neg_l2` and `general` scores with the
-    `softmax`, `sigmoid`, `none` or `hard` normaliser (the elementwise ones
-    skip the max and the sum, and their bf16 weights go to the tensor cores
-    as hi + lo; `hard` keeps a running argmax per row and copies the chosen
-    value row), f16, bf16 or f32 Q/K/V, head dims up to 256 (padded to
-    multiples of 16 in shared memory; even for f16 and bf16, any for f32),
-    with every score change and mask above, `relative_clip` (with `dot`
-    scores), `gaussian_window` and `grid_window` (with `softmax`), GQA and
+    Supported here: every score (`dot`, `cosine`, `neg_l2`, `general`,
+    `compositional`, `additive` with its q Wq and k Wk tables in shared
+    memory, and `multi_dimensional`, a softmax per value feature on the
+    accumulator layout) and every normaliser (the elementwise `sigmoid` and
+    `none` skip the max and the sum, and their bf16 weights go to the
+    tensor cores as hi + lo; `hard`, `topk` (k up to 16) and `hard_sample`
+    choose keys per fragment row, merge them in the quad and read the
+    chosen value rows after the key loop), f16, bf16 or f32 Q/K/V, head
+    dims up to 256 (padded to multiples of 16 in shared memory; even for
+    f16 and bf16, any for f32), with every score change and mask above,
+    `relative_clip` (with `dot` scores), `gaussian_window` and
+    `grid_window` (with `softmax`), GQA, a paged cache and
     the log-sum-exp result. Anything else is rejected
     with a diagnostic naming what is missing. `attn-emulate-gpu` runs the
     same kernels on CPU threads, so their numerics are tested without a
     GPU.
+
+    Decode and short queries give fewer CTAs than a GPU has SMs: while the
+    CTAs number fewer than `key-split-ctas` (computed at run time from the
+    sizes), the key range of each query tile is split into parts of at
+    least two key tiles, each a CTA of its own that leaves its online
+    softmax state (max, sum, unnormalised accumulator) in a device buffer,
+    and a second kernel merges the parts of every row by log-sum-exp into
+    the output and the lse (softmax only, without `relative_clip` or a
+    paged cache).
 
     Inputs are wrapped with `bufferization.to_buffer` and the outputs with
     `bufferization.to_tensor`, as by attn-tile; after bufferization the
@@ -676,6 +689,11 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     Option<"allowTf32", "allow-tf32", "bool", /*default=*/"false",
            "Compute f32 Q K^T and P V on TF32 tensor cores (10-bit mantissa: "
            "f16 accuracy) instead of exact f32 FMAs">,
+    Option<"keySplitCtas", "key-split-ctas", "int64_t", /*default=*/"256",
+           "While the CTAs (query tiles x heads x batch, known at run time) "
+           "are fewer than this, split each key range into parts of at "
+           "least two key tiles, each a CTA, merged by a combine kernel "
+           "(softmax only; 0 or 1: never split)">,
   ];
 }
 

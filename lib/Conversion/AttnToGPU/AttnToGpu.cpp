@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 namespace mlir::attn {
 #define GEN_PASS_DEF_ATTNTOGPU
@@ -109,6 +110,24 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   return lowering::checkRegionsVectorize(op, "on fragments by attn-to-gpu");
 }
 
+/// The parts of each key range at run time: enough for `keySplitCtas`
+/// CTAs, at most one per two key tiles, at least 1.
+Value keyPartsFor(ImplicitLocOpBuilder &b, const FlashShape &shape, Value key,
+                  Value tiles, Value heads, Value batch, int64_t ctas) {
+  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  Value keyTiles = arith::CeilDivUIOp::create(
+      b, memref::DimOp::create(b, key, 2), cst(shape.keyTile));
+  Value items = arith::MaxUIOp::create(
+      b,
+      arith::MulIOp::create(b, arith::MulIOp::create(b, tiles, heads), batch),
+      cst(1));
+  Value wanted = arith::CeilDivUIOp::create(b, cst(ctas), items);
+  Value most = arith::MaxUIOp::create(
+      b, arith::DivUIOp::create(b, keyTiles, cst(2)), cst(1));
+  return arith::MaxUIOp::create(b, arith::MinUIOp::create(b, wanted, most),
+                                cst(1));
+}
+
 struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
   using AttnToGpuBase::AttnToGpuBase;
 
@@ -167,21 +186,62 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     if (op.getLse())
       operands.lse = alloc(op.getLse());
 
+    Value one = arith::ConstantIndexOp::create(b, 1);
+    Value tiles = arith::CeilDivSIOp::create(
+        b, queryLen, arith::ConstantIndexOp::create(b, shape->queryTile));
+    Value heads = arith::ConstantIndexOp::create(b, op.getQueryHeads());
+    Value parts = one, split;
+    if (keySplitCtas > 1 && canSplitKeys(op)) {
+      parts = keyPartsFor(b, *shape, operands.key, tiles, heads, batch,
+                          keySplitCtas);
+      split = arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, parts, one);
+      // One float unless there is more than one part.
+      SplitStateLayout layout = splitStateLayout(
+          b, parts, batch, op.getQueryHeads(), queryLen, shape->inputValueDim);
+      Value size = arith::SelectOp::create(
+          b, split,
+          arith::AddIOp::create(
+              b, layout.rowStateBase,
+              arith::MulIOp::create(b, layout.slots,
+                                    arith::ConstantIndexOp::create(b, 2))),
+          one);
+      operands.keyParts = parts;
+      operands.partials = memref::AllocOp::create(
+          b, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()),
+          ValueRange{size}, b.getI64IntegerAttr(64));
+    }
     std::string name = "attention_" + std::to_string(index);
     FailureOr<gpu::GPUFuncOp> kernel =
         emitFlashKernel(kernels, name, op, *shape, operands);
     if (failed(kernel))
       return failure();
 
-    Value one = arith::ConstantIndexOp::create(b, 1);
-    Value tiles = arith::CeilDivSIOp::create(
-        b, queryLen, arith::ConstantIndexOp::create(b, shape->queryTile));
-    Value heads = arith::ConstantIndexOp::create(b, op.getQueryHeads());
     Value threads = arith::ConstantIndexOp::create(b, shape->threads());
     Value shared =
         arith::ConstantIntOp::create(b, b.getI32Type(), shape->sharedBytes);
-    gpu::LaunchFuncOp::create(b, *kernel, {tiles, heads, batch},
-                              {threads, one, one}, shared, operands.list());
+    gpu::LaunchFuncOp::create(
+        b, *kernel,
+        {split ? arith::MulIOp::create(b, tiles, parts).getResult() : tiles,
+         heads, batch},
+        {threads, one, one}, shared, operands.list());
+    if (split) {
+      gpu::GPUFuncOp combine =
+          emitSplitCombineKernel(kernels, name + "_combine", op, operands);
+      auto ifOp = scf::IfOp::create(b, split, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      Value elements = arith::MulIOp::create(
+          b,
+          arith::MulIOp::create(b, arith::MulIOp::create(b, batch, heads),
+                                queryLen),
+          arith::ConstantIndexOp::create(b, shape->inputValueDim));
+      Value blocks = arith::CeilDivUIOp::create(
+          b, elements, arith::ConstantIndexOp::create(b, kCombineThreads));
+      gpu::LaunchFuncOp::create(
+          b, combine, {blocks, one, one},
+          {arith::ConstantIndexOp::create(b, kCombineThreads), one, one},
+          /*dynamicSharedMemorySize=*/Value(), splitCombineArgs(operands));
+    }
 
     SmallVector<Value> results = {bufferization::ToTensorOp::create(
         b, op.getOutput().getType(), operands.output, b.getUnitAttr(),

@@ -40,6 +40,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FlashKernel.h"
+#include "KernelModule.h"
 
 #include "../AttnToLoops/AttentionLowering.h"
 
@@ -127,6 +128,13 @@ private:
   LogicalResult emitSelection(Value fragRow);
   /// multi_dimensional's key loop and output.
   LogicalResult emitFeatureSoftmax(Value raw, Value fragRow);
+  /// The softmax path's output (and lse) from the key loop's results
+  /// `done` and the finished accumulators `acc`: O / l for the thread's
+  /// rows inside the sequence.
+  void storeOutput(ValueRange done, ArrayRef<Value> acc, Value fragRow);
+  /// The same state, unnormalised, into slot `part` of the partials.
+  void storePartials(ValueRange done, ArrayRef<Value> acc, Value fragRow,
+                     Value part, Value parts, Value partials);
 
   AttentionOp op;
   const FlashShape &shape;
@@ -427,6 +435,102 @@ LogicalResult FlashKernelEmitter::emitSelection(Value fragRow) {
   return success();
 }
 
+void FlashKernelEmitter::storeOutput(ValueRange done, ArrayRef<Value> acc,
+                                     Value fragRow) {
+  int64_t oTiles = shape.valueDim / 8;
+  Value zero = f32(0.0);
+  Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
+  for (int64_t half = 0; half < 2; ++half) {
+    Value row = add(fragRow, half * 8);
+    Value l = quadReduce(b, done[4 * oTiles + 2 + half], /*max=*/false);
+    Value positive =
+        arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, l, zero);
+    Value inv =
+        normalizer != Normalizer::softmax
+            ? f32(1.0)
+            : arith::SelectOp::create(
+                  b, positive, arith::DivFOp::create(b, f32(1.0), l), zero)
+                  .getResult();
+    auto inside = scf::IfOp::create(b, lessThan(row, cfg.queryLen),
+                                    /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&inside.getThenRegion().front());
+    forEachStoredPair(
+        b, lane, shape.inputValueDim,
+        [&](int64_t ot, Value col, int64_t width) {
+          Value x = arith::MulFOp::create(b, acc[4 * ot + 2 * half], inv);
+          SmallVector<Value> at = {tile.b, tile.h, row, col};
+          if (width == 1) {
+            // The last column of an odd Dv (f32 only: see checkSupportedOnGpu).
+            memref::StoreOp::create(b, x, cfg.output, at);
+            return;
+          }
+          Value y = arith::MulFOp::create(b, acc[4 * ot + 2 * half + 1], inv);
+          Value pairV =
+              outElem.isF32()
+                  ? Value(vector::FromElementsOp::create(
+                        b, VectorType::get({2}, outElem), ValueRange{x, y}))
+                  : packPair(b, x, y, outElem);
+          vector::StoreOp::create(b, pairV, cfg.output, at);
+        });
+    if (cfg.lse) {
+      // lse = (m + log2 l) ln 2 with m in log2 units; -inf when l = 0.
+      Value m = done[4 * oTiles + half];
+      Value lse = arith::MulFOp::create(
+          b, arith::AddFOp::create(b, m, fastLog2(b, l)), f32(M_LN2));
+      lse = arith::SelectOp::create(
+          b, positive, lse, f32(-std::numeric_limits<float>::infinity()));
+      auto first = scf::IfOp::create(
+          b,
+          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane.quad, cst(0)),
+          /*withElseRegion=*/false);
+      b.setInsertionPointToStart(&first.getThenRegion().front());
+      Type lseElem = cast<MemRefType>(cfg.lse.getType()).getElementType();
+      if (!lseElem.isF32())
+        lse = arith::TruncFOp::create(b, lseElem, lse);
+      memref::StoreOp::create(b, lse, cfg.lse, ValueRange{tile.b, tile.h, row});
+    }
+  }
+}
+
+void FlashKernelEmitter::storePartials(ValueRange done, ArrayRef<Value> acc,
+                                       Value fragRow, Value part, Value parts,
+                                       Value partials) {
+  int64_t oTiles = shape.valueDim / 8;
+  SplitStateLayout layout = splitStateLayout(
+      b, parts, cfg.batch, cfg.queryHeads, cfg.queryLen, shape.inputValueDim);
+  for (int64_t half = 0; half < 2; ++half) {
+    Value row = add(fragRow, half * 8);
+    Value l = quadReduce(b, done[4 * oTiles + 2 + half], /*max=*/false);
+    Value m = done[4 * oTiles + half];
+    auto inside = scf::IfOp::create(b, lessThan(row, cfg.queryLen),
+                                    /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&inside.getThenRegion().front());
+    Value slot = arith::MulIOp::create(b, part, cfg.batch);
+    slot = arith::MulIOp::create(b, add(slot, tile.b), cst(cfg.queryHeads));
+    slot = arith::MulIOp::create(b, add(slot, tile.h), cfg.queryLen);
+    slot = add(slot, row);
+    Value rowBase = mul(slot, shape.inputValueDim);
+    // Element by element: an odd Dv leaves the pairs unaligned.
+    forEachStoredPair(b, lane, shape.inputValueDim,
+                      [&](int64_t ot, Value col, int64_t width) {
+                        for (int64_t e = 0; e < width; ++e)
+                          memref::StoreOp::create(
+                              b, acc[4 * ot + 2 * half + e], partials,
+                              ValueRange{add(add(rowBase, col), e)});
+                      });
+    auto first = scf::IfOp::create(
+        b,
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane.quad, cst(0)),
+        /*withElseRegion=*/false);
+    b.setInsertionPointToStart(&first.getThenRegion().front());
+    Value at = add(layout.rowStateBase, mul(slot, 2));
+    memref::StoreOp::create(b, m, partials, ValueRange{at});
+    memref::StoreOp::create(b, l, partials, ValueRange{add(at, 1)});
+  }
+}
+
 LogicalResult FlashKernelEmitter::emit(ValueRange args,
                                        const FlashOperands &present) {
   unsigned next = 4;
@@ -450,6 +554,11 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
     cfg.normalizerInputs.push_back(args[next++]);
   if (present.gridWidth)
     gridWidth = args[next++];
+  Value keyParts, partials;
+  if (present.keyParts) {
+    keyParts = args[next++];
+    partials = args[next++];
+  }
   for (size_t i = 0; i < present.scoreWeights.size(); ++i)
     cfg.scoreWeights.push_back(args[next++]);
   for (size_t i = 0; i < present.positions.size(); ++i)
@@ -463,6 +572,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   cfg.headDim = shape.inputHeadDim;
   cfg.valueDim = shape.inputValueDim;
   cfg.scale = op.getEffectiveScale();
+  cfg.queryTile = shape.queryTile;
+  cfg.keyTile = shape.keyTile;
   normalizer = op.getNormalizer();
   log2Units = normalizer != Normalizer::none && normalizer != Normalizer::hard;
   hasChanges = op.getBias() || op.getAlibi() || op.getSoftcap() ||
@@ -479,8 +590,15 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   tile.h = gpu::BlockIdOp::create(b, gpu::Dimension::y);
   tile.kvHead =
       arith::DivUIOp::create(b, tile.h, cst(cfg.queryHeads / cfg.kvHeads));
-  tile.row0 =
-      mul(gpu::BlockIdOp::create(b, gpu::Dimension::x), shape.queryTile);
+  // A split key range: grid x is part * query tiles + query tile.
+  Value ctaX = gpu::BlockIdOp::create(b, gpu::Dimension::x), part;
+  if (keyParts) {
+    Value queryTiles =
+        arith::CeilDivUIOp::create(b, cfg.queryLen, cst(shape.queryTile));
+    part = arith::DivUIOp::create(b, ctaX, queryTiles);
+    ctaX = arith::RemUIOp::create(b, ctaX, queryTiles);
+  }
+  tile.row0 = mul(ctaX, shape.queryTile);
   tile.rows = minS(cst(shape.queryTile),
                    arith::SubIOp::create(b, cfg.queryLen, tile.row0));
   if (cfg.keyLengths) {
@@ -517,6 +635,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
                                                   gridWidth);
   positions->prepareTile(tile);
   range = lowering::computeKeyRange(b, cfg, tile);
+  if (keyParts)
+    lowering::narrowToPart(b, cfg, range, part, keyParts);
 
   // Prologue: Q, then the first key/value tile, in two commit groups.
   copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
@@ -610,58 +730,21 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   SmallVector<Value> acc(done.take_front(4 * oTiles));
   positions->setState(done.drop_front(stateBegin));
   positions->finish(acc, {done[4 * oTiles], done[4 * oTiles + 1]});
-  Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
-  for (int64_t half = 0; half < 2; ++half) {
-    Value row = add(fragRow, half * 8);
-    Value l = quadReduce(b, done[4 * oTiles + 2 + half], /*max=*/false);
-    Value positive =
-        arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, l, zero);
-    Value inv =
-        normalizer != Normalizer::softmax
-            ? f32(1.0)
-            : arith::SelectOp::create(
-                  b, positive, arith::DivFOp::create(b, f32(1.0), l), zero)
-                  .getResult();
-    auto inside = scf::IfOp::create(b, lessThan(row, cfg.queryLen),
-                                    /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(&inside.getThenRegion().front());
-    forEachStoredPair(
-        b, lane, shape.inputValueDim,
-        [&](int64_t ot, Value col, int64_t width) {
-          Value x = arith::MulFOp::create(b, acc[4 * ot + 2 * half], inv);
-          SmallVector<Value> at = {tile.b, tile.h, row, col};
-          if (width == 1) {
-            // The last column of an odd Dv (f32 only: see checkSupportedOnGpu).
-            memref::StoreOp::create(b, x, cfg.output, at);
-            return;
-          }
-          Value y = arith::MulFOp::create(b, acc[4 * ot + 2 * half + 1], inv);
-          Value pairV =
-              outElem.isF32()
-                  ? Value(vector::FromElementsOp::create(
-                        b, VectorType::get({2}, outElem), ValueRange{x, y}))
-                  : packPair(b, x, y, outElem);
-          vector::StoreOp::create(b, pairV, cfg.output, at);
-        });
-    if (cfg.lse) {
-      // lse = (m + log2 l) ln 2 with m in log2 units; -inf when l = 0.
-      Value m = done[4 * oTiles + half];
-      Value lse = arith::MulFOp::create(
-          b, arith::AddFOp::create(b, m, fastLog2(b, l)), f32(M_LN2));
-      lse = arith::SelectOp::create(
-          b, positive, lse, f32(-std::numeric_limits<float>::infinity()));
-      auto first = scf::IfOp::create(
-          b,
-          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane.quad, cst(0)),
-          /*withElseRegion=*/false);
-      b.setInsertionPointToStart(&first.getThenRegion().front());
-      Type lseElem = cast<MemRefType>(cfg.lse.getType()).getElementType();
-      if (!lseElem.isF32())
-        lse = arith::TruncFOp::create(b, lseElem, lse);
-      memref::StoreOp::create(b, lse, cfg.lse, ValueRange{tile.b, tile.h, row});
-    }
+  auto store = [&]() { storeOutput(done, acc, fragRow); };
+  if (!keyParts) {
+    store();
+    return success();
   }
+  // More than one part: the state goes to the partials for the combine
+  // kernel.
+  auto split = scf::IfOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, keyParts, cst(1)),
+      /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(&split.getThenRegion().front());
+  storePartials(done, acc, fragRow, part, keyParts, partials);
+  b.setInsertionPointToStart(&split.getElseRegion().front());
+  store();
   return success();
 }
 
@@ -671,18 +754,9 @@ FailureOr<gpu::GPUFuncOp>
 gpu_lowering::emitFlashKernel(gpu::GPUModuleOp module, StringRef name,
                               AttentionOp op, const FlashShape &shape,
                               const FlashOperands &operands) {
-  SmallVector<Value> args = operands.list();
-  SmallVector<Type> types =
-      llvm::map_to_vector(args, [](Value v) { return v.getType(); });
-  OpBuilder mb(module.getBodyRegion());
-  mb.setInsertionPointToEnd(module.getBody());
-  auto func = gpu::GPUFuncOp::create(mb, op.getLoc(), name,
-                                     mb.getFunctionType(types, {}));
-  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), mb.getUnitAttr());
-  // The launch always uses this block size: NVVM may size registers for it.
-  func.setKnownBlockSizeAttr(
-      mb.getDenseI32ArrayAttr({int32_t(shape.threads()), 1, 1}));
-  ImplicitLocOpBuilder b(op.getLoc(), mb);
+  gpu::GPUFuncOp func = createKernel(module, op.getLoc(), name, operands.list(),
+                                     int32_t(shape.threads()));
+  ImplicitLocOpBuilder b(op.getLoc(), func.getContext());
   b.setInsertionPointToStart(&func.getBody().front());
   FlashKernelEmitter emitter(op, shape, b);
   if (failed(emitter.emit(func.getArguments(), operands))) {

@@ -16,6 +16,8 @@
 //   FragmentChoice.cpp  the normalisers that choose keys: hard, topk,
 //                     hard_sample;
 //   FragmentFeatures.cpp  multi_dimensional's softmax per value feature;
+//   SplitCombine.cpp  split key ranges: the partials' layout and the kernel
+//                     that merges them;
 //   Fragments.cpp     warp-level building blocks: ldmatrix addresses,
 //                     the mma.sync instruction, quad reductions.
 //
@@ -37,6 +39,8 @@ namespace mlir::attn::gpu_lowering {
 /// Rows of one warp's slice of the query tile: the M of mma.sync m16n8k16.
 constexpr int64_t kWarpRows = 16;
 constexpr int64_t kThreadsPerWarp = 32;
+/// Threads per CTA of the kernel that merges split key ranges.
+constexpr int32_t kCombineThreads = 256;
 
 /// How a warp computes Q K^T and P V. All three leave the scores and the
 /// output accumulator in the accumulator fragments of mma.sync m16n8, so
@@ -148,14 +152,49 @@ void projectRows(ImplicitLocOpBuilder &b, const FlashShape &shape,
 /// What a kernel reads and writes, in launch order: the buffers query,
 /// key, value, output, then the optional lse, mask, bias, key lengths,
 /// block table, hard_sample's u [B, Hq, Sq], grid_window's map width (an
-/// index, the only scalar), the score's weights (general's W [D, D];
-/// additive's Wq, Wk [D, A] and va [A]) and the position operands.
+/// index), the number of key parts (an index) and the partials buffer, the
+/// score's weights (general's W [D, D]; additive's Wq, Wk [D, A] and va
+/// [A]) and the position operands.
 struct FlashOperands {
   Value query, key, value, output, lse, mask, bias, keyLengths, blockTable,
       sample, gridWidth;
+  /// A split key range: the number of parts (an index; grid x is the query
+  /// tiles times the parts) and the f32 buffer of the parts' states
+  /// (splitStateLayout), written instead of the output when there is more
+  /// than one part. Both null when the op's keys are never split.
+  Value keyParts, partials;
   SmallVector<Value> scoreWeights, positions;
   SmallVector<Value> list() const;
 };
+
+/// Where the parts of a split key range leave their online softmax state
+/// in the f32 partials buffer, for `slots` = parts * B * Hq * Sq rows
+/// (slot ((part * B + b) * Hq + h) * Sq + i): the unnormalised accumulators
+/// [slots, Dv] from 0, then (max in log2 units, sum) [slots, 2] from
+/// rowStateBase.
+struct SplitStateLayout {
+  Value slots, rowStateBase;
+};
+SplitStateLayout splitStateLayout(ImplicitLocOpBuilder &b, Value parts,
+                                  Value batch, int64_t heads, Value queryLen,
+                                  int64_t valueDim);
+
+/// Whether attn-to-gpu may split `op`'s key range into parts: the softmax
+/// normaliser, whose state merges by log-sum-exp, without relative_clip
+/// (whose value term rides on the final maxima), multi_dimensional or a
+/// paged cache.
+bool canSplitKeys(AttentionOp op);
+
+/// What the kernel that merges split key ranges takes, in launch order:
+/// the output, the lse if any, the number of parts and the partials.
+SmallVector<Value> splitCombineArgs(const FlashOperands &operands);
+
+/// The kernel that merges the parts of split key ranges into the output
+/// and the lse (`operands`' output, lse, keyParts and partials; one thread
+/// per output element, 256 per CTA), as `name` in `module`.
+gpu::GPUFuncOp emitSplitCombineKernel(gpu::GPUModuleOp module, StringRef name,
+                                      AttentionOp op,
+                                      const FlashOperands &operands);
 
 /// Emits the kernel of `op` into `module` as `name`, taking `operands`
 /// (their types; the values are the host's). Fails with a diagnostic on

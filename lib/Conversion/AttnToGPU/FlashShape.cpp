@@ -95,7 +95,8 @@ Value gpu_lowering::tileElementOffset(ImplicitLocOpBuilder &b,
 
 SmallVector<Value> FlashOperands::list() const {
   SmallVector<Value> all = {query, key, value, output};
-  for (Value v : {lse, mask, bias, keyLengths, blockTable, sample, gridWidth})
+  for (Value v : {lse, mask, bias, keyLengths, blockTable, sample, gridWidth,
+                  keyParts, partials})
     if (v)
       all.push_back(v);
   all.append(scoreWeights.begin(), scoreWeights.end());

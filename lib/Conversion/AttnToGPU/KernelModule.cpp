@@ -16,3 +16,16 @@ gpu::GPUModuleOp attn::gpu_lowering::getOrCreateKernelModule(ModuleOp module) {
   b.setInsertionPointToEnd(module.getBody());
   return gpu::GPUModuleOp::create(b, module.getLoc(), kKernelModule);
 }
+
+gpu::GPUFuncOp attn::gpu_lowering::createKernel(gpu::GPUModuleOp module,
+                                                Location loc, StringRef name,
+                                                ValueRange args,
+                                                int32_t threads) {
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = gpu::GPUFuncOp::create(b, loc, name,
+                                     b.getFunctionType(TypeRange(args), {}));
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({threads, 1, 1}));
+  return func;
+}

@@ -17,6 +17,12 @@ namespace mlir::attn::gpu_lowering {
 /// module marked as a GPU container) if it is not there yet.
 gpu::GPUModuleOp getOrCreateKernelModule(ModuleOp module);
 
+/// A kernel `name` at the end of `module` taking values of the types of
+/// `args`, launched with `threads` threads per CTA (known_block_size, which
+/// NVVM may size registers for); its body is an empty block.
+gpu::GPUFuncOp createKernel(gpu::GPUModuleOp module, Location loc,
+                            StringRef name, ValueRange args, int32_t threads);
+
 } // namespace mlir::attn::gpu_lowering
 
 #endif // ATTN_LIB_CONVERSION_ATTNTOGPU_KERNELMODULE_H

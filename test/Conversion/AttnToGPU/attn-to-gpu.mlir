@@ -1,6 +1,45 @@
-// RUN: attn-opt %s --split-input-file --attn-to-gpu | FileCheck %s --enable-var-scope
-// RUN: attn-opt %s --split-input-file --attn-to-gpu="query-tile=128 key-tile=32" | FileCheck %s --check-prefix=BIG
-// RUN: attn-opt %s --split-input-file --attn-to-gpu | FileCheck %s --check-prefix=SCORE --enable-var-scope
+// RUN: attn-opt %s --split-input-file --attn-to-gpu="key-split-ctas=0" | FileCheck %s --enable-var-scope
+// RUN: attn-opt %s --split-input-file --attn-to-gpu="query-tile=128 key-tile=32 key-split-ctas=0" | FileCheck %s --check-prefix=BIG
+// RUN: attn-opt %s --split-input-file --attn-to-gpu="key-split-ctas=0" | FileCheck %s --check-prefix=SCORE --enable-var-scope
+// RUN: attn-opt %s --split-input-file --attn-to-gpu | FileCheck %s --check-prefix=SPLIT --enable-var-scope
+
+// By default the key range splits while the CTAs are fewer than 256: the
+// parts (at most one per two key tiles) multiply grid x, the kernel takes
+// them and the partials buffer (one float without a split), and a combine
+// kernel merges the parts when there is more than one.
+// SPLIT-LABEL: func.func @causal
+// SPLIT: %[[NTILES:.*]] = arith.ceildivsi
+// SPLIT: %[[KEYTILES:.*]] = arith.ceildivui %{{.*}}, %c64{{(_[0-9]+)?}} : index
+// SPLIT: %[[ITEMS:.*]] = arith.maxui
+// SPLIT: %[[WANTED:.*]] = arith.ceildivui %c256, %[[ITEMS]]
+// SPLIT: arith.divui %[[KEYTILES]], %c2{{(_[0-9]+)?}} : index
+// SPLIT: arith.minui
+// SPLIT: %[[PARTS:.*]] = arith.maxui %{{.*}}, %c1{{(_[0-9]+)?}} : index
+// SPLIT: %[[SPLIT:.*]] = arith.cmpi ugt, %[[PARTS]], %c1{{(_[0-9]+)?}} : index
+// SPLIT: %[[PARTIALS:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xf32>
+// SPLIT: %[[GRIDX:.*]] = arith.muli %[[NTILES]], %[[PARTS]]
+// SPLIT: gpu.launch_func @attn_kernels::@attention_0 blocks in (%[[GRIDX]], {{.*}} args({{.*}}, %[[PARTS]] : index, %[[PARTIALS]] : memref<?xf32>)
+// SPLIT: scf.if %[[SPLIT]] {
+// SPLIT: gpu.launch_func @attn_kernels::@attention_0_combine blocks in ({{.*}}) threads in (%c256{{.*}}) args(%{{.*}} : memref<?x4x?x64xf16>, %[[PARTS]] : index, %[[PARTIALS]] : memref<?xf32>)
+// The kernel: grid x is part * query tiles + tile; the parts write their
+// state when there is more than one, else the output.
+// SPLIT: gpu.func @attention_0(
+// SPLIT: gpu.block_id  x
+// SPLIT: arith.divui
+// SPLIT: arith.remui
+// SPLIT: scf.if %{{.*}} {
+// SPLIT: memref.store %{{.*}}, %{{.*}} : memref<?xf32>
+// SPLIT: } else {
+// SPLIT: vector.store %{{.*}}, %{{.*}} : memref<?x4x?x64xf16>, vector<2xf16>
+// The combine kernel: the max over the parts, then the weighted sums.
+// SPLIT: gpu.func @attention_0_combine(%{{.*}}: memref<?x4x?x64xf16>, %{{.*}}: index, %{{.*}}: memref<?xf32>) kernel attributes {known_block_size = array<i32: 256, 1, 1>}
+// SPLIT: scf.for
+// SPLIT: arith.maximumf
+// SPLIT: scf.for
+// SPLIT: llvm.nvvm.ex2.approx.f32
+// SPLIT: arith.divf
+// SPLIT: arith.truncf %{{.*}} : f32 to f16
+// SPLIT: memref.store %{{.*}}, %{{.*}} : memref<?x4x?x64xf16>
 
 // The host side: one launch per op, a CTA per (query tile, head, batch),
 // one warp per 16 query rows, shared memory for Q and two K and V tiles:
