@@ -87,11 +87,6 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
       return fail() << "query, key and value of different element types";
   if (!elem.isF16() && !elem.isBF16() && !elem.isF32())
     return fail() << elem << " inputs (the GPU kernel takes f16, bf16 or f32)";
-  // general's q W goes to the tensor cores in the input type: 8 bits of
-  // mantissa move softmax weights past the bf16 tolerance.
-  if (score == ScoreKind::general && elem.isBF16())
-    return fail() << "'general' scores on bf16 inputs (q W rounded to bf16 "
-                     "is not accurate enough; use f16 or f32 inputs)";
   int64_t d = op.getQuery().getType().getDimSize(3);
   int64_t dv = op.getValue().getType().getDimSize(3);
   // Tiles pad the head dims to multiples of 16 with zeros; the copies

@@ -8,7 +8,9 @@
 // in how the operands reach it:
 //
 //   HalfMma  f16/bf16: mma.sync m16n8k16, Q and K by ldmatrix, V by
-//            ldmatrix.trans; P's C fragments are P V's A fragments.
+//            ldmatrix.trans; P's C fragments are P V's A fragments. A split
+//            query (general on bf16) adds a second mma.sync per Q K^T step
+//            for its lo tile.
 //   Tf32Mma  f32 with --allow-tf32: mma.sync m16n8k8 .tf32 (cvt.rna to
 //            TF32 first), Q and K by ldmatrix (an 8 x 8 b16 matrix is an
 //            8 x 4 f32 one); the keys of each 8-key block of P V are taken
@@ -79,8 +81,9 @@ class MmaContraction : public ContractionBase {
 protected:
   using ContractionBase::ContractionBase;
 
-  /// The A fragment of the warp's rows x k step `ks` of Q.
-  virtual SmallVector<Value, 4> queryStep(int64_t ks) = 0;
+  /// The A fragment of the warp's rows x k step `ks` of the Q tile (or
+  /// the lo tile of a split query) `view`.
+  virtual SmallVector<Value, 4> queryStep(Value view, int64_t ks) = 0;
   /// S += A B for two n-tiles, `k` the four ldmatrix registers of K.
   virtual void multiply(ArrayRef<Value> a, ArrayRef<Value> k,
                         SmallVector<Value, 4> &s0,
@@ -88,10 +91,13 @@ protected:
   /// Head-dim elements per k step.
   virtual int64_t kStep() const = 0;
 
-  SmallVector<Value, 4> queryFragment(int64_t ks) {
-    if (ks < int64_t(qRegs.size()))
-      return qRegs[ks];
-    return queryStep(ks);
+  /// From registers when they hold it, else from shared memory; `low`:
+  /// of the lo tile.
+  SmallVector<Value, 4> queryFragment(int64_t ks, bool low) {
+    auto &regs = low ? qLowRegs : qRegs;
+    if (ks < int64_t(regs.size()))
+      return regs[ks];
+    return queryStep(low ? t.queryLow : t.query, ks);
   }
   Value queryOffset(int64_t ks) {
     return offset(add(t.warpRow0, t.lane.aRow), add(t.lane.aChunk, 2 * ks),
@@ -100,16 +106,23 @@ protected:
 
 public:
   void loadQuery() override {
-    if (shape().queryInRegisters)
-      for (int64_t ks = 0; ks < shape().headDim / kStep(); ++ks)
-        qRegs.push_back(queryStep(ks));
+    if (!shape().queryInRegisters)
+      return;
+    for (int64_t ks = 0; ks < shape().headDim / kStep(); ++ks) {
+      qRegs.push_back(queryStep(t.query, ks));
+      if (t.queryLow)
+        qLowRegs.push_back(queryStep(t.queryLow, ks));
+    }
   }
 
   SmallVector<Value> scores(Value keyBase) override {
     Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
     SmallVector<SmallVector<Value, 4>> s(keyBlocks(), {zero, zero, zero, zero});
     for (int64_t ks = 0; ks < shape().headDim / kStep(); ++ks) {
-      SmallVector<Value, 4> a = queryFragment(ks);
+      SmallVector<Value, 4> a = queryFragment(ks, /*low=*/false);
+      SmallVector<Value, 4> aLow;
+      if (t.queryLow)
+        aLow = queryFragment(ks, /*low=*/true);
       for (int64_t pair = 0; pair < keyBlocks() / 2; ++pair) {
         Value row = add(t.lane.bRow, pair * 16);
         Value chunk = add(t.lane.bChunk, 2 * ks);
@@ -117,13 +130,16 @@ public:
             b, t.key, add(keyBase, offset(row, chunk, shape().headDim)),
             /*transpose=*/false);
         multiply(a, k, s[2 * pair], s[2 * pair + 1]);
+        // A split query: (hi + lo) k.
+        if (t.queryLow)
+          multiply(aLow, k, s[2 * pair], s[2 * pair + 1]);
       }
     }
     return flatten(s);
   }
 
 private:
-  SmallVector<SmallVector<Value, 4>> qRegs;
+  SmallVector<SmallVector<Value, 4>> qRegs, qLowRegs;
 };
 
 class HalfMma : public MmaContraction {
@@ -180,8 +196,8 @@ public:
 
 protected:
   int64_t kStep() const override { return 16; }
-  SmallVector<Value, 4> queryStep(int64_t ks) override {
-    return loadMatrices(b, t.query, queryOffset(ks), /*transpose=*/false);
+  SmallVector<Value, 4> queryStep(Value view, int64_t ks) override {
+    return loadMatrices(b, view, queryOffset(ks), /*transpose=*/false);
   }
   void multiply(ArrayRef<Value> a, ArrayRef<Value> k, SmallVector<Value, 4> &s0,
                 SmallVector<Value, 4> &s1) override {
@@ -227,9 +243,9 @@ public:
 
 protected:
   int64_t kStep() const override { return 8; }
-  SmallVector<Value, 4> queryStep(int64_t ks) override {
-    return tf32Registers(loadMatrices(b, t.query, queryOffset(ks),
-                                      /*transpose=*/false));
+  SmallVector<Value, 4> queryStep(Value view, int64_t ks) override {
+    return tf32Registers(
+        loadMatrices(b, view, queryOffset(ks), /*transpose=*/false));
   }
   void multiply(ArrayRef<Value> a, ArrayRef<Value> k, SmallVector<Value, 4> &s0,
                 SmallVector<Value, 4> &s1) override {

@@ -630,6 +630,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * d);
   vView = sharedView(raw, shape.valueOffset, 2 * shape.keyTile * dv);
   WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+  if (shape.splitQuery)
+    tiles.queryLow = sharedView(raw, shape.queryLowOffset, shape.queryTile * d);
   selection = FragmentSelection::create(b, tiles, cfg, tile, rowIdx);
   positions = std::make_unique<FragmentPositions>(b, tiles, cfg, rowIdx, raw,
                                                   gridWidth);

@@ -69,10 +69,15 @@ struct FlashShape {
   int64_t headDim, valueDim;
   int64_t inputHeadDim, inputValueDim;
   /// Q fragments stay in registers for the whole key loop (rows up to 256
-  /// bytes: f16 head dims up to 128, TF32 up to 64); larger rows reload
-  /// them from shared memory per key tile, which keeps the accumulators out
-  /// of local memory. The FMA path always reads Q from shared memory.
+  /// bytes: f16 head dims up to 128, TF32 up to 64; half that with a split
+  /// query); larger rows reload them from shared memory per key tile, which
+  /// keeps the accumulators out of local memory. The FMA path always reads
+  /// Q from shared memory.
   bool queryInRegisters;
+  /// general on bf16: q W goes to the tensor cores as hi + lo, two bf16
+  /// tiles (8 bits of mantissa alone move the softmax weights past the
+  /// bf16 tolerance); the lo tile follows the V tiles.
+  bool splitQuery = false;
   /// relative_position: 2 clip + 1 buckets, whose two f32 tables of
   /// [queryTile, buckets] follow the V tiles (0: none).
   int64_t relativeBuckets = 0;
@@ -84,10 +89,10 @@ struct FlashShape {
   /// columns of the f32 tables of projected rows, q W [queryTile, cols]
   /// and k W [keyTile, cols], after the positional tables (0: none).
   int64_t projectedCols = 0;
-  /// Byte offsets of Q, the two K and the two V tiles, the positional
-  /// tables, the score's tables, and the total.
-  int64_t queryOffset, keyOffset, valueOffset, positionOffset, scoreOffset,
-      sharedBytes;
+  /// Byte offsets of Q, the two K and the two V tiles, Q's lo tile, the
+  /// positional tables, the score's tables, and the total.
+  int64_t queryOffset, keyOffset, valueOffset, queryLowOffset, positionOffset,
+      scoreOffset, sharedBytes;
 
   int64_t warps() const { return queryTile / kWarpRows; }
   /// Elements of one 16-byte chunk (a cp.async copy, an ldmatrix row).
@@ -302,6 +307,8 @@ struct WarpTiles {
   LaneCoordinates lane;
   Value warpRow0;
   Value query, key, value;
+  /// The lo tile of a split query (FlashShape::splitQuery), or null.
+  Value queryLow = {};
 };
 
 /// Q K^T and P V of one warp on accumulator fragments: scores and weights

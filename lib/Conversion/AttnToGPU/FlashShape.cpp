@@ -33,8 +33,11 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
   s.inputValueDim = op.getValue().getType().getDimSize(3);
   s.headDim = llvm::alignTo(s.inputHeadDim, 16);
   s.valueDim = llvm::alignTo(s.inputValueDim, 16);
+  s.splitQuery = op.getScore() == ScoreKind::general &&
+                 op.getQuery().getType().getElementType().isBF16();
   s.queryInRegisters =
-      s.contraction != Contraction::Fma && s.headDim * s.elementBytes <= 256;
+      s.contraction != Contraction::Fma &&
+      s.headDim * s.elementBytes * (s.splitQuery ? 2 : 1) <= 256;
   if (std::optional<uint64_t> clip = op.getRelativeClip())
     s.relativeBuckets = 2 * static_cast<int64_t>(*clip) + 1;
   if (std::optional<ArrayRef<int64_t>> radii = op.getGridWindow();
@@ -51,7 +54,9 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
     s.queryOffset = 0;
     s.keyOffset = bytes * s.queryTile * d;
     s.valueOffset = s.keyOffset + 2 * bytes * s.keyTile * d;
-    s.positionOffset = s.valueOffset + 2 * bytes * s.keyTile * dv;
+    s.queryLowOffset = s.valueOffset + 2 * bytes * s.keyTile * dv;
+    s.positionOffset =
+        s.queryLowOffset + (s.splitQuery ? bytes * s.queryTile * d : 0);
     s.scoreOffset = s.positionOffset +
                     4 * s.queryTile * (2 * s.relativeBuckets + s.gridSlots);
     int64_t scoreFloats =

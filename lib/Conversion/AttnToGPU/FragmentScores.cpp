@@ -195,10 +195,22 @@ void FragmentScore::projectQuery() {
         gpu::BarrierOp::create(b);
         for (int64_t c = 0; c < perLane; ++c) {
           Value x = sums.getResult(c);
-          if (!elem.isF32())
-            x = arith::TruncFOp::create(b, elem, x);
-          memref::StoreOp::create(b, x, t.query,
-                                  ValueRange{queryElement(row, cols[c])});
+          SmallVector<Value, 1> at = {queryElement(row, cols[c])};
+          if (elem.isF32()) {
+            memref::StoreOp::create(b, x, t.query, at);
+            continue;
+          }
+          Value hi = arith::TruncFOp::create(b, elem, x);
+          memref::StoreOp::create(b, hi, t.query, at);
+          // A split query keeps what hi rounds off in the lo tile.
+          if (t.queryLow)
+            memref::StoreOp::create(
+                b,
+                arith::TruncFOp::create(
+                    b, elem,
+                    arith::SubFOp::create(
+                        b, x, arith::ExtFOp::create(b, b.getF32Type(), hi))),
+                t.queryLow, at);
         }
         scf::YieldOp::create(b);
       });
