@@ -127,7 +127,8 @@ private:
   /// The key loops of a normaliser that chooses keys, and its output.
   LogicalResult emitSelection(Value fragRow);
   /// multi_dimensional's key loop and output.
-  LogicalResult emitFeatureSoftmax(Value raw, Value fragRow);
+  LogicalResult emitFeatureSoftmax(const WarpTiles &tiles, Value raw,
+                                   Value fragRow);
   /// The softmax path's output (and lse) from the key loop's results
   /// `done` and the finished accumulators `acc`: O / l for the thread's
   /// rows inside the sequence.
@@ -396,8 +397,8 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
   return loop;
 }
 
-LogicalResult FlashKernelEmitter::emitFeatureSoftmax(Value raw, Value fragRow) {
-  WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+LogicalResult FlashKernelEmitter::emitFeatureSoftmax(const WarpTiles &tiles,
+                                                     Value raw, Value fragRow) {
   FragmentFeatureSoftmax features(b, tiles, cfg, tile, raw, threadId, rowIdx);
   features.prepareQuery();
   FailureOr<scf::ForOp> loop = keyLoop(
@@ -656,7 +657,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   // sequence are not stored).
   Value fragRow = add(add(tile.row0, warpRow0), lane.group);
   if (op.getScore() == ScoreKind::multi_dimensional)
-    return emitFeatureSoftmax(raw, fragRow);
+    return emitFeatureSoftmax(tiles, raw, fragRow);
   // bf16 weights that do not sum to one (sigmoid, none) lose too much in
   // one rounding (8 bits): the contraction sends them as hi + lo.
   contraction = WarpContraction::create(b, tiles,
