@@ -27,6 +27,7 @@
 #define ATTN_LIB_CONVERSION_ATTNTOGPU_FLASHKERNEL_H
 
 #include "../AttnToLoops/AttentionLowering.h"
+#include "../AttnToLoops/Positions.h"
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -311,6 +312,15 @@ struct WarpTiles {
   Value queryLow = {};
 };
 
+/// Stores `value(ot, col, width)`, a vector<width x output type>, at each
+/// of the thread's stored column groups of output row `row` of the CTA's
+/// (batch, head) in cfg.output, when the row is inside the sequence
+/// (forEachStoredPair: width 1 for the last column of an odd Dv).
+void storeOutputColumns(
+    ImplicitLocOpBuilder &b, const WarpTiles &tiles,
+    const lowering::KernelConfig &cfg, const lowering::QueryTile &tile,
+    Value row, function_ref<Value(int64_t ot, Value col, int64_t width)> value);
+
 /// Q K^T and P V of one warp on accumulator fragments: scores and weights
 /// are flat, four elements per 8 keys (c0, c1 of row g, c2, c3 of row
 /// g + 8); the accumulator likewise, four per 8 value columns.
@@ -555,12 +565,6 @@ protected:
   /// The global key of element `e` (0, 1) of the thread's pair in 8-key
   /// block `nt` of the tile at k0, as an i32.
   Value keyOf(Value k0, int64_t nt, int64_t e);
-  /// Calls `store(value, at)` for each of the thread's stored column
-  /// groups of output row `row` when it is inside the sequence, with
-  /// `value` a vector<width x output type> and `at` its output indices;
-  /// `value` is built by `load(col, width)`.
-  void storeColumns(Value row,
-                    function_ref<Value(Value col, int64_t width)> load);
   /// Columns [col, col + width) of value row `key` (an index), read only
   /// where `read` holds, zeros elsewhere (with no key there may be no row
   /// to read: an empty or paged cache).

@@ -218,23 +218,26 @@ public:
       }
       Value inv = arith::SelectOp::create(
           b, seen, arith::DivFOp::create(b, f32Const(b, 1.0f), sum), zero);
-      storeColumns(rows[half], [&](Value col, int64_t width) -> Value {
-        auto f32Type = VectorType::get({width}, b.getF32Type());
-        Value o = arith::ConstantOp::create(
-            b, DenseElementsAttr::get(f32Type, b.getF32FloatAttr(0.0f)));
-        for (int64_t s = 0; s < k; ++s) {
-          Value v = loadValueColumns(kept[s], keys[s], col, width);
-          if (!cast<VectorType>(v.getType()).getElementType().isF32())
-            v = arith::ExtFOp::create(b, f32Type, v);
-          o = vector::FMAOp::create(
-              b, vector::BroadcastOp::create(b, f32Type, weights[s]), v, o);
-        }
-        o = arith::MulFOp::create(b, o,
-                                  vector::BroadcastOp::create(b, f32Type, inv));
-        if (!outElem.isF32())
-          o = arith::TruncFOp::create(b, VectorType::get({width}, outElem), o);
-        return o;
-      });
+      storeOutputColumns(
+          b, t, cfg, tile, rows[half],
+          [&](int64_t, Value col, int64_t width) -> Value {
+            auto f32Type = VectorType::get({width}, b.getF32Type());
+            Value o = arith::ConstantOp::create(
+                b, DenseElementsAttr::get(f32Type, b.getF32FloatAttr(0.0f)));
+            for (int64_t s = 0; s < k; ++s) {
+              Value v = loadValueColumns(kept[s], keys[s], col, width);
+              if (!cast<VectorType>(v.getType()).getElementType().isF32())
+                v = arith::ExtFOp::create(b, f32Type, v);
+              o = vector::FMAOp::create(
+                  b, vector::BroadcastOp::create(b, f32Type, weights[s]), v, o);
+            }
+            o = arith::MulFOp::create(
+                b, o, vector::BroadcastOp::create(b, f32Type, inv));
+            if (!outElem.isF32())
+              o = arith::TruncFOp::create(b, VectorType::get({width}, outElem),
+                                          o);
+            return o;
+          });
     }
   }
 
@@ -407,21 +410,6 @@ Value FragmentSelection::keyOf(Value k0, int64_t nt, int64_t e) {
                             indexConst(b, e)));
 }
 
-void FragmentSelection::storeColumns(
-    Value row, function_ref<Value(Value col, int64_t width)> load) {
-  auto inside = scf::IfOp::create(
-      b, arith::CmpIOp::create(b, arith::CmpIPredicate::slt, row, cfg.queryLen),
-      /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard g(b);
-  b.setInsertionPointToStart(&inside.getThenRegion().front());
-  // One element for the last column of an odd Dv.
-  forEachStoredPair(
-      b, t.lane, t.shape.inputValueDim, [&](int64_t, Value col, int64_t width) {
-        vector::StoreOp::create(b, load(col, width), cfg.output,
-                                ValueRange{tile.b, tile.h, row, col});
-      });
-}
-
 Value FragmentSelection::loadValueColumns(Value read, Value key, Value col,
                                           int64_t width) {
   Type elem = cast<MemRefType>(cfg.value.getType()).getElementType();
@@ -449,8 +437,9 @@ void FragmentSelection::storeChosenRows(ArrayRef<Value> rows,
     Value j = arith::SelectOp::create(
         b, found, arith::IndexCastOp::create(b, b.getIndexType(), keys[half]),
         indexConst(b, 0));
-    storeColumns(rows[half], [&](Value col, int64_t width) {
-      return loadValueColumns(found, j, col, width);
-    });
+    storeOutputColumns(b, t, cfg, tile, rows[half],
+                       [&](int64_t, Value col, int64_t width) {
+                         return loadValueColumns(found, j, col, width);
+                       });
   }
 }

@@ -155,18 +155,12 @@ void FragmentFeatureSoftmax::storeRows(ValueRange state,
                                        ArrayRef<Value> outRows) {
   int64_t n = blocks() * 4;
   Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
+  auto f32Pair = VectorType::get({2}, b.getF32Type());
   Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
-  for (int64_t half = 0; half < 2; ++half) {
-    auto inside =
-        scf::IfOp::create(b,
-                          arith::CmpIOp::create(b, arith::CmpIPredicate::slt,
-                                                outRows[half], cfg.queryLen),
-                          /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(&inside.getThenRegion().front());
+  for (int64_t half = 0; half < 2; ++half)
     // Dv is even here (checkSupportedOnGpu): whole column pairs.
-    forEachStoredPair(
-        b, t.lane, t.shape.inputValueDim, [&](int64_t ot, Value col, int64_t) {
+    storeOutputColumns(
+        b, t, cfg, tile, outRows[half], [&](int64_t ot, Value, int64_t) {
           SmallVector<Value, 2> o;
           for (int64_t c = 0; c < 2; ++c) {
             int64_t i = 4 * ot + 2 * half + c;
@@ -177,13 +171,10 @@ void FragmentFeatureSoftmax::storeRows(ValueRange state,
             o.push_back(arith::SelectOp::create(
                 b, positive, arith::DivFOp::create(b, state[i], l), zero));
           }
-          Value pair = outElem.isF32()
-                           ? Value(vector::FromElementsOp::create(
-                                 b, VectorType::get({2}, outElem), o))
-                           : packPair(b, o[0], o[1], outElem);
-          vector::StoreOp::create(
-              b, pair, cfg.output,
-              ValueRange{tile.b, tile.h, outRows[half], col});
+          Value pair = vector::FromElementsOp::create(b, f32Pair, o);
+          if (!outElem.isF32())
+            pair =
+                arith::TruncFOp::create(b, VectorType::get({2}, outElem), pair);
+          return pair;
         });
-  }
 }

@@ -266,3 +266,21 @@ void gpu_lowering::forEachStoredPair(
     store(ot, col, 1);
   }
 }
+
+void gpu_lowering::storeOutputColumns(
+    ImplicitLocOpBuilder &b, const WarpTiles &tiles,
+    const lowering::KernelConfig &cfg, const lowering::QueryTile &tile,
+    Value row,
+    function_ref<Value(int64_t ot, Value col, int64_t width)> value) {
+  auto inside = scf::IfOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::slt, row, cfg.queryLen),
+      /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(&inside.getThenRegion().front());
+  forEachStoredPair(b, tiles.lane, tiles.shape.inputValueDim,
+                    [&](int64_t ot, Value col, int64_t width) {
+                      vector::StoreOp::create(
+                          b, value(ot, col, width), cfg.output,
+                          ValueRange{tile.b, tile.h, row, col});
+                    });
+}
