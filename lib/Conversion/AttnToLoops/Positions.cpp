@@ -50,6 +50,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Positions.h"
 #include "AttentionLowering.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
