@@ -657,6 +657,20 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     same kernels on CPU threads, so their numerics are tested without a
     GPU.
 
+    With `warpgroup-mma` (sm_90a, which `attn-lower-to-cuda` sets for that
+    chip), f16 and bf16 kernels whose query tile is a multiple of 64 rows
+    compute `Q K^T` and `P V` as `wgmma.mma_async.m64nNk16` instead: the four
+    warps of each warpgroup issue one MMA over their 64 rows and the whole
+    key tile (N = key-tile) or value width (N = Dv), with Q and P as A
+    operands in the same registers as for `mma.sync` (whose accumulator
+    layout the warpgroup's matches, so the variant math is unchanged) and K
+    and V read by the tensor cores from shared memory through matrix
+    descriptors. Their tiles are laid out in the canonical 128-byte-swizzled
+    atoms (8 rows x 128 bytes), so head dims are padded to multiples of 64,
+    and each K/V tile is fenced to the async proxy (`fence.proxy.async`)
+    before the MMAs read it. `multi_dimensional`, which computes no
+    contraction, keeps the `mma.sync` layout.
+
     Decode and short queries give fewer CTAs than a GPU has SMs: while the
     CTAs number fewer than `key-split-ctas` (computed at run time from the
     sizes), the key range of each query tile is split into parts of at
@@ -694,6 +708,10 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
            "are fewer than this, split each key range into parts of at "
            "least two key tiles, each a CTA, merged by a combine kernel "
            "(softmax only; 0 or 1: never split)">,
+    Option<"warpgroupMma", "warpgroup-mma", "bool", /*default=*/"false",
+           "f16/bf16 Q K^T and P V as sm_90a warpgroup MMA (wgmma.mma_async, "
+           "B operands from shared memory) when query-tile is a multiple of "
+           "64; mma.sync otherwise">,
   ];
 }
 

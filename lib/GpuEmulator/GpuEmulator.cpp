@@ -11,8 +11,10 @@
 // reused.
 //
 // The matrix instructions follow the PTX ISA's fragment layouts of
-// mma.m16n8k16 (f16, bf16), mma.m16n8k8 (tf32) and ldmatrix .m8n8
-// .x1/.x2/.x4 (.trans). This checks the
+// mma.m16n8k16 (f16, bf16), mma.m16n8k8 (tf32), ldmatrix .m8n8
+// .x1/.x2/.x4 (.trans) and wgmma.mma_async m64nNk16 (A in registers, B
+// through a 128-byte-swizzled shared-memory descriptor); a warpgroup
+// collective is an exchange among its 128 threads. This checks the
 // algorithm of the kernels (tiles, copies, swizzles, masks, the online
 // softmax, the epilogue) against a reference on any machine; that the GPU
 // agrees with these layouts is what a run on a GPU checks.
@@ -26,6 +28,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -44,11 +47,39 @@ struct Warp {
   float floats[kLanes][4];
 };
 
+/// Four warps' exchange slots and barrier, for warpgroup MMA.
+struct Warpgroup {
+  pthread_barrier_t barrier;
+  uint32_t a[4 * kLanes][4];
+};
+
+/// The 128-byte swizzle repeats every 1024 bytes, and the tensor cores
+/// apply it to shared addresses: the emulated shared memory is aligned to
+/// it, so that an offset and its address have the same low bits.
+constexpr size_t kSharedAlignment = 1024;
+
+struct FreeDeleter {
+  void operator()(unsigned char *p) const { std::free(p); }
+};
+
 struct Cta {
   int64_t block[3], grid[3], threads[3];
-  std::vector<unsigned char> shared;
+  std::unique_ptr<unsigned char[], FreeDeleter> shared;
+  size_t sharedBytes = 0;
   pthread_barrier_t barrier;
   std::vector<std::unique_ptr<Warp>> warps;
+  std::vector<std::unique_ptr<Warpgroup>> warpgroups;
+
+  /// `bytes` of garbage, not zeros: a kernel must not read what it did not
+  /// write.
+  void allocateShared(int32_t bytes) {
+    sharedBytes = size_t(std::max(bytes, 0));
+    size_t rounded = (std::max<size_t>(sharedBytes, 1) + kSharedAlignment - 1) /
+                     kSharedAlignment * kSharedAlignment;
+    shared.reset(static_cast<unsigned char *>(
+        std::aligned_alloc(kSharedAlignment, rounded)));
+    std::memset(shared.get(), 0xff, rounded);
+  }
 };
 
 thread_local Cta *currentCta = nullptr;
@@ -126,7 +157,7 @@ int32_t attnEmuSpecialRegister(int32_t code) {
   }
 }
 
-void *attnEmuSharedMemory() { return currentCta->shared.data(); }
+void *attnEmuSharedMemory() { return currentCta->shared.get(); }
 
 void attnEmuBarrier() { pthread_barrier_wait(&currentCta->barrier); }
 
@@ -243,6 +274,67 @@ void attnEmuMma(int32_t type, const uint32_t *a, const uint32_t *b,
   }
 }
 
+/// wgmma.mma_async.sync.aligned.m64n`n`k16.f32 .bf16 (`bf16`) or .f16 with
+/// A in registers (`a`, the thread's four) and B through the descriptor
+/// `desc`: `acc` (the thread's n / 2 accumulators) += A B.
+void attnEmuWarpgroupMma(int32_t n, int32_t bf16, int32_t transposeB,
+                         const uint32_t *a, uint64_t desc, float *acc) {
+  Cta &cta = *currentCta;
+  Warpgroup &group = *cta.warpgroups[linearThread / (4 * kLanes)];
+  int me = linearThread % (4 * kLanes);
+  std::memcpy(group.a[me], a, sizeof(group.a[me]));
+  pthread_barrier_wait(&group.barrier);
+  // The descriptor: start address, leading and stride byte offsets (all
+  // over 16), the swizzle mode in bits 62-63.
+  auto field = [&](int shift) {
+    return uint32_t((desc >> shift) & 0x3fff) << 4;
+  };
+  if (desc >> 62 != 1) {
+    std::fprintf(stderr, "gpu emulator: wgmma descriptor without the "
+                         "128-byte swizzle\n");
+    std::abort();
+  }
+  // The start address is a shared-window address (18 bits): its offset
+  // from this CTA's shared memory.
+  uint32_t window = 1u << 18;
+  uint32_t start =
+      (field(0) - uint32_t(reinterpret_cast<uintptr_t>(cta.shared.get()))) &
+      (window - 1);
+  uint32_t leading = field(16), stride = field(32);
+  auto bAt = [&](int k, int col) {
+    // K-major: 8-row groups of n `stride` apart, rows 128 bytes apart, k
+    // contiguous. MN-major: 64-column blocks of n `leading` apart, 8-row
+    // groups of k `stride` apart, rows of k 128 bytes apart.
+    uint32_t byte = transposeB
+                        ? start + col / 64 * leading + k / 8 * stride +
+                              k % 8 * 128 + col % 64 * 2
+                        : start + col / 8 * stride + col % 8 * 128 + k * 2;
+    byte ^= ((byte >> 7) & 7) << 4;
+    if (byte + 2 > cta.sharedBytes) {
+      std::fprintf(stderr, "gpu emulator: wgmma reads past shared memory\n");
+      std::abort();
+    }
+    uint16_t h;
+    std::memcpy(&h, cta.shared.get() + byte, 2);
+    return bf16 ? bf16ToFloat(h) : halfToFloat(h);
+  };
+  // A (64 x 16): warp w holds rows 16w.., in mma.m16n8k16's A layout.
+  auto aAt = [&](int row, int k) {
+    int w = row / 16, r = row % 16, t = (k % 8) / 2;
+    int thread = w * kLanes + 4 * (r % 8) + t;
+    return element(group.a[thread][r / 8 + 2 * (k / 8)], k % 2, bf16);
+  };
+  int w = me / kLanes, g = (me % kLanes) / 4, t = me % 4;
+  for (int i = 0; i < n / 2; ++i) {
+    int row = 16 * w + g + 8 * (i % 4 / 2), col = 8 * (i / 4) + 2 * t + i % 2;
+    float sum = acc[i];
+    for (int k = 0; k < 16; ++k)
+      sum += aAt(row, k) * bAt(k, col);
+    acc[i] = sum;
+  }
+  pthread_barrier_wait(&group.barrier);
+}
+
 /// Runs `entry(args)` for every thread of every CTA of the grid.
 void attnEmuLaunch(void (*entry)(void **), int64_t gridX, int64_t gridY,
                    int64_t gridZ, int64_t blockX, int64_t blockY,
@@ -258,12 +350,17 @@ void attnEmuLaunch(void (*entry)(void **), int64_t gridX, int64_t gridY,
         cta.grid[0] = gridX, cta.grid[1] = gridY, cta.grid[2] = gridZ;
         cta.threads[0] = blockX, cta.threads[1] = blockY,
         cta.threads[2] = blockZ;
-        // Garbage, not zeros: a kernel must not read what it did not write.
-        cta.shared.assign(size_t(std::max(sharedBytes, 0)), 0xff);
+        cta.allocateShared(sharedBytes);
         pthread_barrier_init(&cta.barrier, nullptr, unsigned(threads));
         for (int64_t w = 0; w < (threads + kLanes - 1) / kLanes; ++w) {
           cta.warps.push_back(std::make_unique<Warp>());
           pthread_barrier_init(&cta.warps.back()->barrier, nullptr, kLanes);
+        }
+        for (int64_t first = 0; first < threads; first += 4 * kLanes) {
+          cta.warpgroups.push_back(std::make_unique<Warpgroup>());
+          pthread_barrier_init(
+              &cta.warpgroups.back()->barrier, nullptr,
+              unsigned(std::min<int64_t>(4 * kLanes, threads - first)));
         }
         std::vector<std::thread> pool;
         for (int64_t t = 0; t < threads; ++t)
@@ -279,6 +376,8 @@ void attnEmuLaunch(void (*entry)(void **), int64_t gridX, int64_t gridY,
           th.join();
         for (auto &w : cta.warps)
           pthread_barrier_destroy(&w->barrier);
+        for (auto &g : cta.warpgroups)
+          pthread_barrier_destroy(&g->barrier);
         pthread_barrier_destroy(&cta.barrier);
       }
 }
@@ -295,7 +394,7 @@ void attnEmuLaunchIndependent(void (*entry)(void **), int64_t gridX,
   Cta cta;
   cta.grid[0] = gridX, cta.grid[1] = gridY, cta.grid[2] = gridZ;
   cta.threads[0] = blockX, cta.threads[1] = blockY, cta.threads[2] = blockZ;
-  cta.shared.assign(size_t(std::max(sharedBytes, 0)), 0xff);
+  cta.allocateShared(sharedBytes);
   Cta *outer = currentCta;
   currentCta = &cta;
   for (int64_t bz = 0; bz < gridZ; ++bz)

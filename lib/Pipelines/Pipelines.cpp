@@ -181,6 +181,7 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   gpu.keyTile = options.keyTile;
   gpu.sharedMemoryBytes = sharedMemoryLimit(options.chip);
   gpu.allowTf32 = options.allowTf32;
+  gpu.warpgroupMma = options.chip == "sm_90a";
   pm.addPass(createAttnToGpu(gpu));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

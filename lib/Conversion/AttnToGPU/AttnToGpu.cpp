@@ -142,8 +142,8 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
                       unsigned index) {
     if (failed(checkSupportedOnGpu(op)))
       return failure();
-    FailureOr<FlashShape> shape =
-        chooseFlashShape(op, queryTile, keyTile, sharedMemoryBytes, allowTf32);
+    FailureOr<FlashShape> shape = chooseFlashShape(
+        op, queryTile, keyTile, sharedMemoryBytes, allowTf32, warpgroupMma);
     if (failed(shape))
       return failure();
 

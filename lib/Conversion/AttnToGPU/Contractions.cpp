@@ -1,6 +1,6 @@
 //===- Contractions.cpp - a warp's Q K^T and P V on fragments -------------===//
 //
-// The three ways a warp computes its scores S = Q K^T and its accumulator
+// The four ways a warp computes its scores S = Q K^T and its accumulator
 // O += P V. All keep S, P and O in the accumulator fragments of mma.sync
 // m16n8 (thread g = lane / 4, t = lane % 4 holds rows g, g + 8 and columns
 // 2t, 2t + 1 of every 8-column block), which is what the kernel's variant
@@ -21,6 +21,11 @@
 //            with f32 FMAs, Q and K as 16-byte vectors from shared memory;
 //            for P V it gathers the rest of its rows' weights from the
 //            other threads of its quad with shfl.xor.
+//   WarpgroupMma  f16/bf16 on sm_90a: HalfMma's A registers (Q by ldmatrix,
+//            P from the S registers), and four warps issue one
+//            wgmma.mma_async m64nNk16 per k step over the whole key tile or
+//            value width, B read from shared memory through descriptors
+//            (Warpgroup.cpp); its accumulators are laid out as mma.sync's.
 //
 //===----------------------------------------------------------------------===//
 
@@ -147,33 +152,11 @@ public:
   HalfMma(ImplicitLocOpBuilder &b, const WarpTiles &tiles, bool splitWeights)
       : MmaContraction(b, tiles), splitWeights(splitWeights) {}
 
-  SmallVector<Value> accumulate(ArrayRef<Value> accIn, ArrayRef<Value> pIn,
+  SmallVector<Value> accumulate(ArrayRef<Value> accIn, ArrayRef<Value> p,
                                 Value valueBase) override {
-    // P's accumulator layout is the A layout of P V; split weights go as
-    // P = hi + lo, two bf16 terms.
-    Type elem = cast<MemRefType>(t.value.getType()).getElementType();
-    SmallVector<Value> acc(accIn), p(pIn), pLow;
-    if (splitWeights)
-      for (Value &pi : p) {
-        Value hi = arith::ExtFOp::create(
-            b, b.getF32Type(),
-            arith::TruncFOp::create(b, elem, pi).getResult());
-        pLow.push_back(arith::SubFOp::create(b, pi, hi));
-        pi = hi;
-      }
+    SmallVector<Value> acc(accIn);
+    WeightFragments w = weightFragments(p);
     for (int64_t kk = 0; kk < keyBlocks() / 2; ++kk) {
-      auto fragment = [&](ArrayRef<Value> w) {
-        auto pair = [&](int64_t nt, int64_t half) {
-          return packPair(b, w[4 * nt + 2 * half], w[4 * nt + 2 * half + 1],
-                          elem);
-        };
-        return SmallVector<Value, 4>{pair(2 * kk, 0), pair(2 * kk, 1),
-                                     pair(2 * kk + 1, 0), pair(2 * kk + 1, 1)};
-      };
-      SmallVector<Value, 4> a = fragment(p);
-      SmallVector<Value, 4> aLow;
-      if (splitWeights)
-        aLow = fragment(pLow);
       for (int64_t dp = 0; dp < valueBlocks() / 2; ++dp) {
         Value row = add(t.lane.aRow, kk * 16);
         Value chunk = add(t.lane.aChunk, 2 * dp);
@@ -184,9 +167,10 @@ public:
           int64_t ot = 2 * dp + h;
           SmallVector<Value, 4> c(acc.begin() + 4 * ot,
                                   acc.begin() + 4 * ot + 4);
-          SmallVector<Value, 4> d = mmaSync(b, a, {v[2 * h], v[2 * h + 1]}, c);
+          SmallVector<Value, 4> d =
+              mmaSync(b, w.hi[kk], {v[2 * h], v[2 * h + 1]}, c);
           if (splitWeights)
-            d = mmaSync(b, aLow, {v[2 * h], v[2 * h + 1]}, d);
+            d = mmaSync(b, w.lo[kk], {v[2 * h], v[2 * h + 1]}, d);
           std::copy(d.begin(), d.end(), acc.begin() + 4 * ot);
         }
       }
@@ -195,6 +179,39 @@ public:
   }
 
 protected:
+  /// The A fragments of P V, one per 16-key step: P's accumulator layout
+  /// is the A layout. Split weights go as P = hi + lo, two bf16 terms.
+  struct WeightFragments {
+    SmallVector<SmallVector<Value, 4>> hi, lo;
+  };
+  WeightFragments weightFragments(ArrayRef<Value> pIn) {
+    Type elem = cast<MemRefType>(t.value.getType()).getElementType();
+    SmallVector<Value> p(pIn), pLow;
+    if (splitWeights)
+      for (Value &pi : p) {
+        Value hi = arith::ExtFOp::create(
+            b, b.getF32Type(),
+            arith::TruncFOp::create(b, elem, pi).getResult());
+        pLow.push_back(arith::SubFOp::create(b, pi, hi));
+        pi = hi;
+      }
+    auto fragment = [&](ArrayRef<Value> w, int64_t kk) {
+      auto pair = [&](int64_t nt, int64_t half) {
+        return packPair(b, w[4 * nt + 2 * half], w[4 * nt + 2 * half + 1],
+                        elem);
+      };
+      return SmallVector<Value, 4>{pair(2 * kk, 0), pair(2 * kk, 1),
+                                   pair(2 * kk + 1, 0), pair(2 * kk + 1, 1)};
+    };
+    WeightFragments out;
+    for (int64_t kk = 0; kk < keyBlocks() / 2; ++kk) {
+      out.hi.push_back(fragment(p, kk));
+      if (splitWeights)
+        out.lo.push_back(fragment(pLow, kk));
+    }
+    return out;
+  }
+
   int64_t kStep() const override { return 16; }
   SmallVector<Value, 4> queryStep(Value view, int64_t ks) override {
     return loadMatrices(b, view, queryOffset(ks), /*transpose=*/false);
@@ -205,8 +222,86 @@ protected:
     s1 = mmaSync(b, a, {k[2], k[3]}, s1);
   }
 
-private:
   bool splitWeights;
+};
+
+/// sm_90a: the warpgroup's Q K^T and P V as wgmma.mma_async, A (Q, P) from
+/// HalfMma's registers, B (K, V) from the shared tiles through descriptors:
+/// K is K-major (the head dim is contiguous), V MN-major (its columns are),
+/// which the tensor cores transpose.
+class WarpgroupMma : public HalfMma {
+public:
+  using HalfMma::HalfMma;
+
+  SmallVector<Value> scores(Value keyBase) override {
+    int64_t steps = shape().headDim / kStep();
+    SmallVector<SmallVector<Value, 4>> a;
+    for (int64_t ks = 0; ks < steps; ++ks) {
+      a.push_back(queryFragment(ks, /*low=*/false));
+      if (t.queryLow)
+        a.push_back(queryFragment(ks, /*low=*/true));
+    }
+    Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
+    SmallVector<Value> s(4 * keyBlocks(), zero);
+    fence(s, a);
+    int64_t rowBytes = shape().headDim * shape().elementBytes;
+    int64_t perStep = t.queryLow ? 2 : 1;
+    for (int64_t ks = 0; ks < steps; ++ks) {
+      // k step ks: 32 bytes into its 128-byte column block.
+      int64_t bytes = ks / 4 * kSwizzleAtomBytes + ks % 4 * 32;
+      Value desc =
+          matrixDescriptor(b, sharedByte(shape().keyOffset, keyBase, bytes),
+                           /*leadingBytes=*/16, /*strideBytes=*/8 * rowBytes);
+      // A split query: (hi + lo) k.
+      for (int64_t part = 0; part < perStep; ++part)
+        s = warpgroupMma(b, s, a[perStep * ks + part], desc,
+                         /*transposeB=*/false);
+    }
+    return warpgroupWait(b, s);
+  }
+
+  SmallVector<Value> accumulate(ArrayRef<Value> accIn, ArrayRef<Value> p,
+                                Value valueBase) override {
+    WeightFragments w = weightFragments(p);
+    SmallVector<SmallVector<Value, 4>> a;
+    for (int64_t kk = 0; kk < keyBlocks() / 2; ++kk) {
+      a.push_back(w.hi[kk]);
+      if (splitWeights)
+        a.push_back(w.lo[kk]);
+    }
+    SmallVector<Value> acc(accIn);
+    fence(acc, a);
+    int64_t groupBytes = 8 * shape().valueDim * shape().elementBytes;
+    int64_t perStep = splitWeights ? 2 : 1;
+    for (int64_t kk = 0; kk < keyBlocks() / 2; ++kk) {
+      // Keys 16 kk.. are the row groups 2 kk, 2 kk + 1.
+      Value desc = matrixDescriptor(
+          b, sharedByte(shape().valueOffset, valueBase, 2 * kk * groupBytes),
+          /*leadingBytes=*/kSwizzleAtomBytes, /*strideBytes=*/groupBytes);
+      for (int64_t part = 0; part < perStep; ++part)
+        acc = warpgroupMma(b, acc, a[perStep * kk + part], desc,
+                           /*transposeB=*/true);
+    }
+    return warpgroupWait(b, acc);
+  }
+
+private:
+  /// wgmma.fence, with the accumulators `acc` and the A registers `a`
+  /// defined before it.
+  void fence(SmallVector<Value> &acc, SmallVector<SmallVector<Value, 4>> &a) {
+    SmallVector<Value> regs(acc);
+    regs.append(flatten(a));
+    SmallVector<Value> pinned = warpgroupFence(b, regs);
+    std::copy_n(pinned.begin(), acc.size(), acc.begin());
+    for (auto [i, frag] : llvm::enumerate(a))
+      std::copy_n(pinned.begin() + acc.size() + 4 * i, 4, frag.begin());
+  }
+  /// The shared address of element `base` of the tile at `tileOffset`
+  /// bytes, plus `bytes`.
+  Value sharedByte(int64_t tileOffset, Value base, int64_t bytes) {
+    return add(add(t.sharedAddress, mul(base, shape().elementBytes)),
+               tileOffset + bytes);
+  }
 };
 
 class Tf32Mma : public MmaContraction {
@@ -367,6 +462,8 @@ WarpContraction::create(ImplicitLocOpBuilder &b, const WarpTiles &tiles,
   switch (tiles.shape.contraction) {
   case Contraction::HalfMma:
     return std::make_unique<HalfMma>(b, tiles, splitWeights);
+  case Contraction::WarpgroupMma:
+    return std::make_unique<WarpgroupMma>(b, tiles, splitWeights);
   case Contraction::Tf32Mma:
     return std::make_unique<Tf32Mma>(b, tiles);
   case Contraction::Fma:

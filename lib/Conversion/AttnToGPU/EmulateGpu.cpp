@@ -7,9 +7,10 @@
 //   - each kernel llvm.func moves out of its gpu.module, and its NVVM ops
 //     become calls into the emulator library (lib/GpuEmulator): special
 //     registers, barriers, shfl.sync (bfly, idx), ldmatrix, mma.sync, cvt
-//     to tf32 and cp.async; the commit/wait of cp.async go (the emulated
-//     copies are synchronous); ex2/lg2.approx and sqrt.rn become
-//     llvm.exp2/log2/sqrt;
+//     to tf32, cp.async and the inline PTX of warpgroup MMA (Warpgroup.cpp);
+//     the commit/wait of cp.async and of wgmma, wgmma.fence and the proxy
+//     fences go (the emulated copies and MMAs are synchronous);
+//     ex2/lg2.approx and sqrt.rn become llvm.exp2/log2/sqrt;
 //   - each kernel gets an entry `void <kernel>_entry(void **args)`;
 //   - each gpu.launch_func becomes attnEmuLaunch(entry, grid, block,
 //     shared bytes, args).
@@ -19,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FlashKernel.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -97,8 +99,43 @@ private:
     return LLVM::BitcastOp::create(b, i32Ty, v);
   }
 
+  /// `values` in a new stack array of `elem` (i32 values as words).
+  Value storeArray(ImplicitLocOpBuilder &b, Block *entry, ValueRange values,
+                   Type elem) {
+    Value array = slot(b, entry, elem, values.size());
+    for (auto [i, v] : llvm::enumerate(values)) {
+      Value addr = LLVM::GEPOp::create(b, ptrTy, elem, array,
+                                       ArrayRef<LLVM::GEPArg>{int32_t(i)});
+      LLVM::StoreOp::create(b, elem == i32Ty ? asWord(b, v) : v, addr);
+    }
+    return array;
+  }
+  /// The struct of type `type` of `values`.
+  Value makeStruct(ImplicitLocOpBuilder &b, Type type, ValueRange values) {
+    Value result = LLVM::PoisonOp::create(b, type);
+    for (auto [i, v] : llvm::enumerate(values))
+      result = LLVM::InsertValueOp::create(b, result, v,
+                                           ArrayRef<int64_t>{int64_t(i)});
+    return result;
+  }
+  /// The struct of type `type` of the `count` f32 at `array`.
+  Value loadStruct(ImplicitLocOpBuilder &b, Type type, Value array,
+                   int64_t count) {
+    Value result = LLVM::PoisonOp::create(b, type);
+    for (int64_t i = 0; i < count; ++i) {
+      Value addr = LLVM::GEPOp::create(b, ptrTy, f32Ty, array,
+                                       ArrayRef<LLVM::GEPArg>{int32_t(i)});
+      result = LLVM::InsertValueOp::create(b, result,
+                                           LLVM::LoadOp::create(b, f32Ty, addr),
+                                           ArrayRef<int64_t>{i});
+    }
+    return result;
+  }
+
   LogicalResult rewriteKernel(LLVM::LLVMFuncOp kernel);
   LogicalResult rewriteOp(Operation *op, Block *entry);
+  /// The inline PTX of the warpgroup MMA and of its wait.
+  LogicalResult rewriteInlineAsm(LLVM::InlineAsmOp op, Block *entry);
   LLVM::LLVMFuncOp buildEntry(LLVM::LLVMFuncOp kernel);
   void rewriteLaunch(gpu::LaunchFuncOp launch);
 
@@ -147,11 +184,15 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
     op->erase();
     return success();
   }
-  if (isa<NVVM::CpAsyncCommitGroupOp, NVVM::CpAsyncWaitGroupOp>(op)) {
-    // The emulated copies complete at once.
+  if (isa<NVVM::CpAsyncCommitGroupOp, NVVM::CpAsyncWaitGroupOp,
+          NVVM::WgmmaFenceAlignedOp, NVVM::WgmmaGroupSyncAlignedOp,
+          NVVM::FenceProxyOp>(op)) {
+    // The emulated copies and MMAs complete at once.
     op->erase();
     return success();
   }
+  if (auto asmOp = dyn_cast<LLVM::InlineAsmOp>(op))
+    return rewriteInlineAsm(asmOp, entry);
   if (auto copy = dyn_cast<NVVM::CpAsyncOp>(op)) {
     Value size = i32(b, copy.getSize());
     Value srcBytes = copy.getCpSize() ? copy.getCpSize() : size;
@@ -234,28 +275,12 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
                       [&](Value v) { return v.getType() == f32Ty; }))
       return op->emitOpError() << "has no CPU emulation (only m16n8k16 "
                                   "f16/bf16 and m16n8k8 tf32, to f32)";
-    auto store = [&](ValueRange values, Type elem) {
-      Value array = slot(b, entry, elem, values.size());
-      for (auto [i, v] : llvm::enumerate(values)) {
-        Value addr = LLVM::GEPOp::create(b, ptrTy, elem, array,
-                                         ArrayRef<LLVM::GEPArg>{int32_t(i)});
-        LLVM::StoreOp::create(b, elem == i32Ty ? asWord(b, v) : v, addr);
-      }
-      return array;
-    };
-    Value a = store(mma.getOperandA(), i32Ty);
-    Value bb = store(mma.getOperandB(), i32Ty);
-    Value c = store(mma.getOperandC(), f32Ty);
+    Value a = storeArray(b, entry, mma.getOperandA(), i32Ty);
+    Value bb = storeArray(b, entry, mma.getOperandB(), i32Ty);
+    Value c = storeArray(b, entry, mma.getOperandC(), f32Ty);
     Value d = slot(b, entry, f32Ty, 4);
     call(b, "attnEmuMma", voidTy, {i32(b, code), a, bb, c, d});
-    Value result = LLVM::PoisonOp::create(b, op->getResult(0).getType());
-    for (int64_t i = 0; i < 4; ++i) {
-      Value addr = LLVM::GEPOp::create(b, ptrTy, f32Ty, d,
-                                       ArrayRef<LLVM::GEPArg>{int32_t(i)});
-      result = LLVM::InsertValueOp::create(b, result,
-                                           LLVM::LoadOp::create(b, f32Ty, addr),
-                                           ArrayRef<int64_t>{i});
-    }
+    Value result = loadStruct(b, op->getResult(0).getType(), d, 4);
     op->replaceAllUsesWith(ValueRange{result});
     op->erase();
     return success();
@@ -286,6 +311,34 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
   }
   if (op->getDialect() && op->getDialect()->getNamespace() == "nvvm")
     return op->emitOpError() << "has no CPU emulation";
+  return success();
+}
+
+LogicalResult Emulator::rewriteInlineAsm(LLVM::InlineAsmOp op, Block *entry) {
+  ImplicitLocOpBuilder b(op.getLoc(), op);
+  StringRef text = op.getAsmString();
+  ValueRange operands = op.getOperands();
+  if (attn::gpu_lowering::isWarpgroupPassThroughAsm(text)) {
+    // Its results are its operands, once the MMAs are done.
+    op.getRes().replaceAllUsesWith(
+        makeStruct(b, op.getRes().getType(), operands));
+    op.erase();
+    return success();
+  }
+  std::optional<attn::gpu_lowering::WarpgroupMmaAsm> mma =
+      attn::gpu_lowering::parseWarpgroupMmaAsm(text);
+  if (!mma || int64_t(operands.size()) != mma->n / 2 + 5)
+    return op.emitOpError() << "has no CPU emulation: " << text;
+  collective = true;
+  int64_t count = mma->n / 2;
+  Value acc = storeArray(b, entry, operands.take_front(count), f32Ty);
+  Value a = storeArray(b, entry, operands.slice(count, 4), i32Ty);
+  call(b, "attnEmuWarpgroupMma", voidTy,
+       {i32(b, mma->n), i32(b, mma->bf16), i32(b, mma->transposeB), a,
+        operands.back(), acc});
+  op.getRes().replaceAllUsesWith(
+      loadStruct(b, op.getRes().getType(), acc, count));
+  op.erase();
   return success();
 }
 

@@ -350,6 +350,15 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
         }
         NVVM::CpAsyncCommitGroupOp::create(b);
         NVVM::CpAsyncWaitGroupOp::create(b, 1);
+        // The tensor cores of warpgroup MMA read the tile through the async
+        // proxy: each thread's copies must be visible to it.
+        if (shape.warpgroupTiles())
+          NVVM::FenceProxyOp::create(
+              b,
+              NVVM::ProxyKindAttr::get(b.getContext(),
+                                       NVVM::ProxyKind::async_shared),
+              NVVM::SharedSpaceAttr::get(b.getContext(),
+                                         NVVM::SharedSpace::shared_cta));
         gpu::BarrierOp::create(b);
         if (!withScores) {
           SmallVector<Value> yielded = body(k0, buf, {}, carried);
@@ -622,15 +631,32 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
 
   auto space =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
-  Value raw = gpu::DynamicSharedMemoryOp::create(
-      b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                         MemRefLayoutAttrInterface(), space));
+  auto rawType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                 MemRefLayoutAttrInterface(), space);
+  Value raw = gpu::DynamicSharedMemoryOp::create(b, rawType);
+  Value sharedAddress;
+  if (shape.warpgroupTiles()) {
+    // The layout starts at the first swizzle atom boundary: the tensor
+    // cores swizzle by the address bits.
+    Value addr = memref::ExtractAlignedPointerAsIndexOp::create(b, raw);
+    Value pad = arith::RemUIOp::create(
+        b,
+        arith::SubIOp::create(
+            b, cst(kSwizzleAtomBytes),
+            arith::RemUIOp::create(b, addr, cst(kSwizzleAtomBytes))),
+        cst(kSwizzleAtomBytes));
+    raw = memref::ViewOp::create(
+        b, rawType, raw, pad,
+        ValueRange{cst(shape.sharedBytes - (kSwizzleAtomBytes - 16))});
+    sharedAddress = add(addr, pad);
+  }
   int64_t d = shape.rowStride(shape.headDim);
   int64_t dv = shape.rowStride(shape.valueDim);
   qView = sharedView(raw, shape.queryOffset, shape.queryTile * d);
   kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * d);
   vView = sharedView(raw, shape.valueOffset, 2 * shape.keyTile * dv);
   WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
+  tiles.sharedAddress = sharedAddress;
   if (shape.splitQuery)
     tiles.queryLow = sharedView(raw, shape.queryLowOffset, shape.queryTile * d);
   selection = FragmentSelection::create(b, tiles, cfg, tile, rowIdx);

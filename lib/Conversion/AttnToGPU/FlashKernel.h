@@ -7,7 +7,10 @@
 //   FlashKernel.cpp   the kernel: shared-memory tiles, cp.async copies,
 //                     the online softmax on accumulator fragments;
 //   Contractions.cpp  a warp's Q K^T and P V on those fragments: f16/bf16
-//                     or TF32 tensor cores, or f32 FMAs;
+//                     or TF32 tensor cores, or f32 FMAs, or (sm_90a) a
+//                     warpgroup's;
+//   Warpgroup.cpp     the warpgroup MMA instructions and their shared-memory
+//                     descriptors;
 //   FragmentScores.cpp  the score functions on those dot products: the
 //                     norms of cosine and neg_l2, general's q W;
 //   FragmentPositions.cpp  the positional terms on the fragments:
@@ -53,7 +56,19 @@ enum class Contraction {
   Tf32Mma,
   /// f32 operands, exact f32 FMAs on the CUDA cores.
   Fma,
+  /// f16 or bf16 operands on sm_90a: warpgroup MMA (wgmma.mma_async
+  /// m64nNk16), four warps at a time, with A (Q, P) from the registers of
+  /// HalfMma and B (K, V) read by the tensor cores from shared memory
+  /// through matrix descriptors. Its accumulator layout, seen from one
+  /// warp, is mma.sync's, so nothing else changes.
+  WarpgroupMma,
 };
+
+/// Warps that issue one warpgroup MMA together (64 query rows).
+constexpr int64_t kWarpgroupWarps = 4;
+/// The 128-byte swizzle of warpgroup MMA operands repeats every 8 rows of
+/// 128 bytes: the alignment of their tiles in shared memory.
+constexpr int64_t kSwizzleAtomBytes = 1024;
 
 /// The tile shape of one kernel and where its tiles live in shared memory.
 struct FlashShape {
@@ -101,6 +116,11 @@ struct FlashShape {
   /// Rows of the FMA path's tiles are padded by one chunk instead of
   /// swizzled (see tileOffset).
   bool paddedRows() const { return contraction == Contraction::Fma; }
+  /// The tiles of warpgroup MMA are in its canonical 128-byte-swizzled
+  /// layout (see tileOffset), from a base aligned to kSwizzleAtomBytes.
+  bool warpgroupTiles() const {
+    return contraction == Contraction::WarpgroupMma;
+  }
   /// Elements from one row of a tile of `cols` columns to the next.
   int64_t rowStride(int64_t cols) const {
     return paddedRows() ? cols + chunkElems() : cols;
@@ -115,16 +135,23 @@ struct FlashShape {
 /// The tile shape for `op` within `sharedLimit` bytes of shared memory,
 /// starting from the requested tiles (the key tile halves until it fits);
 /// failure when even 16 keys do not fit. f32 inputs use TF32 tensor cores
-/// when `allowTf32`, else FMAs.
+/// when `allowTf32`, else FMAs; f16 and bf16 use warpgroup MMA when
+/// `warpgroupMma` (sm_90a), the query tile is a multiple of 64 rows and
+/// the kernel contracts on tensor cores (not multi_dimensional), else
+/// mma.sync.
 FailureOr<FlashShape> chooseFlashShape(AttentionOp op, int64_t queryTile,
                                        int64_t keyTile, int64_t sharedLimit,
-                                       bool allowTf32);
+                                       bool allowTf32, bool warpgroupMma);
 
 /// Element offset of (row, 16-byte chunk) in a shared-memory tile of `cols`
 /// columns of `shape`. ldmatrix tiles XOR-swizzle their chunks by row
 /// (swizzledOffset); the FMA path pads each row by one chunk instead, which
 /// keeps the four rows its lanes read at once in distinct banks and every
-/// offset a per-thread base plus a constant.
+/// offset a per-thread base plus a constant. Warpgroup MMA tiles are
+/// sequences of 1024-byte atoms of 8 rows x 128 bytes, the 8 row groups
+/// outermost, then the 128-byte column blocks; inside an atom, chunk c of
+/// row r sits at chunk c ^ r: the 128-byte swizzle the tensor cores undo
+/// from the address bits (PTX ISA, "Shared Memory Matrix Layout").
 Value tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape, Value row,
                  Value chunk, int64_t cols);
 
@@ -298,6 +325,49 @@ Value onlineSoftmaxStep(ImplicitLocOpBuilder &b, ArrayRef<Value> scores,
 Value quadReduce(ImplicitLocOpBuilder &b, Value v, bool max);
 
 //===----------------------------------------------------------------------===//
+// Warpgroup MMA (Fragments.cpp).
+//===----------------------------------------------------------------------===//
+
+/// A shared-memory matrix descriptor (an i64) of a 128-byte-swizzled
+/// operand at shared address `address` (an index), with the leading and
+/// stride byte offsets of PTX's canonical layouts: K-major, `strideBytes`
+/// from one 8-row group to the next (`leadingBytes` unused); MN-major,
+/// `leadingBytes` from one 64-element block of M or N to the next and
+/// `strideBytes` from one group of 8 k rows to the next.
+Value matrixDescriptor(ImplicitLocOpBuilder &b, Value address,
+                       int64_t leadingBytes, int64_t strideBytes);
+/// `acc` += A B by one wgmma.mma_async.sync.aligned.m64n<N>k16.f32 with
+/// N = acc.size() * 2 (the thread's accumulator fragments, in mma.sync's
+/// order), `a` the warp's four A registers of HalfMma (vector<2 x f16 |
+/// bf16>) and `descB` B's descriptor, K-major or, with `transposeB`,
+/// MN-major. It is issued, not waited for: see warpgroupWait.
+SmallVector<Value> warpgroupMma(ImplicitLocOpBuilder &b, ArrayRef<Value> acc,
+                                ArrayRef<Value> a, Value descB,
+                                bool transposeB);
+/// wgmma.fence before the MMAs of a group, which read `registers` (their
+/// accumulators and A registers, written by other instructions): returns
+/// them as defined before the fence (pinned by an empty inline PTX
+/// statement), so that no write of theirs moves past it. Then
+/// commit_group and wait_group 0 after the MMAs: `acc` passes through the
+/// wait, so that nothing reads an accumulator before the tensor cores have
+/// written it.
+SmallVector<Value> warpgroupFence(ImplicitLocOpBuilder &b,
+                                  ArrayRef<Value> registers);
+SmallVector<Value> warpgroupWait(ImplicitLocOpBuilder &b, ArrayRef<Value> acc);
+
+/// What the inline PTX of warpgroupMma says, for attn-emulate-gpu; its
+/// operands are the N / 2 accumulators, the four A registers (i32) and the
+/// descriptor.
+struct WarpgroupMmaAsm {
+  int64_t n;
+  bool bf16, transposeB;
+};
+std::optional<WarpgroupMmaAsm> parseWarpgroupMmaAsm(StringRef text);
+/// Whether `text` is the inline PTX of warpgroupWait or of the pinning of
+/// warpgroupFence (their results are their operands).
+bool isWarpgroupPassThroughAsm(StringRef text);
+
+//===----------------------------------------------------------------------===//
 // A warp's contractions (Contractions.cpp).
 //===----------------------------------------------------------------------===//
 
@@ -310,6 +380,9 @@ struct WarpTiles {
   Value query, key, value;
   /// The lo tile of a split query (FlashShape::splitQuery), or null.
   Value queryLow = {};
+  /// Warpgroup MMA: the shared-memory address (an index) of byte 0 of the
+  /// layout, where the Q tile starts; null otherwise.
+  Value sharedAddress = {};
 };
 
 /// Stores `value(ot, col, width)`, a vector<width x output type>, at each

@@ -16,23 +16,28 @@ using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
 
-FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
-                                                     int64_t queryTile,
-                                                     int64_t keyTile,
-                                                     int64_t sharedLimit,
-                                                     bool allowTf32) {
+FailureOr<FlashShape>
+gpu_lowering::chooseFlashShape(AttentionOp op, int64_t queryTile,
+                               int64_t keyTile, int64_t sharedLimit,
+                               bool allowTf32, bool warpgroupMma) {
   FlashShape s;
   bool f32 = op.getQuery().getType().getElementType().isF32();
   s.contraction = !f32        ? Contraction::HalfMma
                   : allowTf32 ? Contraction::Tf32Mma
                               : Contraction::Fma;
+  if (s.contraction == Contraction::HalfMma && warpgroupMma &&
+      queryTile % (kWarpgroupWarps * kWarpRows) == 0 &&
+      op.getScore() != ScoreKind::multi_dimensional)
+    s.contraction = Contraction::WarpgroupMma;
   s.elementBytes = f32 ? 4 : 2;
   s.queryTile = queryTile;
   s.keyTile = keyTile;
   s.inputHeadDim = op.getQuery().getType().getDimSize(3);
   s.inputValueDim = op.getValue().getType().getDimSize(3);
-  s.headDim = llvm::alignTo(s.inputHeadDim, 16);
-  s.valueDim = llvm::alignTo(s.inputValueDim, 16);
+  // Warpgroup MMA tiles are whole 128-byte column blocks (64 elements).
+  int64_t colAlign = s.warpgroupTiles() ? 64 : 16;
+  s.headDim = llvm::alignTo(s.inputHeadDim, colAlign);
+  s.valueDim = llvm::alignTo(s.inputValueDim, colAlign);
   s.splitQuery = op.getScore() == ScoreKind::general &&
                  op.getQuery().getType().getElementType().isBF16();
   s.queryInRegisters =
@@ -62,6 +67,10 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
     int64_t scoreFloats =
         s.projectedCols ? (s.queryTile + s.keyTile) * s.projectionStride() : 0;
     s.sharedBytes = s.scoreOffset + 4 * scoreFloats;
+    // The kernel moves the layout up to the next swizzle atom (the
+    // dynamic shared memory is only 16-byte aligned).
+    if (s.warpgroupTiles())
+      s.sharedBytes += kSwizzleAtomBytes - 16;
   };
   layout();
   while (s.sharedBytes > sharedLimit && s.keyTile > 16) {
@@ -81,9 +90,28 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(AttentionOp op,
 
 Value gpu_lowering::tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
                                Value row, Value chunk, int64_t cols) {
+  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  if (shape.warpgroupTiles()) {
+    // (row / 8, chunk / 8) picks the atom, (row % 8, chunk % 8 ^ row % 8)
+    // the chunk inside it.
+    int64_t atomRows = 8, atomChunks = 8;
+    int64_t atomElems = kSwizzleAtomBytes / shape.elementBytes;
+    Value group = arith::DivUIOp::create(b, row, cst(atomRows));
+    Value inRow = arith::RemUIOp::create(b, row, cst(atomRows));
+    Value block = arith::DivUIOp::create(b, chunk, cst(atomChunks));
+    Value inChunk = arith::XOrIOp::create(
+        b, arith::RemUIOp::create(b, chunk, cst(atomChunks)), inRow);
+    Value at = arith::MulIOp::create(b, group, cst(atomRows * cols));
+    at = arith::AddIOp::create(b, at,
+                               arith::MulIOp::create(b, block, cst(atomElems)));
+    at = arith::AddIOp::create(
+        b, at,
+        arith::MulIOp::create(b, inRow, cst(atomChunks * shape.chunkElems())));
+    return arith::AddIOp::create(
+        b, at, arith::MulIOp::create(b, inChunk, cst(shape.chunkElems())));
+  }
   if (!shape.paddedRows())
     return swizzledOffset(b, row, chunk, cols, shape.chunkElems());
-  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
   return arith::AddIOp::create(
       b, arith::MulIOp::create(b, row, cst(shape.rowStride(cols))),
       arith::MulIOp::create(b, chunk, cst(shape.chunkElems())));
