@@ -671,6 +671,13 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     before the MMAs read it. `multi_dimensional`, which computes no
     contraction, keeps the `mma.sync` layout.
 
+    GQA packs the query heads of each K/V head into one CTA's rows (packed
+    row p: head kh G + p % G, row p / G), so that each K/V tile is read
+    once for the group, when the variant math does not depend on the query
+    head (no ALiBi, score_mod, mask_mod, positional terms, or bias or mask
+    with a head dim; softmax, sigmoid or none) and `query-tile` is a
+    multiple of G.
+
     Decode and short queries give fewer CTAs than a GPU has SMs: while the
     CTAs number fewer than `key-split-ctas` (computed at run time from the
     sizes), the key range of each query tile is split into parts of at

@@ -182,9 +182,15 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
       operands.lse = alloc(op.getLse());
 
     Value one = arith::ConstantIndexOp::create(b, 1);
+    // Packed GQA: the query tiles run over the group's G rows per query
+    // row, one CTA row (grid y) per K/V head.
     Value tiles = arith::CeilDivSIOp::create(
-        b, queryLen, arith::ConstantIndexOp::create(b, shape->queryTile));
-    Value heads = arith::ConstantIndexOp::create(b, op.getQueryHeads());
+        b,
+        arith::MulIOp::create(
+            b, queryLen, arith::ConstantIndexOp::create(b, shape->packedHeads)),
+        arith::ConstantIndexOp::create(b, shape->queryTile));
+    Value heads = arith::ConstantIndexOp::create(b, op.getQueryHeads() /
+                                                        shape->packedHeads);
     Value parts = one, split;
     if (keySplitCtas > 1 && canSplitKeys(op)) {
       parts = keyPartsFor(b, *shape, operands.key, tiles, heads, batch,
@@ -227,8 +233,12 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
       b.setInsertionPointToStart(&ifOp.getThenRegion().front());
       Value elements = arith::MulIOp::create(
           b,
-          arith::MulIOp::create(b, arith::MulIOp::create(b, batch, heads),
-                                queryLen),
+          arith::MulIOp::create(
+              b,
+              arith::MulIOp::create(
+                  b, batch,
+                  arith::ConstantIndexOp::create(b, op.getQueryHeads())),
+              queryLen),
           arith::ConstantIndexOp::create(b, shape->inputValueDim));
       Value blocks = arith::CeilDivUIOp::create(
           b, elements, arith::ConstantIndexOp::create(b, kCombineThreads));

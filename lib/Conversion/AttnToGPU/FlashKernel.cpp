@@ -94,9 +94,11 @@ private:
   /// buffer `src` into the swizzled tile of `cols` >= srcCols columns at
   /// dst[dstBase..]; rows at or past `rowLimit` and the columns past
   /// srcCols are zero-filled.
+  /// With `packedHeads` G > 1, tile row r is row rowBase + r / G of head
+  /// head + r % G (packed GQA).
   void copyRows(Value src, Value head, Value rowBase, Value rowLimit,
                 int64_t rows, int64_t cols, int64_t srcCols, Value dst,
-                Value dstBase);
+                Value dstBase, int64_t packedHeads = 1);
   /// Element offsets of K and V buffer `buf` (0 or 1) in their views.
   Value keyBase(Value buf) {
     return mul(buf, shape.keyTile * shape.rowStride(shape.headDim));
@@ -125,17 +127,16 @@ private:
   FailureOr<scf::ForOp> keyLoop(ValueRange init, KeyTileBody body,
                                 bool withScores = true);
   /// The key loops of a normaliser that chooses keys, and its output.
-  LogicalResult emitSelection(Value fragRow);
+  LogicalResult emitSelection();
   /// multi_dimensional's key loop and output.
-  LogicalResult emitFeatureSoftmax(const WarpTiles &tiles, Value raw,
-                                   Value fragRow);
+  LogicalResult emitFeatureSoftmax(const WarpTiles &tiles, Value raw);
   /// The softmax path's output (and lse) from the key loop's results
   /// `done` and the finished accumulators `acc`: O / l for the thread's
   /// rows inside the sequence.
-  void storeOutput(ValueRange done, ArrayRef<Value> acc, Value fragRow);
+  void storeOutput(ValueRange done, ArrayRef<Value> acc);
   /// The same state, unnormalised, into slot `part` of the partials.
-  void storePartials(ValueRange done, ArrayRef<Value> acc, Value fragRow,
-                     Value part, Value parts, Value partials);
+  void storePartials(ValueRange done, ArrayRef<Value> acc, Value part,
+                     Value parts, Value partials);
 
   AttentionOp op;
   const FlashShape &shape;
@@ -145,6 +146,9 @@ private:
   lowering::KeyRange range;
   LaneCoordinates lane;
   Value threadId, warpRow0, rowIdx[2];
+  /// The global rows (unclamped: rows past the sequence are not stored)
+  /// and query heads of the thread's fragment rows g, g + 8.
+  Value outRow[2], outHead[2];
   Value qView, kView, vView;
   std::unique_ptr<WarpContraction> contraction;
   std::unique_ptr<FragmentScore> score;
@@ -172,7 +176,8 @@ Value FlashKernelEmitter::sharedView(Value raw, int64_t byteOffset,
 
 void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
                                   Value rowLimit, int64_t rows, int64_t cols,
-                                  int64_t srcCols, Value dst, Value dstBase) {
+                                  int64_t srcCols, Value dst, Value dstBase,
+                                  int64_t packedHeads) {
   int64_t chunkElems = shape.chunkElems();
   // One copy per 16-byte chunk; a source row whose bytes are not a multiple
   // of 16 (a head dim not a multiple of 16 / element bytes) is copied in
@@ -189,7 +194,14 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
       Value r = arith::DivUIOp::create(cb, c, cst(units));
       Value unit = arith::RemUIOp::create(cb, c, cst(units));
       Value col = mul(unit, unitElems);
-      Value row = add(rowBase, r);
+      Value row =
+          add(rowBase, packedHeads > 1
+                           ? arith::DivUIOp::create(cb, r, cst(packedHeads))
+                           : r);
+      Value srcHead =
+          packedHeads > 1
+              ? add(head, arith::RemUIOp::create(cb, r, cst(packedHeads)))
+              : head;
       Value valid = lessThan(row, rowLimit);
       // Rows past the end read nothing (src-size 0): the chunk is zeros,
       // so P V never multiplies a zero weight by a NaN. So do the padding
@@ -203,7 +215,7 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
       Value srcRow = maxS(minS(row, add(rowLimit, -1)), cst(0));
       Value srcElems =
           arith::SelectOp::create(cb, valid, cst(unitElems), cst(0));
-      SmallVector<Value, 4> srcIndices = {tile.b, head, srcRow, srcCol};
+      SmallVector<Value, 4> srcIndices = {tile.b, srcHead, srcRow, srcCol};
       if (cfg.blockTable && src != cfg.query) {
         // A paged K or V row: its page from the block table, looked up
         // only for rows that are copied (the entries of pages past the
@@ -407,7 +419,7 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
 }
 
 LogicalResult FlashKernelEmitter::emitFeatureSoftmax(const WarpTiles &tiles,
-                                                     Value raw, Value fragRow) {
+                                                     Value raw) {
   FragmentFeatureSoftmax features(b, tiles, cfg, tile, raw, threadId, rowIdx);
   features.prepareQuery();
   FailureOr<scf::ForOp> loop = keyLoop(
@@ -419,11 +431,11 @@ LogicalResult FlashKernelEmitter::emitFeatureSoftmax(const WarpTiles &tiles,
       /*withScores=*/false);
   if (failed(loop))
     return failure();
-  features.storeRows(loop->getResults(), {fragRow, add(fragRow, 8)});
+  features.storeRows(loop->getResults(), {outRow[0], outRow[1]});
   return success();
 }
 
-LogicalResult FlashKernelEmitter::emitSelection(Value fragRow) {
+LogicalResult FlashKernelEmitter::emitSelection() {
   SmallVector<Value> state;
   for (unsigned pass = 0; pass < selection->passes(); ++pass) {
     if (pass) {
@@ -441,17 +453,16 @@ LogicalResult FlashKernelEmitter::emitSelection(Value fragRow) {
       return failure();
     state.assign(loop->getResults().begin(), loop->getResults().end());
   }
-  selection->storeRows(state, {fragRow, add(fragRow, 8)});
+  selection->storeRows(state, {outRow[0], outRow[1]});
   return success();
 }
 
-void FlashKernelEmitter::storeOutput(ValueRange done, ArrayRef<Value> acc,
-                                     Value fragRow) {
+void FlashKernelEmitter::storeOutput(ValueRange done, ArrayRef<Value> acc) {
   int64_t oTiles = shape.valueDim / 8;
   Value zero = f32(0.0);
   Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
   for (int64_t half = 0; half < 2; ++half) {
-    Value row = add(fragRow, half * 8);
+    Value row = outRow[half];
     Value l = quadReduce(b, done[4 * oTiles + 2 + half], /*max=*/false);
     Value positive =
         arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, l, zero);
@@ -469,7 +480,7 @@ void FlashKernelEmitter::storeOutput(ValueRange done, ArrayRef<Value> acc,
         b, lane, shape.inputValueDim,
         [&](int64_t ot, Value col, int64_t width) {
           Value x = arith::MulFOp::create(b, acc[4 * ot + 2 * half], inv);
-          SmallVector<Value> at = {tile.b, tile.h, row, col};
+          SmallVector<Value> at = {tile.b, outHead[half], row, col};
           if (width == 1) {
             // The last column of an odd Dv (f32 only: see checkSupportedOnGpu).
             memref::StoreOp::create(b, x, cfg.output, at);
@@ -498,19 +509,20 @@ void FlashKernelEmitter::storeOutput(ValueRange done, ArrayRef<Value> acc,
       Type lseElem = cast<MemRefType>(cfg.lse.getType()).getElementType();
       if (!lseElem.isF32())
         lse = arith::TruncFOp::create(b, lseElem, lse);
-      memref::StoreOp::create(b, lse, cfg.lse, ValueRange{tile.b, tile.h, row});
+      memref::StoreOp::create(b, lse, cfg.lse,
+                              ValueRange{tile.b, outHead[half], row});
     }
   }
 }
 
 void FlashKernelEmitter::storePartials(ValueRange done, ArrayRef<Value> acc,
-                                       Value fragRow, Value part, Value parts,
+                                       Value part, Value parts,
                                        Value partials) {
   int64_t oTiles = shape.valueDim / 8;
   SplitStateLayout layout = splitStateLayout(
       b, parts, cfg.batch, cfg.queryHeads, cfg.queryLen, shape.inputValueDim);
   for (int64_t half = 0; half < 2; ++half) {
-    Value row = add(fragRow, half * 8);
+    Value row = outRow[half];
     Value l = quadReduce(b, done[4 * oTiles + 2 + half], /*max=*/false);
     Value m = done[4 * oTiles + half];
     auto inside = scf::IfOp::create(b, lessThan(row, cfg.queryLen),
@@ -519,7 +531,7 @@ void FlashKernelEmitter::storePartials(ValueRange done, ArrayRef<Value> acc,
     b.setInsertionPointToStart(&inside.getThenRegion().front());
     Value slot = arith::MulIOp::create(b, part, cfg.batch);
     slot = arith::MulIOp::create(b, add(slot, tile.b), cst(cfg.queryHeads));
-    slot = arith::MulIOp::create(b, add(slot, tile.h), cfg.queryLen);
+    slot = arith::MulIOp::create(b, add(slot, outHead[half]), cfg.queryLen);
     slot = add(slot, row);
     Value rowBase = mul(slot, shape.inputValueDim);
     // Element by element: an odd Dv leaves the pairs unaligned.
@@ -595,21 +607,28 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   cfg.alignOffset =
       op.buildAlignOffset(b, op.getLoc(), cfg.queryLen, cfg.keyLen);
 
-  // CTA coordinates: x the query tile, y the head, z the batch.
+  // CTA coordinates: x the query tile, y the head (packed GQA: the K/V
+  // head, and tile.h the first query head of its group), z the batch.
+  int64_t group = shape.packedHeads;
   tile.b = gpu::BlockIdOp::create(b, gpu::Dimension::z);
-  tile.h = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  Value ctaY = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  tile.h = mul(ctaY, group);
   tile.kvHead =
-      arith::DivUIOp::create(b, tile.h, cst(cfg.queryHeads / cfg.kvHeads));
+      group > 1
+          ? ctaY
+          : arith::DivUIOp::create(b, tile.h, cst(cfg.queryHeads / cfg.kvHeads))
+                .getResult();
   // A split key range: grid x is part * query tiles + query tile.
   Value ctaX = gpu::BlockIdOp::create(b, gpu::Dimension::x), part;
   if (keyParts) {
-    Value queryTiles =
-        arith::CeilDivUIOp::create(b, cfg.queryLen, cst(shape.queryTile));
+    Value queryTiles = arith::CeilDivUIOp::create(b, mul(cfg.queryLen, group),
+                                                  cst(shape.queryTile));
     part = arith::DivUIOp::create(b, ctaX, queryTiles);
     ctaX = arith::RemUIOp::create(b, ctaX, queryTiles);
   }
-  tile.row0 = mul(ctaX, shape.queryTile);
-  tile.rows = minS(cst(shape.queryTile),
+  // The query rows of the tile (a group's G packed rows per query row).
+  tile.row0 = mul(ctaX, shape.queryTile / group);
+  tile.rows = minS(cst(shape.queryTile / group),
                    arith::SubIOp::create(b, cfg.queryLen, tile.row0));
   if (cfg.keyLengths) {
     // Clamped to [0, Skv] as on CPU.
@@ -622,12 +641,18 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   lane = getLaneCoordinates(b, threadId);
   Value warp = arith::DivUIOp::create(b, threadId, cst(kThreadsPerWarp));
   warpRow0 = mul(warp, kWarpRows);
-  // Global rows of the thread's two fragment rows, clamped into the
-  // sequence (rows past it are computed on zero queries, never stored).
+  // Global rows and query heads of the thread's two fragment rows; the
+  // rows clamped into the sequence for the math (rows past it are computed
+  // on zero queries, never stored).
   Value lastRow = add(cfg.queryLen, -1);
-  Value firstRow = add(add(tile.row0, warpRow0), lane.group);
-  rowIdx[0] = minS(firstRow, lastRow);
-  rowIdx[1] = minS(add(firstRow, 8), lastRow);
+  for (int64_t half = 0; half < 2; ++half) {
+    Value local = add(add(warpRow0, lane.group), 8 * half);
+    outRow[half] = add(tile.row0, arith::DivUIOp::create(b, local, cst(group)));
+    outHead[half] =
+        group > 1 ? add(tile.h, arith::RemUIOp::create(b, local, cst(group)))
+                  : tile.h;
+    rowIdx[half] = minS(outRow[half], lastRow);
+  }
 
   auto space =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
@@ -669,7 +694,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
 
   // Prologue: Q, then the first key/value tile, in two commit groups.
   copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
-           shape.headDim, shape.inputHeadDim, qView, cst(0));
+           shape.headDim, shape.inputHeadDim, qView, cst(0), group);
   NVVM::CpAsyncCommitGroupOp::create(b);
   copyKeyValueTile(range.begin, cst(0));
   NVVM::CpAsyncCommitGroupOp::create(b);
@@ -679,11 +704,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   score = std::make_unique<FragmentScore>(
       b, tiles, op.getScore(), cfg.scoreWeights, raw, threadId, cfg.scale);
   score->prepareQuery();
-  // Global row of the thread's fragment row g (unclamped: rows past the
-  // sequence are not stored).
-  Value fragRow = add(add(tile.row0, warpRow0), lane.group);
   if (op.getScore() == ScoreKind::multi_dimensional)
-    return emitFeatureSoftmax(tiles, raw, fragRow);
+    return emitFeatureSoftmax(tiles, raw);
   // bf16 weights that do not sum to one (sigmoid, none) lose too much in
   // one rounding (8 bits): the contraction sends them as hi + lo.
   contraction = WarpContraction::create(b, tiles,
@@ -691,7 +713,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
                                             normalizer != Normalizer::softmax);
   contraction->loadQuery();
   if (selection)
-    return emitSelection(fragRow);
+    return emitSelection();
 
   // Loop-carried: the O accumulator fragments, then max and sum of the
   // thread's two rows.
@@ -759,7 +781,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   SmallVector<Value> acc(done.take_front(4 * oTiles));
   positions->setState(done.drop_front(stateBegin));
   positions->finish(acc, {done[4 * oTiles], done[4 * oTiles + 1]});
-  auto store = [&]() { storeOutput(done, acc, fragRow); };
+  auto store = [&]() { storeOutput(done, acc); };
   if (!keyParts) {
     store();
     return success();
@@ -771,7 +793,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
       /*withElseRegion=*/true);
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPointToStart(&split.getThenRegion().front());
-  storePartials(done, acc, fragRow, part, keyParts, partials);
+  storePartials(done, acc, part, keyParts, partials);
   b.setInsertionPointToStart(&split.getElseRegion().front());
   store();
   return success();

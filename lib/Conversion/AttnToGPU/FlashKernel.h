@@ -101,6 +101,12 @@ struct FlashShape {
   /// query row, one f32 table of [queryTile, gridSlots] after the V tiles
   /// (0: none).
   int64_t gridSlots = 0;
+  /// GQA with head-independent variant math (canPackHeads): the G query
+  /// heads of one K/V head share the CTA's query tile, so that each K/V
+  /// tile is read once for all of them. Packed row p of the tiles of K/V
+  /// head kh is query head kh G + p % G, query row p / G. 1: not packed
+  /// (one CTA per query head).
+  int64_t packedHeads = 1;
   /// additive's attention width A, or multi_dimensional's valueDim: the
   /// columns of the f32 tables of projected rows, q W [queryTile, cols]
   /// and k W [keyTile, cols], after the positional tables (0: none).
@@ -211,6 +217,13 @@ struct SplitStateLayout {
 SplitStateLayout splitStateLayout(ImplicitLocOpBuilder &b, Value parts,
                                   Value batch, int64_t heads, Value queryLen,
                                   int64_t valueDim);
+
+/// Whether attn-to-gpu may pack the query heads that share a K/V head into
+/// one CTA's rows (FlashShape::packedHeads): GQA whose variant math does
+/// not depend on the query head (no ALiBi, score_mod, mask_mod, positional
+/// terms, or bias or mask with a head dim), with an elementwise or softmax
+/// normaliser and a contraction (not multi_dimensional).
+bool canPackHeads(AttentionOp op);
 
 /// Whether attn-to-gpu may split `op`'s key range into parts: the softmax
 /// normaliser, whose state merges by log-sum-exp, without relative_clip

@@ -30,6 +30,9 @@ gpu_lowering::chooseFlashShape(AttentionOp op, int64_t queryTile,
       op.getScore() != ScoreKind::multi_dimensional)
     s.contraction = Contraction::WarpgroupMma;
   s.elementBytes = f32 ? 4 : 2;
+  int64_t group = op.getQueryHeads() / op.getKeyValueHeads();
+  if (canPackHeads(op) && queryTile % group == 0)
+    s.packedHeads = group;
   s.queryTile = queryTile;
   s.keyTile = keyTile;
   s.inputHeadDim = op.getQuery().getType().getDimSize(3);
@@ -86,6 +89,22 @@ gpu_lowering::chooseFlashShape(AttentionOp op, int64_t queryTile,
            << "), more than the chip's " << sharedLimit
            << "; use a smaller query-tile";
   return s;
+}
+
+bool gpu_lowering::canPackHeads(AttentionOp op) {
+  auto headIndependent = [](Value operand) {
+    return !operand || cast<ShapedType>(operand.getType()).getDimSize(1) == 1;
+  };
+  Normalizer normalizer = op.getNormalizer();
+  return op.getQueryHeads() > op.getKeyValueHeads() &&
+         (normalizer == Normalizer::softmax ||
+          normalizer == Normalizer::sigmoid ||
+          normalizer == Normalizer::none) &&
+         op.getScore() != ScoreKind::multi_dimensional && !op.getAlibi() &&
+         op.getScoreMod().empty() && op.getMaskMod().empty() &&
+         !op.getRelativeClip() && !op.getGaussianWindow() &&
+         !op.getGridWindow() && headIndependent(op.getBias()) &&
+         headIndependent(op.getMask());
 }
 
 Value gpu_lowering::tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
