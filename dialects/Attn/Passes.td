@@ -648,8 +648,8 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     tensor cores as hi + lo; `hard`, `topk` (k up to 16) and `hard_sample`
     choose keys per fragment row, merge them in the quad and read the
     chosen value rows after the key loop), f16, bf16 or f32 Q/K/V, head
-    dims up to 256 (padded to multiples of 16 in shared memory; even for
-    f16 and bf16, any for f32), with every score change and mask above,
+    dims up to 256 (padded to multiples of 16 in shared memory; odd f16
+    and bf16 rows are copied element by element), with every score change and mask above,
     `relative_clip` (with `dot` scores), `gaussian_window` and
     `grid_window` (with `softmax`), GQA, a paged cache and
     the log-sum-exp result. Anything else is rejected

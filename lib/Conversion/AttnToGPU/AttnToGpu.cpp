@@ -89,12 +89,11 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
     return fail() << elem << " inputs (the GPU kernel takes f16, bf16 or f32)";
   int64_t d = op.getQuery().getType().getDimSize(3);
   int64_t dv = op.getValue().getType().getDimSize(3);
-  // Tiles pad the head dims to multiples of 16 with zeros; the copies
-  // need whole 4-byte words, so f16 and bf16 rows an even number of
-  // elements. (f32 rows of any width: the pooling rows attend with D = 1.)
-  if (d > 256 || dv > 256 || (!elem.isF32() && (d % 2 || dv % 2)))
+  // Tiles pad the head dims to multiples of 16 with zeros (any width: odd
+  // f16 and bf16 rows are copied element by element).
+  if (d > 256 || dv > 256)
     return fail() << "head dims D = " << d << ", Dv = " << dv
-                  << " (at most 256, and even for f16 and bf16)";
+                  << " (at most 256)";
   // The positional value tables and multi_dimensional's value tiles are
   // read in column pairs.
   if (dv % 2 && (op.getRelativeClip() || op.getGridWindow() ||

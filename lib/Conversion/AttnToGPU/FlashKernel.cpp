@@ -182,9 +182,13 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
   // One copy per 16-byte chunk; a source row whose bytes are not a multiple
   // of 16 (a head dim not a multiple of 16 / element bytes) is copied in
   // the widest of 8 or 4 bytes that keeps every source address aligned.
+  // cp.async copies 4 bytes at least: an odd f16/bf16 row goes element by
+  // element through registers (plain loads and shared stores, complete
+  // before the barrier that follows the wait).
   int64_t unitElems = chunkElems;
   while (srcCols % unitElems)
     unitElems /= 2;
+  bool byElement = unitElems * shape.elementBytes < 4;
   bool paddedCols = srcCols != cols;
   int64_t units = cols / unitElems, total = rows * units;
   int64_t threads = shape.threads();
@@ -238,6 +242,22 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
         dstAt = tileOffset(cb, shape, r, unit, cols);
       else
         dstAt = tileElementOffset(cb, shape, r, col, cols);
+      if (byElement) {
+        auto load = scf::IfOp::create(cb, TypeRange{elem}, valid,
+                                      /*withElseRegion=*/true);
+        {
+          OpBuilder::InsertionGuard g(cb);
+          cb.setInsertionPointToStart(&load.getThenRegion().front());
+          scf::YieldOp::create(
+              cb, ValueRange{memref::LoadOp::create(cb, src, srcIndices)});
+          cb.setInsertionPointToStart(&load.getElseRegion().front());
+          scf::YieldOp::create(cb, ValueRange{arith::ConstantOp::create(
+                                       cb, elem, cb.getFloatAttr(elem, 0.0))});
+        }
+        memref::StoreOp::create(cb, load.getResult(0), dst,
+                                ValueRange{add(dstBase, dstAt)});
+        return;
+      }
       // cp.async.cg (L2 only) copies 16 bytes; smaller copies go through
       // .ca.
       nvgpu::DeviceAsyncCopyOp::create(
@@ -482,7 +502,9 @@ void FlashKernelEmitter::storeOutput(ValueRange done, ArrayRef<Value> acc) {
           Value x = arith::MulFOp::create(b, acc[4 * ot + 2 * half], inv);
           SmallVector<Value> at = {tile.b, outHead[half], row, col};
           if (width == 1) {
-            // The last column of an odd Dv (f32 only: see checkSupportedOnGpu).
+            // The last column of an odd Dv.
+            if (!outElem.isF32())
+              x = arith::TruncFOp::create(b, outElem, x);
             memref::StoreOp::create(b, x, cfg.output, at);
             return;
           }
