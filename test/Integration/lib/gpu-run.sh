@@ -4,7 +4,8 @@
 # CMake, a C++ compiler and python3 with numpy; not MLIR.
 #
 #   ./run [--attn-exec PATH] [--only ID,...] [--repeat N] [--bench]
-#         [--bench-only]
+#         [--bench-only] [--bench-tables T,...] [--bench-peers P,...]
+#         [--bench-repeat N] [--bench-out PREFIX] [--cuda-runtime PATH]
 #
 # Builds the runtime and attn-exec from the sources here into build-runtime/
 # (log: build-runtime.log; --attn-exec PATH uses a built one instead), then
@@ -12,6 +13,9 @@
 # one line `ID/CASE: PASS|FAIL max_err=... time_ms=...` each and a summary
 # `N passed, M failed`. Exits non-zero if any failed, if the runtime does
 # not build, or if no GPU can be used (the runtime's error is printed).
+# --bench then runs the GPU benchmark (gpu_bench.py: the bench_* modules
+# against PyTorch's SDPA and flex_attention; DIR/bench-<time>.md, .png,
+# .json), --bench-only the benchmark alone.
 # MANIFEST lists the modules, their cases and what did not compile.
 # $CUDA_HOME (or /usr/local/cuda) locates cuda.h; $PYTHON picks python3.
 set -uo pipefail

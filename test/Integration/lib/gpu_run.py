@@ -2,7 +2,9 @@
 """Runs a packed GPU suite (gpu_suite.py pack) on a machine with a GPU.
 
   gpu_run.py DIR --attn-exec PATH [--only ID,...] [--repeat N] [--bench]
-             [--bench-only] [--bench-repeat N]
+             [--bench-only] [--bench-repeat N] [--bench-tables T,...]
+             [--bench-peers P,...] [--bench-out PREFIX]
+             [--cuda-runtime PATH]
 
 DIR/run calls this after building the runtime. For every packed module and
 each of its cases it runs check_variant.py (check_grid_window.py for the
@@ -17,11 +19,12 @@ Exit status 1 if any failed, or when nothing can run on the GPU at all: then
 the runtime's error (no driver, no device, a runtime built without CUDA) is
 printed once, instead of one failure per module.
 
---bench times the bench_* modules at B=4, 16 heads, Sq=Skv=4096 (D=64 and
-128, causal and not) with attn-exec --repeat, and, if python3 has torch with
-CUDA, torch.nn.functional.scaled_dot_product_attention on the same inputs
-in the same run. TFLOP/s count 4*B*H*Sq*Skv*D FLOPs, half of them for
-causal.
+--bench then runs the GPU benchmark (gpu_bench.py run): the bench_*
+modules against PyTorch's SDPA (FlashAttention and cuDNN backends) and
+flex_attention on the same inputs, with the peak of the GPU measured in the
+same run; it writes DIR/bench-<time>.md, .png and .json. It needs a
+python3 with torch and CUDA (DIR/run picks one). --bench-only skips the
+suite's checks.
 """
 
 import argparse
@@ -30,10 +33,8 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 
 import numpy as np
 
@@ -42,7 +43,6 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import check_grid_window as cgw  # noqa: E402
 import check_variant as cv  # noqa: E402
-from module_signature import bind_dims, parse_main_signature  # noqa: E402
 from row_check import row_reference  # noqa: E402
 
 TIME_RE = re.compile(r"time: ([0-9.]+) ms")
@@ -53,7 +53,6 @@ NO_GPU_RE = re.compile(r"no CUDA driver|cuInit|CUDA_ERROR_NO_DEVICE|"
                        r"CUDA_ERROR_INVALID_DEVICE|without CUDA support|"
                        r"CUDA_ERROR_NOT_INITIALIZED|CUDA_ERROR_SYSTEM|"
                        r"CUDA_ERROR_COMPAT|CUDA_ERROR_INSUFFICIENT_DRIVER")
-BENCH = {"B": 4, "S": 4096}
 # The check name of the entries that check_grid_window checks.
 GRID_WINDOW = "grid_window"
 
@@ -155,92 +154,20 @@ def run_suite(args, suite):
     return 1 if failed else 0
 
 
-# ---------------------------------------------------------------------------
-# Benchmark.
-# ---------------------------------------------------------------------------
-
-def torch_sdpa():
-    """(torch, None), or (None, why torch cannot be compared)."""
-    try:
-        import torch
-    except Exception as e:
-        return None, f"no torch ({type(e).__name__})"
-    if not torch.cuda.is_available():
-        return None, "torch has no CUDA device"
-    return torch, None
-
-
-def time_torch(torch, q, k, v, causal, repeat):
-    """(median ms, output) of torch's scaled_dot_product_attention."""
-    tq, tk, tv = (torch.from_numpy(x).cuda() for x in (q, k, v))
-    sdpa = torch.nn.functional.scaled_dot_product_attention
-    for _ in range(3):
-        out = sdpa(tq, tk, tv, is_causal=causal)
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(repeat):
-        start = torch.cuda.Event(enable_timing=True)
-        stop = torch.cuda.Event(enable_timing=True)
-        start.record()
-        out = sdpa(tq, tk, tv, is_causal=causal)
-        stop.record()
-        stop.synchronize()
-        times.append(start.elapsed_time(stop))
-    return float(np.median(times)), out.float().cpu().numpy()
-
-
 def run_bench(args, suite):
-    benches = [e for e in suite["packed"] if e["id"].startswith("bench_")]
-    if not benches:
-        print("bench: no bench_* modules in this pack (packed with --only?)")
+    """The GPU benchmark (gpu_bench.py), on the runtime built for the
+    suite."""
+    import bench_plan
+    import gpu_bench
+    tables = args.bench_tables or list(bench_plan.TABLES)
+    unknown = [t for t in tables if t not in bench_plan.TABLES]
+    if unknown:
+        print(f"error: unknown benchmark tables: {', '.join(unknown)}")
         return 1
-    torch, why = torch_sdpa()
-    print(f"bench: B={BENCH['B']} Sq=Skv={BENCH['S']}, f16, median of "
-          f"{args.bench_repeat} calls (attn-exec --print-time); torch: "
-          f"{torch.__version__ if torch else why}")
-    status = 0
-    rng = np.random.default_rng(0)
-    for entry in benches:
-        causal = entry["check"].startswith("causal")
-        dims = bind_dims(entry["check"], parse_main_signature(
-            os.path.join(args.dir, entry["module"])))
-        B, H, S, D = BENCH["B"], dims["Hq"], BENCH["S"], dims["D"]
-        flops = 4.0 * B * H * S * S * D / (2 if causal else 1)
-        q, k, v = (rng.standard_normal((B, H, S, D)).astype(np.float16)
-                   for _ in range(3))
-        tmp = tempfile.mkdtemp(prefix="attn-bench-")
-        try:
-            cmd = [args.attn_exec, os.path.join(args.dir, entry["library"])]
-            for n, x in zip("qkv", (q, k, v)):
-                np.save(os.path.join(tmp, n + ".npy"), x)
-                cmd.append(f"--input=@{os.path.join(tmp, n + '.npy')}")
-            out_path = os.path.join(tmp, "o.npy")
-            cmd += [f"--output=@{out_path}", "--print-time",
-                    f"--repeat={args.bench_repeat}"]
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT,
-                                  universal_newlines=True, timeout=600)
-            m = TIME_RE.search(proc.stdout)
-            tag = (f"{'causal' if causal else 'scaled_dot'} f16 B={B} H={H} "
-                   f"S={S} D={D}")
-            if proc.returncode != 0 or not m:
-                print(f"{tag}: FAIL: {proc.stdout.strip()}")
-                status = 1
-                continue
-            ms = float(m.group(1))
-            line = f"{tag}: attn {ms:.3f} ms {flops / ms / 1e9:.1f} TFLOP/s"
-            if torch:
-                tms, tout = time_torch(torch, q, k, v, causal,
-                                       args.bench_repeat)
-                diff = float(np.abs(np.load(out_path).astype(np.float32)
-                                    - tout).max())
-                line += (f" | torch sdpa {tms:.3f} ms "
-                         f"{flops / tms / 1e9:.1f} TFLOP/s"
-                         f" | max |attn - torch| = {diff:.2e}")
-            print(line, flush=True)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return status
+    return gpu_bench.run(args.dir, suite, attn_exec=args.attn_exec,
+                         cuda_runtime=args.cuda_runtime, tables=tables,
+                         peers=args.bench_peers or list(gpu_bench.bp.PEERS),
+                         repeat=args.bench_repeat, out=args.bench_out)
 
 
 def main(argv=None):
@@ -251,10 +178,24 @@ def main(argv=None):
     p.add_argument("--repeat", type=int, default=3,
                    help="calls per case; time_ms is their median")
     p.add_argument("--bench", action="store_true",
-                   help="also time the bench_* shapes")
+                   help="also run the GPU benchmark (gpu_bench.py run)")
     p.add_argument("--bench-only", dest="bench_only", action="store_true",
-                   help="only time the bench_* shapes")
-    p.add_argument("--bench-repeat", dest="bench_repeat", type=int, default=20)
+                   help="only run the GPU benchmark")
+    p.add_argument("--bench-repeat", dest="bench_repeat", type=int, default=20,
+                   help="timed calls per shape; the median is reported")
+    p.add_argument("--bench-tables", dest="bench_tables",
+                   type=lambda t: t.split(","),
+                   default=None, help="prefill,decode,variants (default: all)")
+    p.add_argument("--bench-peers", dest="bench_peers",
+                   type=lambda t: t.split(","), default=None,
+                   help="sdpa-flash,sdpa-cudnn,flex (default: all)")
+    p.add_argument("--bench-out", dest="bench_out", default=None,
+                   metavar="PREFIX",
+                   help="report files PREFIX.md, .png, .json (default: "
+                        "DIR/bench-<UTC time>)")
+    p.add_argument("--cuda-runtime", dest="cuda_runtime", default=None,
+                   help="libAttnCudaRuntime.so for the benchmark (default: "
+                        "beside --attn-exec)")
     args = p.parse_args(argv)
     args.dir = os.path.abspath(args.dir)
     with open(os.path.join(args.dir, "suite.json")) as f:
