@@ -684,8 +684,8 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     least two key tiles, each a CTA of its own that leaves its online
     softmax state (max, sum, unnormalised accumulator) in a device buffer,
     and a second kernel merges the parts of every row by log-sum-exp into
-    the output and the lse (softmax only, without `relative_clip` or a
-    paged cache).
+    the output and the lse (softmax only, without `relative_clip`; paged
+    caches included).
 
     Inputs are wrapped with `bufferization.to_buffer` and the outputs with
     `bufferization.to_tensor`, as by attn-tile; after bufferization the

@@ -227,8 +227,9 @@ bool canPackHeads(AttentionOp op);
 
 /// Whether attn-to-gpu may split `op`'s key range into parts: the softmax
 /// normaliser, whose state merges by log-sum-exp, without relative_clip
-/// (whose value term rides on the final maxima), multi_dimensional or a
-/// paged cache.
+/// (whose value term rides on the final maxima) or multi_dimensional. A
+/// paged cache splits like a dense one: a part copies only the rows below
+/// the key length, and looks up only their pages.
 bool canSplitKeys(AttentionOp op);
 
 /// What the kernel that merges split key ranges takes, in launch order:
