@@ -12,7 +12,10 @@
 //     -> Unsqueeze [N, C, 1, 1] -> Sigmoid -> [Expand(Shape(x))] -> Mul(x, .)
 //
 // a convolution of the channel means across the channels, which is
-// attn.eca's definition. The importer builds one attn.eca for it (pooling
+// attn.eca's definition. Modules that apply the sigmoid before the
+// transpose or the unsqueeze put the Sigmoid right after the Conv or the
+// second Transpose; it is elementwise, so the gate is the same and those
+// chains are accepted too. The importer builds one attn.eca for it (pooling
 // and rescale in two reads of x, no transposes). Anything else, a bias on
 // the convolution, strides, other padding or axes, a shared intermediate,
 // is converted node by node.
@@ -90,11 +93,22 @@ std::optional<SmallVector<int>> fuseEfficientChannel(const ChainMatcher &chain,
   const ImportedValue *w = conv ? matchChannelConv(graph, *conv) : nullptr;
   if (!w)
     return std::nullopt;
+  // The Sigmoid is elementwise, so it gives the same gate wherever it sits
+  // between the Conv and the Mul; exporters write it after the Conv, the
+  // second Transpose or the Unsqueeze. Exactly one is taken: a second
+  // would squash the gate again, which attn.eca does not.
+  int sigmoids = 0;
+  auto sigmoid = [&] { sigmoids += next("Sigmoid") != nullptr; };
+  sigmoid();
   const onnx::NodeProto *out = next("Transpose");
   if (!out || !swapsLastTwo(*out))
     return std::nullopt;
+  sigmoid();
   const onnx::NodeProto *unsqueeze = next("Unsqueeze");
-  if (!unsqueeze || !unitAxis(chain, *unsqueeze) || !next("Sigmoid"))
+  if (!unsqueeze || !unitAxis(chain, *unsqueeze))
+    return std::nullopt;
+  sigmoid();
+  if (sigmoids != 1)
     return std::nullopt;
   std::optional<int> mul = chain.rescale(value, gap.input(0), nodes);
   if (!mul)

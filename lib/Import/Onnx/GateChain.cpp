@@ -111,6 +111,33 @@ ChainMatcher::axes(const onnx::NodeProto &node) const {
   return constantInts(node.input(1));
 }
 
+std::optional<SmallVector<int64_t>>
+ChainMatcher::squeezedAxes(const onnx::NodeProto &node,
+                           ArrayRef<OpFoldResult> dims) const {
+  int64_t rank = dims.size();
+  SmallVector<int64_t> removed;
+  if (std::optional<SmallVector<int64_t>> listed = axes(node)) {
+    for (int64_t axis : *listed) {
+      if (axis < -rank || axis >= rank)
+        return std::nullopt;
+      removed.push_back(axis < 0 ? axis + rank : axis);
+    }
+    llvm::sort(removed);
+    return removed;
+  }
+  // An axes input that is not a known constant is not "no axes".
+  if (node.input_size() > 1 && !node.input(1).empty())
+    return std::nullopt;
+  for (auto [i, size] : llvm::enumerate(dims)) {
+    std::optional<int64_t> c = staticSize(size);
+    if (!c)
+      return std::nullopt;
+    if (*c == 1)
+      removed.push_back(i);
+  }
+  return removed;
+}
+
 bool ChainMatcher::reshapesTo(const onnx::NodeProto &node,
                               ArrayRef<OpFoldResult> from,
                               ArrayRef<OpFoldResult> to) const {

@@ -53,6 +53,14 @@ public:
   std::optional<llvm::SmallVector<int64_t>>
   axes(const onnx::NodeProto &node) const;
 
+  /// The axes, in [0, rank), that Squeeze `node` removes from a tensor of
+  /// sizes `dims`. Without axes it removes every size 1, which is known at
+  /// import only when every size is static: nullopt otherwise (a dynamic
+  /// size could be 1 at run time and vanish too).
+  std::optional<llvm::SmallVector<int64_t>>
+  squeezedAxes(const onnx::NodeProto &node,
+               llvm::ArrayRef<mlir::OpFoldResult> dims) const;
+
   /// Whether Reshape `node` turns a tensor of sizes `from` into one of
   /// sizes `to`: every entry of its target is the size itself, 0 (copy,
   /// without `allowzero`) where `from` has that size, or the one -1.
@@ -78,7 +86,8 @@ private:
 };
 
 /// One layer of a gate's MLP: static f32 weights with an optional bias
-/// [out], constants or graph inputs under --weights-as-inputs.
+/// [out] (or [1, out] for a Gemm or MatMul), constants or graph inputs under
+/// --weights-as-inputs.
 struct DenseLayer {
   const ImportedValue *weights = nullptr, *bias = nullptr;
   int64_t out = 0, in = 0;
@@ -105,8 +114,8 @@ struct GateMlp {
 /// Convs with `conv`, else [N, C] through Gemm or MatMul [+ Add]).
 std::optional<GateMlp> matchGateMlp(const ChainMatcher &chain,
                                     llvm::StringRef input, bool conv);
-/// The Flatten (axis 1) or Reshape that turns the pooled [N, C, 1, 1] of x
-/// into [N, C], if it is `pooled`'s only reader.
+/// The Flatten (axis 1), Reshape or Squeeze that turns the pooled [N, C, 1, 1]
+/// of x into [N, C], if it is `pooled`'s only reader.
 std::optional<int> flattenOfPool(const ChainMatcher &chain,
                                  llvm::StringRef pooled,
                                  const ImportedValue &x);

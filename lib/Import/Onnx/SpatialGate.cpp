@@ -29,13 +29,24 @@ using namespace mlir;
 namespace attn::onnx_import {
 namespace {
 
-/// Whether `node` reduces `x` over the channels and keeps the axis.
+/// Whether `node` reduces `x` (sizes `dims`) over the channels and keeps
+/// the axis.
 bool reducesChannels(const ChainMatcher &chain, const onnx::NodeProto &node,
-                     StringRef x) {
+                     StringRef x, ArrayRef<OpFoldResult> dims) {
   if (node.input(0) != x || ChainMatcher::intAttr(node, "keepdims", 1) != 1)
     return false;
-  std::optional<SmallVector<int64_t>> axes = chain.axes(node);
-  return axes && axes->size() == 1 && ((*axes)[0] == 1 || (*axes)[0] == -3);
+  if (std::optional<SmallVector<int64_t>> axes = chain.axes(node))
+    return axes->size() == 1 && ((*axes)[0] == 1 || (*axes)[0] == -3);
+  // Without axes the node reduces every axis (or none, with
+  // noop_with_empty_axes). With the axes kept, reducing an axis of static
+  // size 1 changes nothing, so that is the channel reduction exactly when
+  // the batch and spatial sizes are statically 1.
+  if ((node.input_size() > 1 && !node.input(1).empty()) ||
+      ChainMatcher::intAttr(node, "noop_with_empty_axes", 0) != 0)
+    return false;
+  return llvm::all_of(llvm::enumerate(dims), [](auto size) {
+    return size.index() == 1 || staticSize(size.value()) == 1;
+  });
 }
 
 } // namespace
@@ -47,7 +58,7 @@ std::optional<SpatialGateMatch> matchSpatialGate(const ChainMatcher &chain,
   const onnx::GraphProto &proto = chain.graph;
   const onnx::NodeProto &avg = proto.node(mean);
   StringRef input = avg.input(0);
-  if (!reducesChannels(chain, avg, input))
+  if (!reducesChannels(chain, avg, input, map.dims))
     return std::nullopt;
   std::optional<int> concat = chain.soleUser(avg.output(0), "Concat");
   if (!concat)
@@ -59,7 +70,7 @@ std::optional<SpatialGateMatch> matchSpatialGate(const ChainMatcher &chain,
     return std::nullopt;
   std::optional<int> max = chain.producer(cat.input(1), "ReduceMax");
   if (!max || chain.soleUser(cat.input(1), "Concat") != concat ||
-      !reducesChannels(chain, proto.node(*max), input))
+      !reducesChannels(chain, proto.node(*max), input, map.dims))
     return std::nullopt;
   std::optional<int> conv = chain.soleUser(cat.output(0), "Conv");
   if (!conv)

@@ -11,7 +11,9 @@
 //   GlobalAveragePool(x) -> Reshape [N, C] -> Gemm -> Relu -> Gemm
 //     -> Sigmoid -> Reshape [N, C, 1, 1] -> [Expand(Shape(x))] -> Mul(x, .)
 //
-// where each Gemm may also be a MatMul with an optional Add of the bias.
+// where each Gemm may also be a MatMul with an optional Add of the bias,
+// a bias may be [out] or [1, out], and the first Reshape may be a Squeeze
+// of the two unit axes.
 // The importer recognises either chain in the ONNX graph, where the nodes
 // and their weights are plainly visible, and builds one attn.squeeze_excite
 // instead of the chain's ops (attn-decompose later lowers it with one read
@@ -36,13 +38,18 @@ using namespace mlir;
 namespace attn::onnx_import {
 namespace {
 
-/// A bias of `layer.out` elements, if `name` is one.
-bool matchBias(GraphImporter &graph, StringRef name, DenseLayer &layer) {
+/// A bias of `layer.out` elements, if `name` is one: [out], or with `row`
+/// also [1, out], which a Gemm's C or an Add on [N, out] broadcasts to the
+/// same per-channel bias (exporters write either). Any other leading size
+/// would not be one bias for every image.
+bool matchBias(GraphImporter &graph, StringRef name, DenseLayer &layer,
+               bool row) {
   layer.bias = graph.lookup(name);
-  return layer.bias && (layer.bias->constant || layer.bias->tensor) &&
-         layer.bias->type ==
-             RankedTensorType::get({layer.out},
-                                   layer.weights->type.getElementType());
+  if (!layer.bias || !(layer.bias->constant || layer.bias->tensor))
+    return false;
+  Type f = layer.weights->type.getElementType();
+  return layer.bias->type == RankedTensorType::get({layer.out}, f) ||
+         (row && layer.bias->type == RankedTensorType::get({1, layer.out}, f));
 }
 
 /// A plain 1x1 Conv with weights [out, in, 1, 1].
@@ -75,7 +82,7 @@ std::optional<DenseLayer> matchConvLayer(const ChainMatcher &chain, int index,
   layer.out = w->type.getDimSize(0);
   layer.in = w->type.getDimSize(1);
   if (conv.input_size() > 2 && !conv.input(2).empty() &&
-      !matchBias(graph, conv.input(2), layer))
+      !matchBias(graph, conv.input(2), layer, /*row=*/false))
     return std::nullopt;
   layer.output = conv.output(0);
   layer.nodes = {index};
@@ -116,7 +123,7 @@ std::optional<DenseLayer> matchLinearLayer(const ChainMatcher &chain, int index,
   layer.nodes = {index};
   if (gemm) {
     if (node.input_size() > 2 && !node.input(2).empty() &&
-        !matchBias(graph, node.input(2), layer))
+        !matchBias(graph, node.input(2), layer, /*row=*/true))
       return std::nullopt;
     return layer;
   }
@@ -128,7 +135,7 @@ std::optional<DenseLayer> matchLinearLayer(const ChainMatcher &chain, int index,
   if (sum.input_size() != 2)
     return std::nullopt;
   StringRef bias = sum.input(0) == layer.output ? sum.input(1) : sum.input(0);
-  if (!matchBias(graph, bias, layer))
+  if (!matchBias(graph, bias, layer, /*row=*/true))
     return std::nullopt;
   layer.output = sum.output(0);
   layer.nodes.push_back(*add);
@@ -188,8 +195,36 @@ std::optional<int> flattenOfPool(const ChainMatcher &chain, StringRef pooled,
       return std::nullopt;
     return flatten;
   }
+  // One Squeeze of both unit axes: torch's squeeze((2, 3)), or squeeze()
+  // where the batch and channel counts are static and not 1.
+  if (std::optional<int> squeeze = chain.soleUser(pooled, "Squeeze")) {
+    const onnx::NodeProto &node = proto.node(*squeeze);
+    std::optional<SmallVector<int64_t>> axes =
+        chain.squeezedAxes(node, {x.dims[0], x.dims[1], one, one});
+    if (node.input(0) != pooled || axes != SmallVector<int64_t>{2, 3})
+      return std::nullopt;
+    return squeeze;
+  }
   return chain.reshapeOf(pooled, {x.dims[0], x.dims[1], one, one},
                          {x.dims[0], x.dims[1]});
+}
+
+/// The layer's bias as [out]: zeros if absent, a [1, out] one collapsed.
+static Value buildBias(GraphImporter &graph, const DenseLayer &layer,
+                       Location loc) {
+  OpBuilder &b = graph.builder;
+  auto type = RankedTensorType::get({layer.out}, b.getF32Type());
+  if (!layer.bias)
+    return filledTensor(b, loc, {b.getIndexAttr(layer.out)},
+                        b.getF32FloatAttr(0.0f));
+  if (layer.bias->type == type)
+    return graph.materialize(*layer.bias, loc);
+  if (layer.bias->constant)
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr(layer.bias->constant).reshape(type));
+  return tensor::CollapseShapeOp::create(
+      b, loc, type, layer.bias->tensor,
+      SmallVector<ReassociationIndices>{{0, 1}});
 }
 
 std::pair<Value, Value> buildDenseLayer(GraphImporter &graph,
@@ -217,10 +252,7 @@ std::pair<Value, Value> buildDenseLayer(GraphImporter &graph,
       w = transpose(b, loc, w, {b.getIndexAttr(m), b.getIndexAttr(k)}, {1, 0},
                     transposed);
   }
-  Value bias = layer.bias ? graph.materialize(*layer.bias, loc)
-                          : filledTensor(b, loc, {b.getIndexAttr(m)},
-                                         b.getF32FloatAttr(0.0f));
-  return {w, bias};
+  return {w, buildBias(graph, layer, loc)};
 }
 
 std::optional<SmallVector<int>>
