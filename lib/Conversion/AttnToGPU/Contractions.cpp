@@ -234,67 +234,69 @@ public:
   using HalfMma::HalfMma;
 
   SmallVector<Value> scores(Value keyBase) override {
-    int64_t steps = shape().headDim / kStep();
-    SmallVector<SmallVector<Value, 4>> a;
-    for (int64_t ks = 0; ks < steps; ++ks) {
-      a.push_back(queryFragment(ks, /*low=*/false));
+    SmallVector<SmallVector<Value, 4>> hi, lo;
+    for (int64_t ks = 0; ks < shape().headDim / kStep(); ++ks) {
+      hi.push_back(queryFragment(ks, /*low=*/false));
+      // A split query: (hi + lo) k.
       if (t.queryLow)
-        a.push_back(queryFragment(ks, /*low=*/true));
+        lo.push_back(queryFragment(ks, /*low=*/true));
     }
     Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
-    SmallVector<Value> s(4 * keyBlocks(), zero);
-    fence(s, a);
     int64_t rowBytes = shape().headDim * shape().elementBytes;
-    int64_t perStep = t.queryLow ? 2 : 1;
-    for (int64_t ks = 0; ks < steps; ++ks) {
-      // k step ks: 32 bytes into its 128-byte column block.
-      int64_t bytes = ks / 4 * kSwizzleAtomBytes + ks % 4 * 32;
-      Value desc =
-          matrixDescriptor(b, sharedByte(shape().keyOffset, keyBase, bytes),
-                           /*leadingBytes=*/16, /*strideBytes=*/8 * rowBytes);
-      // A split query: (hi + lo) k.
-      for (int64_t part = 0; part < perStep; ++part)
-        s = warpgroupMma(b, s, a[perStep * ks + part], desc,
-                         /*transposeB=*/false);
-    }
-    return warpgroupWait(b, s);
+    return mmaGroup(
+        SmallVector<Value>(4 * keyBlocks(), zero), hi, lo,
+        [&](int64_t ks) {
+          // k step ks: 32 bytes into its 128-byte column block.
+          int64_t bytes = ks / 4 * kSwizzleAtomBytes + ks % 4 * 32;
+          return matrixDescriptor(
+              b, sharedByte(shape().keyOffset, keyBase, bytes),
+              /*leadingBytes=*/16, /*strideBytes=*/8 * rowBytes);
+        },
+        /*transposeB=*/false);
   }
 
-  SmallVector<Value> accumulate(ArrayRef<Value> accIn, ArrayRef<Value> p,
+  SmallVector<Value> accumulate(ArrayRef<Value> acc, ArrayRef<Value> p,
                                 Value valueBase) override {
     WeightFragments w = weightFragments(p);
-    SmallVector<SmallVector<Value, 4>> a;
-    for (int64_t kk = 0; kk < keyBlocks() / 2; ++kk) {
-      a.push_back(w.hi[kk]);
-      if (splitWeights)
-        a.push_back(w.lo[kk]);
-    }
-    SmallVector<Value> acc(accIn);
-    fence(acc, a);
     int64_t groupBytes = 8 * shape().valueDim * shape().elementBytes;
-    int64_t perStep = splitWeights ? 2 : 1;
-    for (int64_t kk = 0; kk < keyBlocks() / 2; ++kk) {
-      // Keys 16 kk.. are the row groups 2 kk, 2 kk + 1.
-      Value desc = matrixDescriptor(
-          b, sharedByte(shape().valueOffset, valueBase, 2 * kk * groupBytes),
-          /*leadingBytes=*/kSwizzleAtomBytes, /*strideBytes=*/groupBytes);
-      for (int64_t part = 0; part < perStep; ++part)
-        acc = warpgroupMma(b, acc, a[perStep * kk + part], desc,
-                           /*transposeB=*/true);
-    }
-    return warpgroupWait(b, acc);
+    return mmaGroup(
+        SmallVector<Value>(acc), w.hi, w.lo,
+        [&](int64_t kk) {
+          // Keys 16 kk.. are the row groups 2 kk, 2 kk + 1.
+          return matrixDescriptor(
+              b,
+              sharedByte(shape().valueOffset, valueBase, 2 * kk * groupBytes),
+              /*leadingBytes=*/kSwizzleAtomBytes, /*strideBytes=*/groupBytes);
+        },
+        /*transposeB=*/true);
   }
 
 private:
-  /// wgmma.fence, with the accumulators `acc` and the A registers `a`
-  /// defined before it.
-  void fence(SmallVector<Value> &acc, SmallVector<SmallVector<Value, 4>> &a) {
+  /// One group of MMAs: acc += sum over the steps i of (hi[i] + lo[i]) B_i
+  /// (lo empty, or one per step), B_i's descriptor `descB(i)`; fenced, with
+  /// the accumulators and A registers defined before the fence, then
+  /// committed and waited for.
+  SmallVector<Value> mmaGroup(SmallVector<Value> acc,
+                              ArrayRef<SmallVector<Value, 4>> hi,
+                              ArrayRef<SmallVector<Value, 4>> lo,
+                              function_ref<Value(int64_t)> descB,
+                              bool transposeB) {
     SmallVector<Value> regs(acc);
-    regs.append(flatten(a));
+    regs.append(flatten(hi));
+    regs.append(flatten(lo));
     SmallVector<Value> pinned = warpgroupFence(b, regs);
-    std::copy_n(pinned.begin(), acc.size(), acc.begin());
-    for (auto [i, frag] : llvm::enumerate(a))
-      std::copy_n(pinned.begin() + acc.size() + 4 * i, 4, frag.begin());
+    int64_t steps = hi.size();
+    auto fragment = [&](int64_t i) {
+      return ArrayRef<Value>(pinned).slice(acc.size() + 4 * i, 4);
+    };
+    acc.assign(pinned.begin(), pinned.begin() + acc.size());
+    for (int64_t i = 0; i < steps; ++i) {
+      Value desc = descB(i);
+      acc = warpgroupMma(b, acc, fragment(i), desc, transposeB);
+      if (!lo.empty())
+        acc = warpgroupMma(b, acc, fragment(steps + i), desc, transposeB);
+    }
+    return warpgroupWait(b, acc);
   }
   /// The shared address of element `base` of the tile at `tileOffset`
   /// bytes, plus `bytes`.

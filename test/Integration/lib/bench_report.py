@@ -82,6 +82,11 @@ def table(header, rows):
     return lines
 
 
+def percent_cell(value, measured, nominal):
+    """"a / b": `value` in percent of the measured and the nominal peak."""
+    return f"{fmt(percent(value, measured))} / {fmt(percent(value, nominal))}"
+
+
 def prefill_table(results, peers):
     peak = results["peak"]
     nom = (peak.get("nominal") or {}).get("tflops")
@@ -92,8 +97,7 @@ def prefill_table(results, peers):
         ours = tflops(r, "attn")
         rows.append([r["D"], r["Hq"], "causal" if r["variant"] == "causal"
                      else "none", r["Sq"], r["B"], fmt(ours),
-                     f"{fmt(percent(ours, peak.get('matmul_tflops')))} / "
-                     f"{fmt(percent(ours, nom))}"]
+                     percent_cell(ours, peak.get('matmul_tflops'), nom)]
                     + [peer_cell(ours, tflops(r, p)) for p in peers])
     return table(["D", "heads", "mask", "S", "B", "attn TFLOP/s",
                   "% peak (measured / nominal)"] + peers, rows)
@@ -108,8 +112,7 @@ def decode_table(results, peers):
             continue
         ours = gbs(r, "attn")
         rows.append([r["Skv"], fmt(ours, 0),
-                     f"{fmt(percent(ours, peak.get('copy_gbs')))} / "
-                     f"{fmt(percent(ours, nom))}"]
+                     percent_cell(ours, peak.get('copy_gbs'), nom)]
                     + [peer_cell(ours, gbs(r, p), 0) for p in peers])
     return table(["Skv", "attn GB/s", "% bandwidth (measured copy / nominal)"]
                  + peers, rows)
@@ -124,8 +127,7 @@ def variants_table(results, peers):
             continue
         ours = tflops(r, "attn")
         rows.append([r["variant"], r["pairs"], fmt(ours),
-                     f"{fmt(percent(ours, peak.get('matmul_tflops')))} / "
-                     f"{fmt(percent(ours, nom))}"]
+                     percent_cell(ours, peak.get('matmul_tflops'), nom)]
                     + [peer_cell(ours, tflops(r, p)) for p in peers])
     return table(["variant", "visible pairs", "attn TFLOP/s",
                   "% peak (measured / nominal)"] + peers, rows)
