@@ -666,10 +666,25 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     layout the warpgroup's matches, so the variant math is unchanged) and K
     and V read by the tensor cores from shared memory through matrix
     descriptors. Their tiles are laid out in the canonical 128-byte-swizzled
-    atoms (8 rows x 128 bytes), so head dims are padded to multiples of 64,
-    and each K/V tile is fenced to the async proxy (`fence.proxy.async`)
+    atoms (8 rows x 128 bytes; each 64-column block of a tile is one run of
+    atoms), so head dims are padded to multiples of 64, and each K/V tile
+    copied by `cp.async` is fenced to the async proxy (`fence.proxy.async`)
     before the MMAs read it. `multi_dimensional`, which computes no
     contraction, keeps the `mma.sync` layout.
+
+    With `tensor-copies` as well (sm_90a), the K and V tiles of those
+    kernels are copied by the Tensor Memory Accelerator: one thread issues
+    a `cp.async.bulk.tensor.4d` per 64-column block of each tile, which
+    writes it in that swizzled layout with zeros past the sequence and the
+    head dim, and the tile's transaction bytes complete on one of two
+    mbarriers (one per buffer), on which every thread waits by phase
+    parity. The tensor maps (CUtensorMap) are made on the host before the
+    launch by `attnCudaTensorMap` of the CUDA runtime (docs/abi.md) and
+    passed as global pointers. Kernels that copy their K/V tiles in other
+    ways keep `cp.async`: paged caches (a row per page lookup), the
+    normalisers that choose keys (hard, topk, hard_sample: two passes over
+    the keys) and head dims whose rows are not a multiple of 16 bytes (TMA's
+    stride rule).
 
     GQA packs the query heads of each K/V head into one CTA's rows (packed
     row p: head kh G + p % G, row p / G), so that each K/V tile is read
@@ -719,6 +734,10 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
            "f16/bf16 Q K^T and P V as sm_90a warpgroup MMA (wgmma.mma_async, "
            "B operands from shared memory) when query-tile is a multiple of "
            "64; mma.sync otherwise">,
+    Option<"tensorCopies", "tensor-copies", "bool", /*default=*/"false",
+           "With warpgroup-mma: copy the K/V tiles with TMA "
+           "(cp.async.bulk.tensor into an mbarrier-guarded double buffer) "
+           "where the kernel allows it; cp.async otherwise">,
   ];
 }
 

@@ -10,6 +10,12 @@
 // results from all the slots, and the warp waits again before the slots are
 // reused.
 //
+// The tensor copies (cp.async.bulk.tensor) read the emulated tensor maps
+// of attnEmuTensorMap, write their box with the 128-byte swizzle and
+// complete their bytes on an mbarrier at once; an mbarrier is a phase, a
+// pending arrival count and a transaction count, which threads wait on
+// with a condition variable.
+//
 // The matrix instructions follow the PTX ISA's fragment layouts of
 // mma.m16n8k16 (f16, bf16), mma.m16n8k8 (tf32), ldmatrix .m8n8
 // .x1/.x2/.x4 (.trans) and wgmma.mma_async m64nNk16 (A in registers, B
@@ -26,12 +32,16 @@
 
 #include <pthread.h>
 
+#include <array>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -58,6 +68,24 @@ struct Warpgroup {
 /// it, so that an offset and its address have the same low bits.
 constexpr size_t kSharedAlignment = 1024;
 
+/// An mbarrier: arrivals still expected in the current phase, transaction
+/// bytes still expected, and the phase's parity.
+struct Mbarrier {
+  int32_t count = 0, pending = 0;
+  int64_t bytes = 0;
+  int32_t phase = 0;
+};
+
+/// An emulated CUtensorMap: a rank-4 row-major tensor in host memory and
+/// its boxes (attnEmuTensorMap).
+struct TensorMap {
+  const unsigned char *base = nullptr;
+  int64_t elementBytes = 0;
+  int64_t dims[4] = {};
+  int64_t strides[3] = {};
+  int64_t boxRows = 0, boxCols = 0;
+};
+
 struct FreeDeleter {
   void operator()(unsigned char *p) const { std::free(p); }
 };
@@ -69,6 +97,10 @@ struct Cta {
   pthread_barrier_t barrier;
   std::vector<std::unique_ptr<Warp>> warps;
   std::vector<std::unique_ptr<Warpgroup>> warpgroups;
+  /// The mbarriers, by their offset in shared memory.
+  std::mutex mbarrierMutex;
+  std::condition_variable mbarrierChanged;
+  std::map<size_t, Mbarrier> mbarriers;
 
   /// `bytes` of garbage, not zeros: a kernel must not read what it did not
   /// write.
@@ -133,6 +165,36 @@ float tf32ToFloat(uint32_t word) {
   float f;
   std::memcpy(&f, &bits, 4);
   return f;
+}
+
+[[noreturn]] void fail(const char *message) {
+  std::fprintf(stderr, "gpu emulator: %s\n", message);
+  std::abort();
+}
+
+/// The offset in the CTA's shared memory of the generic address `p` of an
+/// mbarrier (8 bytes, 8-byte aligned).
+size_t mbarrierOffset(const void *p) {
+  auto at =
+      size_t(static_cast<const unsigned char *>(p) - currentCta->shared.get());
+  if (at % 8 || at + 8 > currentCta->sharedBytes)
+    fail("mbarrier outside shared memory or not 8-byte aligned");
+  return at;
+}
+
+/// Arrivals and completed transaction bytes on an mbarrier (the caller
+/// holds the CTA's mbarrier mutex): the phase completes when both are done.
+void updateMbarrier(Mbarrier &bar, int32_t arrivals, int64_t expectBytes,
+                    int64_t completeBytes) {
+  bar.pending -= arrivals;
+  bar.bytes += expectBytes - completeBytes;
+  if (bar.pending < 0)
+    fail("more arrivals on an mbarrier than its count");
+  if (bar.pending == 0 && bar.bytes == 0) {
+    bar.phase ^= 1;
+    bar.pending = bar.count;
+    currentCta->mbarrierChanged.notify_all();
+  }
 }
 
 /// The matrix operation types of attnEmuMma.
@@ -289,11 +351,8 @@ void attnEmuWarpgroupMma(int32_t n, int32_t bf16, int32_t transposeB,
   auto field = [&](int shift) {
     return uint32_t((desc >> shift) & 0x3fff) << 4;
   };
-  if (desc >> 62 != 1) {
-    std::fprintf(stderr, "gpu emulator: wgmma descriptor without the "
-                         "128-byte swizzle\n");
-    std::abort();
-  }
+  if (desc >> 62 != 1)
+    fail("wgmma descriptor without the 128-byte swizzle");
   // The start address is a shared-window address (18 bits): its offset
   // from this CTA's shared memory.
   uint32_t window = 1u << 18;
@@ -310,10 +369,8 @@ void attnEmuWarpgroupMma(int32_t n, int32_t bf16, int32_t transposeB,
                               k % 8 * 128 + col % 64 * 2
                         : start + col / 8 * stride + col % 8 * 128 + k * 2;
     byte ^= ((byte >> 7) & 7) << 4;
-    if (byte + 2 > cta.sharedBytes) {
-      std::fprintf(stderr, "gpu emulator: wgmma reads past shared memory\n");
-      std::abort();
-    }
+    if (byte + 2 > cta.sharedBytes)
+      fail("wgmma reads past shared memory");
     uint16_t h;
     std::memcpy(&h, cta.shared.get() + byte, 2);
     return bf16 ? bf16ToFloat(h) : halfToFloat(h);
@@ -333,6 +390,83 @@ void attnEmuWarpgroupMma(int32_t n, int32_t bf16, int32_t transposeB,
     acc[i] = sum;
   }
   pthread_barrier_wait(&group.barrier);
+}
+
+/// mbarrier.init: phase 0, `count` arrivals expected.
+void attnEmuMbarrierInit(void *bar, int32_t count) {
+  Cta &cta = *currentCta;
+  std::lock_guard<std::mutex> lock(cta.mbarrierMutex);
+  Mbarrier &state = cta.mbarriers[mbarrierOffset(bar)];
+  state = Mbarrier();
+  state.count = state.pending = count;
+}
+
+/// mbarrier.arrive.expect_tx: `bytes` more transaction bytes, one arrival.
+void attnEmuMbarrierArriveExpectTx(void *bar, int32_t bytes) {
+  Cta &cta = *currentCta;
+  std::lock_guard<std::mutex> lock(cta.mbarrierMutex);
+  auto it = cta.mbarriers.find(mbarrierOffset(bar));
+  if (it == cta.mbarriers.end())
+    fail("arrive on an mbarrier that was not initialised");
+  updateMbarrier(it->second, 1, bytes, 0);
+}
+
+/// mbarrier.try_wait.parity, until it succeeds: the phase of parity
+/// `parity` has completed (the current phase's parity is the other).
+void attnEmuMbarrierWait(void *bar, int32_t parity) {
+  Cta &cta = *currentCta;
+  std::unique_lock<std::mutex> lock(cta.mbarrierMutex);
+  size_t at = mbarrierOffset(bar);
+  auto it = cta.mbarriers.find(at);
+  if (it == cta.mbarriers.end())
+    fail("wait on an mbarrier that was not initialised");
+  cta.mbarrierChanged.wait(
+      lock, [&] { return cta.mbarriers[at].phase != (parity & 1); });
+}
+
+/// cp.async.bulk.tensor.4d ... .mbarrier::complete_tx::bytes, at once: the
+/// box of `map` at coordinates (c0 the column, c1 the row, c2, c3; innermost
+/// first) into `dst`, rows of 128 bytes with the 128-byte swizzle, zeros
+/// outside the tensor; then its bytes complete on `bar`.
+void attnEmuTensorLoad(void *dst, const void *mapAddress, void *bar, int32_t c0,
+                       int32_t c1, int32_t c2, int32_t c3) {
+  Cta &cta = *currentCta;
+  const auto *map = static_cast<const TensorMap *>(mapAddress);
+  auto *out = static_cast<unsigned char *>(dst);
+  size_t at = size_t(out - cta.shared.get());
+  int64_t rowBytes = map->boxCols * map->elementBytes;
+  int64_t boxBytes = map->boxRows * rowBytes;
+  if (at % 1024 || at + size_t(boxBytes) > cta.sharedBytes)
+    fail("tensor copy to shared memory not 1024-byte aligned or past its "
+         "end");
+  int64_t coords[4] = {c3, c2, c1, c0};
+  bool outer = coords[0] >= 0 && coords[0] < map->dims[0] && coords[1] >= 0 &&
+               coords[1] < map->dims[1];
+  for (int64_t r = 0; r < map->boxRows; ++r) {
+    int64_t row = coords[2] + r;
+    bool rowInside = outer && row >= 0 && row < map->dims[2];
+    for (int64_t byte = 0; byte < rowBytes; byte += map->elementBytes) {
+      int64_t col = coords[3] + byte / map->elementBytes;
+      // Chunk (16 bytes) c of row r lands at chunk c ^ (r % 8).
+      int64_t linear = r * rowBytes + byte;
+      int64_t swizzled = linear ^ (((linear >> 7) & 7) << 4);
+      unsigned char *to = out + swizzled;
+      if (!rowInside || col < 0 || col >= map->dims[3]) {
+        std::memset(to, 0, size_t(map->elementBytes));
+        continue;
+      }
+      int64_t element = coords[0] * map->strides[0] +
+                        coords[1] * map->strides[1] + row * map->strides[2] +
+                        col;
+      std::memcpy(to, map->base + element * map->elementBytes,
+                  size_t(map->elementBytes));
+    }
+  }
+  std::lock_guard<std::mutex> lock(cta.mbarrierMutex);
+  auto it = cta.mbarriers.find(mbarrierOffset(bar));
+  if (it == cta.mbarriers.end())
+    fail("tensor copy completing on an mbarrier that was not initialised");
+  updateMbarrier(it->second, 0, 0, boxBytes);
 }
 
 /// Runs `entry(args)` for every thread of every CTA of the grid.
@@ -435,6 +569,35 @@ void *attnEmuMemAlloc(uint64_t sizeBytes, void *, bool) {
 void attnEmuMemFree(void *ptr, void *) { std::free(ptr); }
 void attnEmuMemcpy(void *dst, void *src, size_t sizeBytes, void *) {
   std::memcpy(dst, src, sizeBytes);
+}
+
+/// attnCudaTensorMap of the CUDA runtime (renamed by attn-emulate-gpu):
+/// the same checks of TMA's rules, and an emulated map instead of a
+/// CUtensorMap. The maps stay valid for the next 63 calls on the thread,
+/// more than a kernel's launch needs between making and using them.
+uint64_t attnEmuTensorMap(uint64_t address, int64_t elementBytes, int64_t dim0,
+                          int64_t dim1, int64_t dim2, int64_t dim3,
+                          int64_t stride0, int64_t stride1, int64_t stride2,
+                          int64_t boxRows, int64_t boxCols) {
+  if (address % 16)
+    fail("tensor map of an address that is not 16-byte aligned");
+  for (int64_t stride : {stride0, stride1, stride2})
+    if (stride * elementBytes % 16)
+      fail("tensor map with a stride that is not a multiple of 16 bytes");
+  if (boxCols * elementBytes != 128 || boxRows < 1 || boxRows > 256)
+    fail("tensor map box not of 128-byte rows and 1-256 rows");
+  thread_local std::array<TensorMap, 64> maps;
+  thread_local size_t next = 0;
+  TensorMap &map = maps[next++ % maps.size()];
+  map.base = reinterpret_cast<const unsigned char *>(address);
+  map.elementBytes = elementBytes;
+  int64_t dims[4] = {dim0, dim1, dim2, dim3};
+  int64_t strides[3] = {stride0, stride1, stride2};
+  std::memcpy(map.dims, dims, sizeof(dims));
+  std::memcpy(map.strides, strides, sizeof(strides));
+  map.boxRows = boxRows;
+  map.boxCols = boxCols;
+  return reinterpret_cast<uint64_t>(&map);
 }
 
 } // extern "C"

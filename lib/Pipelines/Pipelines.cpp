@@ -182,6 +182,7 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   gpu.sharedMemoryBytes = sharedMemoryLimit(options.chip);
   gpu.allowTf32 = options.allowTf32;
   gpu.warpgroupMma = options.chip == "sm_90a";
+  gpu.tensorCopies = options.chip == "sm_90a";
   pm.addPass(createAttnToGpu(gpu));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -196,11 +197,13 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   // it would fold the gpu.wait pairs of its allocations.
   pm.addPass(createAttnLinalgToGpu());
 
-  // Kernels: to NVVM. The PTX ISA 8.0 that sm_90a needs is also what
-  // drivers since CUDA 12.0 accept for every chip.
+  // Kernels: to NVVM. The PTX ISA 8.0 that sm_90a's wgmma needs is also
+  // what drivers since CUDA 12.0 accept for every chip; sm_90a's tensor
+  // copies acquire their tensor maps with a fence of PTX ISA 8.3 (drivers
+  // since CUDA 12.3).
   GpuNVVMAttachTargetOptions target;
   target.chip = options.chip;
-  target.features = "+ptx80";
+  target.features = options.chip == "sm_90a" ? "+ptx83" : "+ptx80";
   target.optLevel = options.optLevel;
   pm.addPass(createGpuNVVMAttachTarget(target));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
@@ -211,6 +214,9 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   kernels.addPass(createAttnApproximateMath(sfu));
   kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(createConvertGpuOpsToNVVMOps());
+  // NVVM ops without an intrinsic (mbarrier.try_wait.parity's loop) as
+  // inline PTX.
+  kernels.addPass(createConvertNVVMToLLVMPass());
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());

@@ -33,6 +33,7 @@ namespace detail {
   X(cuDevicePrimaryCtxRetain)                                                  \
   X(cuCtxGetCurrent)                                                           \
   X(cuCtxSetCurrent)                                                           \
+  X(cuCtxSynchronize)                                                          \
   X(cuModuleLoadData)                                                          \
   X(cuModuleLoadDataEx)                                                        \
   X(cuModuleUnload)                                                            \
@@ -42,6 +43,7 @@ namespace detail {
   X(cuMemAlloc_v2)                                                             \
   X(cuMemAllocManaged)                                                         \
   X(cuMemFree_v2)                                                              \
+  X(cuMemcpyHtoD_v2)                                                           \
   X(cuMemcpyHtoDAsync_v2)                                                      \
   X(cuMemcpyDtoHAsync_v2)                                                      \
   X(cuMemcpyAsync)                                                             \
@@ -54,10 +56,12 @@ namespace detail {
   X(cuEventRecord)                                                             \
   X(cuEventSynchronize)
 
-// Entry points of newer drivers, used when present: stream-ordered memory.
+// Entry points of newer drivers, used when present: stream-ordered memory
+// (CUDA 11.2) and TMA tensor maps (CUDA 12.0).
 #define ATTN_CUDA_OPTIONAL_FUNCTIONS(X)                                        \
   X(cuMemAllocAsync)                                                           \
-  X(cuMemFreeAsync)
+  X(cuMemFreeAsync)                                                            \
+  X(cuTensorMapEncodeTiled)
 
 /// The resolved driver and the device in use.
 struct Driver {

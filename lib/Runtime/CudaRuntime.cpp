@@ -9,6 +9,8 @@
 #include "attn/Runtime/CudaRuntime.h"
 
 #include "CudaDriver.h"
+#include "CudaStatus.h"
+#include "CudaTensorMap.h"
 
 #include <fmt/format.h>
 
@@ -27,60 +29,6 @@ using namespace attn::runtime;
 using namespace attn::runtime::cuda::detail;
 
 namespace {
-
-/// What a thread's calls into this runtime have seen. Trivially destructible
-/// (no std::string) so that module destructors that run after the thread's
-/// storage is torn down at exit can still use it.
-struct ThreadStatus {
-  /// Between attnCudaBeginCall and attnCudaEndCall.
-  bool inCall = false;
-  bool failed = false;
-  CUstream stream = nullptr;
-  /// The failure's message, truncated to fit.
-  char message[4096] = {};
-};
-
-thread_local ThreadStatus threadStatus;
-
-/// Records a failure: the first one of a call, or the last one outside.
-void recordFailure(const std::string &message) {
-  ThreadStatus &status = threadStatus;
-  if (status.inCall && status.failed)
-    return;
-  status.failed = true;
-  size_t size = sizeof(status.message) - 1;
-  if (message.size() <= size) {
-    std::memcpy(status.message, message.data(), message.size());
-    status.message[message.size()] = '\0';
-    return;
-  }
-  static constexpr char kEllipsis[] = " [...]";
-  size_t keep = size - (sizeof(kEllipsis) - 1);
-  std::memcpy(status.message, message.data(), keep);
-  std::memcpy(status.message + keep, kEllipsis, sizeof(kEllipsis));
-}
-
-/// Runs `body` and records its exceptions (out of memory) as failures.
-template <typename T, typename Body> T guard(T onError, Body body) {
-  try {
-    return body();
-  } catch (const std::bad_alloc &) {
-    recordFailure("out of host memory in the CUDA runtime");
-  } catch (...) {
-    recordFailure("unexpected exception in the CUDA runtime");
-  }
-  return onError;
-}
-
-/// The driver, or null with the failure recorded.
-const Driver *acquireDriver() {
-  Expected<const Driver *> driver = getDriver();
-  if (!driver) {
-    recordFailure(driver.getError());
-    return nullptr;
-  }
-  return *driver;
-}
 
 struct LoadedModule;
 
@@ -137,7 +85,7 @@ LoadedModule *makeLoadedModule(CUmodule cuModule) {
 }
 
 /// The stream that compiled code passes back: the call's stream.
-CUstream getCallStream() { return threadStatus.stream; }
+CUstream getCallStream() { return getThreadStatus().stream; }
 
 /// Managed allocations (isHostShared), which mgpuMemFree must free with
 /// cuMemFree rather than in stream order.
@@ -162,21 +110,29 @@ std::string formatDims(intptr_t x, intptr_t y, intptr_t z) {
 //===----------------------------------------------------------------------===//
 
 extern "C" void attnCudaBeginCall(void *stream) {
-  ThreadStatus &status = threadStatus;
+  ThreadStatus &status = getThreadStatus();
+  // A call that never ended (its entry returned early) is still counted.
+  bool continuesCall = status.inCall;
   status.inCall = true;
   status.failed = false;
   status.message[0] = '\0';
   status.stream = static_cast<CUstream>(stream);
+  // After the status is cleared, so that its failures are this call's.
+  beginCallForTensorMaps(continuesCall);
 }
 
 extern "C" int32_t attnCudaEndCall(void) {
-  ThreadStatus &status = threadStatus;
+  ThreadStatus &status = getThreadStatus();
+  if (status.inCall)
+    endCallForTensorMaps();
   status.inCall = false;
   status.stream = nullptr;
   return status.failed ? 2 : 0;
 }
 
-extern "C" const char *attnCudaLastError(void) { return threadStatus.message; }
+extern "C" const char *attnCudaLastError(void) {
+  return getThreadStatus().message;
+}
 
 //===----------------------------------------------------------------------===//
 // Modules and kernels
@@ -291,7 +247,7 @@ extern "C" void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
                                  void *stream, void **params, void **extra,
                                  size_t paramsCount) {
   guard<int>(0, [&] {
-    ThreadStatus &status = threadStatus;
+    ThreadStatus &status = getThreadStatus();
     // Launching after a failed allocation or lookup could only fault.
     if (status.inCall && status.failed)
       return 0;

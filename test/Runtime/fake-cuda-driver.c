@@ -13,8 +13,14 @@
  *   FAKE_CUDA_NO_POOLS=1  no stream-ordered allocator (cuMemAlloc is used)
  *   FAKE_CUDA_FAULT=1     every launch "faults": the stream reports
  *                         CUDA_ERROR_ILLEGAL_ADDRESS when synchronised
+ *   FAKE_CUDA_ENCODE_ERROR=1
+ *                         cuTensorMapEncodeTiled fails with
+ *                         CUDA_ERROR_INVALID_VALUE
  *   FAKE_CUDA_TRACE=1     print the calls that matter on stderr, and the
  *                         allocations still live at exit
+ *
+ * Built a second time with FAKE_CUDA_NO_TENSOR_MAP defined: a driver older
+ * than CUDA 12.0, without cuTensorMapEncodeTiled.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -29,7 +35,7 @@
 
 static int initialized;
 static int numDevices = 1;
-static int noPools, fault, trace;
+static int noPools, fault, encodeError, trace;
 static long liveAllocations;
 /* The one primary context; contexts are opaque pointers to it. */
 static int primaryContextToken;
@@ -117,6 +123,7 @@ EXPORT CUresult cuInit(unsigned int flags) {
     numDevices = atoi(devices);
   noPools = envFlag("FAKE_CUDA_NO_POOLS");
   fault = envFlag("FAKE_CUDA_FAULT");
+  encodeError = envFlag("FAKE_CUDA_ENCODE_ERROR");
   trace = envFlag("FAKE_CUDA_TRACE");
   if (flags != 0)
     return CUDA_ERROR_INVALID_VALUE;
@@ -189,6 +196,14 @@ EXPORT CUresult cuCtxSetCurrent(CUcontext context) {
   if (context && context != (CUcontext)&primaryContextToken)
     return CUDA_ERROR_INVALID_CONTEXT;
   currentContext = context;
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuCtxSynchronize(void) {
+  CUresult result = checkContext();
+  if (result)
+    return result;
+  TRACE("cuCtxSynchronize\n");
   return CUDA_SUCCESS;
 }
 
@@ -429,6 +444,16 @@ EXPORT CUresult cuMemFreeAsync(CUdeviceptr ptr, CUstream stream) {
   return release(ptr, "cuMemFreeAsync");
 }
 
+EXPORT CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src,
+                                size_t bytes) {
+  CUresult result = checkContext();
+  if (result)
+    return result;
+  memcpy((void *)dst, src, bytes);
+  TRACE("cuMemcpyHtoD %zu bytes\n", bytes);
+  return CUDA_SUCCESS;
+}
+
 EXPORT CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src,
                                      size_t bytes, CUstream stream) {
   CUresult result = checkContext();
@@ -518,3 +543,78 @@ EXPORT CUresult cuEventElapsedTime_v2(float *ms, CUevent start, CUevent end) {
   *ms = (float)(e->ms - s->ms);
   return CUDA_SUCCESS;
 }
+
+/*===-- Tensor maps -------------------------------------------------------===*/
+
+#ifndef FAKE_CUDA_NO_TENSOR_MAP
+/* Checks the rules of cuda.h for the tiled, non-interleaved maps of the
+   plain integer and float types, and writes the parameters into the map, so
+   that equal parameters give equal maps. */
+EXPORT CUresult cuTensorMapEncodeTiled(
+    CUtensorMap *tensorMap, CUtensorMapDataType tensorDataType,
+    cuuint32_t tensorRank, void *globalAddress, const cuuint64_t *globalDim,
+    const cuuint64_t *globalStrides, const cuuint32_t *boxDim,
+    const cuuint32_t *elementStrides, CUtensorMapInterleave interleave,
+    CUtensorMapSwizzle swizzle, CUtensorMapL2promotion l2Promotion,
+    CUtensorMapFloatOOBfill oobFill) {
+  static const unsigned kElementBytes[] = {1, 2, 4, 4, 8, 8, 2,
+                                           4, 8, 2, 4, 4, 4};
+  static const unsigned kSwizzleBytes[] = {0, 32, 64, 128};
+  if (encodeError || !tensorMap || (uintptr_t)tensorMap % 64 ||
+      (unsigned)tensorDataType >= sizeof(kElementBytes) / sizeof(unsigned) ||
+      tensorRank < 1 || tensorRank > 5 || (uintptr_t)globalAddress % 16 ||
+      interleave != CU_TENSOR_MAP_INTERLEAVE_NONE ||
+      (unsigned)swizzle >= sizeof(kSwizzleBytes) / sizeof(unsigned) ||
+      (unsigned)l2Promotion > CU_TENSOR_MAP_L2_PROMOTION_L2_256B ||
+      oobFill != CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE)
+    return CUDA_ERROR_INVALID_VALUE;
+  unsigned elementBytes = kElementBytes[tensorDataType];
+  for (cuuint32_t i = 0; i < tensorRank; ++i) {
+    if (globalDim[i] < 1 || globalDim[i] > (1ull << 32) || boxDim[i] < 1 ||
+        boxDim[i] > 256 || elementStrides[i] < 1 || elementStrides[i] > 8)
+      return CUDA_ERROR_INVALID_VALUE;
+    if (i + 1 < tensorRank &&
+        (globalStrides[i] % 16 || globalStrides[i] >= (1ull << 40)))
+      return CUDA_ERROR_INVALID_VALUE;
+  }
+  unsigned boxRowBytes = boxDim[0] * elementBytes;
+  if (boxRowBytes % 16 || (swizzle && boxRowBytes > kSwizzleBytes[swizzle]))
+    return CUDA_ERROR_INVALID_VALUE;
+
+  cuuint64_t *words = tensorMap->opaque;
+  memset(words, 0, sizeof(tensorMap->opaque));
+  words[0] = (cuuint64_t)(uintptr_t)globalAddress;
+  words[1] = (cuuint64_t)tensorDataType | (cuuint64_t)tensorRank << 8 |
+             (cuuint64_t)swizzle << 16 | (cuuint64_t)l2Promotion << 24;
+  for (cuuint32_t i = 0; i < tensorRank; ++i) {
+    words[2 + i] = globalDim[i];
+    words[7 + i] = (cuuint64_t)boxDim[i] | (cuuint64_t)elementStrides[i] << 32;
+    if (i + 1 < tensorRank)
+      words[12 + i] = globalStrides[i];
+  }
+  if (trace) {
+    char line[512];
+    size_t n = 0;
+#define APPEND(...)                                                            \
+  n += (size_t)snprintf(line + n, n < sizeof(line) ? sizeof(line) - n : 0,     \
+                        __VA_ARGS__)
+    APPEND("type %u rank %u dims", (unsigned)tensorDataType, tensorRank);
+    for (cuuint32_t i = 0; i < tensorRank; ++i)
+      APPEND("%s%llu", i ? "x" : " ", (unsigned long long)globalDim[i]);
+    APPEND(" strides");
+    for (cuuint32_t i = 0; i + 1 < tensorRank; ++i)
+      APPEND("%s%llu", i ? "," : " ", (unsigned long long)globalStrides[i]);
+    APPEND(" box");
+    for (cuuint32_t i = 0; i < tensorRank; ++i)
+      APPEND("%s%u", i ? "x" : " ", boxDim[i]);
+    APPEND(" element strides");
+    for (cuuint32_t i = 0; i < tensorRank; ++i)
+      APPEND("%s%u", i ? "x" : " ", elementStrides[i]);
+    APPEND(" swizzle %uB l2 promotion %u oob fill %u", kSwizzleBytes[swizzle],
+           (unsigned)l2Promotion, (unsigned)oobFill);
+#undef APPEND
+    TRACE("cuTensorMapEncodeTiled %s\n", line);
+  }
+  return CUDA_SUCCESS;
+}
+#endif

@@ -24,6 +24,17 @@
 //                                              attnCudaLastError (default
 //                                              module: test-cuda-module.c)
 //   attn-runtime-test cuda-info                the device in use
+//   attn-runtime-test cuda-tensor-map [--calls N] [--address-step BYTES]
+//                     [--other-call] ADDRESS ELEMENT-BYTES D0 D1 D2 D3 S0 S1
+//                     S2 ROWS COLS
+//                                              attnCudaTensorMap in N calls
+//                                              (default 1), the address
+//                                              moving by BYTES each call,
+//                                              while another thread is in a
+//                                              call if --other-call; prints
+//                                              each call's map (numbered by
+//                                              first appearance, or 0),
+//                                              status and attnCudaLastError
 //   attn-runtime-test heatmap IN.npy OUT.png [TITLE]
 //                                              draw IN as a PNG heat map
 //   attn-runtime-test png-probe FILE SPEC...   size, pixels and dark pixels
@@ -35,6 +46,7 @@
 
 #include "attn/Runtime/Binding.h"
 #include "attn/Runtime/Cuda.h"
+#include "attn/Runtime/CudaRuntime.h"
 #include "attn/Runtime/Execution.h"
 #include "attn/Runtime/Float.h"
 #include "attn/Runtime/HeatMap.h"
@@ -42,11 +54,16 @@
 #include "attn/Runtime/Module.h"
 #include "attn/Runtime/Npy.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <future>
+#include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace attn::runtime;
@@ -65,7 +82,9 @@ static int usage() {
   return fail("usage: attn-runtime-test selftest | npy-dump FILE | npy-copy "
               "IN OUT | convert MODE IN OUT | manifest FILE | bind MANIFEST "
               "IN... | run FN [--module SO] [-i IN]... [-o OUT]... | "
-              "cuda-call FN [--module SO] | cuda-info | heatmap IN OUT "
+              "cuda-call FN [--module SO] | cuda-info | cuda-tensor-map "
+              "[--calls N] [--address-step BYTES] [--other-call] ADDRESS "
+              "ELEMENT-BYTES D0 D1 D2 D3 S0 S1 S2 ROWS COLS | heatmap IN OUT "
               "[TITLE] | png-probe FILE SPEC...");
 }
 
@@ -352,6 +371,80 @@ static int cudaInfoCommand() {
   return 0;
 }
 
+#ifdef ATTN_TEST_CUDA_RUNTIME
+/// A whole decimal or 0x-prefixed number, negative ones included.
+static bool parseInt(const std::string &text, int64_t &value) {
+  char *end = nullptr;
+  errno = 0;
+  long long parsed = std::strtoll(text.c_str(), &end, 0);
+  if (text.empty() || *end || errno)
+    return false;
+  value = parsed;
+  return true;
+}
+
+/// Calls attnCudaTensorMap as compiled host code does: inside a call, on
+/// the default stream. Maps are printed as #0, #1, ... in the order they
+/// first appear, since their addresses vary from run to run.
+static int cudaTensorMapCommand(const std::vector<std::string> &args) {
+  int64_t calls = 1, addressStep = 0;
+  bool otherCall = false;
+  size_t next = 0;
+  for (; next < args.size() && args[next].rfind("--", 0) == 0; ++next) {
+    if (args[next] == "--other-call") {
+      otherCall = true;
+      continue;
+    }
+    int64_t *option = args[next] == "--calls"          ? &calls
+                      : args[next] == "--address-step" ? &addressStep
+                                                       : nullptr;
+    if (!option || next + 1 >= args.size() || !parseInt(args[++next], *option))
+      return usage();
+  }
+  int64_t values[11];
+  if (args.size() - next != std::size(values) || calls < 1)
+    return usage();
+  for (size_t i = 0; i < std::size(values); ++i)
+    if (!parseInt(args[next + i], values[i]))
+      return fail("not a number: '" + args[next + i] + "'");
+
+  // A call in flight on another thread throughout, whose maps the runtime
+  // must not free.
+  std::promise<void> begun, finish;
+  std::future<void> finishing = finish.get_future();
+  std::thread other;
+  if (otherCall) {
+    other = std::thread([&] {
+      attnCudaBeginCall(nullptr);
+      begun.set_value();
+      finishing.wait();
+      attnCudaEndCall();
+    });
+    begun.get_future().wait();
+  }
+  std::map<uint64_t, size_t> maps;
+  for (int64_t k = 0; k < calls; ++k) {
+    attnCudaBeginCall(nullptr);
+    uint64_t map = attnCudaTensorMap(
+        static_cast<uint64_t>(values[0] + k * addressStep), values[1],
+        values[2], values[3], values[4], values[5], values[6], values[7],
+        values[8], values[9], values[10]);
+    int32_t status = attnCudaEndCall();
+    std::string name = "0";
+    if (map)
+      name = "#" + std::to_string(maps.emplace(map, maps.size()).first->second);
+    std::printf("call %lld: map %s status %d message: %s\n",
+                static_cast<long long>(k), name.c_str(), status,
+                attnCudaLastError());
+  }
+  if (otherCall) {
+    finish.set_value();
+    other.join();
+  }
+  return 0;
+}
+#endif
+
 static int heatMapCommand(const std::vector<std::string> &args) {
   Expected<NpyArray> array = readNpyFile(args[0]);
   if (!array)
@@ -387,6 +480,10 @@ int main(int argc, char **argv) {
     return cudaCallCommand(args);
   if (command == "cuda-info" && args.empty())
     return cudaInfoCommand();
+#ifdef ATTN_TEST_CUDA_RUNTIME
+  if (command == "cuda-tensor-map")
+    return cudaTensorMapCommand(args);
+#endif
   if (command == "heatmap" && (args.size() == 2 || args.size() == 3))
     return heatMapCommand(args);
 #ifdef ATTN_TEST_PNG

@@ -82,6 +82,25 @@ ATTN_CUDA_RUNTIME_EXPORT void mgpuMemFree(void *ptr, void *stream);
 ATTN_CUDA_RUNTIME_EXPORT void mgpuMemcpy(void *dst, void *src, size_t sizeBytes,
                                          void *stream);
 
+/* The device address of a CUtensorMap for the TMA copies
+   (cp.async.bulk.tensor) of sm_90a kernels, over the rank-4 row-major
+   tensor at device address `address`: `elementBytes` (1, 2 or 4) bytes per
+   element, sizes dim0..dim3 outermost first (e.g. batch, heads, rows,
+   columns), element strides stride0..stride2 of dims 0..2 (dim 3 is
+   contiguous). Its boxes are boxRows x boxCols elements of dims 2 and 3 (one
+   element along dims 0 and 1), 128-byte swizzled, with zeros for the
+   elements outside the tensor. The map stays valid for the rest of the call
+   (maps are cached across calls and freed at the start of a later one).
+   0 for an empty tensor (a size 0), with no failure; otherwise 0 with the
+   failure recorded, so that the call's launches are skipped and it returns
+   2: a bad argument (TMA wants a 16-byte aligned address, strides that are
+   multiples of 16 bytes below 2^40, box rows of 16 to 128 bytes, at most
+   256 rows) or a driver without TMA (before CUDA 12.0). */
+ATTN_CUDA_RUNTIME_EXPORT uint64_t attnCudaTensorMap(
+    uint64_t address, int64_t elementBytes, int64_t dim0, int64_t dim1,
+    int64_t dim2, int64_t dim3, int64_t stride0, int64_t stride1,
+    int64_t stride2, int64_t boxRows, int64_t boxCols);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
 //
 //   %q = bufferization.to_buffer ...    (and k, v, mask, bias, lengths)
 //   %o = memref.alloc(...)              (and lse)
+//   %km = call @attnCudaTensorMap(...)  (sm_90a TMA copies: K's and V's)
 //   gpu.launch_func @attn_kernels::@attention_N
 //       blocks in (ceil(Sq / Tq), Hq, B) threads in (32 Tq / 16, 1, 1)
 //       dynamic_shared_memory_size <Q + 2 K + 2 V tiles>
@@ -141,8 +142,9 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
                       unsigned index) {
     if (failed(checkSupportedOnGpu(op)))
       return failure();
-    FailureOr<FlashShape> shape = chooseFlashShape(
-        op, queryTile, keyTile, sharedMemoryBytes, allowTf32, warpgroupMma);
+    FailureOr<FlashShape> shape =
+        chooseFlashShape(op, queryTile, keyTile, sharedMemoryBytes, allowTf32,
+                         warpgroupMma, tensorCopies);
     if (failed(shape))
       return failure();
 
@@ -209,6 +211,15 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
       operands.partials = memref::AllocOp::create(
           b, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()),
           ValueRange{size}, b.getI64IntegerAttr(64));
+    }
+    if (shape->tensorCopies) {
+      // Boxes of one key tile x one 128-byte column block.
+      auto module = op->getParentOfType<ModuleOp>();
+      int64_t boxCols = kSwizzleAtomBytes / 8 / shape->elementBytes;
+      operands.keyMap =
+          makeTensorMap(b, module, operands.key, shape->keyTile, boxCols);
+      operands.valueMap =
+          makeTensorMap(b, module, operands.value, shape->keyTile, boxCols);
     }
     std::string name = "attention_" + std::to_string(index);
     FailureOr<gpu::GPUFuncOp> kernel =

@@ -55,12 +55,17 @@ protected:
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
   Value add(Value x, int64_t y) { return add(x, cst(y)); }
   Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, x, cst(y)); }
-  /// Element offset of (row, chunk) in a swizzled tile of `cols` columns.
-  Value offset(Value row, Value chunk, int64_t cols) {
-    return tileOffset(b, shape(), row, chunk, cols);
+  /// Element offsets of (row, chunk) and (row, col) in the Q tile and in a
+  /// K or V tile (`cols` columns).
+  Value queryTileOffset(Value row, Value chunk) {
+    return tileOffset(b, shape(), row, chunk, shape().queryTile,
+                      shape().headDim);
   }
-  Value elementOffset(Value row, Value col, int64_t cols) {
-    return tileElementOffset(b, shape(), row, col, cols);
+  Value keyTileOffset(Value row, Value chunk, int64_t cols) {
+    return tileOffset(b, shape(), row, chunk, shape().keyTile, cols);
+  }
+  Value keyTileElementOffset(Value row, Value col, int64_t cols) {
+    return tileElementOffset(b, shape(), row, col, shape().keyTile, cols);
   }
   Value scalar(Value vec, int64_t i) {
     return vector::ExtractOp::create(b, vec, ArrayRef<int64_t>{i});
@@ -105,8 +110,8 @@ protected:
     return queryStep(low ? t.queryLow : t.query, ks);
   }
   Value queryOffset(int64_t ks) {
-    return offset(add(t.warpRow0, t.lane.aRow), add(t.lane.aChunk, 2 * ks),
-                  shape().headDim);
+    return queryTileOffset(add(t.warpRow0, t.lane.aRow),
+                           add(t.lane.aChunk, 2 * ks));
   }
 
 public:
@@ -132,7 +137,7 @@ public:
         Value row = add(t.lane.bRow, pair * 16);
         Value chunk = add(t.lane.bChunk, 2 * ks);
         SmallVector<Value, 4> k = loadMatrices(
-            b, t.key, add(keyBase, offset(row, chunk, shape().headDim)),
+            b, t.key, add(keyBase, keyTileOffset(row, chunk, shape().headDim)),
             /*transpose=*/false);
         multiply(a, k, s[2 * pair], s[2 * pair + 1]);
         // A split query: (hi + lo) k.
@@ -161,7 +166,8 @@ public:
         Value row = add(t.lane.aRow, kk * 16);
         Value chunk = add(t.lane.aChunk, 2 * dp);
         SmallVector<Value, 4> v = loadMatrices(
-            b, t.value, add(valueBase, offset(row, chunk, shape().valueDim)),
+            b, t.value,
+            add(valueBase, keyTileOffset(row, chunk, shape().valueDim)),
             /*transpose=*/true);
         for (int64_t h = 0; h < 2; ++h) {
           int64_t ot = 2 * dp + h;
@@ -242,15 +248,15 @@ public:
         lo.push_back(queryFragment(ks, /*low=*/true));
     }
     Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
-    int64_t rowBytes = shape().headDim * shape().elementBytes;
     return mmaGroup(
         SmallVector<Value>(4 * keyBlocks(), zero), hi, lo,
         [&](int64_t ks) {
-          // k step ks: 32 bytes into its 128-byte column block.
-          int64_t bytes = ks / 4 * kSwizzleAtomBytes + ks % 4 * 32;
+          // k step ks: 32 bytes into its 128-byte column block; the 8-row
+          // groups of a block are adjacent atoms.
+          int64_t bytes = ks / 4 * blockBytes() + ks % 4 * 32;
           return matrixDescriptor(
               b, sharedByte(shape().keyOffset, keyBase, bytes),
-              /*leadingBytes=*/16, /*strideBytes=*/8 * rowBytes);
+              /*leadingBytes=*/16, /*strideBytes=*/kSwizzleAtomBytes);
         },
         /*transposeB=*/false);
   }
@@ -258,20 +264,23 @@ public:
   SmallVector<Value> accumulate(ArrayRef<Value> acc, ArrayRef<Value> p,
                                 Value valueBase) override {
     WeightFragments w = weightFragments(p);
-    int64_t groupBytes = 8 * shape().valueDim * shape().elementBytes;
     return mmaGroup(
         SmallVector<Value>(acc), w.hi, w.lo,
         [&](int64_t kk) {
-          // Keys 16 kk.. are the row groups 2 kk, 2 kk + 1.
-          return matrixDescriptor(
-              b,
-              sharedByte(shape().valueOffset, valueBase, 2 * kk * groupBytes),
-              /*leadingBytes=*/kSwizzleAtomBytes, /*strideBytes=*/groupBytes);
+          // Keys 16 kk.. are the row groups 2 kk, 2 kk + 1; the leading
+          // offset steps over the 64-column blocks of N.
+          return matrixDescriptor(b,
+                                  sharedByte(shape().valueOffset, valueBase,
+                                             2 * kk * kSwizzleAtomBytes),
+                                  /*leadingBytes=*/blockBytes(),
+                                  /*strideBytes=*/kSwizzleAtomBytes);
         },
         /*transposeB=*/true);
   }
 
 private:
+  /// Bytes of one 128-byte column block of a K or V tile.
+  int64_t blockBytes() const { return shape().keyTile * 128; }
   /// One group of MMAs: acc += sum over the steps i of (hi[i] + lo[i]) B_i
   /// (lo empty, or one per step), B_i's descriptor `descB(i)`; fenced, with
   /// the accumulators and A registers defined before the fence, then
@@ -325,8 +334,8 @@ public:
       for (int64_t ot = 0; ot < valueBlocks(); ++ot) {
         SmallVector<Value, 2> bFrag;
         for (int64_t e = 0; e < 2; ++e) {
-          Value at = add(valueBase, elementOffset(add(key, 8 * nt + e),
-                                                  add(col, 8 * ot), dv));
+          Value at = add(valueBase, keyTileElementOffset(add(key, 8 * nt + e),
+                                                         add(col, 8 * ot), dv));
           bFrag.push_back(
               toTf32(b, memref::LoadOp::create(b, t.value, ValueRange{at})));
         }
@@ -386,11 +395,12 @@ public:
           SmallVector<Value> s(carried);
           Value q[2];
           for (int64_t h = 0; h < 2; ++h)
-            q[h] = load(vec4, t.query, offset(rows[h], chunk, d));
+            q[h] = load(vec4, t.query, queryTileOffset(rows[h], chunk));
           for (int64_t nt = 0; nt < keyBlocks(); ++nt)
             for (int64_t e = 0; e < 2; ++e) {
               Value key = add(mul(t.lane.quad, 2), 8 * nt + e);
-              Value k = load(vec4, t.key, add(keyBase, offset(key, chunk, d)));
+              Value k =
+                  load(vec4, t.key, add(keyBase, keyTileOffset(key, chunk, d)));
               for (int64_t h = 0; h < 2; ++h) {
                 Value &acc = s[4 * nt + 2 * h + e];
                 for (int64_t j = 0; j < 4; ++j)
@@ -431,7 +441,8 @@ public:
           for (int64_t ot = 0; ot < valueBlocks(); ++ot) {
             Value v =
                 load(vec2, t.value,
-                     add(valueBase, elementOffset(key, add(col, 8 * ot), dv)));
+                     add(valueBase,
+                         keyTileElementOffset(key, add(col, 8 * ot), dv)));
             for (int64_t h = 0; h < 2; ++h)
               for (int64_t j = 0; j < 2; ++j) {
                 Value &a = acc[4 * ot + 2 * h + j];

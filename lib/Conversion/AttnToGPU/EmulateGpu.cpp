@@ -7,13 +7,18 @@
 //   - each kernel llvm.func moves out of its gpu.module, and its NVVM ops
 //     become calls into the emulator library (lib/GpuEmulator): special
 //     registers, barriers, shfl.sync (bfly, idx), ldmatrix, mma.sync, cvt
-//     to tf32, cp.async and the inline PTX of warpgroup MMA (Warpgroup.cpp);
-//     the commit/wait of cp.async and of wgmma, wgmma.fence and the proxy
-//     fences go (the emulated copies and MMAs are synchronous);
+//     to tf32, cp.async, the tensor copies (cp.async.bulk.tensor), mbarrier
+//     init, arrive.expect_tx and the inline PTX of try_wait.parity, and
+//     the inline PTX of warpgroup MMA (Warpgroup.cpp); the commit/wait of
+//     cp.async and of wgmma, wgmma.fence and the proxy fences go (the
+//     emulated copies and MMAs are synchronous, the tensor maps host
+//     memory);
 //     ex2/lg2.approx and sqrt.rn become llvm.exp2/log2/sqrt;
 //   - each kernel gets an entry `void <kernel>_entry(void **args)`;
 //   - each gpu.launch_func becomes attnEmuLaunch(entry, grid, block,
-//     shared bytes, args).
+//     shared bytes, args);
+//   - the host's mgpu* and attnCudaTensorMap calls go to the emulator's
+//     attnEmu* functions.
 //
 // So the same kernel IR that becomes PTX is executed, and checked against
 // the float64 reference, on a machine without a GPU.
@@ -177,7 +182,7 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
     return success();
   }
   if (isa<NVVM::Barrier0Op, NVVM::BarrierOp, NVVM::ShflOp, NVVM::LdMatrixOp,
-          NVVM::MmaOp>(op))
+          NVVM::MmaOp, NVVM::MBarrierInitOp>(op))
     collective = true;
   if (isa<NVVM::Barrier0Op, NVVM::BarrierOp>(op)) {
     call(b, "attnEmuBarrier", voidTy, {});
@@ -186,13 +191,44 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
   }
   if (isa<NVVM::CpAsyncCommitGroupOp, NVVM::CpAsyncWaitGroupOp,
           NVVM::WgmmaFenceAlignedOp, NVVM::WgmmaGroupSyncAlignedOp,
-          NVVM::FenceProxyOp>(op)) {
+          NVVM::FenceProxyOp, NVVM::FenceProxyAcquireOp>(op)) {
     // The emulated copies and MMAs complete at once.
     op->erase();
     return success();
   }
   if (auto asmOp = dyn_cast<LLVM::InlineAsmOp>(op))
     return rewriteInlineAsm(asmOp, entry);
+  if (auto init = dyn_cast<NVVM::MBarrierInitOp>(op)) {
+    if (init.getPredicate())
+      return op->emitOpError() << "has no CPU emulation (predicated)";
+    call(b, "attnEmuMbarrierInit", voidTy,
+         {generic(b, init.getAddr()), init.getCount()});
+    op->erase();
+    return success();
+  }
+  if (auto arrive = dyn_cast<NVVM::MBarrierArriveExpectTxOp>(op)) {
+    if (arrive.getPredicate() || arrive.getRes())
+      return op->emitOpError()
+             << "has no CPU emulation (predicated or with a state)";
+    call(b, "attnEmuMbarrierArriveExpectTx", voidTy,
+         {generic(b, arrive.getAddr()), arrive.getTxcount()});
+    op->erase();
+    return success();
+  }
+  if (auto load =
+          dyn_cast<NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp>(op)) {
+    if (load.getCoordinates().size() != 4 || !load.getIm2colOffsets().empty() ||
+        load.getMulticastMask() || load.getPredicate() ||
+        load.getMode() != NVVM::TMALoadMode::TILE)
+      return op->emitOpError() << "has no CPU emulation (only 4-d tiles)";
+    SmallVector<Value> args = {generic(b, load.getDstMem()),
+                               load.getTmaDescriptor(),
+                               generic(b, load.getMbar())};
+    args.append(load.getCoordinates().begin(), load.getCoordinates().end());
+    call(b, "attnEmuTensorLoad", voidTy, args);
+    op->erase();
+    return success();
+  }
   if (auto copy = dyn_cast<NVVM::CpAsyncOp>(op)) {
     Value size = i32(b, copy.getSize());
     Value srcBytes = copy.getCpSize() ? copy.getCpSize() : size;
@@ -318,6 +354,14 @@ LogicalResult Emulator::rewriteInlineAsm(LLVM::InlineAsmOp op, Block *entry) {
   ImplicitLocOpBuilder b(op.getLoc(), op);
   StringRef text = op.getAsmString();
   ValueRange operands = op.getOperands();
+  // nvvm.mbarrier.try_wait.parity's loop (convert-nvvm-to-llvm): address,
+  // parity, tick hint.
+  if (text.contains("mbarrier.try_wait.parity") && operands.size() >= 2) {
+    call(b, "attnEmuMbarrierWait", voidTy,
+         {generic(b, operands[0]), operands[1]});
+    op.erase();
+    return success();
+  }
   if (attn::gpu_lowering::isWarpgroupPassThroughAsm(text)) {
     // Its results are its operands, once the MMAs are done.
     op.getRes().replaceAllUsesWith(
@@ -447,13 +491,15 @@ LogicalResult Emulator::run() {
   }
   for (gpu::GPUModuleOp m : kernelModules)
     m.erase();
-  // The host's stream, allocation and copy functions: the emulator's,
-  // renamed, since the process may hold the CUDA runtime's mgpu* too.
+  // The host's stream, allocation, copy and tensor map functions: the
+  // emulator's, renamed, since the process may hold the CUDA runtime's
+  // mgpu* and attnCuda* too.
   for (auto f : llvm::make_early_inc_range(module.getOps<LLVM::LLVMFuncOp>())) {
-    if (!f.isExternal() || !f.getName().starts_with("mgpu"))
+    StringRef prefix = f.getName().starts_with("mgpu") ? "mgpu" : "attnCuda";
+    if (!f.isExternal() || !f.getName().starts_with(prefix))
       continue;
-    auto name = StringAttr::get(
-        ctx, "attnEmu" + f.getName().drop_front(StringRef("mgpu").size()));
+    auto name =
+        StringAttr::get(ctx, "attnEmu" + f.getName().drop_front(prefix.size()));
     if (failed(SymbolTable::replaceAllSymbolUses(f, name, module)))
       return f.emitOpError() << "cannot be renamed for the emulator";
     SymbolTable::setSymbolName(f, name);

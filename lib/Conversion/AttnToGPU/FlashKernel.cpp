@@ -7,7 +7,9 @@
 //                                               (FragmentPositions.cpp)
 //   cp.async Q -> smem; commit          cp.async K/V tile 0 -> buf 0; commit
 //                                       (paged cache: each row from the page
-//                                       the block table names)
+//                                       the block table names; sm_90a: TMA
+//                                       boxes on buf 0's mbarrier,
+//                                       TensorCopies.cpp)
 //   wait Q; row norms (cosine, neg_l2) or Q = Q W (general)
 //                                                 (FragmentScores.cpp)
 //   q . aK table (relative_position), q . rows and q . cols (grid_window)
@@ -15,6 +17,7 @@
 //   Q fragments -> registers (rows of at most 256 bytes)
 //   for k0 in the live key range, step Tk:           (KeyRange.cpp)
 //     cp.async K/V tile k0 + Tk -> other buf; commit; wait tile k0; barrier
+//     (TMA: boxes on the other buf's mbarrier; wait for buf's phase)
 //     key norms (cosine, neg_l2)                  (FragmentScores.cpp)
 //     S = Q K^T         mma.sync or FMAs over d     (Contractions.cpp)
 //     S = score(S)      cosine, neg_l2              (FragmentScores.cpp)
@@ -108,6 +111,10 @@ private:
   }
   /// The keys [k0, k0 + Tk) and their values into buffer `buf`.
   void copyKeyValueTile(Value k0, Value buf);
+  /// The same by TMA, from thread 0, on buffer `buf`'s mbarrier.
+  void copyKeyValueBoxes(Value k0, Value buf);
+  /// Shared address of buffer `buf`'s mbarrier.
+  Value tileBarrier(Value buf) { return add(barriers, mul(buf, 8)); }
   /// Global (row, position, key) indices of the pair of elements `half`
   /// (row g or g + 8) of accumulator tile `nt` of the key tile at `k0`.
   ScoreIndices fragmentIndices(Value k0, int64_t nt, int64_t half);
@@ -150,6 +157,10 @@ private:
   /// and query heads of the thread's fragment rows g, g + 8.
   Value outRow[2], outHead[2];
   Value qView, kView, vView;
+  /// Warpgroup tiles: the shared address of the layout. TMA copies: the
+  /// tensor maps of K and V, and the shared address of the two buffers'
+  /// mbarriers.
+  Value sharedAddress, keyMap, valueMap, barriers;
   std::unique_ptr<WarpContraction> contraction;
   std::unique_ptr<FragmentScore> score;
   std::unique_ptr<FragmentPositions> positions;
@@ -239,9 +250,9 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
       }
       Value dstAt;
       if (unitElems == chunkElems)
-        dstAt = tileOffset(cb, shape, r, unit, cols);
+        dstAt = tileOffset(cb, shape, r, unit, rows, cols);
       else
-        dstAt = tileElementOffset(cb, shape, r, col, cols);
+        dstAt = tileElementOffset(cb, shape, r, col, rows, cols);
       if (byElement) {
         auto load = scf::IfOp::create(cb, TypeRange{elem}, valid,
                                       /*withElseRegion=*/true);
@@ -279,6 +290,8 @@ void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
 }
 
 void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
+  if (shape.tensorCopies)
+    return copyKeyValueBoxes(k0, buf);
   // A paged cache stops at the key length: the pages past it may not exist.
   Value limit = cfg.blockTable && tile.keyLimit ? tile.keyLimit : cfg.keyLen;
   copyRows(cfg.key, tile.kvHead, k0, limit, shape.keyTile, shape.headDim,
@@ -288,6 +301,28 @@ void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
   if (!selection)
     copyRows(cfg.value, tile.kvHead, k0, limit, shape.keyTile, shape.valueDim,
              shape.inputValueDim, vView, valueBase(buf));
+}
+
+void FlashKernelEmitter::copyKeyValueBoxes(Value k0, Value buf) {
+  auto first = scf::IfOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::eq, threadId, cst(0)),
+      /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(&first.getThenRegion().front());
+  // Every box is counted whole, its zeros included.
+  int64_t blockCols = kSwizzleAtomBytes / 8 / shape.elementBytes;
+  int64_t blockBytes = shape.keyTile * kSwizzleAtomBytes / 8;
+  Value barrier = tileBarrier(buf);
+  expectTensorBytes(b, barrier,
+                    blockBytes * (shape.headDim + shape.valueDim) / blockCols);
+  auto boxes = [&](Value map, int64_t offset, Value base, int64_t cols) {
+    Value at = add(add(sharedAddress, offset), mul(base, shape.elementBytes));
+    for (int64_t block = 0; block < cols / blockCols; ++block)
+      copyTensorBox(b, map, add(at, block * blockBytes), barrier,
+                    {cst(block * blockCols), k0, tile.kvHead, tile.b});
+  };
+  boxes(keyMap, shape.keyOffset, keyBase(buf), shape.headDim);
+  boxes(valueMap, shape.valueOffset, valueBase(buf), shape.valueDim);
 }
 
 ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
@@ -380,18 +415,27 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
           b.setInsertionPointToStart(&prefetch.getThenRegion().front());
           copyKeyValueTile(nextK0, other);
         }
-        NVVM::CpAsyncCommitGroupOp::create(b);
-        NVVM::CpAsyncWaitGroupOp::create(b, 1);
-        // The tensor cores of warpgroup MMA read the tile through the async
-        // proxy: each thread's copies must be visible to it.
-        if (shape.warpgroupTiles())
-          NVVM::FenceProxyOp::create(
-              b,
-              NVVM::ProxyKindAttr::get(b.getContext(),
-                                       NVVM::ProxyKind::async_shared),
-              NVVM::SharedSpaceAttr::get(b.getContext(),
-                                         NVVM::SharedSpace::shared_cta));
-        gpu::BarrierOp::create(b);
+        if (shape.tensorCopies) {
+          // Buffer buf's (step / 2)-th tile: phase step / 2 of its
+          // mbarrier. Each thread waits for the bytes itself.
+          waitTensorBytes(
+              b, tileBarrier(buf),
+              arith::RemUIOp::create(b, arith::DivUIOp::create(b, step, cst(2)),
+                                     cst(2)));
+        } else {
+          NVVM::CpAsyncCommitGroupOp::create(b);
+          NVVM::CpAsyncWaitGroupOp::create(b, 1);
+          // The tensor cores of warpgroup MMA read the tile through the
+          // async proxy: each thread's copies must be visible to it.
+          if (shape.warpgroupTiles())
+            NVVM::FenceProxyOp::create(
+                b,
+                NVVM::ProxyKindAttr::get(b.getContext(),
+                                         NVVM::ProxyKind::async_shared),
+                NVVM::SharedSpaceAttr::get(b.getContext(),
+                                           NVVM::SharedSpace::shared_cta));
+          gpu::BarrierOp::create(b);
+        }
         if (!withScores) {
           SmallVector<Value> yielded = body(k0, buf, {}, carried);
           gpu::BarrierOp::create(b);
@@ -603,6 +647,10 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
     keyParts = args[next++];
     partials = args[next++];
   }
+  if (present.keyMap) {
+    keyMap = args[next++];
+    valueMap = args[next++];
+  }
   for (size_t i = 0; i < present.scoreWeights.size(); ++i)
     cfg.scoreWeights.push_back(args[next++]);
   for (size_t i = 0; i < present.positions.size(); ++i)
@@ -681,7 +729,6 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   auto rawType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                                  MemRefLayoutAttrInterface(), space);
   Value raw = gpu::DynamicSharedMemoryOp::create(b, rawType);
-  Value sharedAddress;
   if (shape.warpgroupTiles()) {
     // The layout starts at the first swizzle atom boundary: the tensor
     // cores swizzle by the address bits.
@@ -714,13 +761,27 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   if (keyParts)
     lowering::narrowToPart(b, cfg, range, part, keyParts);
 
-  // Prologue: Q, then the first key/value tile, in two commit groups.
+  if (shape.tensorCopies) {
+    // Thread 0 initialises the mbarriers before it copies; the others wait
+    // on them after the barrier below.
+    barriers = add(sharedAddress, shape.barrierOffset);
+    auto first = scf::IfOp::create(
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::eq, threadId, cst(0)),
+        /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&first.getThenRegion().front());
+    initTensorCopyBarriers(b, barriers, 2);
+    acquireTensorMap(b, keyMap);
+    acquireTensorMap(b, valueMap);
+  }
+  // Prologue: Q, then the first key/value tile, in two commit groups (TMA:
+  // Q's alone).
   copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
            shape.headDim, shape.inputHeadDim, qView, cst(0), group);
   NVVM::CpAsyncCommitGroupOp::create(b);
   copyKeyValueTile(range.begin, cst(0));
   NVVM::CpAsyncCommitGroupOp::create(b);
-  NVVM::CpAsyncWaitGroupOp::create(b, 1);
+  NVVM::CpAsyncWaitGroupOp::create(b, shape.tensorCopies ? 0 : 1);
   gpu::BarrierOp::create(b);
   positions->prepareQuery();
   score = std::make_unique<FragmentScore>(

@@ -111,10 +111,13 @@ struct FlashShape {
   /// columns of the f32 tables of projected rows, q W [queryTile, cols]
   /// and k W [keyTile, cols], after the positional tables (0: none).
   int64_t projectedCols = 0;
+  /// The K/V tiles are copied by TMA (cp.async.bulk.tensor), each buffer's
+  /// bytes completing on its mbarrier (two, at barrierOffset).
+  bool tensorCopies = false;
   /// Byte offsets of Q, the two K and the two V tiles, Q's lo tile, the
-  /// positional tables, the score's tables, and the total.
+  /// positional tables, the score's tables, the mbarriers, and the total.
   int64_t queryOffset, keyOffset, valueOffset, queryLowOffset, positionOffset,
-      scoreOffset, sharedBytes;
+      scoreOffset, barrierOffset, sharedBytes;
 
   int64_t warps() const { return queryTile / kWarpRows; }
   /// Elements of one 16-byte chunk (a cp.async copy, an ldmatrix row).
@@ -144,35 +147,44 @@ struct FlashShape {
 /// when `allowTf32`, else FMAs; f16 and bf16 use warpgroup MMA when
 /// `warpgroupMma` (sm_90a), the query tile is a multiple of 64 rows and
 /// the kernel contracts on tensor cores (not multi_dimensional), else
-/// mma.sync.
+/// mma.sync. Warpgroup MMA kernels copy K and V by TMA when
+/// `tensorCopies` and canCopyByTensor.
 FailureOr<FlashShape> chooseFlashShape(AttentionOp op, int64_t queryTile,
                                        int64_t keyTile, int64_t sharedLimit,
-                                       bool allowTf32, bool warpgroupMma);
+                                       bool allowTf32, bool warpgroupMma,
+                                       bool tensorCopies);
 
-/// Element offset of (row, 16-byte chunk) in a shared-memory tile of `cols`
-/// columns of `shape`. ldmatrix tiles XOR-swizzle their chunks by row
+/// Whether the K/V tiles of `op`'s kernel can be TMA boxes: dense K and V
+/// (no block table) whose rows are multiples of 16 bytes, read in one pass
+/// over the keys (softmax, sigmoid or none).
+bool canCopyByTensor(AttentionOp op);
+
+/// Element offset of (row, 16-byte chunk) in a shared-memory tile of `rows`
+/// x `cols` of `shape`. ldmatrix tiles XOR-swizzle their chunks by row
 /// (swizzledOffset); the FMA path pads each row by one chunk instead, which
 /// keeps the four rows its lanes read at once in distinct banks and every
 /// offset a per-thread base plus a constant. Warpgroup MMA tiles are
-/// sequences of 1024-byte atoms of 8 rows x 128 bytes, the 8 row groups
-/// outermost, then the 128-byte column blocks; inside an atom, chunk c of
-/// row r sits at chunk c ^ r: the 128-byte swizzle the tensor cores undo
-/// from the address bits (PTX ISA, "Shared Memory Matrix Layout").
+/// sequences of 1024-byte atoms of 8 rows x 128 bytes: the 128-byte column
+/// blocks outermost (`rows` x 128 bytes each), then the 8-row groups;
+/// inside an atom, chunk c of row r sits at chunk c ^ r: the 128-byte
+/// swizzle the tensor cores undo from the address bits (PTX ISA, "Shared
+/// Memory Matrix Layout"). Each column block is what one TMA box of `rows`
+/// x 128 bytes writes with the 128-byte swizzle.
 Value tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape, Value row,
-                 Value chunk, int64_t cols);
+                 Value chunk, int64_t rows, int64_t cols);
 
 /// Element offset of (row, col) for any column of such a tile: its chunk,
 /// then inside.
 Value tileElementOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
-                        Value row, Value col, int64_t cols);
+                        Value row, Value col, int64_t rows, int64_t cols);
 
 /// The f32 dot product of the first inputHeadDim columns of row `row` of
-/// the [*, headDim] tile at element `base` of `view` with `rhs` (the `n`
+/// the [rows, headDim] tile at element `base` of `view` with `rhs` (the `n`
 /// columns from `col`, as vector<n x f32>; n is a 16-byte chunk's
 /// elements, fewer in the chunk the row ends in), one chunk of the row per
 /// load; with a null `rhs`, with the row itself (|x|^2).
 Value tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape, Value view,
-                 Value base, Value row,
+                 Value base, int64_t rows, Value row,
                  function_ref<Value(int64_t /*col*/, int64_t /*n*/)> rhs);
 
 /// The f32 tables of projected rows in shared memory
@@ -192,8 +204,8 @@ void projectRows(ImplicitLocOpBuilder &b, const FlashShape &shape,
 /// key, value, output, then the optional lse, mask, bias, key lengths,
 /// block table, hard_sample's u [B, Hq, Sq], grid_window's map width (an
 /// index), the number of key parts (an index) and the partials buffer, the
-/// score's weights (general's W [D, D]; additive's Wq, Wk [D, A] and va
-/// [A]) and the position operands.
+/// K and V tensor maps, the score's weights (general's W [D, D]; additive's Wq,
+/// Wk [D, A] and va [A]) and the position operands.
 struct FlashOperands {
   Value query, key, value, output, lse, mask, bias, keyLengths, blockTable,
       sample, gridWidth;
@@ -202,6 +214,9 @@ struct FlashOperands {
   /// (splitStateLayout), written instead of the output when there is more
   /// than one part. Both null when the op's keys are never split.
   Value keyParts, partials;
+  /// TMA copies (FlashShape::tensorCopies): the device addresses of the
+  /// tensor maps of K and V (indices).
+  Value keyMap, valueMap;
   SmallVector<Value> scoreWeights, positions;
   SmallVector<Value> list() const;
 };
@@ -382,6 +397,36 @@ std::optional<WarpgroupMmaAsm> parseWarpgroupMmaAsm(StringRef text);
 bool isWarpgroupPassThroughAsm(StringRef text);
 
 //===----------------------------------------------------------------------===//
+// TMA copies (TensorCopies.cpp). Addresses are indices: shared-window
+// addresses in the kernel, device addresses for the tensor maps.
+//===----------------------------------------------------------------------===//
+
+/// mbarrier.init of the `count` mbarriers (8 bytes each) from shared
+/// address `barriers`, each waiting for one arrival.
+void initTensorCopyBarriers(ImplicitLocOpBuilder &b, Value barriers,
+                            int64_t count);
+/// fence.proxy.tensormap::generic.acquire of the tensor map at `map`: the
+/// tensor copies of the thread see the map as the host copied it to
+/// device memory.
+void acquireTensorMap(ImplicitLocOpBuilder &b, Value map);
+/// mbarrier.arrive.expect_tx: the current phase of `barrier` also waits
+/// for `bytes` bytes of tensor copies.
+void expectTensorBytes(ImplicitLocOpBuilder &b, Value barrier, int64_t bytes);
+/// cp.async.bulk.tensor.Nd: the box of tensor map `map` at `coordinates`
+/// (innermost first) to shared address `dst`, its bytes completing on
+/// `barrier`.
+void copyTensorBox(ImplicitLocOpBuilder &b, Value map, Value dst, Value barrier,
+                   ArrayRef<Value> coordinates);
+/// Waits until the phase of `barrier` of parity `parity` (an index, 0 or
+/// 1) has completed.
+void waitTensorBytes(ImplicitLocOpBuilder &b, Value barrier, Value parity);
+/// Host: the device address (an index) of a tensor map of the rank-4
+/// `buffer` with boxes of `boxRows` x `boxCols` (dims 2 and 3), made by the
+/// CUDA runtime's attnCudaTensorMap, which `module` declares.
+Value makeTensorMap(ImplicitLocOpBuilder &b, ModuleOp module, Value buffer,
+                    int64_t boxRows, int64_t boxCols);
+
+//===----------------------------------------------------------------------===//
 // A warp's contractions (Contractions.cpp).
 //===----------------------------------------------------------------------===//
 
@@ -477,8 +522,9 @@ private:
   }
   /// The term of a row or key from its |x|^2: 1 / |x| (cosine) or |x|^2.
   Value normTerm(Value squares);
-  /// |x|^2 in f32 of row `row` of the tile at element `base` of `view`.
-  Value sumOfSquares(Value view, Value base, Value row);
+  /// |x|^2 in f32 of row `row` of the tile of `rows` rows at element `base`
+  /// of `view`.
+  Value sumOfSquares(Value view, Value base, int64_t rows, Value row);
   /// Element offset of (row, col) in the Q tile.
   Value queryElement(Value row, Value col);
   /// general: the warp's rows of the Q tile become q W, in place.

@@ -16,10 +16,9 @@ using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
 
-FailureOr<FlashShape>
-gpu_lowering::chooseFlashShape(AttentionOp op, int64_t queryTile,
-                               int64_t keyTile, int64_t sharedLimit,
-                               bool allowTf32, bool warpgroupMma) {
+FailureOr<FlashShape> gpu_lowering::chooseFlashShape(
+    AttentionOp op, int64_t queryTile, int64_t keyTile, int64_t sharedLimit,
+    bool allowTf32, bool warpgroupMma, bool tensorCopies) {
   FlashShape s;
   bool f32 = op.getQuery().getType().getElementType().isF32();
   s.contraction = !f32        ? Contraction::HalfMma
@@ -30,6 +29,7 @@ gpu_lowering::chooseFlashShape(AttentionOp op, int64_t queryTile,
       op.getScore() != ScoreKind::multi_dimensional)
     s.contraction = Contraction::WarpgroupMma;
   s.elementBytes = f32 ? 4 : 2;
+  s.tensorCopies = s.warpgroupTiles() && tensorCopies && canCopyByTensor(op);
   int64_t group = op.getQueryHeads() / op.getKeyValueHeads();
   if (canPackHeads(op) && queryTile % group == 0)
     s.packedHeads = group;
@@ -69,7 +69,8 @@ gpu_lowering::chooseFlashShape(AttentionOp op, int64_t queryTile,
                     4 * s.queryTile * (2 * s.relativeBuckets + s.gridSlots);
     int64_t scoreFloats =
         s.projectedCols ? (s.queryTile + s.keyTile) * s.projectionStride() : 0;
-    s.sharedBytes = s.scoreOffset + 4 * scoreFloats;
+    s.barrierOffset = llvm::alignTo(s.scoreOffset + 4 * scoreFloats, 8);
+    s.sharedBytes = s.barrierOffset + (s.tensorCopies ? 2 * 8 : 0);
     // The kernel moves the layout up to the next swizzle atom (the
     // dynamic shared memory is only 16-byte aligned).
     if (s.warpgroupTiles())
@@ -91,6 +92,18 @@ gpu_lowering::chooseFlashShape(AttentionOp op, int64_t queryTile,
   return s;
 }
 
+bool gpu_lowering::canCopyByTensor(AttentionOp op) {
+  auto rowBytes = [](Value operand) {
+    auto type = cast<ShapedType>(operand.getType());
+    return type.getDimSize(3) * type.getElementTypeBitWidth() / 8;
+  };
+  Normalizer normalizer = op.getNormalizer();
+  return !op.getBlockTable() && rowBytes(op.getKey()) % 16 == 0 &&
+         rowBytes(op.getValue()) % 16 == 0 &&
+         (normalizer == Normalizer::softmax ||
+          normalizer == Normalizer::sigmoid || normalizer == Normalizer::none);
+}
+
 bool gpu_lowering::canPackHeads(AttentionOp op) {
   auto headIndependent = [](Value operand) {
     return !operand || cast<ShapedType>(operand.getType()).getDimSize(1) == 1;
@@ -108,21 +121,23 @@ bool gpu_lowering::canPackHeads(AttentionOp op) {
 }
 
 Value gpu_lowering::tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
-                               Value row, Value chunk, int64_t cols) {
+                               Value row, Value chunk, int64_t rows,
+                               int64_t cols) {
   auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
   if (shape.warpgroupTiles()) {
-    // (row / 8, chunk / 8) picks the atom, (row % 8, chunk % 8 ^ row % 8)
+    // (chunk / 8, row / 8) picks the atom, (row % 8, chunk % 8 ^ row % 8)
     // the chunk inside it.
     int64_t atomRows = 8, atomChunks = 8;
     int64_t atomElems = kSwizzleAtomBytes / shape.elementBytes;
+    int64_t blockElems = rows * atomChunks * shape.chunkElems();
     Value group = arith::DivUIOp::create(b, row, cst(atomRows));
     Value inRow = arith::RemUIOp::create(b, row, cst(atomRows));
     Value block = arith::DivUIOp::create(b, chunk, cst(atomChunks));
     Value inChunk = arith::XOrIOp::create(
         b, arith::RemUIOp::create(b, chunk, cst(atomChunks)), inRow);
-    Value at = arith::MulIOp::create(b, group, cst(atomRows * cols));
+    Value at = arith::MulIOp::create(b, block, cst(blockElems));
     at = arith::AddIOp::create(b, at,
-                               arith::MulIOp::create(b, block, cst(atomElems)));
+                               arith::MulIOp::create(b, group, cst(atomElems)));
     at = arith::AddIOp::create(
         b, at,
         arith::MulIOp::create(b, inRow, cst(atomChunks * shape.chunkElems())));
@@ -138,17 +153,18 @@ Value gpu_lowering::tileOffset(ImplicitLocOpBuilder &b, const FlashShape &shape,
 
 Value gpu_lowering::tileElementOffset(ImplicitLocOpBuilder &b,
                                       const FlashShape &shape, Value row,
-                                      Value col, int64_t cols) {
+                                      Value col, int64_t rows, int64_t cols) {
   Value n = arith::ConstantIndexOp::create(b, shape.chunkElems());
   return arith::AddIOp::create(
-      b, tileOffset(b, shape, row, arith::DivUIOp::create(b, col, n), cols),
+      b,
+      tileOffset(b, shape, row, arith::DivUIOp::create(b, col, n), rows, cols),
       arith::RemUIOp::create(b, col, n));
 }
 
 SmallVector<Value> FlashOperands::list() const {
   SmallVector<Value> all = {query, key, value, output};
   for (Value v : {lse, mask, bias, keyLengths, blockTable, sample, gridWidth,
-                  keyParts, partials})
+                  keyParts, partials, keyMap, valueMap})
     if (v)
       all.push_back(v);
   all.append(scoreWeights.begin(), scoreWeights.end());

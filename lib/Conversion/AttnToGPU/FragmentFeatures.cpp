@@ -117,7 +117,7 @@ SmallVector<Value> FragmentFeatureSoftmax::update(ValueRange state, Value k0,
                 b, pairType, t.value,
                 ValueRange{arith::AddIOp::create(
                     b, valueBase,
-                    tileElementOffset(b, t.shape, key, col,
+                    tileElementOffset(b, t.shape, key, col, t.shape.keyTile,
                                       t.shape.valueDim))});
             if (!elem.isF32())
               v = arith::ExtFOp::create(b, f32Pair, v);

@@ -145,8 +145,8 @@ void FragmentPositions::storeRowDots(Value table, ValueRange prefix,
             b, t.warpRow0, arith::DivUIOp::create(b, e, indexConst(b, count)));
         Value slot = arith::RemUIOp::create(b, e, indexConst(b, count));
         Value dot =
-            tileRowDot(b, t.shape, t.query, indexConst(b, 0), r,
-                       [&](int64_t col, int64_t n) {
+            tileRowDot(b, t.shape, t.query, indexConst(b, 0), t.shape.queryTile,
+                       r, [&](int64_t col, int64_t n) {
                          SmallVector<Value> at(prefix);
                          at.append({slot, indexConst(b, col)});
                          return lowering::loadVectorAsF32(b, table, at, n);

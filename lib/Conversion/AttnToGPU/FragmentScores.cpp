@@ -76,7 +76,7 @@ Value FragmentScore::normTerm(Value squares) {
 }
 
 Value gpu_lowering::tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape,
-                               Value view, Value base, Value row,
+                               Value view, Value base, int64_t rows, Value row,
                                function_ref<Value(int64_t, int64_t)> rhs) {
   // One 16-byte chunk per load, widened to f32; the padding columns past
   // the operand's head dim are left out (rhs has none).
@@ -89,7 +89,7 @@ Value gpu_lowering::tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape,
   for (int64_t c = 0; c * n < shape.inputHeadDim; ++c) {
     Value at = arith::AddIOp::create(
         b, base,
-        tileOffset(b, shape, row, arith::ConstantIndexOp::create(b, c),
+        tileOffset(b, shape, row, arith::ConstantIndexOp::create(b, c), rows,
                    shape.headDim));
     Value x = vector::LoadOp::create(b, VectorType::get({n}, elem), view,
                                      ValueRange{at}, /*nontemporal=*/false,
@@ -123,12 +123,14 @@ Value gpu_lowering::tileRowDot(ImplicitLocOpBuilder &b, const FlashShape &shape,
   return sum;
 }
 
-Value FragmentScore::sumOfSquares(Value view, Value base, Value row) {
-  return tileRowDot(b, t.shape, view, base, row, nullptr);
+Value FragmentScore::sumOfSquares(Value view, Value base, int64_t rows,
+                                  Value row) {
+  return tileRowDot(b, t.shape, view, base, rows, row, nullptr);
 }
 
 Value FragmentScore::queryElement(Value row, Value col) {
-  return tileElementOffset(b, t.shape, row, col, t.shape.headDim);
+  return tileElementOffset(b, t.shape, row, col, t.shape.queryTile,
+                           t.shape.headDim);
 }
 
 void FragmentScore::prepareQuery() {
@@ -145,8 +147,8 @@ void FragmentScore::prepareQuery() {
   for (int64_t half = 0; half < 2; ++half) {
     Value row = arith::AddIOp::create(b, t.warpRow0,
                                       indexAdd(b, t.lane.group, 8 * half));
-    rowTerms[half] = normTerm(
-        sumOfSquares(t.query, arith::ConstantIndexOp::create(b, 0), row));
+    rowTerms[half] = normTerm(sumOfSquares(
+        t.query, arith::ConstantIndexOp::create(b, 0), t.shape.queryTile, row));
   }
 }
 
@@ -239,7 +241,7 @@ void FragmentScore::prepareKeys(Value keyBase) {
     Value key =
         arith::MinUIOp::create(b, indexAdd(b, t.lane.lane, kThreadsPerWarp * j),
                                arith::ConstantIndexOp::create(b, keyTile - 1));
-    own.push_back(normTerm(sumOfSquares(t.key, keyBase, key)));
+    own.push_back(normTerm(sumOfSquares(t.key, keyBase, t.shape.keyTile, key)));
   }
   // Key 8 nt + 2t + e (2t + e < 8) is in register 8 nt / 32 of lane
   // (8 nt) % 32 + 2t + e.
@@ -321,7 +323,8 @@ void gpu_lowering::projectRows(ImplicitLocOpBuilder &b, const FlashShape &shape,
               b.setInsertionPoint(db.getInsertionBlock(),
                                   db.getInsertionPoint());
               Value at = arith::AddIOp::create(
-                  b, base, tileElementOffset(b, shape, r, d, shape.headDim));
+                  b, base,
+                  tileElementOffset(b, shape, r, d, rows, shape.headDim));
               Value x = lowering::loadAsF32(b, view, ValueRange{at});
               Value y = lowering::loadAsF32(b, w, ValueRange{d, c});
               scf::YieldOp::create(
@@ -392,9 +395,10 @@ SmallVector<Value> FragmentScore::distances(Value keyBase) {
   SmallVector<Value> keys = localKeys();
   int64_t n = 2 * keys.size();
   Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
-  auto loadChunk = [&](Value view, Value base, Value row, Value c) -> Value {
+  auto loadChunk = [&](Value view, Value base, int64_t tileRows, Value row,
+                       Value c) -> Value {
     Value at = arith::AddIOp::create(
-        b, base, tileOffset(b, t.shape, row, c, t.shape.headDim));
+        b, base, tileOffset(b, t.shape, row, c, tileRows, t.shape.headDim));
     Value x =
         vector::LoadOp::create(b, vecType, view, ValueRange{at},
                                /*nontemporal=*/false, llvm::MaybeAlign(16));
@@ -410,10 +414,10 @@ SmallVector<Value> FragmentScore::distances(Value keyBase) {
         Value q[2];
         for (int64_t half = 0; half < 2; ++half)
           q[half] = loadChunk(t.query, arith::ConstantIndexOp::create(b, 0),
-                              rows[half], c);
+                              t.shape.queryTile, rows[half], c);
         SmallVector<Value> next(n);
         for (auto [k, key] : llvm::enumerate(keys)) {
-          Value kc = loadChunk(t.key, keyBase, key, c);
+          Value kc = loadChunk(t.key, keyBase, t.shape.keyTile, key, c);
           int64_t nt = k / 2, e = k % 2;
           for (int64_t half = 0; half < 2; ++half) {
             int64_t i = 4 * nt + 2 * half + e;
