@@ -191,7 +191,8 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
   }
   if (isa<NVVM::CpAsyncCommitGroupOp, NVVM::CpAsyncWaitGroupOp,
           NVVM::WgmmaFenceAlignedOp, NVVM::WgmmaGroupSyncAlignedOp,
-          NVVM::FenceProxyOp, NVVM::FenceProxyAcquireOp>(op)) {
+          NVVM::FenceProxyOp, NVVM::FenceProxyAcquireOp,
+          NVVM::FenceMbarrierInitOp>(op)) {
     // The emulated copies and MMAs complete at once.
     op->erase();
     return success();

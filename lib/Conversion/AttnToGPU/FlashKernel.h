@@ -402,7 +402,8 @@ bool isWarpgroupPassThroughAsm(StringRef text);
 //===----------------------------------------------------------------------===//
 
 /// mbarrier.init of the `count` mbarriers (8 bytes each) from shared
-/// address `barriers`, each waiting for one arrival.
+/// address `barriers`, each waiting for one arrival, and the fence that
+/// makes them visible to the tensor copies.
 void initTensorCopyBarriers(ImplicitLocOpBuilder &b, Value barriers,
                             int64_t count);
 /// fence.proxy.tensormap::generic.acquire of the tensor map at `map`: the

@@ -53,8 +53,7 @@ gpu_lowering::splitCombineArgs(const FlashOperands &operands) {
 
 bool gpu_lowering::canSplitKeys(AttentionOp op) {
   return op.getNormalizer() == Normalizer::softmax &&
-         op.getScore() != ScoreKind::multi_dimensional &&
-         !op.getRelativeClip();
+         op.getScore() != ScoreKind::multi_dimensional && !op.getRelativeClip();
 }
 
 gpu::GPUFuncOp

@@ -57,6 +57,9 @@ void gpu_lowering::initTensorCopyBarriers(ImplicitLocOpBuilder &b,
                       b, barriers, arith::ConstantIndexOp::create(b, 8 * i)),
                   kSharedSpace),
         one, /*predicate=*/Value());
+  // The initialisation, visible to the tensor copies (the async proxy)
+  // that complete on the barriers.
+  NVVM::FenceMbarrierInitOp::create(b);
 }
 
 void gpu_lowering::acquireTensorMap(ImplicitLocOpBuilder &b, Value map) {
