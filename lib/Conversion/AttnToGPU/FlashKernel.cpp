@@ -304,8 +304,15 @@ void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
 }
 
 void FlashKernelEmitter::copyKeyValueBoxes(Value k0, Value buf) {
+  // Only tiles of the key range: an empty range (no keys, or a query tile
+  // that sees none) waits for nothing, and no copy may still be in flight
+  // when the CTA exits; a K/V tensor with no keys has no map.
   auto first = scf::IfOp::create(
-      b, arith::CmpIOp::create(b, arith::CmpIPredicate::eq, threadId, cst(0)),
+      b,
+      arith::AndIOp::create(
+          b,
+          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, threadId, cst(0)),
+          lessThan(k0, range.end)),
       /*withElseRegion=*/false);
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPointToStart(&first.getThenRegion().front());

@@ -16,6 +16,12 @@
 // CHECK-COUNT-2: nvvm.mbarrier.init
 // CHECK-COUNT-2: nvvm.fence.proxy.acquire <sys>
 // CHECK: nvvm.cp.async.commit.group
+// The first tile only if the key range has one (an empty range waits for
+// nothing, and no copy may outlive the CTA).
+// CHECK: %[[T0:.*]] = arith.cmpi eq, %thread_id_x, %{{.*}} : index
+// CHECK-NEXT: %[[LIVE:.*]] = arith.cmpi slt, %{{.*}}, %{{.*}} : index
+// CHECK-NEXT: %[[ISSUE:.*]] = arith.andi %[[T0]], %[[LIVE]] : i1
+// CHECK-NEXT: scf.if %[[ISSUE]] {
 // CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c16384_i32
 // CHECK-COUNT-2: nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} box[{{.*}}] : !llvm.ptr<7>, !llvm.ptr
 // CHECK: nvvm.cp.async.wait.group 0
