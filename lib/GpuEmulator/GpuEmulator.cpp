@@ -42,6 +42,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -181,6 +182,20 @@ size_t mbarrierOffset(const void *p) {
     fail("mbarrier outside shared memory or not 8-byte aligned");
   return at;
 }
+
+/// The initialised mbarrier at `bar`, for `use` (the caller holds the CTA's
+/// mbarrier mutex).
+Mbarrier &initialisedMbarrier(void *bar, const char *use) {
+  auto it = currentCta->mbarriers.find(mbarrierOffset(bar));
+  if (it == currentCta->mbarriers.end())
+    fail((std::string(use) + " on an mbarrier that was not initialised")
+             .c_str());
+  return it->second;
+}
+
+/// The 128-byte swizzle of shared-memory offset `byte` (of a 1024-byte
+/// aligned base): its 16-byte chunk XOR its row of 128 bytes mod 8.
+int64_t swizzle128(int64_t byte) { return byte ^ (((byte >> 7) & 7) << 4); }
 
 /// Arrivals and completed transaction bytes on an mbarrier (the caller
 /// holds the CTA's mbarrier mutex): the phase completes when both are done.
@@ -368,7 +383,7 @@ void attnEmuWarpgroupMma(int32_t n, int32_t bf16, int32_t transposeB,
                         ? start + col / 64 * leading + k / 8 * stride +
                               k % 8 * 128 + col % 64 * 2
                         : start + col / 8 * stride + col % 8 * 128 + k * 2;
-    byte ^= ((byte >> 7) & 7) << 4;
+    byte = uint32_t(swizzle128(byte));
     if (byte + 2 > cta.sharedBytes)
       fail("wgmma reads past shared memory");
     uint16_t h;
@@ -405,10 +420,7 @@ void attnEmuMbarrierInit(void *bar, int32_t count) {
 void attnEmuMbarrierArriveExpectTx(void *bar, int32_t bytes) {
   Cta &cta = *currentCta;
   std::lock_guard<std::mutex> lock(cta.mbarrierMutex);
-  auto it = cta.mbarriers.find(mbarrierOffset(bar));
-  if (it == cta.mbarriers.end())
-    fail("arrive on an mbarrier that was not initialised");
-  updateMbarrier(it->second, 1, bytes, 0);
+  updateMbarrier(initialisedMbarrier(bar, "arrive"), 1, bytes, 0);
 }
 
 /// mbarrier.try_wait.parity, until it succeeds: the phase of parity
@@ -416,12 +428,8 @@ void attnEmuMbarrierArriveExpectTx(void *bar, int32_t bytes) {
 void attnEmuMbarrierWait(void *bar, int32_t parity) {
   Cta &cta = *currentCta;
   std::unique_lock<std::mutex> lock(cta.mbarrierMutex);
-  size_t at = mbarrierOffset(bar);
-  auto it = cta.mbarriers.find(at);
-  if (it == cta.mbarriers.end())
-    fail("wait on an mbarrier that was not initialised");
-  cta.mbarrierChanged.wait(
-      lock, [&] { return cta.mbarriers[at].phase != (parity & 1); });
+  Mbarrier &state = initialisedMbarrier(bar, "wait");
+  cta.mbarrierChanged.wait(lock, [&] { return state.phase != (parity & 1); });
 }
 
 /// cp.async.bulk.tensor.4d ... .mbarrier::complete_tx::bytes, at once: the
@@ -447,10 +455,7 @@ void attnEmuTensorLoad(void *dst, const void *mapAddress, void *bar, int32_t c0,
     bool rowInside = outer && row >= 0 && row < map->dims[2];
     for (int64_t byte = 0; byte < rowBytes; byte += map->elementBytes) {
       int64_t col = coords[3] + byte / map->elementBytes;
-      // Chunk (16 bytes) c of row r lands at chunk c ^ (r % 8).
-      int64_t linear = r * rowBytes + byte;
-      int64_t swizzled = linear ^ (((linear >> 7) & 7) << 4);
-      unsigned char *to = out + swizzled;
+      unsigned char *to = out + swizzle128(r * rowBytes + byte);
       if (!rowInside || col < 0 || col >= map->dims[3]) {
         std::memset(to, 0, size_t(map->elementBytes));
         continue;
@@ -463,10 +468,8 @@ void attnEmuTensorLoad(void *dst, const void *mapAddress, void *bar, int32_t c0,
     }
   }
   std::lock_guard<std::mutex> lock(cta.mbarrierMutex);
-  auto it = cta.mbarriers.find(mbarrierOffset(bar));
-  if (it == cta.mbarriers.end())
-    fail("tensor copy completing on an mbarrier that was not initialised");
-  updateMbarrier(it->second, 0, 0, boxBytes);
+  updateMbarrier(initialisedMbarrier(bar, "tensor copy completing"), 0, 0,
+                 boxBytes);
 }
 
 /// Runs `entry(args)` for every thread of every CTA of the grid.
