@@ -686,6 +686,22 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     the keys) and head dims whose rows are not a multiple of 16 bytes (TMA's
     stride rule).
 
+    With `warp-specialize` as well (sm_90a), those TMA kernels get one
+    more warpgroup, the producer, after the compute warps (the
+    FlashAttention-3 structure). Its first thread walks the key range ahead
+    of them and issues each tile's copies into the next buffer of a ring of
+    up to four (as many as fit in `shared-memory-bytes`, before the key
+    tile shrinks), once the buffer's "empty" mbarrier shows that every
+    compute thread has arrived on it after reading its previous tile; the
+    compute warps wait on the buffer's "full" mbarrier and no longer meet
+    at a CTA barrier per tile (their other barriers become a named barrier
+    of their own threads). Where the launch's thread count would cap the
+    compute warps below 240 registers (two compute warpgroups and more),
+    `setmaxnreg` moves registers from the producer (down to 24) to them.
+    With two compute warpgroups they also take turns at issuing `Q K^T`
+    (ping-pong, on a named barrier per warpgroup), so that one's softmax
+    runs while the other's MMAs do.
+
     GQA packs the query heads of each K/V head into one CTA's rows (packed
     row p: head kh G + p % G, row p / G), so that each K/V tile is read
     once for the group, when the variant math does not depend on the query
@@ -736,8 +752,13 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
            "64; mma.sync otherwise">,
     Option<"tensorCopies", "tensor-copies", "bool", /*default=*/"false",
            "With warpgroup-mma: copy the K/V tiles with TMA "
-           "(cp.async.bulk.tensor into an mbarrier-guarded double buffer) "
+           "(cp.async.bulk.tensor into mbarrier-guarded buffers) "
            "where the kernel allows it; cp.async otherwise">,
+    Option<"warpSpecialize", "warp-specialize", "bool", /*default=*/"false",
+           "With tensor-copies: a producer warpgroup issues the TMA copies "
+           "into a ring of up to 4 K/V buffers guarded by full and empty "
+           "mbarriers, with setmaxnreg moving registers to the compute "
+           "warps and two compute warpgroups taking turns at Q K^T">,
   ];
 }
 

@@ -14,7 +14,8 @@
 // of attnEmuTensorMap, write their box with the 128-byte swizzle and
 // complete their bytes on an mbarrier at once; an mbarrier is a phase, a
 // pending arrival count and a transaction count, which threads wait on
-// with a condition variable.
+// with a condition variable. Named barriers (bar.sync id, count) are
+// generations counted under a mutex.
 //
 // The matrix instructions follow the PTX ISA's fragment layouts of
 // mma.m16n8k16 (f16, bf16), mma.m16n8k8 (tf32), ldmatrix .m8n8
@@ -33,6 +34,7 @@
 #include <pthread.h>
 
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
@@ -87,6 +89,18 @@ struct TensorMap {
   int64_t boxRows = 0, boxCols = 0;
 };
 
+/// A named barrier (bar.sync id, count): threads arrived in the current
+/// generation.
+struct NamedBarrier {
+  int32_t arrived = 0;
+  uint64_t generation = 0;
+};
+/// bar.sync's barriers per CTA.
+constexpr int32_t kNamedBarriers = 16;
+/// A wait longer than this is taken for a deadlock: the emulated threads
+/// of a CTA never take that long between two barriers.
+constexpr std::chrono::seconds kDeadlock(120);
+
 struct FreeDeleter {
   void operator()(unsigned char *p) const { std::free(p); }
 };
@@ -102,6 +116,10 @@ struct Cta {
   std::mutex mbarrierMutex;
   std::condition_variable mbarrierChanged;
   std::map<size_t, Mbarrier> mbarriers;
+  /// The named barriers: groups of threads that meet without the rest.
+  std::mutex namedMutex;
+  std::condition_variable namedChanged;
+  NamedBarrier named[kNamedBarriers];
 
   /// `bytes` of garbage, not zeros: a kernel must not read what it did not
   /// write.
@@ -212,6 +230,28 @@ void updateMbarrier(Mbarrier &bar, int32_t arrivals, int64_t expectBytes,
   }
 }
 
+/// One arrival of the calling thread at named barrier `id` of `count`
+/// threads (the caller holds the CTA's named-barrier mutex): the barrier's
+/// generation before it, and whether it completed the generation.
+std::pair<uint64_t, bool> arriveAtNamedBarrier(Cta &cta, int32_t id,
+                                               int32_t count) {
+  int64_t threads = cta.threads[0] * cta.threads[1] * cta.threads[2];
+  if (id < 0 || id >= kNamedBarriers || count <= 0 || count % kLanes ||
+      count > threads)
+    fail(("named barrier " + std::to_string(id) + " for " +
+          std::to_string(count) +
+          " threads (a multiple of 32, at most the CTA's " +
+          std::to_string(threads) + ")")
+             .c_str());
+  NamedBarrier &bar = cta.named[id];
+  uint64_t generation = bar.generation;
+  if (++bar.arrived < count)
+    return {generation, false};
+  bar.arrived = 0;
+  ++bar.generation;
+  cta.namedChanged.notify_all();
+  return {generation, true};
+}
 /// The matrix operation types of attnEmuMma.
 enum MmaType : int32_t { kF16 = 0, kBf16 = 1, kTf32 = 2 };
 
@@ -237,6 +277,30 @@ int32_t attnEmuSpecialRegister(int32_t code) {
 void *attnEmuSharedMemory() { return currentCta->shared.get(); }
 
 void attnEmuBarrier() { pthread_barrier_wait(&currentCta->barrier); }
+
+/// bar.arrive id, count: one arrival at barrier `id`, without waiting.
+void attnEmuNamedBarrierArrive(int32_t id, int32_t count) {
+  Cta &cta = *currentCta;
+  std::lock_guard<std::mutex> lock(cta.namedMutex);
+  arriveAtNamedBarrier(cta, id, count);
+}
+
+/// bar.sync id, count: the first `count` threads to arrive at barrier
+/// `id` (waiting or not) go on together.
+void attnEmuNamedBarrier(int32_t id, int32_t count) {
+  Cta &cta = *currentCta;
+  std::unique_lock<std::mutex> lock(cta.namedMutex);
+  std::pair<uint64_t, bool> arrival = arriveAtNamedBarrier(cta, id, count);
+  uint64_t generation = arrival.first;
+  if (arrival.second)
+    return;
+  NamedBarrier &bar = cta.named[id];
+  if (!cta.namedChanged.wait_for(lock, kDeadlock,
+                                 [&] { return bar.generation != generation; }))
+    fail(("named barrier " + std::to_string(id) +
+          " never met its threads (a deadlock)")
+             .c_str());
+}
 
 /// cp.async, synchronously: `srcBytes` of `bytes` come from `src`, the rest
 /// is zero.
@@ -423,13 +487,23 @@ void attnEmuMbarrierArriveExpectTx(void *bar, int32_t bytes) {
   updateMbarrier(initialisedMbarrier(bar, "arrive"), 1, bytes, 0);
 }
 
+/// mbarrier.arrive: one arrival.
+void attnEmuMbarrierArrive(void *bar) {
+  Cta &cta = *currentCta;
+  std::lock_guard<std::mutex> lock(cta.mbarrierMutex);
+  updateMbarrier(initialisedMbarrier(bar, "arrive"), 1, 0, 0);
+}
+
 /// mbarrier.try_wait.parity, until it succeeds: the phase of parity
 /// `parity` has completed (the current phase's parity is the other).
 void attnEmuMbarrierWait(void *bar, int32_t parity) {
   Cta &cta = *currentCta;
   std::unique_lock<std::mutex> lock(cta.mbarrierMutex);
   Mbarrier &state = initialisedMbarrier(bar, "wait");
-  cta.mbarrierChanged.wait(lock, [&] { return state.phase != (parity & 1); });
+  if (!cta.mbarrierChanged.wait_for(
+          lock, kDeadlock, [&] { return state.phase != (parity & 1); }))
+    fail("an mbarrier wait that never ends (a deadlock, or a phase that "
+         "completed twice before its waiters saw it)");
 }
 
 /// cp.async.bulk.tensor.4d ... .mbarrier::complete_tx::bytes, at once: the

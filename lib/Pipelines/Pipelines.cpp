@@ -183,6 +183,7 @@ void attn::buildLowerToCudaPipeline(OpPassManager &pm,
   gpu.allowTf32 = options.allowTf32;
   gpu.warpgroupMma = options.chip == "sm_90a";
   gpu.tensorCopies = options.chip == "sm_90a";
+  gpu.warpSpecialize = options.chip == "sm_90a";
   pm.addPass(createAttnToGpu(gpu));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

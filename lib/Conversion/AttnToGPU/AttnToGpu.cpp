@@ -144,7 +144,7 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
       return failure();
     FailureOr<FlashShape> shape =
         chooseFlashShape(op, queryTile, keyTile, sharedMemoryBytes, allowTf32,
-                         warpgroupMma, tensorCopies);
+                         warpgroupMma, tensorCopies, warpSpecialize);
     if (failed(shape))
       return failure();
 
@@ -227,7 +227,7 @@ struct AttnToGpuPass : mlir::attn::impl::AttnToGpuBase<AttnToGpuPass> {
     if (failed(kernel))
       return failure();
 
-    Value threads = arith::ConstantIndexOp::create(b, shape->threads());
+    Value threads = arith::ConstantIndexOp::create(b, shape->launchThreads());
     Value shared =
         arith::ConstantIntOp::create(b, b.getI32Type(), shape->sharedBytes);
     gpu::LaunchFuncOp::create(

@@ -6,11 +6,12 @@
 //
 //   - each kernel llvm.func moves out of its gpu.module, and its NVVM ops
 //     become calls into the emulator library (lib/GpuEmulator): special
-//     registers, barriers, shfl.sync (bfly, idx), ldmatrix, mma.sync, cvt
-//     to tf32, cp.async, the tensor copies (cp.async.bulk.tensor), mbarrier
-//     init, arrive.expect_tx and the inline PTX of try_wait.parity, and
-//     the inline PTX of warpgroup MMA (Warpgroup.cpp); the commit/wait of
-//     cp.async and of wgmma, wgmma.fence and the proxy fences go (the
+//     registers, barriers (named ones too), shfl.sync (bfly, idx),
+//     ldmatrix, mma.sync, cvt to tf32, cp.async, the tensor copies
+//     (cp.async.bulk.tensor), mbarrier init, arrive, arrive.expect_tx and
+//     the inline PTX of try_wait.parity and of bar.arrive, and the inline
+//     PTX of warpgroup MMA (Warpgroup.cpp); the commit/wait of cp.async
+//     and of wgmma, wgmma.fence, the proxy fences and setmaxnreg go (the
 //     emulated copies and MMAs are synchronous, the tensor maps host
 //     memory);
 //     ex2/lg2.approx and sqrt.rn become llvm.exp2/log2/sqrt;
@@ -184,6 +185,15 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
   if (isa<NVVM::Barrier0Op, NVVM::BarrierOp, NVVM::ShflOp, NVVM::LdMatrixOp,
           NVVM::MmaOp, NVVM::MBarrierInitOp>(op))
     collective = true;
+  if (auto named = dyn_cast<NVVM::BarrierOp>(op);
+      named && named.getNumberOfThreads()) {
+    if (named.getRes() || !named.getBarrierId())
+      return op->emitOpError() << "has no CPU emulation (with a reduction)";
+    call(b, "attnEmuNamedBarrier", voidTy,
+         {named.getBarrierId(), named.getNumberOfThreads()});
+    op->erase();
+    return success();
+  }
   if (isa<NVVM::Barrier0Op, NVVM::BarrierOp>(op)) {
     call(b, "attnEmuBarrier", voidTy, {});
     op->erase();
@@ -194,6 +204,11 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
           NVVM::FenceProxyOp, NVVM::FenceProxyAcquireOp,
           NVVM::FenceMbarrierInitOp>(op)) {
     // The emulated copies and MMAs complete at once.
+    op->erase();
+    return success();
+  }
+  if (isa<NVVM::SetMaxRegisterOp>(op)) {
+    // CPU threads have no register file to share.
     op->erase();
     return success();
   }
@@ -213,6 +228,14 @@ LogicalResult Emulator::rewriteOp(Operation *op, Block *entry) {
              << "has no CPU emulation (predicated or with a state)";
     call(b, "attnEmuMbarrierArriveExpectTx", voidTy,
          {generic(b, arrive.getAddr()), arrive.getTxcount()});
+    op->erase();
+    return success();
+  }
+  if (auto arrive = dyn_cast<NVVM::MBarrierArriveOp>(op)) {
+    if (arrive.getCount() || arrive.getRes())
+      return op->emitOpError()
+             << "has no CPU emulation (with a count or a state)";
+    call(b, "attnEmuMbarrierArrive", voidTy, {generic(b, arrive.getAddr())});
     op->erase();
     return success();
   }
@@ -360,6 +383,12 @@ LogicalResult Emulator::rewriteInlineAsm(LLVM::InlineAsmOp op, Block *entry) {
   if (text.contains("mbarrier.try_wait.parity") && operands.size() >= 2) {
     call(b, "attnEmuMbarrierWait", voidTy,
          {generic(b, operands[0]), operands[1]});
+    op.erase();
+    return success();
+  }
+  // nvvm.barrier.arrive (convert-nvvm-to-llvm): barrier, thread count.
+  if (text.starts_with("bar.arrive ") && operands.size() == 2) {
+    call(b, "attnEmuNamedBarrierArrive", voidTy, {operands[0], operands[1]});
     op.erase();
     return success();
   }

@@ -75,6 +75,11 @@ public:
 
   /// `present`: which optional operands `args` hold, in launch order.
   LogicalResult emit(ValueRange args, const FlashOperands &present);
+  /// After emit: the compute warps' barriers leave out the producer.
+  void finish() {
+    if (computeWarps)
+      restrictBarriersToConsumers(*computeWarps, shape);
+  }
 
 private:
   Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
@@ -102,7 +107,8 @@ private:
   void copyRows(Value src, Value head, Value rowBase, Value rowLimit,
                 int64_t rows, int64_t cols, int64_t srcCols, Value dst,
                 Value dstBase, int64_t packedHeads = 1);
-  /// Element offsets of K and V buffer `buf` (0 or 1) in their views.
+  /// Element offsets of K and V buffer `buf` (< FlashShape::stages) in
+  /// their views.
   Value keyBase(Value buf) {
     return mul(buf, shape.keyTile * shape.rowStride(shape.headDim));
   }
@@ -111,10 +117,8 @@ private:
   }
   /// The keys [k0, k0 + Tk) and their values into buffer `buf`.
   void copyKeyValueTile(Value k0, Value buf);
-  /// The same by TMA, from thread 0, on buffer `buf`'s mbarrier.
+  /// The same by TMA, from thread 0, on buffer `buf`'s full mbarrier.
   void copyKeyValueBoxes(Value k0, Value buf);
-  /// Shared address of buffer `buf`'s mbarrier.
-  Value tileBarrier(Value buf) { return add(barriers, mul(buf, 8)); }
   /// Global (row, position, key) indices of the pair of elements `half`
   /// (row g or g + 8) of accumulator tile `nt` of the key tile at `k0`.
   ScoreIndices fragmentIndices(Value k0, int64_t nt, int64_t half);
@@ -124,7 +128,8 @@ private:
   /// The masks: hidden keys become -inf.
   SmallVector<Value> maskScores(ArrayRef<Value> flat, Value k0);
   /// The loop over the live key tiles, the first of which has been copied
-  /// into buffer 0: prefetches the next tile, computes the tile's scores
+  /// into buffer 0 (or, with a producer, all of which the producer copies
+  /// into the ring): prefetches the next tile, computes the tile's scores
   /// (changed and masked) and yields what `body(k0, buf, scores, carried)`
   /// returns, from `init`.
   /// Without `withScores` the body gets no scores (multi_dimensional has
@@ -133,6 +138,9 @@ private:
       Value k0, Value buf, ArrayRef<Value> scores, ValueRange carried)>;
   FailureOr<scf::ForOp> keyLoop(ValueRange init, KeyTileBody body,
                                 bool withScores = true);
+  /// The end of the key loop's work on buffer `buf`: the compute threads
+  /// meet, or hand the buffer back to the producer.
+  void releaseBuffer(Value buf);
   /// The key loops of a normaliser that chooses keys, and its output.
   LogicalResult emitSelection();
   /// multi_dimensional's key loop and output.
@@ -157,13 +165,15 @@ private:
   /// and query heads of the thread's fragment rows g, g + 8.
   Value outRow[2], outHead[2];
   Value qView, kView, vView;
-  /// Warpgroup tiles: the shared address of the layout. TMA copies: the
-  /// tensor maps of K and V, and the shared address of the two buffers'
-  /// mbarriers.
-  Value sharedAddress, keyMap, valueMap, barriers;
+  /// Warpgroup tiles: the shared address of the layout.
+  Value sharedAddress;
+  /// TMA copies: their tensor maps and mbarriers.
+  std::optional<TensorCopyPlan> copies;
   std::unique_ptr<WarpContraction> contraction;
   std::unique_ptr<FragmentScore> score;
   std::unique_ptr<FragmentPositions> positions;
+  /// With a producer warpgroup: the region of the compute warps.
+  Region *computeWarps = nullptr;
   /// hard, topk or hard_sample, or null.
   std::unique_ptr<FragmentSelection> selection;
   Type elem;
@@ -316,20 +326,8 @@ void FlashKernelEmitter::copyKeyValueBoxes(Value k0, Value buf) {
       /*withElseRegion=*/false);
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPointToStart(&first.getThenRegion().front());
-  // Every box is counted whole, its zeros included.
-  int64_t blockCols = kSwizzleAtomBytes / 8 / shape.elementBytes;
-  int64_t blockBytes = shape.keyTile * kSwizzleAtomBytes / 8;
-  Value barrier = tileBarrier(buf);
-  expectTensorBytes(b, barrier,
-                    blockBytes * (shape.headDim + shape.valueDim) / blockCols);
-  auto boxes = [&](Value map, int64_t offset, Value base, int64_t cols) {
-    Value at = add(add(sharedAddress, offset), mul(base, shape.elementBytes));
-    for (int64_t block = 0; block < cols / blockCols; ++block)
-      copyTensorBox(b, map, add(at, block * blockBytes), barrier,
-                    {cst(block * blockCols), k0, tile.kvHead, tile.b});
-  };
-  boxes(keyMap, shape.keyOffset, keyBase(buf), shape.headDim);
-  boxes(valueMap, shape.valueOffset, valueBase(buf), shape.valueDim);
+  gpu_lowering::copyKeyValueBoxes(b, *copies, k0, buf, keyBase(buf),
+                                  valueBase(buf));
 }
 
 ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
@@ -409,26 +407,26 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
         b.setInsertionPoint(lb.getInsertionBlock(), lb.getInsertionPoint());
         Value step = arith::DivUIOp::create(
             b, arith::SubIOp::create(b, k0, range.begin), cst(shape.keyTile));
-        Value buf = arith::RemUIOp::create(b, step, cst(2));
-        Value other = arith::SubIOp::create(b, cst(1), buf);
-        // Prefetch the next tile into the other buffer; always commit (an
-        // empty group is legal), so that "all but the newest group" is
-        // always the current tile.
+        Value buf = arith::RemUIOp::create(b, step, cst(shape.stages));
         Value nextK0 = add(k0, shape.keyTile);
-        auto prefetch = scf::IfOp::create(b, lessThan(nextK0, range.end),
-                                          /*withElseRegion=*/false);
-        {
+        if (!shape.producerWarpgroup) {
+          // Prefetch the next tile into the other buffer; always commit (an
+          // empty group is legal), so that "all but the newest group" is
+          // always the current tile.
+          auto prefetch = scf::IfOp::create(b, lessThan(nextK0, range.end),
+                                            /*withElseRegion=*/false);
           OpBuilder::InsertionGuard g(b);
           b.setInsertionPointToStart(&prefetch.getThenRegion().front());
-          copyKeyValueTile(nextK0, other);
+          copyKeyValueTile(nextK0, arith::SubIOp::create(b, cst(1), buf));
         }
         if (shape.tensorCopies) {
-          // Buffer buf's (step / 2)-th tile: phase step / 2 of its
+          // The buffer's (step / stages)-th tile: that phase of its full
           // mbarrier. Each thread waits for the bytes itself.
-          waitTensorBytes(
-              b, tileBarrier(buf),
-              arith::RemUIOp::create(b, arith::DivUIOp::create(b, step, cst(2)),
-                                     cst(2)));
+          waitBarrierPhase(
+              b, copies->fullBarrier(b, buf),
+              arith::RemUIOp::create(
+                  b, arith::DivUIOp::create(b, step, cst(shape.stages)),
+                  cst(2)));
         } else {
           NVVM::CpAsyncCommitGroupOp::create(b);
           NVVM::CpAsyncWaitGroupOp::create(b, 1);
@@ -445,13 +443,17 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
         }
         if (!withScores) {
           SmallVector<Value> yielded = body(k0, buf, {}, carried);
-          gpu::BarrierOp::create(b);
+          releaseBuffer(buf);
           scf::YieldOp::create(b, yielded);
           return;
         }
 
         score->prepareKeys(keyBase(buf));
+        if (shape.pingPong())
+          waitForMmaTurn(b, shape, threadId);
         SmallVector<Value> flat = contraction->scores(keyBase(buf));
+        if (shape.pingPong())
+          passMmaTurn(b, shape, threadId);
         FailureOr<SmallVector<Value>> changed = changeScores(flat, k0);
         if (failed(changed)) {
           result = failure();
@@ -479,14 +481,24 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
           scores.assign(ifOp.getResults().begin(), ifOp.getResults().end());
         }
         SmallVector<Value> yielded = body(k0, buf, scores, carried);
-        // The tile's buffer is refilled by the prefetch of the next
-        // iteration but one: every warp must be done reading it.
-        gpu::BarrierOp::create(b);
+        releaseBuffer(buf);
         scf::YieldOp::create(b, yielded);
       });
   if (failed(result))
     return failure();
   return loop;
+}
+
+void FlashKernelEmitter::releaseBuffer(Value buf) {
+  // Without a producer the buffer is refilled by the prefetch of the next
+  // iteration but one: every warp must be done reading it. With one, each
+  // compute thread hands it back on its empty mbarrier; they still meet
+  // where the next tile rewrites tables of this one (additive's projected
+  // key rows).
+  if (!shape.producerWarpgroup || shape.projectedCols)
+    gpu::BarrierOp::create(b);
+  if (shape.producerWarpgroup)
+    arriveOnBarrier(b, copies->emptyBarrier(b, buf));
 }
 
 LogicalResult FlashKernelEmitter::emitFeatureSoftmax(const WarpTiles &tiles,
@@ -654,6 +666,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
     keyParts = args[next++];
     partials = args[next++];
   }
+  Value keyMap, valueMap;
   if (present.keyMap) {
     keyMap = args[next++];
     valueMap = args[next++];
@@ -754,8 +767,8 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   int64_t d = shape.rowStride(shape.headDim);
   int64_t dv = shape.rowStride(shape.valueDim);
   qView = sharedView(raw, shape.queryOffset, shape.queryTile * d);
-  kView = sharedView(raw, shape.keyOffset, 2 * shape.keyTile * d);
-  vView = sharedView(raw, shape.valueOffset, 2 * shape.keyTile * dv);
+  kView = sharedView(raw, shape.keyOffset, shape.stages * shape.keyTile * d);
+  vView = sharedView(raw, shape.valueOffset, shape.stages * shape.keyTile * dv);
   WarpTiles tiles{shape, lane, warpRow0, qView, kView, vView};
   tiles.sharedAddress = sharedAddress;
   if (shape.splitQuery)
@@ -769,24 +782,42 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
     lowering::narrowToPart(b, cfg, range, part, keyParts);
 
   if (shape.tensorCopies) {
+    copies.emplace(TensorCopyPlan{shape, keyMap, valueMap, sharedAddress,
+                                  add(sharedAddress, shape.barrierOffset),
+                                  tile.kvHead, tile.b});
     // Thread 0 initialises the mbarriers before it copies; the others wait
     // on them after the barrier below.
-    barriers = add(sharedAddress, shape.barrierOffset);
     auto first = scf::IfOp::create(
         b, arith::CmpIOp::create(b, arith::CmpIPredicate::eq, threadId, cst(0)),
         /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(&first.getThenRegion().front());
-    initTensorCopyBarriers(b, barriers, 2);
-    acquireTensorMap(b, keyMap);
-    acquireTensorMap(b, valueMap);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&first.getThenRegion().front());
+      initTensorCopyBarriers(b, *copies);
+      if (!shape.producerWarpgroup) {
+        acquireTensorMap(b, keyMap);
+        acquireTensorMap(b, valueMap);
+      }
+    }
+  }
+  if (shape.producerWarpgroup) {
+    // Every thread sees the initialised mbarriers before the roles part.
+    gpu::BarrierOp::create(b);
+    computeWarps = &splitProducerWarpgroup(
+                        b, *copies, threadId, range.begin, range.end,
+                        [&](Value buf) { return keyBase(buf); },
+                        [&](Value buf) { return valueBase(buf); })
+                        .getElseRegion();
+    if (shape.pingPong())
+      startPingPong(b, shape, threadId);
   }
   // Prologue: Q, then the first key/value tile, in two commit groups (TMA:
   // Q's alone).
   copyRows(cfg.query, tile.h, tile.row0, cfg.queryLen, shape.queryTile,
            shape.headDim, shape.inputHeadDim, qView, cst(0), group);
   NVVM::CpAsyncCommitGroupOp::create(b);
-  copyKeyValueTile(range.begin, cst(0));
+  if (!shape.producerWarpgroup)
+    copyKeyValueTile(range.begin, cst(0));
   NVVM::CpAsyncCommitGroupOp::create(b);
   NVVM::CpAsyncWaitGroupOp::create(b, shape.tensorCopies ? 0 : 1);
   gpu::BarrierOp::create(b);
@@ -896,7 +927,7 @@ gpu_lowering::emitFlashKernel(gpu::GPUModuleOp module, StringRef name,
                               AttentionOp op, const FlashShape &shape,
                               const FlashOperands &operands) {
   gpu::GPUFuncOp func = createKernel(module, op.getLoc(), name, operands.list(),
-                                     int32_t(shape.threads()));
+                                     int32_t(shape.launchThreads()));
   ImplicitLocOpBuilder b(op.getLoc(), func.getContext());
   b.setInsertionPointToStart(&func.getBody().front());
   FlashKernelEmitter emitter(op, shape, b);
@@ -904,6 +935,13 @@ gpu_lowering::emitFlashKernel(gpu::GPUModuleOp module, StringRef name,
     func.erase();
     return failure();
   }
+  emitter.finish();
+  // setmaxnreg needs the register count at launch, which ptxas knows from
+  // the thread count and one CTA per SM (.minnctapersm 1).
+  if (registerBudgets(shape))
+    func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                  b.getI32IntegerAttr(1));
+  b.setInsertionPointToEnd(&func.getBody().front());
   gpu::ReturnOp::create(b);
   return func;
 }

@@ -19,6 +19,9 @@
 //   FragmentChoice.cpp  the normalisers that choose keys: hard, topk,
 //                     hard_sample;
 //   FragmentFeatures.cpp  multi_dimensional's softmax per value feature;
+//   TensorCopies.cpp  sm_90a: K/V tiles by TMA on mbarriers;
+//   WarpSpecialization.cpp  sm_90a: the producer warpgroup that issues
+//                     them, the consumers' register budget and barriers;
 //   SplitCombine.cpp  split key ranges: the partials' layout and the kernel
 //                     that merges them;
 //   Fragments.cpp     warp-level building blocks: ldmatrix addresses,
@@ -34,6 +37,7 @@
 #include "attn/Dialect/Attn/IR/AttnDialect.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <memory>
@@ -66,6 +70,9 @@ enum class Contraction {
 
 /// Warps that issue one warpgroup MMA together (64 query rows).
 constexpr int64_t kWarpgroupWarps = 4;
+constexpr int64_t kWarpgroupThreads = kWarpgroupWarps * kThreadsPerWarp;
+/// The deepest K/V ring of a warp-specialised kernel.
+constexpr int64_t kMaxStages = 4;
 /// The 128-byte swizzle of warpgroup MMA operands repeats every 8 rows of
 /// 128 bytes: the alignment of their tiles in shared memory.
 constexpr int64_t kSwizzleAtomBytes = 1024;
@@ -112,9 +119,18 @@ struct FlashShape {
   /// and k W [keyTile, cols], after the positional tables (0: none).
   int64_t projectedCols = 0;
   /// The K/V tiles are copied by TMA (cp.async.bulk.tensor), each buffer's
-  /// bytes completing on its mbarrier (two, at barrierOffset).
+  /// bytes completing on its "full" mbarrier (at barrierOffset).
   bool tensorCopies = false;
-  /// Byte offsets of Q, the two K and the two V tiles, Q's lo tile, the
+  /// Warp specialisation (with tensorCopies): one more warpgroup, the
+  /// producer, after the compute warps; its first thread issues every
+  /// K/V copy ahead into the ring of `stages` buffers, and the compute
+  /// warps (the consumers) hand each buffer back on its "empty" mbarrier
+  /// (after the full ones) instead of meeting at a CTA barrier.
+  bool producerWarpgroup = false;
+  /// K/V buffers in shared memory: 2 (a double buffer), or with a producer
+  /// up to kMaxStages, as many as fit.
+  int64_t stages = 2;
+  /// Byte offsets of Q, the K and the V buffers, Q's lo tile, the
   /// positional tables, the score's tables, the mbarriers, and the total.
   int64_t queryOffset, keyOffset, valueOffset, queryLowOffset, positionOffset,
       scoreOffset, barrierOffset, sharedBytes;
@@ -134,7 +150,24 @@ struct FlashShape {
   int64_t rowStride(int64_t cols) const {
     return paddedRows() ? cols + chunkElems() : cols;
   }
+  /// The compute threads: those that own query rows (all but the
+  /// producer's).
   int64_t threads() const { return warps() * kThreadsPerWarp; }
+  /// The threads of a launch, the producer's included.
+  int64_t launchThreads() const {
+    return threads() + (producerWarpgroup ? kWarpgroupThreads : 0);
+  }
+  /// Ping-pong: with a producer and two compute warpgroups, the
+  /// warpgroups take turns at issuing Q K^T, so that one's softmax runs
+  /// while the other's MMAs do.
+  bool pingPong() const {
+    return producerWarpgroup && warps() == 2 * kWarpgroupWarps;
+  }
+  /// The mbarriers at barrierOffset: a full one per buffer, and with a
+  /// producer an empty one per buffer.
+  int64_t barrierCount() const {
+    return tensorCopies ? (producerWarpgroup ? 2 : 1) * stages : 0;
+  }
   /// Floats from one row of a projected table to the next: one more than
   /// its columns, so that the rows a warp reads at once fall in distinct
   /// banks.
@@ -148,11 +181,13 @@ struct FlashShape {
 /// `warpgroupMma` (sm_90a), the query tile is a multiple of 64 rows and
 /// the kernel contracts on tensor cores (not multi_dimensional), else
 /// mma.sync. Warpgroup MMA kernels copy K and V by TMA when
-/// `tensorCopies` and canCopyByTensor.
+/// `tensorCopies` and canCopyByTensor, from a producer warpgroup when also
+/// `warpSpecialize` (the ring gets up to kMaxStages buffers before the key
+/// tile shrinks).
 FailureOr<FlashShape> chooseFlashShape(AttentionOp op, int64_t queryTile,
                                        int64_t keyTile, int64_t sharedLimit,
                                        bool allowTf32, bool warpgroupMma,
-                                       bool tensorCopies);
+                                       bool tensorCopies, bool warpSpecialize);
 
 /// Whether the K/V tiles of `op`'s kernel can be TMA boxes: dense K and V
 /// (no block table) whose rows are multiples of 16 bytes, read in one pass
@@ -401,31 +436,82 @@ bool isWarpgroupPassThroughAsm(StringRef text);
 // addresses in the kernel, device addresses for the tensor maps.
 //===----------------------------------------------------------------------===//
 
-/// mbarrier.init of the `count` mbarriers (8 bytes each) from shared
-/// address `barriers`, each waiting for one arrival, and the fence that
-/// makes them visible to the tensor copies.
-void initTensorCopyBarriers(ImplicitLocOpBuilder &b, Value barriers,
-                            int64_t count);
+/// Where one kernel's TMA copies go: the tensor maps of K and V, the
+/// shared addresses of the layout and of its mbarriers, and the CTA's K/V
+/// head and batch.
+struct TensorCopyPlan {
+  const FlashShape &shape;
+  Value keyMap, valueMap, sharedAddress, barriers, kvHead, batch;
+
+  /// Shared address of buffer `buf`'s full mbarrier (its tile's bytes
+  /// have landed) and, with a producer, of its empty one (every consumer
+  /// is done reading it).
+  Value fullBarrier(ImplicitLocOpBuilder &b, Value buf) const;
+  Value emptyBarrier(ImplicitLocOpBuilder &b, Value buf) const;
+};
+
+/// mbarrier.init of the plan's mbarriers (FlashShape::barrierCount): the
+/// full ones wait for one arrival (the copying thread's), the empty ones
+/// for one per compute thread; then the fence that makes them visible to
+/// the tensor copies.
+void initTensorCopyBarriers(ImplicitLocOpBuilder &b,
+                            const TensorCopyPlan &plan);
 /// fence.proxy.tensormap::generic.acquire of the tensor map at `map`: the
 /// tensor copies of the thread see the map as the host copied it to
 /// device memory.
 void acquireTensorMap(ImplicitLocOpBuilder &b, Value map);
-/// mbarrier.arrive.expect_tx: the current phase of `barrier` also waits
-/// for `bytes` bytes of tensor copies.
-void expectTensorBytes(ImplicitLocOpBuilder &b, Value barrier, int64_t bytes);
-/// cp.async.bulk.tensor.Nd: the box of tensor map `map` at `coordinates`
-/// (innermost first) to shared address `dst`, its bytes completing on
-/// `barrier`.
-void copyTensorBox(ImplicitLocOpBuilder &b, Value map, Value dst, Value barrier,
-                   ArrayRef<Value> coordinates);
+/// From one thread: arms buffer `buf`'s full mbarrier with the bytes of
+/// the K/V tile at key `k0` and issues its boxes into the buffer (K at
+/// element `keyBase` of the K buffers, V at `valueBase` of the V ones).
+void copyKeyValueBoxes(ImplicitLocOpBuilder &b, const TensorCopyPlan &plan,
+                       Value k0, Value buf, Value keyBase, Value valueBase);
 /// Waits until the phase of `barrier` of parity `parity` (an index, 0 or
 /// 1) has completed.
-void waitTensorBytes(ImplicitLocOpBuilder &b, Value barrier, Value parity);
+void waitBarrierPhase(ImplicitLocOpBuilder &b, Value barrier, Value parity);
+/// One arrival of the calling thread on `barrier`, which releases its
+/// earlier reads of shared memory to the threads that wait on it.
+void arriveOnBarrier(ImplicitLocOpBuilder &b, Value barrier);
 /// Host: the device address (an index) of a tensor map of the rank-4
 /// `buffer` with boxes of `boxRows` x `boxCols` (dims 2 and 3), made by the
 /// CUDA runtime's attnCudaTensorMap, which `module` declares.
 Value makeTensorMap(ImplicitLocOpBuilder &b, ModuleOp module, Value buffer,
                     int64_t boxRows, int64_t boxCols);
+
+//===----------------------------------------------------------------------===//
+// Warp specialisation (WarpSpecialization.cpp).
+//===----------------------------------------------------------------------===//
+
+/// Splits the kernel by role at the current point, which every thread
+/// reaches after the mbarriers are initialised: the producer warpgroup
+/// gives up registers and its first thread copies the key tiles
+/// [begin, end) (step keyTile) into the ring, waiting for each buffer on
+/// its empty mbarrier; the compute warps take the registers and continue
+/// after the returned op, whose else region the builder is left in.
+scf::IfOp splitProducerWarpgroup(ImplicitLocOpBuilder &b,
+                                 const TensorCopyPlan &plan, Value threadId,
+                                 Value begin, Value end,
+                                 function_ref<Value(Value)> keyBase,
+                                 function_ref<Value(Value)> valueBase);
+/// The CTA barriers of the compute warps in `consumers` become barriers
+/// of those warps alone (a named barrier with their thread count): the
+/// producer never reaches them.
+void restrictBarriersToConsumers(Region &consumers, const FlashShape &shape);
+/// Ping-pong (FlashShape::pingPong): each compute warpgroup has a named
+/// barrier of the two warpgroups' threads; a warpgroup waits at its own
+/// before it issues Q K^T (waitForMmaTurn) and arrives at the other's once
+/// its MMAs are done (passMmaTurn). startPingPong, at the start of the
+/// compute warps, gives warpgroup 0 the first turn.
+void startPingPong(ImplicitLocOpBuilder &b, const FlashShape &shape,
+                   Value threadId);
+void waitForMmaTurn(ImplicitLocOpBuilder &b, const FlashShape &shape,
+                    Value threadId);
+void passMmaTurn(ImplicitLocOpBuilder &b, const FlashShape &shape,
+                 Value threadId);
+/// The per-thread register counts that setmaxnreg gives the producer and
+/// the compute warpgroups of `shape`, or nullopt where the compute warps
+/// already get as many at launch.
+std::optional<std::pair<int64_t, int64_t>>
+registerBudgets(const FlashShape &shape);
 
 //===----------------------------------------------------------------------===//
 // A warp's contractions (Contractions.cpp).

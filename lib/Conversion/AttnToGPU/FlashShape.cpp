@@ -1,8 +1,8 @@
 //===- FlashShape.cpp - the tile shape and shared-memory layout -----------===//
 //
 // The tile shape of a kernel (how many keys per shared-memory tile fit the
-// chip's shared memory next to the Q tile, the double-buffered K and V
-// tiles and relative_position's tables), the element offsets inside those
+// chip's shared memory next to the Q tile, the ring of K and V buffers
+// and relative_position's tables), the element offsets inside those
 // tiles, and the kernel's operand list.
 //
 //===----------------------------------------------------------------------===//
@@ -18,7 +18,7 @@ using namespace mlir::attn::gpu_lowering;
 
 FailureOr<FlashShape> gpu_lowering::chooseFlashShape(
     AttentionOp op, int64_t queryTile, int64_t keyTile, int64_t sharedLimit,
-    bool allowTf32, bool warpgroupMma, bool tensorCopies) {
+    bool allowTf32, bool warpgroupMma, bool tensorCopies, bool warpSpecialize) {
   FlashShape s;
   bool f32 = op.getQuery().getType().getElementType().isF32();
   s.contraction = !f32        ? Contraction::HalfMma
@@ -30,6 +30,8 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(
     s.contraction = Contraction::WarpgroupMma;
   s.elementBytes = f32 ? 4 : 2;
   s.tensorCopies = s.warpgroupTiles() && tensorCopies && canCopyByTensor(op);
+  s.producerWarpgroup = s.tensorCopies && warpSpecialize;
+  s.stages = s.producerWarpgroup ? kMaxStages : 2;
   int64_t group = op.getQueryHeads() / op.getKeyValueHeads();
   if (canPackHeads(op) && queryTile % group == 0)
     s.packedHeads = group;
@@ -61,8 +63,8 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(
     int64_t d = s.rowStride(s.headDim), dv = s.rowStride(s.valueDim);
     s.queryOffset = 0;
     s.keyOffset = bytes * s.queryTile * d;
-    s.valueOffset = s.keyOffset + 2 * bytes * s.keyTile * d;
-    s.queryLowOffset = s.valueOffset + 2 * bytes * s.keyTile * dv;
+    s.valueOffset = s.keyOffset + s.stages * bytes * s.keyTile * d;
+    s.queryLowOffset = s.valueOffset + s.stages * bytes * s.keyTile * dv;
     s.positionOffset =
         s.queryLowOffset + (s.splitQuery ? bytes * s.queryTile * d : 0);
     s.scoreOffset = s.positionOffset +
@@ -70,15 +72,19 @@ FailureOr<FlashShape> gpu_lowering::chooseFlashShape(
     int64_t scoreFloats =
         s.projectedCols ? (s.queryTile + s.keyTile) * s.projectionStride() : 0;
     s.barrierOffset = llvm::alignTo(s.scoreOffset + 4 * scoreFloats, 8);
-    s.sharedBytes = s.barrierOffset + (s.tensorCopies ? 2 * 8 : 0);
+    s.sharedBytes = s.barrierOffset + 8 * s.barrierCount();
     // The kernel moves the layout up to the next swizzle atom (the
     // dynamic shared memory is only 16-byte aligned).
     if (s.warpgroupTiles())
       s.sharedBytes += kSwizzleAtomBytes - 16;
   };
   layout();
-  while (s.sharedBytes > sharedLimit && s.keyTile > 16) {
-    s.keyTile /= 2;
+  // A shallower ring first, then smaller key tiles.
+  while (s.sharedBytes > sharedLimit && (s.stages > 2 || s.keyTile > 16)) {
+    if (s.stages > 2)
+      --s.stages;
+    else
+      s.keyTile /= 2;
     layout();
   }
   if (s.sharedBytes > sharedLimit)

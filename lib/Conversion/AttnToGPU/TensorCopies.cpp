@@ -8,9 +8,12 @@
 // outside the tensor (keys past the sequence, columns past the head dim)
 // are written as zeros, like cp.async's zero-fill.
 //
-// One thread announces the tile's bytes on the buffer's mbarrier
+// One thread announces the tile's bytes on the buffer's full mbarrier
 // (mbarrier.arrive.expect_tx) and issues its copies, which complete those
-// bytes; every thread then waits for the barrier's phase by its parity.
+// bytes; every compute thread then waits for the barrier's phase by its
+// parity. With a producer warpgroup the compute threads also arrive on the
+// buffer's empty mbarrier once they are done reading it, which the
+// producer waits for before it refills the buffer.
 // The ops are upstream NVVM's; the wait loop becomes inline PTX in
 // convert-nvvm-to-llvm.
 //
@@ -46,17 +49,33 @@ Value pointerAt(ImplicitLocOpBuilder &b, Value address, unsigned space) {
 }
 } // namespace
 
+Value TensorCopyPlan::fullBarrier(ImplicitLocOpBuilder &b, Value buf) const {
+  return arith::AddIOp::create(
+      b, barriers,
+      arith::MulIOp::create(b, buf, arith::ConstantIndexOp::create(b, 8)));
+}
+
+Value TensorCopyPlan::emptyBarrier(ImplicitLocOpBuilder &b, Value buf) const {
+  return arith::AddIOp::create(
+      b, fullBarrier(b, buf),
+      arith::ConstantIndexOp::create(b, 8 * shape.stages));
+}
+
 void gpu_lowering::initTensorCopyBarriers(ImplicitLocOpBuilder &b,
-                                          Value barriers, int64_t count) {
-  Value one = arith::ConstantOp::create(b, b.getI32IntegerAttr(1));
-  for (int64_t i = 0; i < count; ++i)
+                                          const TensorCopyPlan &plan) {
+  const FlashShape &shape = plan.shape;
+  for (int64_t i = 0; i < shape.barrierCount(); ++i) {
+    int64_t arrivals = i < shape.stages ? 1 : shape.threads();
     NVVM::MBarrierInitOp::create(
         b,
-        pointerAt(b,
-                  arith::AddIOp::create(
-                      b, barriers, arith::ConstantIndexOp::create(b, 8 * i)),
-                  kSharedSpace),
-        one, /*predicate=*/Value());
+        pointerAt(
+            b,
+            arith::AddIOp::create(b, plan.barriers,
+                                  arith::ConstantIndexOp::create(b, 8 * i)),
+            kSharedSpace),
+        arith::ConstantOp::create(b, b.getI32IntegerAttr(arrivals)),
+        /*predicate=*/Value());
+  }
   // The initialisation, visible to the tensor copies (the async proxy)
   // that complete on the barriers.
   NVVM::FenceMbarrierInitOp::create(b);
@@ -70,16 +89,21 @@ void gpu_lowering::acquireTensorMap(ImplicitLocOpBuilder &b, Value map) {
       NVVM::ProxyKind::GENERIC, NVVM::ProxyKind::TENSORMAP);
 }
 
-void gpu_lowering::expectTensorBytes(ImplicitLocOpBuilder &b, Value barrier,
-                                     int64_t bytes) {
+/// mbarrier.arrive.expect_tx: the current phase of `barrier` also waits
+/// for `bytes` bytes of tensor copies.
+static void expectTensorBytes(ImplicitLocOpBuilder &b, Value barrier,
+                              int64_t bytes) {
   NVVM::MBarrierArriveExpectTxOp::create(
       b, /*res=*/Type(), pointerAt(b, barrier, kSharedSpace),
       arith::ConstantOp::create(b, b.getI32IntegerAttr(bytes)),
       NVVM::MemScopeKind::CTA, /*relaxed=*/false, /*predicate=*/Value());
 }
 
-void gpu_lowering::copyTensorBox(ImplicitLocOpBuilder &b, Value map, Value dst,
-                                 Value barrier, ArrayRef<Value> coordinates) {
+/// cp.async.bulk.tensor.Nd: the box of tensor map `map` at `coordinates`
+/// (innermost first) to shared address `dst`, its bytes completing on
+/// `barrier`.
+static void copyTensorBox(ImplicitLocOpBuilder &b, Value map, Value dst,
+                          Value barrier, ArrayRef<Value> coordinates) {
   // The copy's destination is a shared::cluster address; without a
   // cluster it is the CTA's own shared memory.
   Value to = LLVM::AddrSpaceCastOp::create(
@@ -95,13 +119,43 @@ void gpu_lowering::copyTensorBox(ImplicitLocOpBuilder &b, Value map, Value dst,
       /*group=*/NVVM::CTAGroupKindAttr(), /*predicate=*/Value());
 }
 
-void gpu_lowering::waitTensorBytes(ImplicitLocOpBuilder &b, Value barrier,
-                                   Value parity) {
+void gpu_lowering::copyKeyValueBoxes(ImplicitLocOpBuilder &b,
+                                     const TensorCopyPlan &plan, Value k0,
+                                     Value buf, Value keyBase,
+                                     Value valueBase) {
+  const FlashShape &shape = plan.shape;
+  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, x, y); };
+  // Every box is counted whole, its zeros included.
+  int64_t blockCols = kSwizzleAtomBytes / 8 / shape.elementBytes;
+  int64_t blockBytes = shape.keyTile * kSwizzleAtomBytes / 8;
+  Value barrier = plan.fullBarrier(b, buf);
+  expectTensorBytes(b, barrier,
+                    blockBytes * (shape.headDim + shape.valueDim) / blockCols);
+  auto boxes = [&](Value map, int64_t offset, Value base, int64_t cols) {
+    Value at = add(add(plan.sharedAddress, cst(offset)),
+                   arith::MulIOp::create(b, base, cst(shape.elementBytes)));
+    for (int64_t block = 0; block < cols / blockCols; ++block)
+      copyTensorBox(b, map, add(at, cst(block * blockBytes)), barrier,
+                    {cst(block * blockCols), k0, plan.kvHead, plan.batch});
+  };
+  boxes(plan.keyMap, shape.keyOffset, keyBase, shape.headDim);
+  boxes(plan.valueMap, shape.valueOffset, valueBase, shape.valueDim);
+}
+
+void gpu_lowering::waitBarrierPhase(ImplicitLocOpBuilder &b, Value barrier,
+                                    Value parity) {
   NVVM::MBarrierTryWaitParityOp::create(
       b, pointerAt(b, barrier, kSharedSpace),
       arith::IndexCastOp::create(b, b.getI32Type(), parity),
       // The suspend-time hint of try_wait, in nanoseconds.
       arith::ConstantOp::create(b, b.getI32IntegerAttr(1000000)));
+}
+
+void gpu_lowering::arriveOnBarrier(ImplicitLocOpBuilder &b, Value barrier) {
+  NVVM::MBarrierArriveOp::create(b, /*res=*/Type(),
+                                 pointerAt(b, barrier, kSharedSpace),
+                                 /*count=*/Value());
 }
 
 Value gpu_lowering::makeTensorMap(ImplicitLocOpBuilder &b, ModuleOp module,
