@@ -95,13 +95,6 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
   if (d > 256 || dv > 256)
     return fail() << "head dims D = " << d << ", Dv = " << dv
                   << " (at most 256)";
-  // The positional value tables and multi_dimensional's value tiles are
-  // read in column pairs.
-  if (dv % 2 && (op.getRelativeClip() || op.getGridWindow() ||
-                 score == ScoreKind::multi_dimensional))
-    return fail() << "an odd Dv = " << dv
-                  << " with relative_clip, grid_window or multi_dimensional "
-                     "scores";
   return lowering::checkRegionsVectorize(op, "on fragments by attn-to-gpu");
 }
 

@@ -155,14 +155,13 @@ void FragmentFeatureSoftmax::storeRows(ValueRange state,
                                        ArrayRef<Value> outRows) {
   int64_t n = blocks() * 4;
   Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
-  auto f32Pair = VectorType::get({2}, b.getF32Type());
   Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
   for (int64_t half = 0; half < 2; ++half)
-    // Dv is even here (checkSupportedOnGpu): whole column pairs.
+    // Column pairs, and the last column of an odd Dv alone.
     storeOutputColumns(
-        b, t, cfg, tile, outRows[half], [&](int64_t ot, Value, int64_t) {
+        b, t, cfg, tile, outRows[half], [&](int64_t ot, Value, int64_t width) {
           SmallVector<Value, 2> o;
-          for (int64_t c = 0; c < 2; ++c) {
+          for (int64_t c = 0; c < width; ++c) {
             int64_t i = 4 * ot + 2 * half + c;
             // A row without a visible key has l = 0: zeros.
             Value l = state[n + i];
@@ -171,10 +170,11 @@ void FragmentFeatureSoftmax::storeRows(ValueRange state,
             o.push_back(arith::SelectOp::create(
                 b, positive, arith::DivFOp::create(b, state[i], l), zero));
           }
-          Value pair = vector::FromElementsOp::create(b, f32Pair, o);
+          Value pair = vector::FromElementsOp::create(
+              b, VectorType::get({width}, b.getF32Type()), o);
           if (!outElem.isF32())
-            pair =
-                arith::TruncFOp::create(b, VectorType::get({2}, outElem), pair);
+            pair = arith::TruncFOp::create(b, VectorType::get({width}, outElem),
+                                           pair);
           return pair;
         });
 }

@@ -325,12 +325,27 @@ void FragmentPositions::finish(SmallVectorImpl<Value> &acc,
           SmallVector<Value> next;
           for (int64_t ot = 0; ot < oTiles; ++ot) {
             Value col = arith::AddIOp::create(b, twoT, indexConst(b, 8 * ot));
-            // The padding columns of the accumulator are never stored: they
-            // read the last pair of aV instead of past its rows.
             int64_t dv = t.shape.inputValueDim;
-            if (8 * ot + 8 > dv)
-              col = arith::MinUIOp::create(b, col, indexConst(b, dv - 2));
-            Value a = lowering::loadVectorAsF32(b, aV, ValueRange{bk, col}, 2);
+            Value a;
+            if (8 * ot + 8 <= dv) {
+              a = lowering::loadVectorAsF32(b, aV, ValueRange{bk, col}, 2);
+            } else {
+              // The padding columns of the accumulator are never stored:
+              // they read the row's last column instead of past the row
+              // (an odd Dv ends inside a pair).
+              Value last = indexConst(b, dv - 1);
+              SmallVector<Value, 2> pair;
+              for (int64_t e = 0; e < 2; ++e)
+                pair.push_back(lowering::loadAsF32(
+                    b, aV,
+                    ValueRange{
+                        bk,
+                        arith::MinUIOp::create(
+                            b, arith::AddIOp::create(b, col, indexConst(b, e)),
+                            last)}));
+              a = vector::FromElementsOp::create(
+                  b, VectorType::get({2}, b.getF32Type()), pair);
+            }
             for (int64_t e = 0; e < 2; ++e)
               next.push_back(arith::AddFOp::create(
                   b, carried[2 * ot + e],

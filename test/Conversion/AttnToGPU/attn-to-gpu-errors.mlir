@@ -43,24 +43,6 @@ func.func @multi_dimensional_softcap(%q: tensor<1x2x8x16xf16>,
 
 // -----
 
-func.func @multi_dimensional_odd_dv(%q: tensor<1x2x8x16xf32>,
-                                    %k: tensor<1x2x8x16xf32>,
-                                    %v: tensor<1x2x8x3xf32>,
-                                    %w1: tensor<16x3xf32>,
-                                    %w2: tensor<16x3xf32>,
-                                    %bias: tensor<3xf32>)
-    -> tensor<1x2x8x3xf32> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: an odd Dv = 3 with relative_clip, grid_window or multi_dimensional scores}}
-  %o = attn.attention %q, %k, %v score_operands(%w1, %w2, %bias
-          : tensor<16x3xf32>, tensor<16x3xf32>, tensor<3xf32>)
-      {score = #attn.score<multi_dimensional>}
-      : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x3xf32>
-      -> tensor<1x2x8x3xf32>
-  return %o : tensor<1x2x8x3xf32>
-}
-
-// -----
-
 func.func @topk(%q: tensor<1x2x8x16xf16>, %k: tensor<1x2x8x16xf16>,
                 %v: tensor<1x2x8x16xf16>) -> tensor<1x2x8x16xf16> {
   // expected-error @+1 {{is not supported by attn-to-gpu yet: top_k = 17 (the GPU kernel keeps at most 16 keys per row in registers)}}
@@ -122,22 +104,6 @@ func.func @head_dim(%q: tensor<1x2x8x264xf16>, %k: tensor<1x2x8x264xf16>,
       : tensor<1x2x8x264xf16>, tensor<1x2x8x264xf16>, tensor<1x2x8x40xf16>
       -> tensor<1x2x8x40xf16>
   return %o : tensor<1x2x8x40xf16>
-}
-
-// -----
-
-// Rows may be odd (f16 and bf16 ones are copied element by element), but
-// not the value tables of the positional terms, which are read in pairs.
-func.func @relative_odd_dv(%q: tensor<1x2x8x16xf32>, %k: tensor<1x2x8x16xf32>,
-                           %v: tensor<1x2x8x3xf32>, %ak: tensor<5x16xf32>,
-                           %av: tensor<5x3xf32>) -> tensor<1x2x8x3xf32> {
-  // expected-error @+1 {{is not supported by attn-to-gpu yet: an odd Dv = 3 with relative_clip, grid_window or multi_dimensional scores}}
-  %o = attn.attention %q, %k, %v position_operands(%ak, %av
-          : tensor<5x16xf32>, tensor<5x3xf32>)
-      {relative_clip = 2 : i64}
-      : tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x3xf32>
-      -> tensor<1x2x8x3xf32>
-  return %o : tensor<1x2x8x3xf32>
 }
 
 // -----
