@@ -141,8 +141,9 @@ void attn::buildLowerToCpuPipeline(OpPassManager &pm,
   // x86vector: the AVX512-BF16 dot products of bf16-dot-products.
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.x86Vector = true;
-  // 16 x 16 f32 transposes (the key-major bias and mask tiles) as
-  // whole-vector shuffles rather than 256 element moves.
+  // A 16 x 16 f32 vector.transpose, should a lowering leave one, as
+  // whole-vector shuffles rather than 256 element moves (the key-major bias
+  // and mask tiles transpose their blocks with shuffles of their own).
   vectorToLLVM.vectorTransposeLowering =
       vector::VectorTransposeLowering::Shuffle16x16;
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));

@@ -142,6 +142,37 @@ static Value loadMaskBytes(ImplicitLocOpBuilder &b, Value buffer,
                                  loaded);
 }
 
+/// Transposes a square block held as `rows.size()` (a power of two)
+/// vectors of as many lanes. Stage g swaps bit g of the row index with bit g
+/// of the lane index: each new row is one two-source shuffle of a pair of
+/// rows, one instruction on x86 (vpermt2ps, unpck). A 2-D vector.transpose
+/// of the block lowered to shuffles that LLVM recombined into a longer
+/// sequence of lane inserts and extracts.
+static SmallVector<Value> transposeSquare(ImplicitLocOpBuilder &b,
+                                          ArrayRef<Value> rows) {
+  int64_t n = rows.size();
+  SmallVector<Value> current(rows);
+  for (int64_t g = 1; g < n; g *= 2) {
+    // Lane c of the low row of a pair comes from the row whose bit g is c's.
+    SmallVector<int64_t> low, high;
+    for (int64_t c = 0; c < n; ++c) {
+      int64_t source = (c & g) ? n : 0;
+      low.push_back(source + (c & ~g));
+      high.push_back(source + (c | g));
+    }
+    SmallVector<Value> next(n);
+    for (int64_t r = 0; r < n; ++r) {
+      if (r & g)
+        continue;
+      next[r] = vector::ShuffleOp::create(b, current[r], current[r | g], low);
+      next[r | g] =
+          vector::ShuffleOp::create(b, current[r], current[r | g], high);
+    }
+    current = std::move(next);
+  }
+  return current;
+}
+
 void lowering::packTransposedTile(ImplicitLocOpBuilder &b,
                                   const KernelConfig &cfg,
                                   const QueryTile &tile, Value buffer,
@@ -150,7 +181,6 @@ void lowering::packTransposedTile(ImplicitLocOpBuilder &b,
   Type elem = type.getElementType();
   constexpr int64_t block = kTransposeBlock;
   VectorType rowType = VectorType::get({block}, elem);
-  VectorType blockType = VectorType::get({block, block}, b.getF32Type());
   Value zero = indexConst(b, 0);
   Value bIdx = type.getDimSize(0) == 1 ? zero : tile.b;
   Value hIdx = type.getDimSize(1) == 1 ? zero : tile.h;
@@ -173,8 +203,7 @@ void lowering::packTransposedTile(ImplicitLocOpBuilder &b,
           Value key = arith::AddIOp::create(kb, k0, j0);
           for (int64_t c = 0; c < rows.count; ++c) {
             Value col = rows.column(kb, c);
-            Value tileBlock = arith::ConstantOp::create(
-                kb, DenseElementsAttr::get(blockType, kb.getF32FloatAttr(0)));
+            SmallVector<Value> keyRows;
             for (int64_t r = 0; r < block; ++r) {
               Value row = arith::MinSIOp::create(
                   kb,
@@ -182,17 +211,12 @@ void lowering::packTransposedTile(ImplicitLocOpBuilder &b,
                       kb, tile.row0,
                       arith::AddIOp::create(kb, col, indexConst(kb, r))),
                   lastRow);
-              tileBlock = vector::InsertOp::create(
-                  kb, readKeys(kb, row, key), tileBlock, ArrayRef<int64_t>{r});
+              keyRows.push_back(readKeys(kb, row, key));
             }
-            Value transposed = vector::TransposeOp::create(
-                kb, tileBlock, ArrayRef<int64_t>{1, 0});
+            SmallVector<Value> rowsOfKeys = transposeSquare(kb, keyRows);
             for (int64_t t = 0; t < block; ++t)
               vector::StoreOp::create(
-                  kb,
-                  vector::ExtractOp::create(kb, transposed,
-                                            ArrayRef<int64_t>{t}),
-                  tileBuffer,
+                  kb, rowsOfKeys[t], tileBuffer,
                   ValueRange{arith::AddIOp::create(kb, j0, indexConst(kb, t)),
                              col});
           }

@@ -95,7 +95,8 @@ func.func @unmasked(%q: tensor<2x4x100x64xf32>, %k: tensor<2x4x70x64xf32>,
 // CHECK:         %[[BYTES:.*]] = builtin.unrealized_conversion_cast %{{.*}} : memref<?x1x?x?xi1> to memref<?x1x?x?xi8>
 // CHECK:         vector.maskedload %[[BYTES]]{{.*}} : memref<?x1x?x?xi8>, vector<16xi1>, vector<16xi8> into vector<16xi8>
 // CHECK:         arith.uitofp {{.*}} : vector<16xi8> to vector<16xf32>
-// CHECK:         vector.transpose {{.*}} [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK:         vector.shuffle {{.*}} [0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30] : vector<16xf32>, vector<16xf32>
+// CHECK:         vector.shuffle {{.*}} [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31] : vector<16xf32>, vector<16xf32>
 // CHECK:         vector.load %[[MT]]{{.*}} : memref<64x32xf32>, vector<16xf32>
 // CHECK:         arith.cmpf one, {{.*}} : vector<16xf32>
 func.func @bool_mask(%q: tensor<?x4x?x64xf32>, %k: tensor<?x4x?x64xf32>,
@@ -153,10 +154,12 @@ func.func @gqa_bf16(%q: tensor<?x8x?x64xbf16>, %k: tensor<?x2x?x64xbf16>,
 // CHECK-NEXT:    %[[BT:.*]] = memref.alloca() {{.*}} : memref<64x32xf32>
 // CHECK:         arith.constant 1.250000e-01 : f32
 // The bias of a key tile is read along the keys in 16 x 16 blocks,
-// transposed in registers, and stored keys x rows, so that the query rows
-// of a key (the lanes of the key-major tile) are one vector load.
+// transposed in registers (four stages of two-source shuffles, the first
+// interleaving lanes, the last halves), and stored keys x rows, so that the
+// query rows of a key (the lanes of the key-major tile) are one vector load.
 // CHECK:         vector.transfer_read {{.*}} : memref<?x4x?x?xf32>, vector<16xf32>
-// CHECK:         vector.transpose {{.*}} [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK:         vector.shuffle {{.*}} [0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30] : vector<16xf32>, vector<16xf32>
+// CHECK:         vector.shuffle {{.*}} [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31] : vector<16xf32>, vector<16xf32>
 // CHECK:         vector.store {{.*}}, %[[BT]]
 // CHECK:         vector.load %[[BT]]{{.*}} : memref<64x32xf32>, vector<16xf32>
 // CHECK:         math.tanh {{.*}} : vector<16xf32>
