@@ -16,7 +16,10 @@
 
 #include "../AttnToLoops/AttentionLowering.h"
 #include "FlashKernel.h"
+#include "FlashShape.h"
 #include "KernelModule.h"
+#include "TensorCopies.h"
+#include "Warpgroup.h"
 #include "attn/Dialect/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"

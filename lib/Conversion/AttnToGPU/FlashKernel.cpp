@@ -42,8 +42,17 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FlashKernel.h"
+#include "Contractions.h"
+#include "FlashKernelEmitter.h"
+#include "FlashShape.h"
+#include "FragmentChoice.h"
+#include "FragmentFeatures.h"
+#include "FragmentPositions.h"
+#include "FragmentScores.h"
+#include "Fragments.h"
 #include "KernelModule.h"
+#include "TensorCopies.h"
+#include "WarpSpecialization.h"
 
 #include "../AttnToLoops/AttentionLowering.h"
 
@@ -61,338 +70,6 @@
 using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
-using lowering::KernelConfig;
-using lowering::QueryTile;
-using lowering::ScoreIndices;
-
-namespace {
-
-class FlashKernelEmitter {
-public:
-  FlashKernelEmitter(AttentionOp op, const FlashShape &shape,
-                     ImplicitLocOpBuilder &b)
-      : op(op), shape(shape), b(b) {}
-
-  /// `present`: which optional operands `args` hold, in launch order.
-  LogicalResult emit(ValueRange args, const FlashOperands &present);
-  /// After emit: the compute warps' barriers leave out the producer.
-  void finish() {
-    if (computeWarps)
-      restrictBarriersToConsumers(*computeWarps, shape);
-  }
-
-private:
-  Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
-  Value f32(double v) {
-    return arith::ConstantOp::create(b, b.getF32FloatAttr(float(v)));
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
-  Value add(Value x, int64_t y) { return add(x, cst(y)); }
-  Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, x, cst(y)); }
-  Value minS(Value x, Value y) { return arith::MinSIOp::create(b, x, y); }
-  Value maxS(Value x, Value y) { return arith::MaxSIOp::create(b, x, y); }
-  Value lessThan(Value x, Value y) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, x, y);
-  }
-
-  /// A view of `elems` elements of the input type at `byteOffset` of
-  /// dynamic shared memory.
-  Value sharedView(Value raw, int64_t byteOffset, int64_t elems);
-  /// cp.async of rows [rowBase, rowBase + rows) of the [B, H, S, srcCols]
-  /// buffer `src` into the swizzled tile of `cols` >= srcCols columns at
-  /// dst[dstBase..]; rows at or past `rowLimit` and the columns past
-  /// srcCols are zero-filled.
-  /// With `packedHeads` G > 1, tile row r is row rowBase + r / G of head
-  /// head + r % G (packed GQA).
-  void copyRows(Value src, Value head, Value rowBase, Value rowLimit,
-                int64_t rows, int64_t cols, int64_t srcCols, Value dst,
-                Value dstBase, int64_t packedHeads = 1);
-  /// Element offsets of K and V buffer `buf` (< FlashShape::stages) in
-  /// their views.
-  Value keyBase(Value buf) {
-    return mul(buf, shape.keyTile * shape.rowStride(shape.headDim));
-  }
-  Value valueBase(Value buf) {
-    return mul(buf, shape.keyTile * shape.rowStride(shape.valueDim));
-  }
-  /// The keys [k0, k0 + Tk) and their values into buffer `buf`.
-  void copyKeyValueTile(Value k0, Value buf);
-  /// The same by TMA, from thread 0, on buffer `buf`'s full mbarrier.
-  void copyKeyValueBoxes(Value k0, Value buf);
-  /// Global (row, position, key) indices of the pair of elements `half`
-  /// (row g or g + 8) of accumulator tile `nt` of the key tile at `k0`.
-  ScoreIndices fragmentIndices(Value k0, int64_t nt, int64_t half);
-  /// Scale and score changes of the flat score fragments (in log2 units
-  /// for exp2-based normalisers).
-  FailureOr<SmallVector<Value>> changeScores(ArrayRef<Value> flat, Value k0);
-  /// The masks: hidden keys become -inf.
-  SmallVector<Value> maskScores(ArrayRef<Value> flat, Value k0);
-  /// The loop over the live key tiles, the first of which has been copied
-  /// into buffer 0 (or, with a producer, all of which the producer copies
-  /// into the ring): prefetches the next tile, computes the tile's scores
-  /// (changed and masked) and yields what `body(k0, buf, scores, carried)`
-  /// returns, from `init`.
-  /// Without `withScores` the body gets no scores (multi_dimensional has
-  /// none).
-  using KeyTileBody = function_ref<SmallVector<Value>(
-      Value k0, Value buf, ArrayRef<Value> scores, ValueRange carried)>;
-  FailureOr<scf::ForOp> keyLoop(ValueRange init, KeyTileBody body,
-                                bool withScores = true);
-  /// The end of the key loop's work on buffer `buf`: the compute threads
-  /// meet, or hand the buffer back to the producer.
-  void releaseBuffer(Value buf);
-  /// The key loops of a normaliser that chooses keys, and its output.
-  LogicalResult emitSelection();
-  /// multi_dimensional's key loop and output.
-  LogicalResult emitFeatureSoftmax(const WarpTiles &tiles, Value raw);
-  /// The softmax path's output (and lse) from the key loop's results
-  /// `done` and the finished accumulators `acc`: O / l for the thread's
-  /// rows inside the sequence.
-  void storeOutput(ValueRange done, ArrayRef<Value> acc);
-  /// The same state, unnormalised, into slot `part` of the partials.
-  void storePartials(ValueRange done, ArrayRef<Value> acc, Value part,
-                     Value parts, Value partials);
-
-  AttentionOp op;
-  const FlashShape &shape;
-  ImplicitLocOpBuilder &b;
-  KernelConfig cfg;
-  QueryTile tile;
-  lowering::KeyRange range;
-  LaneCoordinates lane;
-  Value threadId, warpRow0, rowIdx[2];
-  /// The global rows (unclamped: rows past the sequence are not stored)
-  /// and query heads of the thread's fragment rows g, g + 8.
-  Value outRow[2], outHead[2];
-  Value qView, kView, vView;
-  /// Warpgroup tiles: the shared address of the layout.
-  Value sharedAddress;
-  /// TMA copies: their tensor maps and mbarriers.
-  std::optional<TensorCopyPlan> copies;
-  std::unique_ptr<WarpContraction> contraction;
-  std::unique_ptr<FragmentScore> score;
-  std::unique_ptr<FragmentPositions> positions;
-  /// With a producer warpgroup: the region of the compute warps.
-  Region *computeWarps = nullptr;
-  /// hard, topk or hard_sample, or null.
-  std::unique_ptr<FragmentSelection> selection;
-  Type elem;
-  /// The normaliser: softmax (online, exp2), sigmoid (elementwise, in log2
-  /// units like softmax), none (the scores themselves) or hard (a running
-  /// argmax, in natural units like none: only the order matters; topk and
-  /// hard_sample in log2 units).
-  Normalizer normalizer = Normalizer::softmax;
-  bool log2Units = true;
-  /// Bias, ALiBi, softcap or score_mod change the scores.
-  bool hasChanges = false;
-};
-
-Value FlashKernelEmitter::sharedView(Value raw, int64_t byteOffset,
-                                     int64_t elems) {
-  auto space = cast<MemRefType>(raw.getType()).getMemorySpace();
-  auto type =
-      MemRefType::get({elems}, elem, MemRefLayoutAttrInterface(), space);
-  return memref::ViewOp::create(b, type, raw, cst(byteOffset), ValueRange{});
-}
-
-void FlashKernelEmitter::copyRows(Value src, Value head, Value rowBase,
-                                  Value rowLimit, int64_t rows, int64_t cols,
-                                  int64_t srcCols, Value dst, Value dstBase,
-                                  int64_t packedHeads) {
-  int64_t chunkElems = shape.chunkElems();
-  // One copy per 16-byte chunk; a source row whose bytes are not a multiple
-  // of 16 (a head dim not a multiple of 16 / element bytes) is copied in
-  // the widest of 8 or 4 bytes that keeps every source address aligned.
-  // cp.async copies 4 bytes at least: an odd f16/bf16 row goes element by
-  // element through registers (plain loads and shared stores, complete
-  // before the barrier that follows the wait).
-  int64_t unitElems = chunkElems;
-  while (srcCols % unitElems)
-    unitElems /= 2;
-  bool byElement = unitElems * shape.elementBytes < 4;
-  bool paddedCols = srcCols != cols;
-  int64_t units = cols / unitElems, total = rows * units;
-  int64_t threads = shape.threads();
-  for (int64_t first = 0; first < total; first += threads) {
-    auto copy = [&](ImplicitLocOpBuilder &cb) {
-      Value c = add(threadId, first);
-      Value r = arith::DivUIOp::create(cb, c, cst(units));
-      Value unit = arith::RemUIOp::create(cb, c, cst(units));
-      Value col = mul(unit, unitElems);
-      Value row =
-          add(rowBase, packedHeads > 1
-                           ? arith::DivUIOp::create(cb, r, cst(packedHeads))
-                           : r);
-      Value srcHead =
-          packedHeads > 1
-              ? add(head, arith::RemUIOp::create(cb, r, cst(packedHeads)))
-              : head;
-      Value valid = lessThan(row, rowLimit);
-      // Rows past the end read nothing (src-size 0): the chunk is zeros,
-      // so P V never multiplies a zero weight by a NaN. So do the padding
-      // columns, whose zeros add nothing to the dot products.
-      Value srcCol = col;
-      if (paddedCols) {
-        Value inRow = lessThan(col, cst(srcCols));
-        valid = arith::AndIOp::create(cb, valid, inRow);
-        srcCol = arith::SelectOp::create(cb, inRow, col, cst(0));
-      }
-      Value srcRow = maxS(minS(row, add(rowLimit, -1)), cst(0));
-      Value srcElems =
-          arith::SelectOp::create(cb, valid, cst(unitElems), cst(0));
-      SmallVector<Value, 4> srcIndices = {tile.b, srcHead, srcRow, srcCol};
-      if (cfg.blockTable && src != cfg.query) {
-        // A paged K or V row: its page from the block table, looked up
-        // only for rows that are copied (the entries of pages past the
-        // key lengths may be anything; page 0 row 0 stands in, unread).
-        auto page = scf::IfOp::create(
-            cb, TypeRange{cb.getIndexType(), cb.getIndexType()}, valid,
-            /*withElseRegion=*/true);
-        {
-          OpBuilder::InsertionGuard g(cb);
-          cb.setInsertionPointToStart(&page.getThenRegion().front());
-          auto [slot, inPage] = lowering::pageOfKey(cb, cfg, tile.b, srcRow);
-          scf::YieldOp::create(cb, ValueRange{slot, inPage});
-          cb.setInsertionPointToStart(&page.getElseRegion().front());
-          scf::YieldOp::create(cb, ValueRange{cst(0), cst(0)});
-        }
-        srcIndices = {page.getResult(0), head, page.getResult(1), srcCol};
-      }
-      Value dstAt;
-      if (unitElems == chunkElems)
-        dstAt = tileOffset(cb, shape, r, unit, rows, cols);
-      else
-        dstAt = tileElementOffset(cb, shape, r, col, rows, cols);
-      if (byElement) {
-        auto load = scf::IfOp::create(cb, TypeRange{elem}, valid,
-                                      /*withElseRegion=*/true);
-        {
-          OpBuilder::InsertionGuard g(cb);
-          cb.setInsertionPointToStart(&load.getThenRegion().front());
-          scf::YieldOp::create(
-              cb, ValueRange{memref::LoadOp::create(cb, src, srcIndices)});
-          cb.setInsertionPointToStart(&load.getElseRegion().front());
-          scf::YieldOp::create(cb, ValueRange{arith::ConstantOp::create(
-                                       cb, elem, cb.getFloatAttr(elem, 0.0))});
-        }
-        memref::StoreOp::create(cb, load.getResult(0), dst,
-                                ValueRange{add(dstBase, dstAt)});
-        return;
-      }
-      // cp.async.cg (L2 only) copies 16 bytes; smaller copies go through
-      // .ca.
-      nvgpu::DeviceAsyncCopyOp::create(
-          cb, dst, ValueRange{add(dstBase, dstAt)}, src, srcIndices,
-          cb.getIndexAttr(unitElems), srcElems,
-          unitElems == chunkElems ? cb.getUnitAttr() : UnitAttr());
-    };
-    if (first + threads <= total) {
-      copy(b);
-      continue;
-    }
-    auto guard =
-        scf::IfOp::create(b, lessThan(add(threadId, first), cst(total)),
-                          /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(&guard.getThenRegion().front());
-    copy(b);
-  }
-}
-
-void FlashKernelEmitter::copyKeyValueTile(Value k0, Value buf) {
-  if (shape.tensorCopies)
-    return copyKeyValueBoxes(k0, buf);
-  // A paged cache stops at the key length: the pages past it may not exist.
-  Value limit = cfg.blockTable && tile.keyLimit ? tile.keyLimit : cfg.keyLen;
-  copyRows(cfg.key, tile.kvHead, k0, limit, shape.keyTile, shape.headDim,
-           shape.inputHeadDim, kView, keyBase(buf));
-  // The selecting normalisers read only their chosen value rows, after the
-  // key loop.
-  if (!selection)
-    copyRows(cfg.value, tile.kvHead, k0, limit, shape.keyTile, shape.valueDim,
-             shape.inputValueDim, vView, valueBase(buf));
-}
-
-void FlashKernelEmitter::copyKeyValueBoxes(Value k0, Value buf) {
-  // Only tiles of the key range: an empty range (no keys, or a query tile
-  // that sees none) waits for nothing, and no copy may still be in flight
-  // when the CTA exits; a K/V tensor with no keys has no map.
-  auto first = scf::IfOp::create(
-      b,
-      arith::AndIOp::create(
-          b,
-          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, threadId, cst(0)),
-          lessThan(k0, range.end)),
-      /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard g(b);
-  b.setInsertionPointToStart(&first.getThenRegion().front());
-  gpu_lowering::copyKeyValueBoxes(b, *copies, k0, buf, keyBase(buf),
-                                  valueBase(buf));
-}
-
-ScoreIndices FlashKernelEmitter::fragmentIndices(Value k0, int64_t nt,
-                                                 int64_t half) {
-  return {rowIdx[half], add(rowIdx[half], cfg.alignOffset),
-          fragmentKeyPair(b, fragmentKey(b, lane, k0, nt))};
-}
-
-/// Calls `fn` on each pair of fragment elements (one row, two keys) of the
-/// flat accumulator tiles and returns the pairs it makes, flat again.
-template <typename Fn>
-static FailureOr<SmallVector<Value>>
-mapFragmentPairs(ImplicitLocOpBuilder &b, ArrayRef<Value> flat, Fn fn) {
-  auto v2 = VectorType::get({2}, b.getF32Type());
-  SmallVector<Value> out;
-  for (int64_t nt = 0; nt < int64_t(flat.size()) / 4; ++nt)
-    for (int64_t half = 0; half < 2; ++half) {
-      int64_t i = 4 * nt + 2 * half;
-      Value pair = vector::FromElementsOp::create(
-          b, v2, ValueRange{flat[i], flat[i + 1]});
-      FailureOr<Value> mapped = fn(pair, nt, half);
-      if (failed(mapped))
-        return failure();
-      for (int64_t e = 0; e < 2; ++e)
-        out.push_back(
-            vector::ExtractOp::create(b, *mapped, ArrayRef<int64_t>{e}));
-    }
-  return out;
-}
-
-FailureOr<SmallVector<Value>>
-FlashKernelEmitter::changeScores(ArrayRef<Value> flat, Value k0) {
-  auto v2 = VectorType::get({2}, b.getF32Type());
-  // compositional's weights take the scale inside (and are not
-  // normalised: natural units).
-  double scale = score->scaled() ? 1.0 : cfg.scale;
-  Value factor = vector::BroadcastOp::create(
-      b, v2, f32(hasChanges || !log2Units ? scale : scale * M_LOG2E));
-  return mapFragmentPairs(
-      b, flat, [&](Value s, int64_t nt, int64_t half) -> FailureOr<Value> {
-        s = positions->addToScore(score->finish(s, nt, half),
-                                  fragmentKey(b, lane, k0, nt), half);
-        s = arith::MulFOp::create(b, s, factor);
-        if (!hasChanges)
-          return s;
-        return lowering::emitScoreChanges(b, cfg, tile, s,
-                                          fragmentIndices(k0, nt, half));
-      });
-}
-
-SmallVector<Value> FlashKernelEmitter::maskScores(ArrayRef<Value> flat,
-                                                  Value k0) {
-  Value negInf = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(
-             VectorType::get({2}, b.getF32Type()),
-             b.getF32FloatAttr(-std::numeric_limits<float>::infinity())));
-  return *mapFragmentPairs(
-      b, flat, [&](Value s, int64_t nt, int64_t half) -> FailureOr<Value> {
-        ScoreIndices at = fragmentIndices(k0, nt, half);
-        Value visible = lowering::emitVisibility(b, cfg, tile, at, range.end);
-        if (Value window = positions->visibility(at.key, half))
-          visible = arith::AndIOp::create(b, visible, window);
-        return Value(arith::SelectOp::create(b, visible, s, negInf));
-      });
-}
 
 FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
                                                   KeyTileBody body,
@@ -538,104 +215,6 @@ LogicalResult FlashKernelEmitter::emitSelection() {
   }
   selection->storeRows(state, {outRow[0], outRow[1]});
   return success();
-}
-
-void FlashKernelEmitter::storeOutput(ValueRange done, ArrayRef<Value> acc) {
-  int64_t oTiles = shape.valueDim / 8;
-  Value zero = f32(0.0);
-  Type outElem = cast<MemRefType>(cfg.output.getType()).getElementType();
-  for (int64_t half = 0; half < 2; ++half) {
-    Value row = outRow[half];
-    Value l = quadReduce(b, done[4 * oTiles + 2 + half], /*max=*/false);
-    Value positive =
-        arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, l, zero);
-    Value inv =
-        normalizer != Normalizer::softmax
-            ? f32(1.0)
-            : arith::SelectOp::create(
-                  b, positive, arith::DivFOp::create(b, f32(1.0), l), zero)
-                  .getResult();
-    auto inside = scf::IfOp::create(b, lessThan(row, cfg.queryLen),
-                                    /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(&inside.getThenRegion().front());
-    forEachStoredPair(
-        b, lane, shape.inputValueDim,
-        [&](int64_t ot, Value col, int64_t width) {
-          Value x = arith::MulFOp::create(b, acc[4 * ot + 2 * half], inv);
-          SmallVector<Value> at = {tile.b, outHead[half], row, col};
-          if (width == 1) {
-            // The last column of an odd Dv.
-            if (!outElem.isF32())
-              x = arith::TruncFOp::create(b, outElem, x);
-            memref::StoreOp::create(b, x, cfg.output, at);
-            return;
-          }
-          Value y = arith::MulFOp::create(b, acc[4 * ot + 2 * half + 1], inv);
-          Value pairV =
-              outElem.isF32()
-                  ? Value(vector::FromElementsOp::create(
-                        b, VectorType::get({2}, outElem), ValueRange{x, y}))
-                  : packPair(b, x, y, outElem);
-          vector::StoreOp::create(b, pairV, cfg.output, at);
-        });
-    if (cfg.lse) {
-      // lse = (m + log2 l) ln 2 with m in log2 units; -inf when l = 0.
-      Value m = done[4 * oTiles + half];
-      Value lse = arith::MulFOp::create(
-          b, arith::AddFOp::create(b, m, fastLog2(b, l)), f32(M_LN2));
-      lse = arith::SelectOp::create(
-          b, positive, lse, f32(-std::numeric_limits<float>::infinity()));
-      auto first = scf::IfOp::create(
-          b,
-          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane.quad, cst(0)),
-          /*withElseRegion=*/false);
-      b.setInsertionPointToStart(&first.getThenRegion().front());
-      Type lseElem = cast<MemRefType>(cfg.lse.getType()).getElementType();
-      if (!lseElem.isF32())
-        lse = arith::TruncFOp::create(b, lseElem, lse);
-      memref::StoreOp::create(b, lse, cfg.lse,
-                              ValueRange{tile.b, outHead[half], row});
-    }
-  }
-}
-
-void FlashKernelEmitter::storePartials(ValueRange done, ArrayRef<Value> acc,
-                                       Value part, Value parts,
-                                       Value partials) {
-  int64_t oTiles = shape.valueDim / 8;
-  SplitStateLayout layout = splitStateLayout(
-      b, parts, cfg.batch, cfg.queryHeads, cfg.queryLen, shape.inputValueDim);
-  for (int64_t half = 0; half < 2; ++half) {
-    Value row = outRow[half];
-    Value l = quadReduce(b, done[4 * oTiles + 2 + half], /*max=*/false);
-    Value m = done[4 * oTiles + half];
-    auto inside = scf::IfOp::create(b, lessThan(row, cfg.queryLen),
-                                    /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(&inside.getThenRegion().front());
-    Value slot = arith::MulIOp::create(b, part, cfg.batch);
-    slot = arith::MulIOp::create(b, add(slot, tile.b), cst(cfg.queryHeads));
-    slot = arith::MulIOp::create(b, add(slot, outHead[half]), cfg.queryLen);
-    slot = add(slot, row);
-    Value rowBase = mul(slot, shape.inputValueDim);
-    // Element by element: an odd Dv leaves the pairs unaligned.
-    forEachStoredPair(b, lane, shape.inputValueDim,
-                      [&](int64_t ot, Value col, int64_t width) {
-                        for (int64_t e = 0; e < width; ++e)
-                          memref::StoreOp::create(
-                              b, acc[4 * ot + 2 * half + e], partials,
-                              ValueRange{add(add(rowBase, col), e)});
-                      });
-    auto first = scf::IfOp::create(
-        b,
-        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane.quad, cst(0)),
-        /*withElseRegion=*/false);
-    b.setInsertionPointToStart(&first.getThenRegion().front());
-    Value at = add(layout.rowStateBase, mul(slot, 2));
-    memref::StoreOp::create(b, m, partials, ValueRange{at});
-    memref::StoreOp::create(b, l, partials, ValueRange{add(at, 1)});
-  }
 }
 
 LogicalResult FlashKernelEmitter::emit(ValueRange args,
@@ -920,7 +499,16 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   return success();
 }
 
-} // namespace
+SmallVector<Value> FlashOperands::list() const {
+  SmallVector<Value> all = {query, key, value, output};
+  for (Value v : {lse, mask, bias, keyLengths, blockTable, sample, gridWidth,
+                  keyParts, partials, keyMap, valueMap})
+    if (v)
+      all.push_back(v);
+  all.append(scoreWeights.begin(), scoreWeights.end());
+  all.append(positions.begin(), positions.end());
+  return all;
+}
 
 FailureOr<gpu::GPUFuncOp>
 gpu_lowering::emitFlashKernel(gpu::GPUModuleOp module, StringRef name,

@@ -7,7 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FlashKernel.h"
+#include "FlashShape.h"
+#include "Fragments.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/Support/MathExtras.h"
@@ -165,15 +166,4 @@ Value gpu_lowering::tileElementOffset(ImplicitLocOpBuilder &b,
       b,
       tileOffset(b, shape, row, arith::DivUIOp::create(b, col, n), rows, cols),
       arith::RemUIOp::create(b, col, n));
-}
-
-SmallVector<Value> FlashOperands::list() const {
-  SmallVector<Value> all = {query, key, value, output};
-  for (Value v : {lse, mask, bias, keyLengths, blockTable, sample, gridWidth,
-                  keyParts, partials, keyMap, valueMap})
-    if (v)
-      all.push_back(v);
-  all.append(scoreWeights.begin(), scoreWeights.end());
-  all.append(positions.begin(), positions.end());
-  return all;
 }

@@ -21,7 +21,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FlashKernel.h"
+#include "FragmentFeatures.h"
+#include "FlashShape.h"
+#include "FragmentScores.h"
+#include "Fragments.h"
 
 #include "../AttnToLoops/AttentionLowering.h"
 

@@ -26,11 +26,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FlashKernel.h"
+#include "FragmentScores.h"
+#include "FlashShape.h"
+#include "Fragments.h"
 
 #include "../AttnToLoops/AttentionLowering.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"

@@ -22,7 +22,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FlashKernel.h"
+#include "Fragments.h"
+#include "FlashShape.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -283,4 +284,24 @@ void gpu_lowering::storeOutputColumns(
                           b, value(ot, col, width), cfg.output,
                           ValueRange{tile.b, tile.h, row, col});
                     });
+}
+
+FailureOr<SmallVector<Value>> gpu_lowering::mapFragmentPairs(
+    ImplicitLocOpBuilder &b, ArrayRef<Value> flat,
+    function_ref<FailureOr<Value>(Value, int64_t, int64_t)> fn) {
+  auto v2 = VectorType::get({2}, b.getF32Type());
+  SmallVector<Value> out;
+  for (int64_t nt = 0; nt < int64_t(flat.size()) / 4; ++nt)
+    for (int64_t half = 0; half < 2; ++half) {
+      int64_t i = 4 * nt + 2 * half;
+      Value pair = vector::FromElementsOp::create(
+          b, v2, ValueRange{flat[i], flat[i + 1]});
+      FailureOr<Value> mapped = fn(pair, nt, half);
+      if (failed(mapped))
+        return failure();
+      for (int64_t e = 0; e < 2; ++e)
+        out.push_back(
+            vector::ExtractOp::create(b, *mapped, ArrayRef<int64_t>{e}));
+    }
+  return out;
 }

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FlashKernel.h"
+#include "Fragments.h"
 #include "KernelModule.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

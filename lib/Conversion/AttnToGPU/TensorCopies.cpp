@@ -19,7 +19,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FlashKernel.h"
+#include "TensorCopies.h"
+#include "FlashShape.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
