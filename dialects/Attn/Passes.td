@@ -700,7 +700,12 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
     `setmaxnreg` moves registers from the producer (down to 24) to them.
     With two compute warpgroups they also take turns at issuing `Q K^T`
     (ping-pong, on a named barrier per warpgroup), so that one's softmax
-    runs while the other's MMAs do.
+    runs while the other's MMAs do. With one, the warpgroup overlaps its
+    own softmax with the MMAs: each key tile's loop issues that tile's
+    `Q K^T` and the previous tile's `P V`, waits for the scores alone
+    (`wgmma.wait_group 1`) and for `P V` only after the softmax, then
+    rescales O and hands the previous tile's buffer back (not for
+    additive, whose projected key rows every tile rewrites).
 
     GQA packs the query heads of each K/V head into one CTA's rows (packed
     row p: head kh G + p % G, row p / G), so that each K/V tile is read
@@ -758,7 +763,8 @@ def AttnToGpu : Pass<"attn-to-gpu", "ModuleOp"> {
            "With tensor-copies: a producer warpgroup issues the TMA copies "
            "into a ring of up to 4 K/V buffers guarded by full and empty "
            "mbarriers, with setmaxnreg moving registers to the compute "
-           "warps and two compute warpgroups taking turns at Q K^T">,
+           "warps, two compute warpgroups taking turns at Q K^T, and one "
+           "overlapping each tile's softmax with the MMAs of P V">,
   ];
 }
 

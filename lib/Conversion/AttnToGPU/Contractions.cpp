@@ -41,6 +41,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <functional>
+
 using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
@@ -244,72 +246,128 @@ public:
   using HalfMma::HalfMma;
 
   SmallVector<Value> scores(Value keyBase) override {
-    SmallVector<SmallVector<Value, 4>> hi, lo;
-    for (int64_t ks = 0; ks < shape().headDim / kStep(); ++ks) {
-      hi.push_back(queryFragment(ks, /*low=*/false));
-      // A split query: (hi + lo) k.
-      if (t.queryLow)
-        lo.push_back(queryFragment(ks, /*low=*/true));
-    }
-    Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
-    return mmaGroup(
-        SmallVector<Value>(4 * keyBlocks(), zero), hi, lo,
-        [&](int64_t ks) {
-          // k step ks: 32 bytes into its 128-byte column block; the 8-row
-          // groups of a block are adjacent atoms.
-          int64_t bytes = ks / 4 * blockBytes() + ks % 4 * 32;
-          return matrixDescriptor(
-              b, sharedByte(shape().keyOffset, keyBase, bytes),
-              /*leadingBytes=*/16, /*strideBytes=*/kSwizzleAtomBytes);
-        },
-        /*transposeB=*/false);
+    return waitIssued(issueGroups({scoreGroup(keyBase)})[0], 0);
   }
 
   SmallVector<Value> accumulate(ArrayRef<Value> acc, ArrayRef<Value> p,
                                 Value valueBase) override {
+    return waitIssued(issueAccumulate(acc, weightRegisters(p), valueBase), 0);
+  }
+
+  bool issuesApart() const override { return true; }
+
+  SmallVector<Value> weightRegisters(ArrayRef<Value> p) override {
     WeightFragments w = weightFragments(p);
-    return mmaGroup(
-        SmallVector<Value>(acc), w.hi, w.lo,
-        [&](int64_t kk) {
-          // Keys 16 kk.. are the row groups 2 kk, 2 kk + 1; the leading
-          // offset steps over the 64-column blocks of N.
-          return matrixDescriptor(b,
-                                  sharedByte(shape().valueOffset, valueBase,
-                                             2 * kk * kSwizzleAtomBytes),
-                                  /*leadingBytes=*/blockBytes(),
-                                  /*strideBytes=*/kSwizzleAtomBytes);
-        },
-        /*transposeB=*/true);
+    SmallVector<Value> flat = flatten(w.hi);
+    flat.append(flatten(w.lo));
+    return flat;
+  }
+
+  std::pair<SmallVector<Value>, SmallVector<Value>>
+  issueScoresAndAccumulate(Value keyBase, ArrayRef<Value> acc,
+                           ArrayRef<Value> weights, Value valueBase) override {
+    SmallVector<SmallVector<Value>> issued =
+        issueGroups({scoreGroup(keyBase), valueGroup(acc, weights, valueBase)});
+    return {issued[0], issued[1]};
+  }
+
+  SmallVector<Value> issueAccumulate(ArrayRef<Value> acc,
+                                     ArrayRef<Value> weights,
+                                     Value valueBase) override {
+    return issueGroups({valueGroup(acc, weights, valueBase)})[0];
+  }
+
+  SmallVector<Value> waitIssued(ArrayRef<Value> values,
+                                int64_t pending) override {
+    return warpgroupWait(b, values, pending);
   }
 
 private:
   /// Bytes of one 128-byte column block of a K or V tile.
   int64_t blockBytes() const { return shape().keyTile * 128; }
   /// One group of MMAs: acc += sum over the steps i of (hi[i] + lo[i]) B_i
-  /// (lo empty, or one per step), B_i's descriptor `descB(i)`; fenced, with
-  /// the accumulators and A registers defined before the fence, then
-  /// committed and waited for.
-  SmallVector<Value> mmaGroup(SmallVector<Value> acc,
-                              ArrayRef<SmallVector<Value, 4>> hi,
-                              ArrayRef<SmallVector<Value, 4>> lo,
-                              function_ref<Value(int64_t)> descB,
-                              bool transposeB) {
-    SmallVector<Value> regs(acc);
-    regs.append(flatten(hi));
-    regs.append(flatten(lo));
-    SmallVector<Value> pinned = warpgroupFence(b, regs);
-    int64_t steps = hi.size();
-    auto fragment = [&](int64_t i) {
-      return ArrayRef<Value>(pinned).slice(acc.size() + 4 * i, 4);
-    };
-    acc.assign(pinned.begin(), pinned.begin() + acc.size());
-    for (int64_t i = 0; i < steps; ++i) {
-      Value desc = descB(i);
-      acc = warpgroupMma(b, acc, fragment(i), desc, transposeB);
-      if (!lo.empty())
-        acc = warpgroupMma(b, acc, fragment(steps + i), desc, transposeB);
+  /// (lo empty, or one per step), B_i's descriptor descB(i).
+  struct MmaGroup {
+    SmallVector<Value> acc;
+    SmallVector<SmallVector<Value, 4>> hi, lo;
+    std::function<Value(int64_t)> descB;
+    bool transposeB;
+  };
+  /// Q K^T of the key tile at element `keyBase` of the K view.
+  MmaGroup scoreGroup(Value keyBase) {
+    MmaGroup group;
+    for (int64_t ks = 0; ks < shape().headDim / kStep(); ++ks) {
+      group.hi.push_back(queryFragment(ks, /*low=*/false));
+      // A split query: (hi + lo) k.
+      if (t.queryLow)
+        group.lo.push_back(queryFragment(ks, /*low=*/true));
     }
-    return warpgroupWait(b, acc);
+    Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
+    group.acc.assign(4 * keyBlocks(), zero);
+    group.descB = [this, keyBase](int64_t ks) {
+      // k step ks: 32 bytes into its 128-byte column block; the 8-row
+      // groups of a block are adjacent atoms.
+      int64_t bytes = ks / 4 * blockBytes() + ks % 4 * 32;
+      return matrixDescriptor(b, sharedByte(shape().keyOffset, keyBase, bytes),
+                              /*leadingBytes=*/16,
+                              /*strideBytes=*/kSwizzleAtomBytes);
+    };
+    group.transposeB = false;
+    return group;
+  }
+  /// `acc` + P V, P as weightRegisters' `weights` (the hi fragments, then
+  /// the lo ones), V the tile at element `valueBase` of the V view.
+  MmaGroup valueGroup(ArrayRef<Value> acc, ArrayRef<Value> weights,
+                      Value valueBase) {
+    MmaGroup group;
+    group.acc.assign(acc.begin(), acc.end());
+    int64_t steps = keyBlocks() / 2;
+    for (int64_t i = 0; i < int64_t(weights.size()); i += 4)
+      (i < 4 * steps ? group.hi : group.lo).emplace_back(weights.slice(i, 4));
+    group.descB = [this, valueBase](int64_t kk) {
+      // Keys 16 kk.. are the row groups 2 kk, 2 kk + 1; the leading offset
+      // steps over the 64-column blocks of N.
+      return matrixDescriptor(b,
+                              sharedByte(shape().valueOffset, valueBase,
+                                         2 * kk * kSwizzleAtomBytes),
+                              /*leadingBytes=*/blockBytes(),
+                              /*strideBytes=*/kSwizzleAtomBytes);
+    };
+    group.transposeB = true;
+    return group;
+  }
+  /// Issues `groups` in order, each committed on its own, behind one
+  /// wgmma.fence: every accumulator and A register of every group is
+  /// defined before the fence, so that no other instruction writes a
+  /// register of an MMA while MMAs are in flight (ptxas would serialise
+  /// them). The results hold after a wait.
+  SmallVector<SmallVector<Value>> issueGroups(ArrayRef<MmaGroup> groups) {
+    SmallVector<Value> regs;
+    for (const MmaGroup &g : groups) {
+      regs.append(g.acc);
+      regs.append(flatten(g.hi));
+      regs.append(flatten(g.lo));
+    }
+    SmallVector<Value> pinned = warpgroupFence(b, regs);
+    ArrayRef<Value> next(pinned);
+    SmallVector<SmallVector<Value>> results;
+    for (const MmaGroup &g : groups) {
+      SmallVector<Value> acc(next.take_front(g.acc.size()));
+      next = next.drop_front(g.acc.size());
+      ArrayRef<Value> hi = next.take_front(4 * g.hi.size());
+      next = next.drop_front(4 * g.hi.size());
+      ArrayRef<Value> lo = next.take_front(4 * g.lo.size());
+      next = next.drop_front(4 * g.lo.size());
+      for (int64_t i = 0; i < int64_t(g.hi.size()); ++i) {
+        Value desc = g.descB(i);
+        acc = warpgroupMma(b, acc, hi.slice(4 * i, 4), desc, g.transposeB);
+        if (!lo.empty())
+          acc = warpgroupMma(b, acc, lo.slice(4 * i, 4), desc, g.transposeB);
+      }
+      warpgroupCommit(b);
+      results.push_back(std::move(acc));
+    }
+    return results;
   }
   /// The shared address of element `base` of the tile at `tileOffset`
   /// bytes, plus `bytes`.
@@ -472,6 +530,22 @@ private:
 };
 
 } // namespace
+
+SmallVector<Value> WarpContraction::weightRegisters(ArrayRef<Value>) {
+  llvm_unreachable("only contractions that issue apart take registers");
+}
+std::pair<SmallVector<Value>, SmallVector<Value>>
+WarpContraction::issueScoresAndAccumulate(Value, ArrayRef<Value>,
+                                          ArrayRef<Value>, Value) {
+  llvm_unreachable("only contractions that issue apart issue scores");
+}
+SmallVector<Value> WarpContraction::issueAccumulate(ArrayRef<Value>,
+                                                    ArrayRef<Value>, Value) {
+  llvm_unreachable("only contractions that issue apart issue P V");
+}
+SmallVector<Value> WarpContraction::waitIssued(ArrayRef<Value>, int64_t) {
+  llvm_unreachable("only contractions that issue apart wait");
+}
 
 std::unique_ptr<WarpContraction>
 WarpContraction::create(ImplicitLocOpBuilder &b, const WarpTiles &tiles,

@@ -37,6 +37,29 @@ public:
   virtual SmallVector<Value> accumulate(ArrayRef<Value> acc, ArrayRef<Value> p,
                                         Value valueBase) = 0;
 
+  /// Whether Q K^T and P V can be issued and waited for apart (warpgroup
+  /// MMA): the kernel then overlaps a tile's softmax with the MMAs around
+  /// it (FlashShape::overlapsSoftmax). The four methods below are for such
+  /// contractions only.
+  virtual bool issuesApart() const { return false; }
+  /// The weights `p` (the layout of scores) as P V's A registers, flat.
+  virtual SmallVector<Value> weightRegisters(ArrayRef<Value> p);
+  /// Issues the scores of the key tile at element `keyBase` of the K view,
+  /// then `acc` + P V (P as weightRegisters' `weights`, V the tile at
+  /// `valueBase`), as two committed groups behind one fence; each result
+  /// holds once waitIssued lets it through.
+  virtual std::pair<SmallVector<Value>, SmallVector<Value>>
+  issueScoresAndAccumulate(Value keyBase, ArrayRef<Value> acc,
+                           ArrayRef<Value> weights, Value valueBase);
+  /// Issues `acc` + P V alone, as one committed group.
+  virtual SmallVector<Value> issueAccumulate(ArrayRef<Value> acc,
+                                             ArrayRef<Value> weights,
+                                             Value valueBase);
+  /// Waits until at most `pending` issued groups are in flight; `values`,
+  /// the results of a group that has completed then, pass through.
+  virtual SmallVector<Value> waitIssued(ArrayRef<Value> values,
+                                        int64_t pending);
+
 protected:
   WarpContraction(ImplicitLocOpBuilder &b, const WarpTiles &tiles)
       : b(b), t(tiles) {}

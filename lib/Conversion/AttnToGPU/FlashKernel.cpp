@@ -71,10 +71,79 @@ using namespace mlir;
 using namespace mlir::attn;
 using namespace mlir::attn::gpu_lowering;
 
+Value FlashKernelEmitter::tileStep(Value k0) {
+  return arith::DivUIOp::create(b, arith::SubIOp::create(b, k0, range.begin),
+                                cst(shape.keyTile));
+}
+
+Value FlashKernelEmitter::bufferOf(Value k0) {
+  return arith::RemUIOp::create(b, tileStep(k0), cst(shape.stages));
+}
+
+Value FlashKernelEmitter::awaitKeyTile(Value k0) {
+  Value step = tileStep(k0);
+  Value buf = bufferOf(k0);
+  Value nextK0 = add(k0, shape.keyTile);
+  if (!shape.producerWarpgroup) {
+    // Prefetch the next tile into the other buffer; always commit (an
+    // empty group is legal), so that "all but the newest group" is always
+    // the current tile.
+    auto prefetch = scf::IfOp::create(b, lessThan(nextK0, range.end),
+                                      /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&prefetch.getThenRegion().front());
+    copyKeyValueTile(nextK0, arith::SubIOp::create(b, cst(1), buf));
+  }
+  if (shape.tensorCopies) {
+    // The buffer's (step / stages)-th tile: that phase of its full
+    // mbarrier. Each thread waits for the bytes itself.
+    waitBarrierPhase(
+        b, copies->fullBarrier(b, buf),
+        arith::RemUIOp::create(
+            b, arith::DivUIOp::create(b, step, cst(shape.stages)), cst(2)));
+    return buf;
+  }
+  NVVM::CpAsyncCommitGroupOp::create(b);
+  NVVM::CpAsyncWaitGroupOp::create(b, 1);
+  // The tensor cores of warpgroup MMA read the tile through the async
+  // proxy: each thread's copies must be visible to it.
+  if (shape.warpgroupTiles())
+    NVVM::FenceProxyOp::create(
+        b,
+        NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+  gpu::BarrierOp::create(b);
+  return buf;
+}
+
+FailureOr<SmallVector<Value>>
+FlashKernelEmitter::finishScores(ArrayRef<Value> flat, Value k0) {
+  FailureOr<SmallVector<Value>> changed = changeScores(flat, k0);
+  if (failed(changed))
+    return failure();
+  SmallVector<Value> scores = *changed;
+  // The mask arithmetic only where the tile is not fully visible.
+  if (op.hasUnanalysableMask())
+    return maskScores(scores, k0);
+  Value full = arith::AndIOp::create(
+      b,
+      arith::CmpIOp::create(b, arith::CmpIPredicate::sle, range.fullBegin, k0),
+      arith::CmpIOp::create(b, arith::CmpIPredicate::sle,
+                            add(k0, shape.keyTile), range.fullEnd));
+  auto ifOp = scf::IfOp::create(b, TypeRange(ValueRange(scores)), full,
+                                /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  scf::YieldOp::create(b, scores);
+  b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+  scf::YieldOp::create(b, maskScores(scores, k0));
+  return SmallVector<Value>(ifOp.getResults());
+}
+
 FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
                                                   KeyTileBody body,
                                                   bool withScores) {
-  bool opaqueMask = op.hasUnanalysableMask();
   LogicalResult result = success();
   auto loop = scf::ForOp::create(
       b, range.begin, range.end, cst(shape.keyTile), init,
@@ -82,42 +151,7 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
         ImplicitLocOpBuilder lb(loc, nb);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPoint(lb.getInsertionBlock(), lb.getInsertionPoint());
-        Value step = arith::DivUIOp::create(
-            b, arith::SubIOp::create(b, k0, range.begin), cst(shape.keyTile));
-        Value buf = arith::RemUIOp::create(b, step, cst(shape.stages));
-        Value nextK0 = add(k0, shape.keyTile);
-        if (!shape.producerWarpgroup) {
-          // Prefetch the next tile into the other buffer; always commit (an
-          // empty group is legal), so that "all but the newest group" is
-          // always the current tile.
-          auto prefetch = scf::IfOp::create(b, lessThan(nextK0, range.end),
-                                            /*withElseRegion=*/false);
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPointToStart(&prefetch.getThenRegion().front());
-          copyKeyValueTile(nextK0, arith::SubIOp::create(b, cst(1), buf));
-        }
-        if (shape.tensorCopies) {
-          // The buffer's (step / stages)-th tile: that phase of its full
-          // mbarrier. Each thread waits for the bytes itself.
-          waitBarrierPhase(
-              b, copies->fullBarrier(b, buf),
-              arith::RemUIOp::create(
-                  b, arith::DivUIOp::create(b, step, cst(shape.stages)),
-                  cst(2)));
-        } else {
-          NVVM::CpAsyncCommitGroupOp::create(b);
-          NVVM::CpAsyncWaitGroupOp::create(b, 1);
-          // The tensor cores of warpgroup MMA read the tile through the
-          // async proxy: each thread's copies must be visible to it.
-          if (shape.warpgroupTiles())
-            NVVM::FenceProxyOp::create(
-                b,
-                NVVM::ProxyKindAttr::get(b.getContext(),
-                                         NVVM::ProxyKind::async_shared),
-                NVVM::SharedSpaceAttr::get(b.getContext(),
-                                           NVVM::SharedSpace::shared_cta));
-          gpu::BarrierOp::create(b);
-        }
+        Value buf = awaitKeyTile(k0);
         if (!withScores) {
           SmallVector<Value> yielded = body(k0, buf, {}, carried);
           releaseBuffer(buf);
@@ -131,39 +165,67 @@ FailureOr<scf::ForOp> FlashKernelEmitter::keyLoop(ValueRange init,
         SmallVector<Value> flat = contraction->scores(keyBase(buf));
         if (shape.pingPong())
           passMmaTurn(b, shape, threadId);
-        FailureOr<SmallVector<Value>> changed = changeScores(flat, k0);
-        if (failed(changed)) {
+        FailureOr<SmallVector<Value>> scores = finishScores(flat, k0);
+        if (failed(scores)) {
           result = failure();
-          changed = flat;
+          scores = flat;
         }
-        SmallVector<Value> scores = *changed;
-        // The mask arithmetic only where the tile is not fully visible.
-        if (opaqueMask) {
-          scores = maskScores(scores, k0);
-        } else {
-          Value full = arith::AndIOp::create(
-              b,
-              arith::CmpIOp::create(b, arith::CmpIPredicate::sle,
-                                    range.fullBegin, k0),
-              arith::CmpIOp::create(b, arith::CmpIPredicate::sle, nextK0,
-                                    range.fullEnd));
-          auto ifOp = scf::IfOp::create(b, TypeRange(ValueRange(scores)), full,
-                                        /*withElseRegion=*/true);
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-          scf::YieldOp::create(b, scores);
-          b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-          scf::YieldOp::create(b, maskScores(scores, k0));
-          b.setInsertionPointAfter(ifOp);
-          scores.assign(ifOp.getResults().begin(), ifOp.getResults().end());
-        }
-        SmallVector<Value> yielded = body(k0, buf, scores, carried);
+        SmallVector<Value> yielded = body(k0, buf, *scores, carried);
         releaseBuffer(buf);
         scf::YieldOp::create(b, yielded);
       });
   if (failed(result))
     return failure();
   return loop;
+}
+
+SmallVector<Value>
+FlashKernelEmitter::weighTile(Value k0, ArrayRef<Value> scores,
+                              MutableArrayRef<Value> rowState,
+                              SmallVectorImpl<Value> &corr) {
+  SmallVector<Value> p(scores.size());
+  // Elementwise normalisers: the weights alone, hidden keys (-inf) weigh
+  // 0; no max, sum or rescale.
+  if (normalizer == Normalizer::sigmoid) {
+    for (auto [i, si] : llvm::enumerate(scores))
+      p[i] = arith::DivFOp::create(
+          b, f32(1.0),
+          arith::AddFOp::create(b, f32(1.0),
+                                fastExp2(b, arith::NegFOp::create(b, si))));
+  } else if (normalizer == Normalizer::none) {
+    Value zero = f32(0.0);
+    Value negInf = f32(-std::numeric_limits<float>::infinity());
+    for (auto [i, si] : llvm::enumerate(scores))
+      p[i] = arith::SelectOp::create(
+          b, arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, si, negInf),
+          zero, si);
+  }
+  // Online softmax of the thread's two rows: (max, max, sum, sum).
+  for (int64_t half = 0; half < 2 && normalizer == Normalizer::softmax;
+       ++half) {
+    corr.push_back(onlineSoftmaxStep(b, scores, half, rowState[half],
+                                     rowState[2 + half], p));
+    positions->accumulate(half, corr.back(), k0, scores, p);
+  }
+  if (positions->hasGaussian())
+    p = *mapFragmentPairs(
+        b, p, [&](Value w, int64_t nt, int64_t half) -> FailureOr<Value> {
+          return positions->valueWeights(w, fragmentIndices(k0, nt, half).key,
+                                         half);
+        });
+  return p;
+}
+
+void FlashKernelEmitter::rescale(MutableArrayRef<Value> acc,
+                                 ArrayRef<Value> corr) {
+  if (corr.empty())
+    return;
+  for (int64_t ot = 0; ot < int64_t(acc.size()) / 4; ++ot)
+    for (int64_t half = 0; half < 2; ++half)
+      for (int64_t e = 0; e < 2; ++e) {
+        int64_t i = 4 * ot + 2 * half + e;
+        acc[i] = arith::MulFOp::create(b, acc[i], corr[half]);
+      }
 }
 
 void FlashKernelEmitter::releaseBuffer(Value buf) {
@@ -424,60 +486,34 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   init.append({negInf, negInf, zero, zero});
   int64_t stateBegin = init.size();
   init.append(positions->initialState());
-  FailureOr<scf::ForOp> loop = keyLoop(init, [&](Value k0, Value buf,
-                                                 ArrayRef<Value> scores,
-                                                 ValueRange carried) {
-    // Online softmax of the thread's two rows.
-    SmallVector<Value> acc(carried.begin(), carried.begin() + 4 * oTiles);
-    SmallVector<Value> rowMax = {carried[4 * oTiles], carried[4 * oTiles + 1]};
-    SmallVector<Value> rowSum = {carried[4 * oTiles + 2],
-                                 carried[4 * oTiles + 3]};
-    positions->setState(carried.drop_front(stateBegin));
-    SmallVector<Value> p(scores.size());
-    // Elementwise normalisers: the weights alone, hidden keys (-inf)
-    // weigh 0; no max, sum or rescale.
-    if (normalizer == Normalizer::sigmoid) {
-      for (auto [i, si] : llvm::enumerate(scores))
-        p[i] = arith::DivFOp::create(
-            b, f32(1.0),
-            arith::AddFOp::create(b, f32(1.0),
-                                  fastExp2(b, arith::NegFOp::create(b, si))));
-    } else if (normalizer == Normalizer::none) {
-      for (auto [i, si] : llvm::enumerate(scores))
-        p[i] = arith::SelectOp::create(
-            b, arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, si, negInf),
-            zero, si);
-    }
-    for (int64_t half = 0; half < 2 && normalizer == Normalizer::softmax;
-         ++half) {
-      Value corr =
-          onlineSoftmaxStep(b, scores, half, rowMax[half], rowSum[half], p);
-      for (int64_t ot = 0; ot < oTiles; ++ot)
-        for (int64_t e = 0; e < 2; ++e) {
-          int64_t i = 4 * ot + 2 * half + e;
-          acc[i] = arith::MulFOp::create(b, acc[i], corr);
-        }
-      positions->accumulate(half, corr, k0, scores, p);
-    }
-    if (positions->hasGaussian())
-      p = *mapFragmentPairs(
-          b, p, [&](Value w, int64_t nt, int64_t half) -> FailureOr<Value> {
-            return positions->valueWeights(w, fragmentIndices(k0, nt, half).key,
-                                           half);
-          });
-    SmallVector<Value> yielded =
-        contraction->accumulate(acc, p, valueBase(buf));
-    yielded.append(rowMax);
-    yielded.append(rowSum);
-    yielded.append(SmallVector<Value>(positions->state()));
-    return yielded;
-  });
-  if (failed(loop))
+  FailureOr<SmallVector<Value>> results;
+  if (shape.overlapsSoftmax()) {
+    results = pipelinedKeyLoop(init);
+  } else {
+    FailureOr<scf::ForOp> loop =
+        keyLoop(init, [&](Value k0, Value buf, ArrayRef<Value> scores,
+                          ValueRange carried) {
+          SmallVector<Value> acc(carried.take_front(4 * oTiles));
+          SmallVector<Value> rowState(carried.slice(4 * oTiles, 4));
+          positions->setState(carried.drop_front(stateBegin));
+          SmallVector<Value> corr;
+          SmallVector<Value> p = weighTile(k0, scores, rowState, corr);
+          rescale(acc, corr);
+          SmallVector<Value> yielded =
+              contraction->accumulate(acc, p, valueBase(buf));
+          yielded.append(rowState);
+          yielded.append(SmallVector<Value>(positions->state()));
+          return yielded;
+        });
+    if (succeeded(loop))
+      results = SmallVector<Value>(loop->getResults());
+  }
+  if (failed(results))
     return failure();
 
   // Epilogue: O / l for the rows inside the sequence; lse from thread 0 of
   // each quad.
-  ValueRange done = loop->getResults();
+  ValueRange done = *results;
   SmallVector<Value> acc(done.take_front(4 * oTiles));
   positions->setState(done.drop_front(stateBegin));
   positions->finish(acc, {done[4 * oTiles], done[4 * oTiles + 1]});

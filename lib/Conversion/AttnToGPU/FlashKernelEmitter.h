@@ -89,6 +89,17 @@ private:
   FailureOr<SmallVector<Value>> changeScores(ArrayRef<Value> flat, Value k0);
   /// The masks: hidden keys become -inf.
   SmallVector<Value> maskScores(ArrayRef<Value> flat, Value k0);
+  /// The index of the key tile at `k0` in the live range, and its buffer
+  /// (< FlashShape::stages).
+  Value tileStep(Value k0);
+  Value bufferOf(Value k0);
+  /// Waits until the key tile at `k0` of the live range is in shared
+  /// memory (without a producer, after issuing the copy of the next one)
+  /// and returns its buffer.
+  Value awaitKeyTile(Value k0);
+  /// The scores of the key tile at `k0` from the contraction's `flat`:
+  /// changed, and masked unless the tile is fully visible.
+  FailureOr<SmallVector<Value>> finishScores(ArrayRef<Value> flat, Value k0);
   /// The loop over the live key tiles, the first of which has been copied
   /// into buffer 0 (or, with a producer, all of which the producer copies
   /// into the ring): prefetches the next tile, computes the tile's scores
@@ -100,6 +111,20 @@ private:
       Value k0, Value buf, ArrayRef<Value> scores, ValueRange carried)>;
   FailureOr<scf::ForOp> keyLoop(ValueRange init, KeyTileBody body,
                                 bool withScores = true);
+  /// The softmax path's loop with the tensor cores' work overlapping the
+  /// softmax (FlashShape::overlapsSoftmax), from `init` (the O accumulator
+  /// fragments, the row state, the positional state); returns what the
+  /// loop of the other kernels yields (FlashKernelPipeline.cpp).
+  FailureOr<SmallVector<Value>> pipelinedKeyLoop(ValueRange init);
+  /// The normaliser on the scores of the key tile at `k0`: returns the
+  /// weights, updates `rowState` (max, max, sum, sum of the thread's rows
+  /// g, g + 8; the softmax's) and the positional state, and appends to
+  /// `corr` the factors by which the softmax rescales each row's O.
+  SmallVector<Value> weighTile(Value k0, ArrayRef<Value> scores,
+                               MutableArrayRef<Value> rowState,
+                               SmallVectorImpl<Value> &corr);
+  /// acc *= corr[half] on each row half (nothing without factors).
+  void rescale(MutableArrayRef<Value> acc, ArrayRef<Value> corr);
   /// The end of the key loop's work on buffer `buf`: the compute threads
   /// meet, or hand the buffer back to the producer.
   void releaseBuffer(Value buf);

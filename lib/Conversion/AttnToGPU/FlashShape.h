@@ -132,6 +132,15 @@ struct FlashShape {
   bool pingPong() const {
     return producerWarpgroup && warps() == 2 * kWarpgroupWarps;
   }
+  /// Intra-warpgroup overlap: with a producer and one compute warpgroup,
+  /// the key loop issues the next tile's Q K^T and this tile's P V before
+  /// it waits for the scores, so that the tensor cores multiply while the
+  /// warps compute the softmax (the ring holds a tile's V until its P V is
+  /// done). Not with tables of projected rows (additive), which every tile
+  /// rewrites.
+  bool overlapsSoftmax() const {
+    return producerWarpgroup && !pingPong() && projectedCols == 0;
+  }
   /// The mbarriers at barrierOffset: a full one per buffer, and with a
   /// producer an empty one per buffer.
   int64_t barrierCount() const {

@@ -28,7 +28,7 @@ using namespace mlir::attn::gpu_lowering;
 
 namespace {
 constexpr llvm::StringLiteral kMmaPrefix = "wgmma.mma_async.sync.aligned.m64n";
-constexpr llvm::StringLiteral kWaitAsm = "wgmma.wait_group.sync.aligned 0;";
+constexpr llvm::StringLiteral kWaitPrefix = "wgmma.wait_group.sync.aligned ";
 /// No instruction: its operands pass through, so that they are defined
 /// before what follows it.
 constexpr llvm::StringLiteral kPinAsm = "";
@@ -126,10 +126,14 @@ SmallVector<Value> gpu_lowering::warpgroupFence(ImplicitLocOpBuilder &b,
   return pinned;
 }
 
-SmallVector<Value> gpu_lowering::warpgroupWait(ImplicitLocOpBuilder &b,
-                                               ArrayRef<Value> acc) {
+void gpu_lowering::warpgroupCommit(ImplicitLocOpBuilder &b) {
   NVVM::WgmmaGroupSyncAlignedOp::create(b);
-  return tiedAsm(b, acc, {}, kWaitAsm, "");
+}
+
+SmallVector<Value> gpu_lowering::warpgroupWait(ImplicitLocOpBuilder &b,
+                                               ArrayRef<Value> acc,
+                                               int64_t pending) {
+  return tiedAsm(b, acc, {}, (kWaitPrefix + Twine(pending) + ";").str(), "");
 }
 
 std::optional<WarpgroupMmaAsm>
@@ -155,5 +159,9 @@ gpu_lowering::parseWarpgroupMmaAsm(StringRef text) {
 }
 
 bool gpu_lowering::isWarpgroupPassThroughAsm(StringRef text) {
-  return text == kWaitAsm || text == kPinAsm;
+  if (text == kPinAsm)
+    return true;
+  unsigned pending;
+  return text.consume_front(kWaitPrefix) && text.consume_back(";") &&
+         !text.getAsInteger(10, pending);
 }

@@ -33,13 +33,19 @@ SmallVector<Value> warpgroupMma(ImplicitLocOpBuilder &b, ArrayRef<Value> acc,
 /// wgmma.fence before the MMAs of a group, which read `registers` (their
 /// accumulators and A registers, written by other instructions): returns
 /// them as defined before the fence (pinned by an empty inline PTX
-/// statement), so that no write of theirs moves past it. Then
-/// commit_group and wait_group 0 after the MMAs: `acc` passes through the
-/// wait, so that nothing reads an accumulator before the tensor cores have
-/// written it.
+/// statement), so that no write of theirs moves past it.
 SmallVector<Value> warpgroupFence(ImplicitLocOpBuilder &b,
                                   ArrayRef<Value> registers);
-SmallVector<Value> warpgroupWait(ImplicitLocOpBuilder &b, ArrayRef<Value> acc);
+/// wgmma.commit_group: the MMAs issued since the last commit become a
+/// group, which wait_group counts.
+void warpgroupCommit(ImplicitLocOpBuilder &b);
+/// wgmma.wait_group `pending`: waits until at most `pending` committed
+/// groups are in flight (groups complete in order). `acc`, the
+/// accumulators of a group that has completed then, passes through the
+/// wait, so that nothing reads them before the tensor cores have written
+/// them.
+SmallVector<Value> warpgroupWait(ImplicitLocOpBuilder &b, ArrayRef<Value> acc,
+                                 int64_t pending = 0);
 
 /// What the inline PTX of warpgroupMma says, for attn-emulate-gpu; its
 /// operands are the N / 2 accumulators, the four A registers (i32) and the

@@ -83,6 +83,28 @@
 // ONE: nvvm.barrier id = %c1_i32 number_of_threads = %c128_i32
 // ONE-NOT: setmaxregister
 // ONE-NOT: nvvm.barrier.arrive
+// One compute warpgroup overlaps its softmax with the MMAs. The first key
+// tile: its scores (waited for at once) and its weights, packed as P V's A
+// registers, in an scf.if. The loop from the second tile issues Q K^T and
+// the previous tile's P V behind one fence as two groups, waits for the
+// scores alone, and after the softmax for P V (and the new weights), then
+// hands the previous tile's buffer back. The last tile's P V comes after
+// the loop.
+// ONE: scf.if %{{.*}} -> (f32, f32, f32, f32, vector<2xbf16>
+// ONE: "wgmma.wait_group.sync.aligned 0;"
+// ONE: scf.for %{{.*}} = %c64 to
+// ONE: nvvm.wgmma.fence.aligned
+// ONE-NOT: nvvm.wgmma.fence.aligned
+// ONE: nvvm.wgmma.commit.group.sync.aligned
+// ONE-NOT: nvvm.wgmma.fence.aligned
+// ONE: nvvm.wgmma.commit.group.sync.aligned
+// ONE-NEXT: "wgmma.wait_group.sync.aligned 1;"
+// ONE: "wgmma.wait_group.sync.aligned 0;"
+// ONE: nvvm.mbarrier.arrive
+// ONE: scf.if
+// ONE: nvvm.wgmma.commit.group.sync.aligned
+// ONE-NEXT: "wgmma.wait_group.sync.aligned 0;"
+// ONE: nvvm.mbarrier.arrive
 // ONE: gpu.return
 
 // The pipeline sets warp-specialize for sm_90a; under attn-emulate-gpu the
