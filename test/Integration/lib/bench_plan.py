@@ -116,6 +116,19 @@ def prefill_entry(causal, d):
             f"_h{HIDDEN // d}_d{d}")
 
 
+# The prefill modules also come compiled with a query tile of 128 rows:
+# on sm_90a two compute warpgroups that take turns at the tensor cores
+# (ping-pong) where the default 64 rows give one that overlaps its softmax
+# with its own MMAs; on the other chips eight warps instead of four. The
+# report times them as the column ALT_KERNEL of the prefill table.
+ALT_QUERY_TILE = 128
+ALT_KERNEL = f"attn (query tile {ALT_QUERY_TILE})"
+
+
+def alt_prefill_entry(causal, d):
+    return f"{prefill_entry(causal, d)}_qt{ALT_QUERY_TILE}"
+
+
 def decode_entry():
     return (f"bench_decode_{DTYPE}_h{DECODE['Hq']}kv{DECODE['Hkv']}"
             f"_d{DECODE['D']}")

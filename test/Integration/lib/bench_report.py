@@ -16,7 +16,7 @@ Results (a dict, the JSON file):
 import bench_plan
 import png_chart
 
-WHO = ("attn",) + ("sdpa-flash", "sdpa-cudnn", "flex")
+WHO = ("attn", bench_plan.ALT_KERNEL) + ("sdpa-flash", "sdpa-cudnn", "flex")
 
 # Nominal datasheet figures: dense bf16 tensor-core peak (no sparsity) and
 # HBM bandwidth. Matched against the GPU's name, first match wins.
@@ -66,12 +66,20 @@ def peer_cell(ours, theirs, digits=1):
     return f"{fmt(theirs, digits)} ({ours / theirs:.2f}x)"
 
 
-def peers_in(results):
+def peers_in(results, which=None):
+    """The columns besides attn: whoever was timed or skipped on a row. The
+    other-query-tile kernel (bench_plan.ALT_KERNEL) only where a row of
+    table `which` has it (it times prefill shapes alone)."""
     peers = []
     for row in results["rows"]:
         for who in list(row.get("ms", {})) + list(row.get("skipped", {})):
             if who != "attn" and who not in peers:
                 peers.append(who)
+    if which is not None:
+        mine = [r for r in results["rows"] if r["table"] == which]
+        peers = [p for p in peers if p != bench_plan.ALT_KERNEL
+                 or any(p in r.get("ms", {}) or p in r.get("skipped", {})
+                        for r in mine)]
     return sorted(peers, key=lambda p: WHO.index(p) if p in WHO else 99)
 
 
@@ -161,7 +169,6 @@ def markdown(results):
     """The report as Markdown lines."""
     info, peak = results["info"], results["peak"]
     nom = peak.get("nominal")
-    peers = peers_in(results)
     lines = [f"## GPU benchmark: {info.get('gpu', '?')}, "
              f"{info.get('date', '?')}",
              "",
@@ -199,7 +206,7 @@ def markdown(results):
     for which, title, make in sections:
         if not any(r["table"] == which for r in results["rows"]):
             continue
-        lines += ["", title, ""] + make(results, peers)
+        lines += ["", title, ""] + make(results, peers_in(results, which))
         extra = notes(results, which)
         if extra:
             lines += [""] + extra
@@ -220,8 +227,7 @@ def chart(results, path):
     rows = [r for r in results["rows"] if r["table"] == "prefill"]
     if not rows:
         return False
-    peers = peers_in(results)
-    who = ["attn"] + peers
+    who = ["attn"] + peers_in(results, "prefill")
     colors = dict(zip(who, png_chart.PALETTE))
     peak = results["peak"]
     nom = (peak.get("nominal") or {}).get("tflops")

@@ -248,6 +248,25 @@ def peer_factories(torch, peers, device):
     return out
 
 
+def alt_kernel(modules, stream):
+    """prepare(shape, args) for the prefill modules compiled with the other
+    query tile (bench_plan.ALT_KERNEL); None on the other tables."""
+    def prepare(shape, args):
+        if shape.table != "prefill":
+            return None
+        entry = bench_plan.alt_prefill_entry(shape.causal, shape.D)
+        try:
+            call = modules.get(entry).bind(args, stream=stream)
+        except CallError as e:
+            raise bp.Skip(str(e))
+
+        def run():
+            call()
+            return call.results[0]
+        return run
+    return prepare
+
+
 def tolerance(who):
     return EXACT_TOL if "(dense)" in who else BF16_TOL
 
@@ -275,7 +294,9 @@ def run_checks(torch, modules, factories, device, stream):
                                f"run: {e}")
             for who, prepare in factories.items():
                 try:
-                    calls[who] = prepare(shape, args)
+                    call = prepare(shape, args)
+                    if call is not None:  # None: not for this table
+                        calls[who] = call
                 except bp.Skip as e:
                     skipped.append(f"{who} {name} {shape.Sq}x{shape.Skv}: "
                                    f"not run: {e}")
@@ -387,6 +408,8 @@ def bench_shape(torch, shape, modules, factories, repeat, stream):
     for who, prepare in factories.items():
         try:
             fn = prepare(shape, args)
+            if fn is None:  # not timed on this table
+                continue
             ms, _ = time_calls(torch, fn, repeat)
             row["ms"][who] = ms
             text = f"| {who} {ms:.3f} ms {figure(shape, ms)}"
@@ -434,7 +457,7 @@ def run(dirpath, suite, attn_exec=None, cuda_runtime=None,
             "repeat": repeat}
     print(f"bench: {gpu}, pack for {info['chip']} from {info['compiler']}; "
           f"torch {info['torch']} (CUDA {info['cuda']}); median of {repeat} "
-          f"calls; runtime {path}", flush=True)
+          f"calls; runtime {runtime._name}", flush=True)
     peak = measure_peak(torch, PEAK_REPEAT)
     peak["nominal"] = bench_report.nominal(gpu)
     print(f"bench: peak, measured now: bf16 matmul "
@@ -452,8 +475,9 @@ def run(dirpath, suite, attn_exec=None, cuda_runtime=None,
     if not shapes:
         print("bench: nothing to time")
         return 1
-    factories = peer_factories(torch, peers, "cuda")
     stream = torch.cuda.current_stream().cuda_stream
+    factories = {bench_plan.ALT_KERNEL: alt_kernel(modules, stream)}
+    factories.update(peer_factories(torch, peers, "cuda"))
     rows = [bench_shape(torch, s, modules, factories, repeat, stream)
             for s in shapes]
     checks = []

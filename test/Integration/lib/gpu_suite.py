@@ -280,10 +280,13 @@ def bench_entries():
         for causal in (False, True):
             name = "causal" if causal else "scaled_dot"
             heads = bench_plan.HIDDEN // d
-            out.append(Entry(bench_plan.prefill_entry(causal, d),
-                             f"{name}_{t}", None,
-                             attention_module(heads, d, d, t, causal),
-                             ["odd"]))
+            for entry, flags in (
+                    (bench_plan.prefill_entry(causal, d), []),
+                    (bench_plan.alt_prefill_entry(causal, d),
+                     [f"--query-tile={bench_plan.ALT_QUERY_TILE}"])):
+                out.append(Entry(entry, f"{name}_{t}", None,
+                                 attention_module(heads, d, d, t, causal),
+                                 ["odd"], flags=flags))
     dec = bench_plan.DECODE
     # check_variant's gqa reads Hq and Hkv off the module.
     out.append(Entry(bench_plan.decode_entry(), f"gqa_{t}", None,
