@@ -487,7 +487,7 @@ LogicalResult FlashKernelEmitter::emit(ValueRange args,
   int64_t stateBegin = init.size();
   init.append(positions->initialState());
   FailureOr<SmallVector<Value>> results;
-  if (shape.overlapsSoftmax()) {
+  if (shape.overlapsSoftmax() && contraction->issuesApart()) {
     results = pipelinedKeyLoop(init);
   } else {
     FailureOr<scf::ForOp> loop =
