@@ -50,11 +50,11 @@ FlashKernelEmitter::pipelinedKeyLoop(ValueRange init) {
       scores = SmallVector<Value>(flat);
     }
     positions->setState(tileState.drop_front(4));
+    // weighTile updates the row state in place; the positional state
+    // comes back from `positions`.
     SmallVector<Value> p =
         weighTile(k0, *scores, tileState.take_front(4), corr);
-    SmallVector<Value> out(tileState.take_front(4));
-    out.append(SmallVector<Value>(positions->state()));
-    std::copy(out.begin(), out.end(), tileState.begin());
+    llvm::copy(positions->state(), tileState.begin() + 4);
     return p;
   };
 
