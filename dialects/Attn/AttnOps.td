@@ -10,6 +10,9 @@ include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Attn_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
+// Query, key and value may also be FP8 (E4M3, no infinities), dequantised
+// by per-tensor scales.
+def Attn_InputTensor : RankedTensorOf<[F32, F16, BF16, F8E4M3FN]>;
 
 def Attn_AttentionOp : Attn_Op<"attention", [
     AttrSizedOperandSegments, IsolatedFromAbove, RecursiveMemoryEffects,
@@ -29,6 +32,16 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     dynamic. Inputs are `f32`, `f16` or `bf16`; scores, running max and sum
     and the output accumulator are always `f32`; the output has the query's
     element type.
+
+    FP8 inputs: `query`, `key` and `value` may all be `f8E4M3FN` (E4M3: 4
+    exponent bits, 3 mantissa bits, no infinities, largest finite 448), with
+    an output of `f32`, `f16` or `bf16`. The optional operand
+    `scales(%s : tensor<3xf32>)` holds their per-tensor dequantisation
+    scales `[sq, sk, sv]`: the attention is that of the real tensors
+    `sq * query`, `sk * key` and `sv * value` (all scales 1 without it).
+    Everything else (bias, weights, tables) keeps the output's element type
+    or `f32`. The lowerings compute in the output's element type with `f32`
+    accumulation.
 
     The score `s` is built in this order:
     1. the score function `score` (default `dot`) times `scale` (default
@@ -129,14 +142,15 @@ def Attn_AttentionOp : Attn_Op<"attention", [
   }];
 
   let arguments = (ins
-    Attn_FloatTensor:$query,
-    Attn_FloatTensor:$key,
-    Attn_FloatTensor:$value,
+    Attn_InputTensor:$query,
+    Attn_InputTensor:$key,
+    Attn_InputTensor:$value,
     Optional<RankedTensorOf<[I1]>>:$mask,
     Optional<Attn_FloatTensor>:$bias,
     Optional<RankedTensorOf<[I32]>>:$key_lengths,
     Optional<RankedTensorOf<[I32]>>:$block_table,
     Optional<Index>:$grid_width,
+    Optional<RankedTensorOf<[F32]>>:$scales,
     Variadic<Attn_FloatTensor>:$score_operands,
     Variadic<Attn_FloatTensor>:$normalizer_operands,
     Variadic<Attn_FloatTensor>:$position_operands,
@@ -166,6 +180,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     (`key_lengths` `(` $key_lengths^ `:` type($key_lengths) `)`)?
     (`block_table` `(` $block_table^ `:` type($block_table) `)`)?
     (`grid_width` `(` $grid_width^ `)`)?
+    (`scales` `(` $scales^ `:` type($scales) `)`)?
     (`score_operands` `(` $score_operands^ `:` type($score_operands) `)`)?
     (`normalizer_operands` `(` $normalizer_operands^ `:`
         type($normalizer_operands) `)`)?
@@ -194,6 +209,17 @@ def Attn_AttentionOp : Attn_Op<"attention", [
     /// True when a named mask (causal, window, key lengths) is present.
     bool hasAnalysableMask() {
       return getCausal() || getWindow() || getKeyLengths() || getGridWindow();
+    }
+    /// True when query, key and value are FP8 (f8E4M3FN), dequantised by
+    /// `scales`.
+    bool isFp8() {
+      return ::llvm::isa<::mlir::Float8E4M3FNType>(
+          getQuery().getType().getElementType());
+    }
+    /// The element type the attention computes in: the output's (the
+    /// inputs' too, unless they are FP8).
+    ::mlir::Type getComputeElementType() {
+      return getOutput().getType().getElementType();
     }
     /// True when key and value are page pools read through block_table.
     bool isPaged() { return static_cast<bool>(getBlockTable()); }

@@ -209,6 +209,45 @@ def AttnTile : Pass<"attn-tile", "func::FuncOp"> {
   ];
 }
 
+def AttnDequantize : Pass<"attn-dequantize", "func::FuncOp"> {
+  let summary = "Dequantise the FP8 inputs of attn.attention by their scales";
+  let description = [{
+    Rewrites every `attn.attention` whose query, key and value are
+    `f8E4M3FN` into one on the dequantised tensors: each input becomes a
+    `linalg.generic` that decodes its E4M3 bits (sign, 4-bit exponent of
+    bias 7, 3-bit mantissa, subnormals, NaN = `S.1111.111`) exactly into
+    `f32`, multiplies by its per-tensor scale from `scales` (`[sq, sk,
+    sv]`, a 0-d slice each, so no scalar goes through the host) and rounds
+    to the attention's compute element type (the output's: `f32`, `f16` or
+    `bf16`). The attention then runs as written on those, with no `scales`
+    operand. The decoding uses integer operations and a select for
+    subnormals, so it does not depend on the target's handling of f32
+    subnormals. `attn-tile` and `attn-to-gpu` take no FP8 inputs; both
+    pipelines run this pass after `attn-decompose`.
+
+    ```mlir
+    %o = attn.attention %q, %k, %v scales(%s : tensor<3xf32>)
+        : tensor<1x4x128x64xf8E4M3FN>, tensor<1x4x128x64xf8E4M3FN>,
+          tensor<1x4x128x64xf8E4M3FN> -> tensor<1x4x128x64xbf16>
+    ```
+
+    becomes three `linalg.generic`s into `tensor<1x4x128x64xbf16>` and
+
+    ```mlir
+    %o = attn.attention %qd, %kd, %vd
+        : tensor<1x4x128x64xbf16>, tensor<1x4x128x64xbf16>,
+          tensor<1x4x128x64xbf16> -> tensor<1x4x128x64xbf16>
+    ```
+
+    The copies cost one pass over each input: small next to prefill's
+    `Sq Skv` work, but decode reads its key-value cache three times (the
+    FP8 bytes, then the dequantised copy written and read back).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"];
+}
+
 def AttnExposeWeights : Pass<"attn-expose-weights", "ModuleOp"> {
   let summary = "Return the weights of every attention (debug mode)";
   let description = [{

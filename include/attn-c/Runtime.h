@@ -1,14 +1,14 @@
 /*===- attn-c/Runtime.h - C API: load and call compiled modules ---*- C -*-===*\
 |*                                                                            *|
 |* Loads a shared library written by attn-compile (or attnCompileModule) and  *|
-|* calls its functions on host arrays. This half of the C API does not need  *|
-|* MLIR or LLVM: a program that only runs compiled modules links             *|
-|* AttnCAPIRuntime alone. Arrays are passed in the host types of attn-run's  *|
-|* .npy files: float32 for f32 and bf16 (narrowed on the way in, widened on  *|
-|* the way out), float16 for f16, bool (one byte) for i1, and the integer    *|
-|* and float64 types as themselves. Every check of attn-run applies (arity,  *|
-|* rank, element type, static dimensions, size symbols), and a failed check  *|
-|* is an AttnError whose message names the argument.                         *|
+|* calls its functions on host arrays. This half of the C API does not need   *|
+|* MLIR or LLVM: a program that only runs compiled modules links              *|
+|* AttnCAPIRuntime alone. Arrays are passed in the host types of attn-run's   *|
+|* .npy files: float32 for f32, bf16 and f8e4m3fn (narrowed on the way in,    *|
+|* widened on the way out), float16 for f16, bool (one byte) for i1, and the  *|
+|* integer and float64 types as themselves. Every check of attn-run applies   *|
+|* (arity, rank, element type, static dimensions, size symbols), and a failed *|
+|* check is an AttnError whose message names the argument.                    *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 

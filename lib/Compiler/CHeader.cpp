@@ -14,14 +14,15 @@ using namespace mlir;
 using namespace mlir::attn::abi;
 
 namespace {
-/// C type of one element (docs/abi.md).
+/// C type of one element (docs/abi.md). C has no 16- or 8-bit float types
+/// that every compiler takes, so those travel as their bit patterns.
 StringRef cElementType(Type t) {
   StringRef dtype = *getDTypeName(t);
   return llvm::StringSwitch<StringRef>(dtype)
       .Case("f32", "float")
       .Case("f64", "double")
       .Cases({"f16", "bf16"}, "uint16_t")
-      .Case("i1", "uint8_t")
+      .Cases({"f8e4m3fn", "i1"}, "uint8_t")
       .Case("i8", "int8_t")
       .Case("i32", "int32_t")
       .Default("int64_t");

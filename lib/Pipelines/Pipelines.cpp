@@ -68,6 +68,8 @@ void attn::buildSignatureAndDecompose(OpPassManager &pm, bool exposeWeights) {
   if (!exposeWeights)
     pm.addPass(attn::createAttnAbiSignature());
   pm.addNestedPass<func::FuncOp>(attn::createAttnDecompose());
+  // The fused lowerings take f32, f16 and bf16: FP8 inputs are decoded.
+  pm.addNestedPass<func::FuncOp>(attn::createAttnDequantize());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   if (exposeWeights) {
     pm.addPass(attn::createAttnExposeWeights());

@@ -18,7 +18,8 @@ std::vector<void *> Binding::getPointers() {
 NpyDType attn::runtime::getNpyTypeFor(ElementType type) {
   switch (type) {
   case ElementType::F32:
-  case ElementType::BF16: // NumPy has no bfloat16.
+  case ElementType::BF16: // NumPy has neither bfloat16 nor FP8.
+  case ElementType::F8E4M3FN:
     return NpyDType::Float32;
   case ElementType::F16:
     return NpyDType::Float16;
@@ -91,23 +92,35 @@ static Status checkInput(const Manifest &manifest, size_t index,
   return Status::success();
 }
 
-/// Converts a checked input to the ABI's layout: bf16 narrows from float32,
-/// every other type already has its bytes.
+/// True for the types that travel as float32 .npy but are narrower at the
+/// ABI.
+static bool isNarrowedFloat(ElementType type) {
+  return type == ElementType::BF16 || type == ElementType::F8E4M3FN;
+}
+
+/// Converts a checked input to the ABI's layout: bf16 and f8e4m3fn narrow
+/// from float32 (Float.h: round to nearest even; FP8 saturates), every other
+/// type already has its bytes.
 static Expected<Tensor> convertInput(const ManifestTensor &spec,
                                      NpyArray input) {
   Tensor tensor;
   tensor.type = spec.type;
   tensor.shape = std::move(input.shape);
-  if (spec.type != ElementType::BF16) {
+  if (!isNarrowedFloat(spec.type)) {
     tensor.data = std::move(input.data);
     return tensor;
   }
   size_t count = input.data.size() / sizeof(float);
-  Expected<Buffer> buffer = Buffer::allocate(count * sizeof(uint16_t));
+  Expected<Buffer> buffer =
+      Buffer::allocate(count * getElementTypeSize(spec.type));
   if (!buffer)
     return buffer.takeError();
-  convertFloatToBF16(reinterpret_cast<const float *>(input.data.data()),
-                     reinterpret_cast<uint16_t *>(buffer->data()), count);
+  const auto *src = reinterpret_cast<const float *>(input.data.data());
+  if (spec.type == ElementType::BF16)
+    convertFloatToBF16(src, reinterpret_cast<uint16_t *>(buffer->data()),
+                       count);
+  else
+    convertFloatToE4M3(src, buffer->data(), count);
   tensor.data = std::move(*buffer);
   return tensor;
 }
@@ -164,16 +177,20 @@ Expected<NpyArray> attn::runtime::toNpyArray(Tensor tensor) {
   NpyArray array;
   array.dtype = getNpyTypeFor(tensor.type);
   array.shape = std::move(tensor.shape);
-  if (tensor.type != ElementType::BF16) {
+  if (!isNarrowedFloat(tensor.type)) {
     array.data = std::move(tensor.data);
     return array;
   }
-  size_t count = tensor.data.size() / sizeof(uint16_t);
+  size_t count = tensor.data.size() / getElementTypeSize(tensor.type);
   Expected<Buffer> buffer = Buffer::allocate(count * sizeof(float));
   if (!buffer)
     return buffer.takeError();
-  convertBF16ToFloat(reinterpret_cast<const uint16_t *>(tensor.data.data()),
-                     reinterpret_cast<float *>(buffer->data()), count);
+  auto *dst = reinterpret_cast<float *>(buffer->data());
+  if (tensor.type == ElementType::BF16)
+    convertBF16ToFloat(reinterpret_cast<const uint16_t *>(tensor.data.data()),
+                       dst, count);
+  else
+    convertE4M3ToFloat(tensor.data.data(), dst, count);
   array.data = std::move(*buffer);
   return array;
 }

@@ -130,9 +130,10 @@ std::string describe(const TensorMapRequest &r) {
 }
 
 /// Encodes a checked request on the host. The copies move bits, so the
-/// unsigned type of the element's size serves every element type; and the
-/// out-of-bounds fill of CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE, zero bits, is
-/// +0.0 in every float type.
+/// unsigned type of the element's size serves every element type (FP8
+/// f8e4m3fn is UINT8); and the out-of-bounds fill of
+/// CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE, zero bits, is +0.0 in every float
+/// type.
 Expected<CUtensorMap> encode(const Driver &driver, const TensorMapRequest &r) {
   if (!driver.cuTensorMapEncodeTiled)
     return Error{"tensor map: the CUDA driver has no cuTensorMapEncodeTiled "

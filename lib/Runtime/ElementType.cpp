@@ -12,6 +12,8 @@ const char *attn::runtime::getElementTypeName(ElementType type) {
     return "f16";
   case ElementType::BF16:
     return "bf16";
+  case ElementType::F8E4M3FN:
+    return "f8e4m3fn";
   case ElementType::F64:
     return "f64";
   case ElementType::I1:
@@ -29,8 +31,9 @@ const char *attn::runtime::getElementTypeName(ElementType type) {
 std::optional<ElementType>
 attn::runtime::parseElementType(std::string_view name) {
   for (ElementType type :
-       {ElementType::F32, ElementType::F16, ElementType::BF16, ElementType::F64,
-        ElementType::I1, ElementType::I8, ElementType::I32, ElementType::I64})
+       {ElementType::F32, ElementType::F16, ElementType::BF16,
+        ElementType::F8E4M3FN, ElementType::F64, ElementType::I1,
+        ElementType::I8, ElementType::I32, ElementType::I64})
     if (name == getElementTypeName(type))
       return type;
   return std::nullopt;
@@ -38,6 +41,7 @@ attn::runtime::parseElementType(std::string_view name) {
 
 size_t attn::runtime::getElementTypeSize(ElementType type) {
   switch (type) {
+  case ElementType::F8E4M3FN:
   case ElementType::I1:
   case ElementType::I8:
     return 1;

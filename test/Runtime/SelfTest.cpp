@@ -1,10 +1,11 @@
 //===- SelfTest.cpp - Built-in checks of attn-runtime-test ----------------===//
 //
 // Checks with exact expected bit patterns (worked out by hand from the IEEE
-// formats) and robustness sweeps: every truncation and many single-byte
-// corruptions of valid .npy files and manifests must give an error or a
-// value, never a crash (run under ATTN_ENABLE_SANITIZERS to catch reads out
-// of bounds).
+// formats), FP8 E4M3 checked exhaustively against values computed from the
+// format's definition, and robustness sweeps: every truncation and many
+// single-byte corruptions of valid .npy files and manifests must give an error
+// or a value, never a crash (run under ATTN_ENABLE_SANITIZERS to catch reads
+// out of bounds).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,8 +13,10 @@
 #include "attn/Runtime/Manifest.h"
 #include "attn/Runtime/Npy.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <string>
 
 using namespace attn::runtime;
@@ -129,6 +132,131 @@ static void testBF16() {
   for (uint32_t b : {0x0000u, 0x3f80u, 0x7f80u, 0xff80u, 0x0001u, 0xc2f7u})
     check(floatToBits(bf16ToFloat(static_cast<uint16_t>(b))) == b << 16,
           "bf16 " + hex(b) + " -> f32");
+}
+
+/// The value of E4M3FN code `code`, from the format's definition rather than
+/// from bit manipulation: (-1)^s * 2^(e-7) * (1 + m/8), subnormals
+/// (-1)^s * 2^-6 * (m/8), and S.1111.111 NaN.
+static double e4m3Reference(unsigned code) {
+  unsigned s = code >> 7, e = (code >> 3) & 0xf, m = code & 0x7;
+  if (e == 15 && m == 7)
+    return std::numeric_limits<double>::quiet_NaN();
+  double magnitude =
+      e == 0 ? std::ldexp(m / 8.0, -6) : std::ldexp(1.0 + m / 8.0, int(e) - 7);
+  return s ? -magnitude : magnitude;
+}
+
+/// Narrowing by search: the nearest of the 127 finite magnitudes, ties to
+/// the even code; 448 and beyond saturate to +-448; NaN gives 0x7f with its
+/// sign.
+static uint8_t e4m3RoundReference(float x) {
+  static double magnitudes[0x7f];
+  if (magnitudes[0x7e] == 0)
+    for (unsigned c = 0; c < 0x7f; ++c)
+      magnitudes[c] = e4m3Reference(c);
+  uint8_t sign = std::signbit(x) ? 0x80 : 0x00;
+  if (std::isnan(x))
+    return sign | 0x7f;
+  double magnitude = std::fabs(double(x));
+  if (magnitude >= 448)
+    return sign | 0x7e;
+  unsigned best = 0;
+  for (unsigned c = 1; c < 0x7f; ++c) {
+    double d = std::fabs(magnitudes[c] - magnitude);
+    double bestD = std::fabs(magnitudes[best] - magnitude);
+    if (d < bestD || (d == bestD && !(c & 1)))
+      best = c;
+  }
+  return sign | best;
+}
+
+static void checkToE4M3(float in, uint8_t expected, const char *what) {
+  uint8_t got = floatToE4M3(in);
+  check(got == expected, std::string("f32 ") + hex(floatToBits(in)) + " (" +
+                             what + ") -> e4m3: expected " + hex(expected) +
+                             ", got " + hex(got));
+}
+
+static void testE4M3() {
+  // Every code decodes to its defined value (zeros with their sign), NaN
+  // codes to NaN of their sign, and every other code survives the round
+  // trip.
+  for (unsigned c = 0; c < 256; ++c) {
+    uint8_t code = static_cast<uint8_t>(c);
+    float got = e4m3ToFloat(code);
+    double want = e4m3Reference(c);
+    bool sameSign = std::signbit(got) == bool(c & 0x80);
+    if (std::isnan(want)) {
+      check(std::isnan(got) && sameSign, "e4m3 NaN " + hex(c) + " -> f32");
+      check(floatToE4M3(got) == (c | 0x7f), "e4m3 NaN " + hex(c) + " back");
+      continue;
+    }
+    check(double(got) == want && sameSign,
+          "e4m3 " + hex(c) + " -> f32 " + hex(floatToBits(got)));
+    check(floatToE4M3(got) == c, "e4m3 round trip of " + hex(c));
+  }
+  check(e4m3ToFloat(0x7e) == 448.0f && e4m3ToFloat(0x01) == 0x1p-9f &&
+            e4m3ToFloat(0x08) == 0x1p-6f && e4m3ToFloat(0x38) == 1.0f,
+        "e4m3 landmarks");
+
+  // Midpoints between neighbours (exact in f32) go to the even code; just
+  // above and below them, to the nearer one. Codes 0..0x7e are the finite
+  // magnitudes in increasing order.
+  for (unsigned c = 0; c < 0x7e; ++c) {
+    float lo = e4m3ToFloat(c), hi = e4m3ToFloat(c + 1);
+    float mid = (lo + hi) / 2;
+    uint8_t even = (c & 1) ? c + 1 : c;
+    std::string what = "midpoint of " + hex(c) + " and " + hex(c + 1);
+    checkToE4M3(mid, even, what.c_str());
+    checkToE4M3(-mid, 0x80 | even, what.c_str());
+    checkToE4M3(std::nextafter(mid, 1e9f), c + 1, what.c_str());
+    checkToE4M3(std::nextafter(mid, 0.0f), c, what.c_str());
+  }
+
+  // Beyond 448: up to the midpoint 464 (where the next code would be 480)
+  // RNE gives 448 anyway; above it saturates.
+  float inf = std::numeric_limits<float>::infinity();
+  for (float x : {std::nextafter(448.0f, inf), 456.0f, 463.99f, 464.0f, 464.01f,
+                  480.0f, 1e6f, 3.4e38f, inf}) {
+    checkToE4M3(x, 0x7e, "saturates");
+    checkToE4M3(-x, 0xfe, "saturates");
+  }
+  checkToE4M3(std::numeric_limits<float>::quiet_NaN(), 0x7f, "NaN");
+  checkToE4M3(-std::numeric_limits<float>::quiet_NaN(), 0xff, "-NaN");
+  checkToE4M3(bitsToFloat(0x7f800001), 0x7f, "signalling NaN");
+
+  // Tiny values: the smallest subnormal is 2^-9; half of it ties to 0.
+  checkToE4M3(0x1p-9f, 0x01, "smallest subnormal");
+  checkToE4M3(0x1p-10f, 0x00, "tie at 2^-10");
+  checkToE4M3(-0x1p-10f, 0x80, "tie at -2^-10");
+  checkToE4M3(std::nextafter(0x1p-10f, 1.0f), 0x01, "above 2^-10");
+  checkToE4M3(std::nextafter(0x1p-10f, 0.0f), 0x00, "below 2^-10");
+  checkToE4M3(0x1p-11f, 0x00, "2^-11");
+  checkToE4M3(0x1.8p-9f, 0x02, "tie at 1.5 * 2^-9");
+  checkToE4M3(0x1.4p-8f, 0x02, "tie at 2.5 * 2^-9");
+  checkToE4M3(0x1.ep-7f, 0x08, "7.5 * 2^-9 to the smallest normal");
+  checkToE4M3(std::numeric_limits<float>::denorm_min(), 0x00, "f32 subnormal");
+  checkToE4M3(-std::numeric_limits<float>::denorm_min(), 0x80, "-subnormal");
+  checkToE4M3(0.0f, 0x00, "zero");
+  checkToE4M3(-0.0f, 0x80, "negative zero");
+
+  // Sweeps of f32 bit patterns against the search, both signs: densely
+  // from 2^-12 to 512, and coarsely from f32 subnormals to infinity.
+  auto sweep = [](uint32_t from, uint32_t to, uint32_t step) {
+    for (uint64_t bits = from; bits <= to; bits += step)
+      for (uint32_t sign : {0u, 0x80000000u}) {
+        float x = bitsToFloat(static_cast<uint32_t>(bits) | sign);
+        uint8_t got = floatToE4M3(x), want = e4m3RoundReference(x);
+        if (got != want) {
+          check(false, "f32 " + hex(floatToBits(x)) + " -> e4m3: expected " +
+                           hex(want) + ", got " + hex(got));
+          return;
+        }
+      }
+    check(true, "e4m3 sweep");
+  };
+  sweep(0x39800000u, 0x44000000u, 0x101);
+  sweep(0, 0x7f800000u, 0x10003);
 }
 
 static void testNpyRoundTrip() {
@@ -252,6 +380,7 @@ static void testManifestRobustness() {
 int runSelfTest() {
   testF16();
   testBF16();
+  testE4M3();
   testNpyRoundTrip();
   testNpyRobustness();
   testManifestRobustness();

@@ -7,12 +7,15 @@
 //   attn-runtime-test npy-copy IN OUT          read, then write back
 //   attn-runtime-test convert MODE IN OUT      f32-to-bf16 (bits as int32),
 //                                              bf16-to-f32, f32-to-f16,
-//                                              f16-to-f32
+//                                              f16-to-f32, f32-to-e4m3
+//                                              (bits as int32), e4m3-to-f32
 //   attn-runtime-test manifest FILE            parse manifests separated by
 //                                              lines "#---"; empty lines and
 //                                              other lines starting with '#'
 //                                              are dropped
-//   attn-runtime-test bind MANIFEST IN.npy...  bind inputs, print sizes
+//   attn-runtime-test bind MANIFEST IN.npy...  bind inputs, print sizes,
+//                                              result shapes and argument
+//                                              bytes
 //   attn-runtime-test run FN [--module SO] [-i IN.npy]... [-o OUT.npy]...
 //                                              run a function of the test
 //                                              module (test-module.c)
@@ -150,8 +153,9 @@ static int npyCopy(const std::string &in, const std::string &out) {
   return 0;
 }
 
-/// Converts between float32 and the 16-bit formats with the runtime's
-/// helpers; bf16 bit patterns travel as int32 arrays (NumPy has no bf16).
+/// Converts between float32 and the 16- and 8-bit formats with the
+/// runtime's helpers; bf16 and FP8 E4M3 bit patterns travel as int32 arrays
+/// (NumPy has neither type).
 static int convert(const std::string &mode, const std::string &in,
                    const std::string &out) {
   Expected<NpyArray> input = readNpyFile(in);
@@ -165,7 +169,9 @@ static int convert(const std::string &mode, const std::string &in,
       {"f32-to-bf16", NpyDType::Float32, NpyDType::Int32},
       {"bf16-to-f32", NpyDType::Int32, NpyDType::Float32},
       {"f32-to-f16", NpyDType::Float32, NpyDType::Float16},
-      {"f16-to-f32", NpyDType::Float16, NpyDType::Float32}};
+      {"f16-to-f32", NpyDType::Float16, NpyDType::Float32},
+      {"f32-to-e4m3", NpyDType::Float32, NpyDType::Int32},
+      {"e4m3-to-f32", NpyDType::Int32, NpyDType::Float32}};
   const Mode *selected = nullptr;
   for (const Mode &m : modes)
     if (mode == m.name)
@@ -202,9 +208,17 @@ static int convert(const std::string &mode, const std::string &in,
       std::memcpy(&f, src + 4 * i, 4);
       u16 = floatToF16(f);
       std::memcpy(dst + 2 * i, &u16, 2);
-    } else {
+    } else if (mode == "f16-to-f32") {
       std::memcpy(&u16, src + 2 * i, 2);
       f = f16ToFloat(u16);
+      std::memcpy(dst + 4 * i, &f, 4);
+    } else if (mode == "f32-to-e4m3") {
+      std::memcpy(&f, src + 4 * i, 4);
+      u32 = floatToE4M3(f);
+      std::memcpy(dst + 4 * i, &u32, 4);
+    } else {
+      std::memcpy(&u32, src + 4 * i, 4);
+      f = e4m3ToFloat(static_cast<uint8_t>(u32));
       std::memcpy(dst + 4 * i, &f, 4);
     }
   }
@@ -289,6 +303,12 @@ static int bindCommand(const std::string &manifestPath,
   for (size_t i = 0; i < binding->results.size(); ++i)
     std::printf("result %zu shape %s\n", i,
                 formatShape(binding->results[i].shape).c_str());
+  // The bytes show that narrowed types were converted.
+  for (size_t i = 0; i < binding->args.size(); ++i) {
+    const Tensor &arg = binding->args[i];
+    std::printf("arg %zu %s %s: %zu bytes\n", i, getElementTypeName(arg.type),
+                formatShape(arg.shape).c_str(), arg.data.size());
+  }
   return 0;
 }
 

@@ -10,6 +10,15 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
+/* y = x for the one-argument copies below: s0 elements of `width` bytes. */
+static int32_t copyElements(void **pointers, const int64_t *sizes,
+                            size_t width) {
+  if (sizes[0] < 0)
+    return 1;
+  memcpy(pointers[1], pointers[0], (size_t)sizes[0] * width);
+  return 0;
+}
+
 /* add(x: f32[s0,4], y: f32[s0,4]) -> sum: f32[s0,4] */
 EXPORT const char attn_add_manifest[] = "attn-abi 1\n"
                                         "function add\n"
@@ -38,10 +47,7 @@ EXPORT const char attn_copy_bf16_manifest[] = "attn-abi 1\n"
                                               "result 0 y bf16 1 s0\n"
                                               "end\n";
 EXPORT int32_t attn_copy_bf16_packed(void **pointers, const int64_t *sizes) {
-  if (sizes[0] < 0)
-    return 1;
-  memcpy(pointers[1], pointers[0], (size_t)sizes[0] * 2);
-  return 0;
+  return copyElements(pointers, sizes, 2);
 }
 
 EXPORT const char attn_copy_f16_manifest[] = "attn-abi 1\n"
@@ -52,10 +58,34 @@ EXPORT const char attn_copy_f16_manifest[] = "attn-abi 1\n"
                                              "result 0 y f16 1 s0\n"
                                              "end\n";
 EXPORT int32_t attn_copy_f16_packed(void **pointers, const int64_t *sizes) {
-  if (sizes[0] < 0)
-    return 1;
-  memcpy(pointers[1], pointers[0], (size_t)sizes[0] * 2);
-  return 0;
+  return copyElements(pointers, sizes, 2);
+}
+
+/* copy_f8e4m3fn(x: f8e4m3fn[s0]) -> y: f8e4m3fn[s0], and
+   bits_f8e4m3fn(x: f8e4m3fn[s0]) -> b: i8[s0], which shows the bit patterns
+   that the runtime narrowed x to. */
+EXPORT const char attn_copy_f8e4m3fn_manifest[] = "attn-abi 1\n"
+                                                  "function copy_f8e4m3fn\n"
+                                                  "sizes 1\n"
+                                                  "size 0 arg0.d0\n"
+                                                  "arg 0 x f8e4m3fn 1 s0\n"
+                                                  "result 0 y f8e4m3fn 1 s0\n"
+                                                  "end\n";
+EXPORT int32_t attn_copy_f8e4m3fn_packed(void **pointers,
+                                         const int64_t *sizes) {
+  return copyElements(pointers, sizes, 1);
+}
+
+EXPORT const char attn_bits_f8e4m3fn_manifest[] = "attn-abi 1\n"
+                                                  "function bits_f8e4m3fn\n"
+                                                  "sizes 1\n"
+                                                  "size 0 arg0.d0\n"
+                                                  "arg 0 x f8e4m3fn 1 s0\n"
+                                                  "result 0 b i8 1 s0\n"
+                                                  "end\n";
+EXPORT int32_t attn_bits_f8e4m3fn_packed(void **pointers,
+                                         const int64_t *sizes) {
+  return copyElements(pointers, sizes, 1);
 }
 
 /* masks(m: i1[s0,s1], len: i32[s0]) -> count: i32[s0], inv: i1[s0,s1]

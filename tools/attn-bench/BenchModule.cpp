@@ -72,7 +72,8 @@ rt::Status attn_bench::inspectModule(mlir::ModuleOp module,
       !bind(op.getValue(), Role::Value, "value") ||
       !bind(op.getMask(), Role::Mask, "mask") ||
       !bind(op.getBias(), Role::Bias, "bias") ||
-      !bind(op.getKeyLengths(), Role::KeyLengths, "key_lengths"))
+      !bind(op.getKeyLengths(), Role::KeyLengths, "key_lengths") ||
+      !bind(op.getScales(), Role::Scales, "scales"))
     return rt::Error{error};
   for (unsigned i = 0; i < numArgs; ++i)
     if (!seen[i])
@@ -122,7 +123,10 @@ rt::Status attn_bench::inspectModule(mlir::ModuleOp module,
   if (p.queryHeads < 0 || p.kvHeads < 0 || p.headDim < 0 || p.valueDim < 0)
     return rt::makeError("heads and head dims must be static");
   mlir::Type elt = qType.getElementType();
-  bench.elementType = elt.isF32() ? "f32" : elt.isBF16() ? "bf16" : "f16";
+  bench.elementType = elt.isF32()                              ? "f32"
+                      : elt.isBF16()                           ? "bf16"
+                      : mlir::isa<mlir::Float8E4M3FNType>(elt) ? "f8e4m3fn"
+                                                               : "f16";
 
   // The variant, from the op's attributes (VARIANTS.md semantics).
   p.scale = op.getScale() ? op.getScale()->convertToFloat()
@@ -155,6 +159,9 @@ rt::Status attn_bench::inspectModule(mlir::ModuleOp module,
       break;
     case Role::KeyLengths:
       shape = {p.batch};
+      break;
+    case Role::Scales:
+      shape = {3};
       break;
     case Role::Mask:
     case Role::Bias:
@@ -200,6 +207,10 @@ static rt::Status storeFloats(std::vector<float> &values, rt::ElementType type,
     rt::convertF16ToFloat(bits, values.data(), n);
     return rt::Status::success();
   }
+  case rt::ElementType::F8E4M3FN:
+    rt::convertFloatToE4M3(values.data(), buffer.data(), n);
+    rt::convertE4M3ToFloat(buffer.data(), values.data(), n);
+    return rt::Status::success();
   default:
     return rt::makeError("unsupported element type ",
                          rt::getElementTypeName(type));
@@ -261,6 +272,12 @@ rt::Status attn_bench::prepareInputs(const rt::Manifest &manifest,
       auto *lengths = reinterpret_cast<int32_t *>(buffer->data());
       std::fill_n(lengths, n, int32_t(problem.keySeq));
       problem.keyLengths = lengths;
+    } else if (role == Role::Scales) {
+      // Unit FP8 scales: the real tensors are the stored ones, which the
+      // baseline reads.
+      if (tensor.type != rt::ElementType::F32)
+        return rt::makeError("scales must be f32");
+      std::fill_n(reinterpret_cast<float *>(buffer->data()), n, 1.0f);
     } else {
       std::vector<float> &values = inputs.argFloats[a];
       values.resize(n);

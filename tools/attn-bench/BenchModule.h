@@ -26,7 +26,7 @@
 namespace attn_bench {
 
 /// What an argument of the entry is to the attention op.
-enum class Role { Query, Key, Value, Mask, Bias, KeyLengths };
+enum class Role { Query, Key, Value, Mask, Bias, KeyLengths, Scales };
 
 /// The dynamic sizes asked for; a size not `given` yields to a static size
 /// of the module (and Skv < 0 means Skv = Sq).
@@ -42,7 +42,8 @@ struct BenchModule {
   std::vector<Role> argRoles;
   std::vector<std::vector<int64_t>> argShapes;
   unsigned outputResult = 0;
-  /// Element type of q, k, v and o: "f32", "bf16" or "f16".
+  /// Element type of q, k and v: "f32", "bf16", "f16" or "f8e4m3fn" (then o
+  /// is wider).
   std::string elementType;
 };
 

@@ -370,7 +370,9 @@ int main(int argc, char **argv) {
   // K and V are read at least once per call: the floor of its traffic.
   double kvBytes = double(problem.batch) * problem.kvHeads * problem.keySeq *
                    (problem.headDim + problem.valueDim) *
-                   (bench.elementType == "f32" ? 4 : 2);
+                   (bench.elementType == "f32"        ? 4
+                    : bench.elementType == "f8e4m3fn" ? 1
+                                                      : 2);
   double kvGBs = kvBytes / (compiled.medianMs * 1e6);
   bool haveBaseline = baseline == Baseline::Blas;
   double blasGflops = haveBaseline ? gflops(blas) : 0;

@@ -40,7 +40,8 @@ struct Binding {
 };
 
 /// The .npy element type that feeds (and receives) an ABI element type:
-/// float32 for f32 and bf16, float16 for f16, bool for i1, and so on.
+/// float32 for f32, bf16 and f8e4m3fn, float16 for f16, bool for i1, and so
+/// on.
 NpyDType getNpyTypeFor(ElementType type);
 
 /// Binds `inputs` (consumed) to the arguments of `manifest`. Errors name the
@@ -48,7 +49,7 @@ NpyDType getNpyTypeFor(ElementType type);
 Expected<Binding> bindInputs(const Manifest &manifest,
                              std::vector<NpyArray> inputs);
 
-/// Converts a result to its .npy form (bf16 widens to float32).
+/// Converts a result to its .npy form (bf16 and f8e4m3fn widen to float32).
 Expected<NpyArray> toNpyArray(Tensor tensor);
 
 } // namespace runtime

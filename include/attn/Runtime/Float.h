@@ -1,4 +1,4 @@
-//===- Float.h - Bit-exact f32 <-> bf16 / f16 conversions ------*- C++ -*-===//
+//===- Float.h - Bit-exact f32 <-> bf16 / f16 / fp8 conversions -*- C++ -*-===//
 //
 // Plain integer code, so results do not depend on the compiler, the target's
 // F16C/AVX512-BF16 support or the floating-point environment. All narrowing
@@ -28,11 +28,27 @@ float bf16ToFloat(uint16_t bits);
 uint16_t floatToF16(float value);
 float f16ToFloat(uint16_t bits);
 
+/// FP8 E4M3 "FN" (MLIR's f8E4M3FN, OCP OFP8 E4M3): sign, 4 exponent bits
+/// with bias 7, 3 mantissa bits. It has no infinities: S.1111.111 is NaN,
+/// and S.1111.110 = 448 is the largest finite magnitude. Subnormals go down
+/// to 2^-9.
+///
+/// Narrowing saturates: magnitudes above 448, infinities included, become
+/// +-448 (0x7e / 0xfe), as NVIDIA's `cvt.rn.satfinite.e4m3x2.f32`
+/// and common FP8 quantisers do. With no infinity to overflow to, the other
+/// choice would be NaN, which would turn one outlier into NaN outputs. NaN
+/// gives 0x7f with the input's sign. Magnitudes up to 2^-10 round to zero
+/// (2^-10 itself is a tie, and zero is even).
+uint8_t floatToE4M3(float value);
+float e4m3ToFloat(uint8_t bits);
+
 /// Array versions; `src` and `dst` must not overlap.
 void convertFloatToBF16(const float *src, uint16_t *dst, size_t count);
 void convertBF16ToFloat(const uint16_t *src, float *dst, size_t count);
 void convertFloatToF16(const float *src, uint16_t *dst, size_t count);
 void convertF16ToFloat(const uint16_t *src, float *dst, size_t count);
+void convertFloatToE4M3(const float *src, uint8_t *dst, size_t count);
+void convertE4M3ToFloat(const uint8_t *src, float *dst, size_t count);
 
 } // namespace runtime
 } // namespace attn

@@ -90,7 +90,9 @@ LogicalResult checkSupportedOnGpu(AttentionOp op) {
     if (cast<ShapedType>(v.getType()).getElementType() != elem)
       return fail() << "query, key and value of different element types";
   if (!elem.isF16() && !elem.isBF16() && !elem.isF32())
-    return fail() << elem << " inputs (the GPU kernel takes f16, bf16 or f32)";
+    return fail() << elem
+                  << " inputs (the GPU kernel takes f16, bf16 or f32; "
+                     "attn-dequantize decodes FP8 inputs)";
   int64_t d = op.getQuery().getType().getDimSize(3);
   int64_t dv = op.getValue().getType().getDimSize(3);
   // Tiles pad the head dims to multiples of 16 with zeros (any width: odd

@@ -51,6 +51,9 @@ constexpr int64_t kMaxKeyChunks = 64;
 /// Rejects what this lowering does not implement, naming it. Everything
 /// the verifier accepts is lowered except these combinations.
 LogicalResult checkSupported(AttentionOp op) {
+  if (op.isFp8())
+    return op.emitOpError() << "f8E4M3FN inputs are not supported by "
+                               "attn-tile; attn-dequantize decodes them first";
   // Weights are projected in vectors of a static width: a dynamic attention
   // width A ('additive' allows one) has no such width.
   for (Value w : op.getScoreOperands())

@@ -191,9 +191,9 @@ LogicalResult convertAttention(NodeImporter &node) {
   auto op = mlir::attn::AttentionOp::create(
       b, loc, tensorType(od, element), /*lse=*/Type(), *query, *key, *value,
       mask, bias, /*key_lengths=*/Value(), /*block_table=*/Value(),
-      /*grid_width=*/Value(), ValueRange(), ValueRange(), ValueRange(),
-      mlir::attn::ScoreKind::dot, mlir::attn::Normalizer::softmax, scale,
-      causal, /*window=*/nullptr, align,
+      /*grid_width=*/Value(), /*scales=*/Value(), ValueRange(), ValueRange(),
+      ValueRange(), mlir::attn::ScoreKind::dot, mlir::attn::Normalizer::softmax,
+      scale, causal, /*window=*/nullptr, align,
       /*alibi=*/false, softcap, nullptr, nullptr, nullptr, nullptr,
       /*grid_window=*/nullptr, /*grid_dilation=*/nullptr);
   if (failed(mlir::verify(op)))

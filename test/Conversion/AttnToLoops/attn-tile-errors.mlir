@@ -122,3 +122,14 @@ func.func @grid_tables_cosine(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
       -> tensor<1x4x8x4xf32>
   return %o : tensor<1x4x8x4xf32>
 }
+
+// -----
+
+// FP8 inputs are decoded by attn-dequantize before the fused nest.
+func.func @fp8_inputs(%q: tensor<1x4x8x16xf8E4M3FN>) -> tensor<1x4x8x16xbf16> {
+  // expected-error @+1 {{f8E4M3FN inputs are not supported by attn-tile; attn-dequantize decodes them first}}
+  %o = attn.attention %q, %q, %q
+      : tensor<1x4x8x16xf8E4M3FN>, tensor<1x4x8x16xf8E4M3FN>,
+        tensor<1x4x8x16xf8E4M3FN> -> tensor<1x4x8x16xbf16>
+  return %o : tensor<1x4x8x16xbf16>
+}

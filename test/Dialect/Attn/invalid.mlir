@@ -216,6 +216,70 @@ func.func @bias_shape(%q: tensor<?x4x?x16xf32>, %k: tensor<?x4x?x16xf32>,
 
 // -----
 
+func.func @scales_without_fp8(%q: tensor<1x4x8x16xbf16>, %s: tensor<3xf32>)
+    -> tensor<1x4x8x16xbf16> {
+  // expected-error @+1 {{expects scales only with f8E4M3FN query, key and value, but they are 'bf16'}}
+  %o = attn.attention %q, %q, %q scales(%s : tensor<3xf32>)
+      : tensor<1x4x8x16xbf16>, tensor<1x4x8x16xbf16>, tensor<1x4x8x16xbf16>
+      -> tensor<1x4x8x16xbf16>
+  return %o : tensor<1x4x8x16xbf16>
+}
+
+// -----
+
+func.func @scales_shape(%q: tensor<1x4x8x16xf8E4M3FN>, %s: tensor<2xf32>)
+    -> tensor<1x4x8x16xbf16> {
+  // expected-error @+1 {{expects scales of type tensor<3xf32> (the query's, key's and value's), but got 'tensor<2xf32>'}}
+  %o = attn.attention %q, %q, %q scales(%s : tensor<2xf32>)
+      : tensor<1x4x8x16xf8E4M3FN>, tensor<1x4x8x16xf8E4M3FN>,
+        tensor<1x4x8x16xf8E4M3FN> -> tensor<1x4x8x16xbf16>
+  return %o : tensor<1x4x8x16xbf16>
+}
+
+// -----
+
+func.func @fp8_mixed_inputs(%q: tensor<1x4x8x16xf8E4M3FN>,
+                            %k: tensor<1x4x8x16xbf16>) -> tensor<1x4x8x16xbf16> {
+  // expected-error @+1 {{expects query, key and value to share one element type, but got 'f8E4M3FN', 'bf16', 'bf16'}}
+  %o = attn.attention %q, %k, %k
+      : tensor<1x4x8x16xf8E4M3FN>, tensor<1x4x8x16xbf16>, tensor<1x4x8x16xbf16>
+      -> tensor<1x4x8x16xbf16>
+  return %o : tensor<1x4x8x16xbf16>
+}
+
+// -----
+
+func.func @fp8_output(%q: tensor<1x4x8x16xf8E4M3FN>) -> tensor<1x4x8x16xf8E4M3FN> {
+  // expected-error @+1 {{result #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values}}
+  %o = attn.attention %q, %q, %q
+      : tensor<1x4x8x16xf8E4M3FN>, tensor<1x4x8x16xf8E4M3FN>,
+        tensor<1x4x8x16xf8E4M3FN> -> tensor<1x4x8x16xf8E4M3FN>
+  return %o : tensor<1x4x8x16xf8E4M3FN>
+}
+
+// -----
+
+func.func @fp8_bias_element_type(%q: tensor<1x4x8x16xf8E4M3FN>,
+                                 %b: tensor<1x4x8x8xf16>) -> tensor<1x4x8x16xbf16> {
+  // expected-error @+1 {{expects bias element type f32 or 'bf16', but got 'f16'}}
+  %o = attn.attention %q, %q, %q bias(%b : tensor<1x4x8x8xf16>)
+      : tensor<1x4x8x16xf8E4M3FN>, tensor<1x4x8x16xf8E4M3FN>,
+        tensor<1x4x8x16xf8E4M3FN> -> tensor<1x4x8x16xbf16>
+  return %o : tensor<1x4x8x16xbf16>
+}
+
+// -----
+
+func.func @fp8_e5m2(%q: tensor<1x4x8x16xf8E5M2>) -> tensor<1x4x8x16xbf16> {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or f8E4M3FN type values}}
+  %o = attn.attention %q, %q, %q
+      : tensor<1x4x8x16xf8E5M2>, tensor<1x4x8x16xf8E5M2>,
+        tensor<1x4x8x16xf8E5M2> -> tensor<1x4x8x16xbf16>
+  return %o : tensor<1x4x8x16xbf16>
+}
+
+// -----
+
 func.func @bias_element_type(%q: tensor<1x4x8x16xbf16>, %k: tensor<1x4x8x16xbf16>,
                              %v: tensor<1x4x8x16xbf16>, %b: tensor<1x4x8x8xf16>)
     -> tensor<1x4x8x16xbf16> {
@@ -644,7 +708,7 @@ func.func @grid_table_shape(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
 
 func.func @grid_table_type(%q: tensor<1x4x8x4xf32>, %k: tensor<1x4x8x4xf32>,
     %v: tensor<1x4x8x4xf32>, %w: index, %t: tensor<4x3x4xf16>) -> tensor<1x4x8x4xf32> {
-  // expected-error @+1 {{expects position operands of element type f32 or the query's, but got 'f16'}}
+  // expected-error @+1 {{expects position operands of element type f32 or the output's, but got 'f16'}}
   %o = attn.attention %q, %k, %v grid_width(%w) position_operands(%t, %t : tensor<4x3x4xf16>, tensor<4x3x4xf16>)
       {grid_window = array<i64: 1, 1>}
       : tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>, tensor<1x4x8x4xf32>
@@ -1133,7 +1197,7 @@ func.func @yield_outside() {
 
 func.func @integer_query(%q: tensor<1x4x8x16xi32>, %k: tensor<1x4x8x16xf32>,
                          %v: tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32> {
-  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<1x4x8x16xi32>'}}
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or f8E4M3FN type values, but got 'tensor<1x4x8x16xi32>'}}
   %o = attn.attention %q, %k, %v
       : tensor<1x4x8x16xi32>, tensor<1x4x8x16xf32>, tensor<1x4x8x16xf32>
       -> tensor<1x4x8x16xf32>
@@ -1144,7 +1208,7 @@ func.func @integer_query(%q: tensor<1x4x8x16xi32>, %k: tensor<1x4x8x16xf32>,
 
 func.func @f64_query(%q: tensor<1x4x8x16xf64>, %k: tensor<1x4x8x16xf64>,
                      %v: tensor<1x4x8x16xf64>) -> tensor<1x4x8x16xf64> {
-  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values}}
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or f8E4M3FN type values}}
   %o = attn.attention %q, %k, %v
       : tensor<1x4x8x16xf64>, tensor<1x4x8x16xf64>, tensor<1x4x8x16xf64>
       -> tensor<1x4x8x16xf64>

@@ -534,3 +534,24 @@ func.func @paged_static_mask(%q: tensor<2x4x5x16xf32>, %k: tensor<7x4x4x16xf32>,
       -> tensor<2x4x5x16xf32>
   return %o : tensor<2x4x5x16xf32>
 }
+
+// FP8 inputs with per-tensor scales and a bf16 output; and without scales,
+// into f32.
+// CHECK-LABEL: func.func @fp8_inputs
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} scales(%{{.*}} : tensor<3xf32>) {causal}
+// CHECK-SAME: : tensor<?x4x?x64xf8E4M3FN>, tensor<?x4x?x64xf8E4M3FN>, tensor<?x4x?x64xf8E4M3FN> -> tensor<?x4x?x64xbf16>
+// CHECK: attn.attention
+// CHECK-SAME: bias(%{{.*}} : tensor<1x4x8x8xf32>)
+// CHECK-SAME: -> tensor<1x4x8x16xf32>
+func.func @fp8_inputs(%q: tensor<?x4x?x64xf8E4M3FN>, %k: tensor<?x4x?x64xf8E4M3FN>,
+                      %v: tensor<?x4x?x64xf8E4M3FN>, %s: tensor<3xf32>,
+                      %q2: tensor<1x4x8x16xf8E4M3FN>, %b: tensor<1x4x8x8xf32>)
+    -> (tensor<?x4x?x64xbf16>, tensor<1x4x8x16xf32>) {
+  %o = attn.attention %q, %k, %v scales(%s : tensor<3xf32>) {causal}
+      : tensor<?x4x?x64xf8E4M3FN>, tensor<?x4x?x64xf8E4M3FN>,
+        tensor<?x4x?x64xf8E4M3FN> -> tensor<?x4x?x64xbf16>
+  %o2 = attn.attention %q2, %q2, %q2 bias(%b : tensor<1x4x8x8xf32>)
+      : tensor<1x4x8x16xf8E4M3FN>, tensor<1x4x8x16xf8E4M3FN>,
+        tensor<1x4x8x16xf8E4M3FN> -> tensor<1x4x8x16xf32>
+  return %o, %o2 : tensor<?x4x?x64xbf16>, tensor<1x4x8x16xf32>
+}

@@ -43,6 +43,26 @@ a module whose q, k, v and output, and bias if it has one, are of that
 element type (pass it with --module), compared with the f16/bf16
 tolerances.
 
+Every variant of sections A-C also exists as NAME_fp8 (scaled_dot_fp8,
+causal_fp8, gqa_fp8, key_padding_fp8, ...; not the FLEX modules): NAME's
+module with q, k, v of element type f8E4M3FN (FP8 E4M3, max 448, no
+infinities), the output bf16, and one more argument, the last,
+`scales : tensor<3xf32>` = [sq, sk, sv], the per-tensor dequantisation
+scales (the query is q8 * sq, and so on); bias, masks and the other
+arguments keep NAME's types. Pass the module with --module unless
+examples/variants/NAME_fp8.mlir exists. The oracle draws q, k, v as for
+NAME, picks s = max|x| / 448 per tensor (rounded up to 4 significant bits,
+so that x8 * s is exact even in bf16; doubled where it would equal the
+scale of q or k, so that the three differ and a mixed-up scale shows),
+and writes x8 = round_to_e4m3(x / s)
+as float32 .npy files (values E4M3 holds exactly, so attn-run's
+narrowing changes nothing) and scales.npy last. The reference is NAME's
+math in float64 on exactly x8 * s (reference.dequantize). The output is
+compared with the bf16 tolerances (reference.output_type): the inputs are
+exact, so only the kernel's arithmetic and the bf16 output differ. The
+huge case works for NAME_fp8 too (logits of ~1e3 from the dequantised
+values; a redrawn q row is quantised with q's scale).
+
 Prints one line `NAME B=.. Sq=.. Skv=..: max_abs_err=.. max_rel_err=.. PASS`
 and exits 0, or prints what went wrong and exits 1 (mismatch, NaN/Inf,
 wrong shape or dtype, attn-run failure). Exit status 2: bad usage (unknown
@@ -91,8 +111,10 @@ way against reference_further.py: --dim sets N, H, W (temporal: also T;
 gumbel_heads takes --B, --Sq, --Skv), and N may be 0 (an empty batch).
 
 --self-test checks the oracle itself: reference.py against naive.py (plain
-Python loops) for every variant of sections A-C on tiny sizes, plus the
-input generators, bf16 rounding, the comparison and the example files'
+Python loops) for every variant of sections A-C on tiny sizes (also as
+NAME_fp8, against naive.py on the dequantised inputs), plus the input
+generators, bf16 rounding, E4M3 rounding (round_to_e4m3 against all 256
+codes decoded by formula), the comparison and the example files'
 signatures. It needs neither attn-run nor the compiler.
 """
 

@@ -82,7 +82,7 @@ def sequence_case(args):
     return Case(example,
                 [(arg, x) for (arg, _, _), x in zip(SPECS[name], inputs)],
                 roles, roles.index("out"), variant_reference(name, *inputs),
-                expected_weights(name, inputs), ref.element_type(name),
+                expected_weights(name, inputs), ref.output_type(name),
                 f"{name} B={args.B} Sq={args.Sq} Skv={args.Skv}")
 
 

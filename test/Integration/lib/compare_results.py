@@ -3,8 +3,9 @@ of shared/VARIANTS.md: elementwise |out - ref| <= atol + rtol |ref|."""
 
 import numpy as np
 
-# (atol, rtol) per element type; a f32 module run on TF32 tensor cores
-# (--tf32) is held to the f16 ones.
+# (atol, rtol) per element type of the output; a f32 module run on TF32
+# tensor cores (--tf32) is held to the f16 ones, a NAME_fp8 module (FP8 in,
+# bf16 out) to the bf16 ones, through reference.output_type.
 TOLERANCES = {"f32": (1e-4, 1e-3), "bf16": (2e-2, 2e-2), "f16": (2e-2, 2e-2),
               "tf32": (2e-2, 2e-2)}
 

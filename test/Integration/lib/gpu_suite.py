@@ -35,6 +35,9 @@ Entries (ID: what it is):
       test/Integration/CPU/Inputs in f16 and bf16.
   NAME_lse_f16/_bf16         the *_lse.mlir modules there (output and
       log-sum-exp) in f16 and bf16; checked as NAME_f16 with --module.
+  scaled_dot_fp8, causal_fp8, gqa_fp8, key_padding_fp8   FP8 (f8E4M3FN)
+      q, k, v with per-tensor scales and a bf16 output: the example
+      scaled_dot_fp8.mlir and the modules of test/Integration/CPU/Inputs.
   scaled_dot_T_dD[vDv], causal_T_dD   other head dims (4 heads), T = f16,
       bf16, f32 (exact FMAs) and tf32 (f32 modules with --allow-tf32).
   grid_dilated, grid_relative[_f16|_bf16|_tf32]   the fused cores of
@@ -113,6 +116,9 @@ CASES = {
 GRID_MODULES = ("grid_dilated", "grid_relative")
 GRID_CASES = ("map", "map_tall", "map_row", "map_pixel")
 MASKED_ROWS = ("key_padding", "bool_mask", "local_gaussian")
+# FP8 modules (name, directory), run as written.
+FP8_MODULES = (("scaled_dot_fp8", EXAMPLES), ("causal_fp8", INPUTS),
+               ("gqa_fp8", INPUTS), ("key_padding_fp8", INPUTS))
 
 # Head dims beyond the examples' 64: (D, Dv) for scaled_dot, D for causal.
 # Those below 16 are padded in the kernel's tiles.
@@ -245,6 +251,10 @@ def entries():
             out.append(Entry(f"{base}_lse_{t}", f"{base}_{t}", src,
                              narrowed(src, t),
                              ["odd", "decode", "sq_gt_skv", "huge"]))
+    for name, where in FP8_MODULES:
+        src = os.path.join(where, name + ".mlir")
+        out.append(Entry(name, name, src, as_written(src),
+                         sequence_cases(name)))
     for t in HEAD_DIM_TYPES:
         # tf32: the f32 module and check name, with the TF32 options.
         elem, suffix = ("f32", "") if t in ("f32", "tf32") else (t, f"_{t}")

@@ -4,7 +4,7 @@ against the arguments of a variant (variant_specs.SPECS)."""
 import re
 
 import reference as ref
-from variant_specs import DYNAMIC, MLIR_ELEM, SPECS
+from variant_specs import DYNAMIC, MLIR_ELEM, MLIR_TYPE, SPECS
 
 
 class UsageError(Exception):
@@ -46,10 +46,15 @@ def parse_main_results(path):
 
 def result_roles(name, results):
     """Names of @main's results: "out" (the attention output) and, when the
-    module returns it, "lse" (rank 3, f32)."""
+    module returns it, "lse" (rank 3, f32). NAME_fp8's output must be
+    bf16 (reference.output_type)."""
     roles = []
     for n, (dims, elem) in enumerate(results):
         if n == 0 and len(dims) == 4:
+            want = MLIR_TYPE[ref.output_type(name)]
+            if ref.element_type(name) == "fp8" and elem != want:
+                raise UsageError(f"{name}: the output has element type {elem}, "
+                                 f"expected {want}")
             roles.append("out")
         elif n == 1 and len(dims) == 3 and elem == "f32":
             roles.append("lse")
@@ -95,9 +100,9 @@ def bind_dims(name, signature):
     dims = {}
     etype = ref.element_type(name)
     for (arg, shape, kind), (sdims, elem) in zip(spec, signature):
-        want = etype if kind == "qkv" else MLIR_ELEM[kind]
-        if kind == "bias" and elem == etype:
-            want = etype   # a bias of q's element type is allowed too
+        want = MLIR_TYPE[etype] if kind == "qkv" else MLIR_ELEM[kind]
+        if kind == "bias" and elem == etype and etype != "fp8":
+            want = etype   # a bias of q's element type (f16, bf16) too
         if elem != want:
             raise UsageError(f"{name}: argument {arg} has element type {elem}, "
                              f"expected {want}")

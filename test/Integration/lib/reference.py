@@ -5,7 +5,10 @@ from the math in VARIANTS.md, sections A (score functions), B (normalisers)
 and C (masks, biases, positions), and shares no code with the compiler.
 Everything is computed in float64 on whatever values it is given: callers
 that test f16/bf16 modules round the inputs to that type first and pass the
-rounded values here.
+rounded values here. NAME_fp8 (FP8 E4M3 q, k, v with per-tensor scales, a
+bf16 output) takes NAME's arguments plus a last one, scales = [sq, sk, sv];
+every entry point below computes NAME on the dequantised inputs
+(dequantize): q8 * sq, k8 * sk, v8 * sv, exactly, and no scales.
 
 Conventions (VARIANTS.md):
   q [B,Hq,Sq,D], k [B,Hkv,Skv,D], v [B,Hkv,Skv,Dv] -> o [B,Hq,Sq,Dv]
@@ -45,20 +48,54 @@ VARIANTS = SECTION_A + SECTION_B + SECTION_C
 
 
 def base_name(name):
-    """causal_bf16 -> causal, scaled_dot_f16 -> scaled_dot (same math)."""
-    for suffix in ("_bf16", "_f16"):
+    """causal_bf16 -> causal, scaled_dot_f16 -> scaled_dot, gqa_fp8 -> gqa
+    (same math)."""
+    for suffix in ("_bf16", "_f16", "_fp8"):
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
 
 
 def element_type(name):
-    """Element type of q, k, v and the output: f32, bf16 or f16."""
+    """Element type of q, k, v: f32, bf16, f16 or fp8 (MLIR f8E4M3FN, with
+    the extra scales argument; see dequantize)."""
     if name.endswith("_bf16"):
         return "bf16"
     if name.endswith("_f16"):
         return "f16"
+    if name.endswith("_fp8"):
+        return "fp8"
     return "f32"
+
+
+# The output of a NAME_fp8 module is bf16; every other module's output has
+# q's element type. This also picks the tolerances the output is compared
+# with (compare_results.TOLERANCES): NAME_fp8's inputs are exact (the
+# oracle draws values representable in E4M3 and dequantises them exactly),
+# so only the kernel's arithmetic and the rounding of the output differ,
+# as for a bf16 module.
+OUTPUT_TYPE = {"fp8": "bf16"}
+
+
+def output_type(name):
+    """Element type of the output of `name`'s module: f32, bf16 or f16."""
+    etype = element_type(name)
+    return OUTPUT_TYPE.get(etype, etype)
+
+
+def dequantize(name, inputs):
+    """The arguments of NAME for those of NAME_fp8: q8 * sq, k8 * sk,
+    v8 * sv in float64 (exact: the products of two float32 values), the
+    arguments between them and the scales unchanged, the last argument
+    (scales = [sq, sk, sv]) dropped. Other names: `inputs` as they are."""
+    if element_type(name) != "fp8":
+        return list(inputs)
+    scales = f64(inputs[-1])
+    if scales.shape != (3,):
+        raise ValueError(f"{name}: the last argument must be the scales "
+                         f"[sq, sk, sv], not shape {scales.shape}")
+    qkv = [f64(x) * s for x, s in zip(inputs[:3], scales)]
+    return qkv + list(inputs[3:-1])
 
 
 # --------------------------------------------------------------------------
@@ -152,6 +189,8 @@ def scores(name, *inputs):
     soft-capping); visible is the boolean key visibility, both
     [B,Hq,Sq,Skv].
     """
+    if element_type(name) == "fp8":
+        return scores(base_name(name), *dequantize(name, inputs))
     n = base_name(name)
     q, k = f64(inputs[0]), f64(inputs[1])
     B, Hq, Sq, D = q.shape
@@ -238,6 +277,8 @@ def reference(name, *inputs):
     n = base_name(name)
     if n not in [base_name(x) for x in VARIANTS]:
         raise ValueError(f"unknown variant {name!r}")
+    if element_type(name) == "fp8":
+        return reference(n, *dequantize(name, inputs))
     q, k, v = f64(inputs[0]), f64(inputs[1]), f64(inputs[2])
     B, Hq, Sq, _ = q.shape
     Skv = k.shape[2]
@@ -278,6 +319,8 @@ def weights(name, *inputs):
     n = base_name(name)
     if n == "multi_dimensional":
         raise ValueError("multi_dimensional has per-feature weights, no P")
+    if element_type(name) == "fp8":
+        return weights(n, *dequantize(name, inputs))
     q, k = f64(inputs[0]), f64(inputs[1])
     D = q.shape[3]
     Skv = k.shape[2]
@@ -331,6 +374,8 @@ def lse(name, *inputs):
     """Natural log-sum-exp over the visible scores of each row, [B,Hq,Sq];
     -inf for a row with no visible key. For topk the visible keys are the
     chosen top-k."""
+    if element_type(name) == "fp8":
+        return lse(base_name(name), *dequantize(name, inputs))
     s, vis = scores(name, *inputs)
     if base_name(name) == "topk":
         vis = vis & topk_visible(s)
@@ -365,15 +410,41 @@ def round_to_bf16(x):
     return np.where(np.isnan(x), x, out).astype(np.float32)
 
 
+E4M3_MAX = 448.0   # largest finite f8E4M3FN magnitude, S.1111.110
+
+
+def round_to_e4m3(x):
+    """Values rounded to the nearest FP8 E4M3FN value (ties to even
+    mantissa), returned as float32: magnitudes above 448 (and infinities)
+    saturate to +-448, NaN stays NaN, magnitudes up to 2^-10 become zero
+    of their sign. This is the conversion attn-run applies to f8E4M3FN
+    arguments read from float32 .npy files. The value is rounded as given
+    (a float64 is not rounded to float32 first)."""
+    with np.errstate(invalid="ignore", over="ignore"):  # signalling NaNs
+        x = np.asarray(x, dtype=np.float64)
+        a = np.abs(x)
+        _, e = np.frexp(np.where(np.isfinite(a), a, 1.0))  # a = m 2^e, m in [0.5, 1)
+        # 3 mantissa bits: the spacing is 2^(e-4) in the binade [2^(e-1), 2^e)
+        # of a normal value, 2^-9 below 2^-6 (subnormals).
+        ulp = np.ldexp(1.0, np.maximum(e, -5) - 4)
+        r = np.rint(a / ulp) * ulp       # rint: nearest, ties to even
+        r = np.minimum(np.where(np.isinf(a), E4M3_MAX, r), E4M3_MAX)
+        out = np.copysign(r, x)
+    return np.where(np.isnan(x), x, out).astype(np.float32)
+
+
 def round_to(x, etype):
     """Rounds float data to `etype`; returns the array attn-run reads
-    (float32 for f32 and bf16, float16 for f16)."""
+    (float32 for f32, bf16 and fp8, float16 for f16). fp8 is E4M3FN
+    without scaling (round_to_e4m3)."""
     if etype == "f32":
         return np.asarray(x, dtype=np.float32)
     if etype == "bf16":
         return round_to_bf16(x)
     if etype == "f16":
         return np.asarray(x, dtype=np.float16)
+    if etype == "fp8":
+        return round_to_e4m3(x)
     raise ValueError(etype)
 
 

@@ -1,5 +1,5 @@
 """One case of a variant of sections A-C or a FLEX module (in f32, f16 or
-bf16) checked end to end: inputs, the float64 output (and lse), the module
+bf16; a variant also in fp8) checked end to end: inputs, the float64 output (and lse), the module
 run through attn-run or attn-exec, the comparison, and with --print-time
 the rate over the visible query-key pairs."""
 
@@ -81,8 +81,11 @@ def run_variant(args):
             if role == "lse":
                 r_ok, r_summary, r_details = compare_lse(out, expected[role])
             else:
+                # the output's type sets the tolerances: NAME_fp8's is
+                # bf16 (reference.output_type)
                 r_ok, r_summary, r_details = compare(
-                    out, expected[role], "tf32" if args.tf32 else etype)
+                    out, expected[role],
+                    "tf32" if args.tf32 else ref.output_type(name))
             ok = ok and r_ok
             summaries.append(r_summary)
             if r_details:

@@ -1,6 +1,13 @@
 """Inputs of a variant, drawn from a seed for one case (random, huge,
 masked_rows; check_variant.py's docstring says what each holds) and redrawn
-where near-ties would make the expected output depend on rounding."""
+where near-ties would make the expected output depend on rounding.
+
+NAME_fp8: q, k and v are drawn as NAME's (the same random numbers), then
+quantised per tensor (fp8_scale, quantize_e4m3): x8 = round_to_e4m3(x / s),
+float32 holding E4M3 values exactly, and the last argument is the float32
+scales [sq, sk, sv] that were used, three different values. The reference
+sees x8 * s exactly (reference.dequantize).
+"""
 
 import math
 
@@ -24,14 +31,46 @@ def argument_elements(name, signature):
     return {arg: elem for (arg, _, _), (_, elem) in zip(SPECS[name], signature)}
 
 
+def fp8_scale(x, taken=()):
+    """Per-tensor dequantisation scale of `x` for E4M3: max|x| / 448,
+    rounded up to 4 significant bits (1.0 when x is all zero), doubled
+    while it equals one of `taken` (the scales of the tensors drawn
+    before), as a float that float32 holds exactly.
+
+    Rounding up keeps |x / s| <= 448, so quantising saturates nothing;
+    with 4 significant bits, x8 * s (8 significant bits at most) is exact
+    in bf16, f16 and f32, and so is sq * sk in f32: the module sees the
+    dequantised values exactly whichever type it dequantises into. q, k
+    and v, all normal draws, would mostly get the same scale: distinct
+    ones (a factor 2 or more apart) make a module that applies one
+    tensor's scale to another fail."""
+    x = np.asarray(x, dtype=np.float64)
+    amax = float(np.abs(x).max()) if x.size else 0.0
+    s = 1.0
+    if amax > 0 and math.isfinite(amax):
+        m, e = math.frexp(amax / ref.E4M3_MAX)     # m in [0.5, 1)
+        s = math.ldexp(math.ceil(m * 16) / 16, e)
+    while s in taken:
+        s *= 2
+    assert float(np.float32(s)) == s and s > 0, s
+    return s
+
+
+def quantize_e4m3(x, scale):
+    """x / scale rounded to E4M3 (float32 .npy values attn-run reads)."""
+    return ref.round_to_e4m3(np.asarray(x, dtype=np.float64) / scale)
+
+
 def draw(name, dims, case, rng, elems=None):
     """One draw of the inputs, as the arrays attn-run reads. `elems`
     ({argument: element type}, argument_elements) gives a bias its type
-    where it is not f32; the bias is rounded to it."""
+    where it is not f32; the bias is rounded to it. NAME_fp8: q, k, v as
+    NAME's, quantised with fp8_scale, and the scales last."""
     etype = ref.element_type(name)
     base = ref.base_name(name)
     B, Sq, Skv, D = dims["B"], dims["Sq"], dims["Skv"], dims["D"]
     out = []
+    scales = []   # fp8: [sq, sk, sv] as q, k, v are drawn
     for arg, shape, kind in SPECS[name]:
         shp = shape_of(shape, dims)
         if kind == "qkv":
@@ -46,7 +85,14 @@ def draw(name, dims, case, rng, elems=None):
                     scale = 1.0 if base == "dot" else 1.0 / math.sqrt(D)
                     c = 300.0 / (scale * math.sqrt(D))   # std of s ~ 300
                     x = np.round(x * c)
-            out.append(ref.round_to(x, etype))
+            if etype == "fp8":
+                scales.append(fp8_scale(x, scales))
+                out.append(quantize_e4m3(x, scales[-1]))
+            else:
+                out.append(ref.round_to(x, etype))
+        elif kind == "scales":
+            assert len(scales) == 3, "scales follow q, k and v"
+            out.append(np.array(scales, dtype=np.float32))
         elif kind == "weight":
             out.append((rng.standard_normal(shp) / math.sqrt(shp[0])).astype(np.float32))
         elif kind == "vector":
@@ -121,7 +167,13 @@ def separate_top_scores(name, dims, inputs, rng, elems=None):
             bad = np.isfinite(top2[..., 1]) & (top2[..., 0] - top2[..., 1] < HUGE_GAP)
         if not bad.any():
             return inputs
-        fresh = draw(name, dims, "huge", rng, elems)[0]
+        redraw = draw(name, dims, "huge", rng, elems)
+        fresh = redraw[0]
+        if ref.element_type(name) == "fp8":
+            # the fresh q in the scale of the q it goes into (saturating
+            # where it exceeds it): q is one tensor with one scale
+            fresh = quantize_e4m3(ref.f64(fresh) * float(redraw[-1][0]),
+                                  float(inputs[-1][0]))
         inputs[0] = np.where(bad[..., None], fresh, inputs[0])
     raise RuntimeError("could not separate the top scores of the huge case")
 

@@ -2,9 +2,10 @@
 FlexAttention-style test module takes, and its float64 answer.
 
 SPECS lists the arguments of every variant's @main (also in the NAME_f16
-and NAME_bf16 forms); FLEX writes the score_mod / mask_mod math of the test
-modules again in float64, so that variant_scores, variant_reference and
-variant_lse answer for both, on top of reference.py.
+and NAME_bf16 forms, and NAME_fp8 for the variants of sections A-C); FLEX
+writes the score_mod / mask_mod math of the test modules again in float64,
+so that variant_scores, variant_reference and variant_lse answer for both,
+on top of reference.py.
 """
 
 import os
@@ -51,16 +52,27 @@ for _name in list(SPECS):
     if ref.element_type(_name) == "f32":
         for _t in NARROW_TYPES:
             SPECS.setdefault(f"{_name}_{_t}", SPECS[_name])
+# NAME_fp8 of every f32 variant of sections A-C: q, k, v in f8E4M3FN and
+# one more argument, last, the float32 per-tensor dequantisation scales
+# [sq, sk, sv] (reference.dequantize); the other arguments keep NAME's
+# types, the output is bf16 (reference.output_type).
+FP8_NAMES = tuple(f"{_name}_fp8" for _name in ref.VARIANTS
+                  if ref.element_type(_name) == "f32")
+SCALES = ("scales", (3,), "scales")
+for _name in FP8_NAMES:
+    SPECS.setdefault(_name, SPECS[ref.base_name(_name)] + [SCALES])
 
 DEFAULT_DIMS = {"Hq": 4, "Hkv": 4, "D": 64, "Dv": 64, "A": 32}
 VARIANT_DIMS = {"gqa": {"Hq": 8, "Hkv": 2}}
 DYNAMIC = ("B", "Sq", "Skv")
 
 # Element type of each argument kind in @main's signature (qkv: the
-# variant's own, reference.element_type).
+# variant's own, reference.element_type, spelt as MLIR_TYPE says).
 MLIR_ELEM = {"qkv": None, "weight": "f32", "vector": "f32", "uniform": "f32",
              "position": "f32", "lengths": "i32", "mask": "i1", "bias": "f32",
-             "table": "f32"}
+             "table": "f32", "scales": "f32"}
+# MLIR spelling of an element type of reference.element_type/output_type.
+MLIR_TYPE = {"f32": "f32", "f16": "f16", "bf16": "bf16", "fp8": "f8E4M3FN"}
 
 
 def default_dims(name):
@@ -164,3 +176,4 @@ DOT_SCORED = {"dot", "scaled_dot", "sigmoid", "hard", "topk", "hard_sample",
               "scaled_dot_bf16", "scaled_dot_f16"} | set(FLEX_NAMES)
 DOT_SCORED |= {f"{n}_{t}" for n in DOT_SCORED if ref.element_type(n) == "f32"
                for t in NARROW_TYPES}
+DOT_SCORED |= {n for n in FP8_NAMES if ref.base_name(n) in DOT_SCORED}

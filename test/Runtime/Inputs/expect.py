@@ -3,7 +3,8 @@
   expect.py [--tol ATOL,RTOL] OUT.npy EXPR NAME=PATH ...
 
 EXPR is evaluated with numpy as `np`, every NAME bound to its loaded array,
-and `bf16(a)` (float32 rounded to bfloat16, ties to even). Without --tol the
+`bf16(a)` (float32 rounded to bfloat16, ties to even) and `e4m3(a)` (to FP8
+E4M3FN, ties to even, saturating at +-448). Without --tol the
 dtype, shape and values must match exactly (NaN matches NaN); with it,
 |out - want| <= ATOL + RTOL * |want|.
 """
@@ -25,13 +26,26 @@ def bf16(a):
     return out.astype(np.float32)
 
 
+def e4m3(a):
+    """Rounds to FP8 E4M3FN through float64: 4 significant bits, ties to
+    even, subnormal step 2^-9; magnitudes of 448 and more (infinities too)
+    saturate to 448, as the runtime narrows (no infinities in the format)."""
+    a = np.asarray(a, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        _, exp = np.frexp(np.abs(np.where(np.isfinite(a), a, 0)))
+        step = np.ldexp(1.0, np.maximum(exp - 4, -9))
+        out = np.where(np.isfinite(a), np.round(a / step) * step, a)
+        out = np.where(np.abs(out) >= 448, np.sign(out) * 448, out)
+    return out.astype(np.float32)
+
+
 args = sys.argv[1:]
 tol = None
 if args[0] == "--tol":
     tol = [float(t) for t in args[1].split(",")]
     args = args[2:]
 out_path, expr = args[0], args[1]
-names = {"np": np, "bf16": bf16}
+names = {"np": np, "bf16": bf16, "e4m3": e4m3}
 for binding in args[2:]:
     name, path = binding.split("=", 1)
     names[name] = np.load(path)

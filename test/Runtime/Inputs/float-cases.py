@@ -1,16 +1,29 @@
-"""Inputs and independent references for the f16/bf16 conversion tests.
+"""Inputs and independent references for the f16/bf16/FP8 conversion tests.
 
   float-cases.py gen DIR    writes f32.npy (interesting and random float32
-                            values), f16.npy (every float16 bit pattern) and
+                            values), f16.npy (every float16 bit pattern),
                             bf16.npy (every bfloat16 bit pattern, as int32)
+                            and e4m3.npy (every FP8 E4M3FN code, as int32)
   float-cases.py check DIR  compares the converter's outputs in DIR with
                             NumPy (f16) and with exact rounding done here in
-                            float64 arithmetic (bf16)
+                            float64 arithmetic (bf16, E4M3FN)
 """
 import os
 import sys
 
 import numpy as np
+
+
+def e4m3_values():
+    """The value of every E4M3FN code 0..255 from the format's definition:
+    (-1)^s 2^(e-7) (1 + m/8), subnormals (-1)^s 2^-6 (m/8); S.1111.111 is
+    NaN and there are no infinities."""
+    codes = np.arange(256)
+    s, e, m = codes >> 7, (codes >> 3) & 15, codes & 7
+    magnitude = np.where(e == 0, np.ldexp(m / 8, -6),
+                         np.ldexp(1 + m / 8, e - 7))
+    magnitude[(e == 15) & (m == 7)] = np.nan
+    return np.copysign(magnitude, np.where(s == 1, -1.0, 1.0))
 
 
 def f32_cases():
@@ -25,6 +38,13 @@ def f32_cases():
     rng = np.random.default_rng(1)
     random_bits = rng.integers(0, 2**32, 200000, dtype=np.uint64) \
         .astype(np.uint32)
+    # E4M3FN: its values, the ties between them and their neighbours, and
+    # random magnitudes over its range and a little beyond (to 2^10).
+    finite = e4m3_values()[np.isfinite(e4m3_values())]
+    e4m3 = np.unique(np.abs(finite)).astype(np.float32)
+    e4m3_ties = (e4m3[:-1] + e4m3[1:]) / 2
+    e4m3_random = (np.exp2(rng.uniform(-12, 10, 100000)) *
+                   rng.choice([-1, 1], 100000)).astype(np.float32)
     bits = np.concatenate([
         f16_values.astype(np.float32).view(np.uint32),
         ties.astype(np.float32).view(np.uint32),
@@ -34,6 +54,11 @@ def f32_cases():
         .view(np.uint32),
         bf16_bits, bf16_ties, bf16_ties + 1, bf16_ties - 1,
         random_bits,
+        e4m3.view(np.uint32),
+        e4m3_ties.view(np.uint32), (-e4m3_ties).view(np.uint32),
+        np.nextafter(e4m3_ties, np.float32(np.inf)).view(np.uint32),
+        np.nextafter(e4m3_ties, np.float32(0)).view(np.uint32),
+        e4m3_random.view(np.uint32),
         np.array([0x7F7FFFFF, 0xFF7FFFFF, 0x477FF000, 0x477FEFFF, 0x33000000,
                   0x33000001, 0x7F800001, 0xFFC00001], dtype=np.uint32),
     ]).astype(np.uint32)
@@ -46,6 +71,7 @@ def gen(out):
             np.arange(2**16, dtype=np.uint32).astype(np.uint16)
             .view(np.float16))
     np.save(os.path.join(out, "bf16.npy"), np.arange(2**16, dtype=np.int32))
+    np.save(os.path.join(out, "e4m3.npy"), np.arange(256, dtype=np.int32))
 
 
 def bf16_reference(x):
@@ -67,13 +93,35 @@ def bf16_reference(x):
     return out
 
 
+def e4m3_reference(x):
+    """Rounds float32 values to E4M3FN codes, to nearest even, in float64:
+    4 significant bits, subnormal step 2^-9; magnitudes of 448 and above
+    (infinities too) saturate to 448; NaN gives 0x7F with its sign."""
+    x = x.astype(np.float64)
+    nan = np.isnan(x)
+    sign = np.signbit(x).astype(np.uint32) << 7
+    mag = np.abs(np.where(nan, 0, x))
+    big = mag >= 448
+    mag[big] = 0
+    _, exp = np.frexp(mag)  # mag = f * 2^exp, 0.5 <= f < 1
+    step = np.ldexp(1.0, np.maximum(exp - 4, -9))
+    rounded = np.round(mag / step) * step  # np.round: ties to even
+    rounded[big] = 448
+    positive = e4m3_values()[:0x7F]  # increasing with the code
+    code = np.searchsorted(positive, rounded)
+    assert (positive[code] == rounded).all()
+    out = code.astype(np.uint32) | sign
+    out[nan] = 0x7F | sign[nan]
+    return out
+
+
 def is_nan16(bits, exp_mask, mant_mask):
     return ((bits & exp_mask) == exp_mask) & ((bits & mant_mask) != 0)
 
 
-def expect_equal(name, got, want, nan):
+def expect_equal(name, got, want, nan, sign=0x8000):
     """Bit equality, except that any NaN matches a NaN of the same sign."""
-    both_nan = nan(got) & nan(want) & ((got ^ want) & 0x8000 == 0)
+    both_nan = nan(got) & nan(want) & ((got ^ want) & sign == 0)
     bad = ~both_nan & (got != want)
     if bad.any():
         i = np.flatnonzero(bad)[0]
@@ -107,6 +155,19 @@ def check(out):
     if not (got == want).all():
         sys.exit("bf16-to-f32: mismatch")
     print("bf16-to-f32: %d values match" % got.size)
+
+    got = load("f32-to-e4m3.npy").astype(np.uint32)
+    expect_equal("f32-to-e4m3", got, e4m3_reference(f32),
+                 lambda b: (b & 0x7F) == 0x7F, sign=0x80)
+
+    want = e4m3_values().astype(np.float32)
+    got = load("e4m3-to-f32.npy")
+    same = (got.view(np.uint32) == want.view(np.uint32)) | \
+        (np.isnan(want) & np.isnan(got) &
+         (np.signbit(got) == np.signbit(want)))
+    if not same.all():
+        sys.exit("e4m3-to-f32: mismatch at codes %s" % np.flatnonzero(~same))
+    print("e4m3-to-f32: %d values match" % got.size)
 
 
 if __name__ == "__main__":

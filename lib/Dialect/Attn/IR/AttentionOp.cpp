@@ -145,12 +145,34 @@ LogicalResult verifyPositiveFinite(Operation *op, StringRef name,
 }
 } // namespace
 
+/// FP8 query, key and value take an output of a wider float type and may
+/// take `scales`; other inputs take no scales.
+static LogicalResult verifyFp8Inputs(AttentionOp op) {
+  Value scales = op.getScales();
+  if (!op.isFp8()) {
+    if (scales)
+      return op.emitOpError()
+             << "expects scales only with f8E4M3FN query, key and value, but "
+                "they are "
+             << op.getQuery().getType().getElementType();
+    return success();
+  }
+  if (!scales)
+    return success();
+  auto type = cast<RankedTensorType>(scales.getType());
+  if (type.getRank() != 1 || type.getDimSize(0) != 3)
+    return op.emitOpError() << "expects scales of type tensor<3xf32> (the "
+                               "query's, key's and value's), but got "
+                            << type;
+  return success();
+}
+
 void AttentionOp::build(OpBuilder &builder, OperationState &state, Value query,
                         Value key, Value value, Type outputType) {
   build(builder, state, outputType, /*lse=*/Type(), query, key, value,
         /*mask=*/Value(), /*bias=*/Value(), /*key_lengths=*/Value(),
         /*block_table=*/Value(),
-        /*grid_width=*/Value(),
+        /*grid_width=*/Value(), /*scales=*/Value(),
         /*score_operands=*/ValueRange(), /*normalizer_operands=*/ValueRange(),
         /*position_operands=*/ValueRange(), ScoreKind::dot, Normalizer::softmax,
         /*scale=*/nullptr, /*causal=*/false,
@@ -354,7 +376,13 @@ LogicalResult AttentionOp::verify() {
   if (failed(verifyShape(op, "output", getOutput(),
                          {{"B", b}, {"Hq", hq}, {"Sq", sq}, {"Dv", dv}})))
     return failure();
-  if (getOutput().getType().getElementType() != elemType)
+  if (failed(verifyFp8Inputs(*this)))
+    return failure();
+  // FP8 inputs compute in the output's element type, which the weights,
+  // bias and tables below follow; other inputs already share it.
+  if (isFp8())
+    elemType = getComputeElementType();
+  else if (getOutput().getType().getElementType() != elemType)
     return emitOpError() << "expects output element type to equal the query "
                             "element type "
                          << elemType << ", but got "
@@ -459,7 +487,7 @@ LogicalResult AttentionOp::verify() {
                                /*staticSizes=*/hasTables)))
     return failure();
 
-  // Weights take the query's element type or f32; positions and samples
+  // Weights take the compute element type or f32; positions and samples
   // are f32.
   for (Value w : getScoreOperands()) {
     Type t = cast<RankedTensorType>(w.getType()).getElementType();
@@ -472,7 +500,7 @@ LogicalResult AttentionOp::verify() {
     bool tableOk = hasTables && (t == elemType || t.isF32());
     if (!t.isF32() && !tableOk)
       return emitOpError() << "expects position operands of element type f32"
-                           << (hasTables ? " or the query's" : "")
+                           << (hasTables ? " or the output's" : "")
                            << ", but got " << t;
   }
   for (Value u : getNormalizerOperands())

@@ -24,6 +24,8 @@ std::optional<StringRef> abi::getDTypeName(Type t) {
     return StringRef("f16");
   if (t.isBF16())
     return StringRef("bf16");
+  if (isa<Float8E4M3FNType>(t))
+    return StringRef("f8e4m3fn");
   if (t.isF64())
     return StringRef("f64");
   for (unsigned width : {1u, 8u, 32u, 64u})

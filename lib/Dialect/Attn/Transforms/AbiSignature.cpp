@@ -267,8 +267,8 @@ LogicalResult checkSignature(func::FuncOp func, FunctionSig &sig) {
     if (!tensor || !getDTypeName(tensor.getElementType()))
       return func.emitError()
              << what << " has unsupported type " << type
-             << ": the C ABI takes ranked tensors of f32, f16, bf16, f64, i1, "
-                "i8, i32 or i64";
+             << ": the C ABI takes ranked tensors of f32, f16, bf16, "
+                "f8e4m3fn, f64, i1, i8, i32 or i64";
     std::string name = nameAttr ? nameAttr.str() : (prefix + Twine(i)).str();
     if (!isManifestName(name))
       return func.emitError()

@@ -162,7 +162,7 @@ Attention attention(OpBuilder &b, Location loc, Value q, Value k, Value v,
   auto op = AttentionOp::create(
       b, loc, outType, lseType, q, k, v, /*mask=*/Value(), bias,
       /*key_lengths=*/Value(), /*block_table=*/Value(), /*grid_width=*/Value(),
-      /*score_operands=*/ValueRange(),
+      /*scales=*/Value(), /*score_operands=*/ValueRange(),
       /*normalizer_operands=*/ValueRange(),
       /*position_operands=*/ValueRange(), ScoreKind::dot, Normalizer::softmax,
       scale ? b.getF32FloatAttr(*scale) : FloatAttr(), causal,

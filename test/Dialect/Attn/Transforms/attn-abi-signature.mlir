@@ -89,6 +89,18 @@ func.func @nothing() {
 
 // -----
 
+// FP8 E4M3 ("FN": no infinities) is an ABI type, spelled f8e4m3fn in the
+// manifest.
+// CHECK-LABEL: module attributes {attn.abi = {fp8 = {
+// CHECK-SAME: args = [{name = "arg0", symbols = array<i64: 0, -1>, type = tensor<?x16xf8E4M3FN>}],
+// CHECK-SAME: results = [{name = "res0", symbols = array<i64: 0, -1>, type = tensor<?x16xf8E4M3FN>}],
+// CHECK-SAME: sizes = ["arg0.d0"]}}}
+func.func @fp8(%a: tensor<?x16xf8E4M3FN>) -> tensor<?x16xf8E4M3FN> {
+  return %a : tensor<?x16xf8E4M3FN>
+}
+
+// -----
+
 // Shape-preserving ops (arith.addf), tensor.cast and tensor.empty sized by
 // tensor.dim relate dimensions too.
 // CHECK-LABEL: module attributes {attn.abi = {elementwise = {
@@ -155,7 +167,7 @@ func.func @underived(%a: tensor<?xf32>) -> (tensor<?xf32>, tensor<?xf32>) {
 
 // -----
 
-// expected-error @below {{argument #1 has unsupported type 'f32': the C ABI takes ranked tensors of f32, f16, bf16, f64, i1, i8, i32 or i64}}
+// expected-error @below {{argument #1 has unsupported type 'f32': the C ABI takes ranked tensors of f32, f16, bf16, f8e4m3fn, f64, i1, i8, i32 or i64}}
 func.func @scalar(%a: tensor<4xf32>, %s: f32) -> tensor<4xf32> {
   return %a : tensor<4xf32>
 }
@@ -166,6 +178,14 @@ func.func @scalar(%a: tensor<4xf32>, %s: f32) -> tensor<4xf32> {
 func.func @element_type(%a: tensor<4xf32>) -> tensor<4xi16> {
   %r = arith.fptosi %a : tensor<4xf32> to tensor<4xi16>
   return %r : tensor<4xi16>
+}
+
+// -----
+
+// Of the FP8 formats only E4M3FN is an ABI type.
+// expected-error @below {{argument #0 has unsupported type 'tensor<4xf8E5M2>'}}
+func.func @fp8_e5m2(%a: tensor<4xf8E5M2>) -> tensor<4xf8E5M2> {
+  return %a : tensor<4xf8E5M2>
 }
 
 // -----

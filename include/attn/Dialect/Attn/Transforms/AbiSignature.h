@@ -50,8 +50,8 @@ struct FunctionSig {
   SmallVector<TensorSig> args, results;
 };
 
-/// Manifest name of a supported element type (f32 f16 bf16 f64 i1 i8 i32 i64),
-/// or std::nullopt.
+/// Manifest name of a supported element type (f32 f16 bf16 f8e4m3fn f64 i1
+/// i8 i32 i64), or std::nullopt.
 std::optional<StringRef> getDTypeName(Type elementType);
 /// Bytes per element as stored in memory (i1: one byte).
 int64_t getElementBytes(Type elementType);
