@@ -28,9 +28,9 @@ class CompileError(RuntimeError):
 TensorSpec = collections.namedtuple("TensorSpec", "name type dtype shape")
 TensorSpec.__doc__ = """An argument or result of a compiled function: its
 name, its element type at the ABI ("f32", "bf16", ...), the NumPy dtype that
-carries it (bf16 travels as float32) and its shape, with an int per static
-size and a symbol ("s0") per dynamic one; symbols shared between tensors
-must have equal sizes."""
+carries it (bf16 and f8e4m3fn travel as float32) and its shape, with an int
+per static size and a symbol ("s0") per dynamic one; symbols shared between
+tensors must have equal sizes."""
 
 
 def _format(spec):
@@ -42,9 +42,10 @@ class Function:
     """A compiled function: call it with NumPy arrays (positionally or by
     argument name); it returns one array, or a tuple for several results.
 
-    Arrays are converted as attn-run converts .npy files: float32 feeds f32
-    and bf16 (rounded to nearest even), float16 feeds f16, bool i1, int32
-    i32. A wrong rank, size or dtype raises ValueError naming the argument.
+    Arrays are converted as attn-run converts .npy files: float32 feeds f32,
+    bf16 and f8e4m3fn (rounded to nearest even; f8e4m3fn saturates at
+    +-448), float16 feeds f16, bool i1, int32 i32. A wrong rank, size or
+    dtype raises ValueError naming the argument.
     """
 
     def __init__(self, function):

@@ -9,6 +9,7 @@ the result types and to print valid syntax.
 
 import math
 
+from . import types
 from .builder import Node, Value
 
 SCORES = ("dot", "general", "additive", "cosine", "neg_l2",
@@ -16,6 +17,8 @@ SCORES = ("dot", "general", "additive", "cosine", "neg_l2",
 NORMALIZERS = ("softmax", "sigmoid", "hard", "topk", "hard_sample", "none")
 ALIGNMENTS = ("bottom_right", "top_left")
 _FLOATS = ("f32", "f16", "bf16")
+# FP8 (E4M3, no infinities): query, key and value only (docs/fp8.md).
+_FP8 = "f8E4M3FN"
 
 
 def _f32(name, x):
@@ -82,12 +85,19 @@ def attention(q, k, v, *, score="dot", normalizer="softmax", scale=None,
               causal=False, window=None, align="bottom_right", alibi=False,
               softcap=None, top_k=None, relative_clip=None,
               gaussian_window=None, gaussian_sigma=None, mask=None,
-              bias=None, key_lengths=None, block_table=None,
-              score_operands=(),
+              bias=None, key_lengths=None, block_table=None, scales=None,
+              out_type=None, score_operands=(),
               normalizer_operands=(), position_operands=(), lse=False):
     """`attn.attention`: q [B,Hq,Sq,D], k [B,Hkv,Skv,D], v [B,Hkv,Skv,Dv]
     give o [B,Hq,Sq,Dv] in q's element type, and with `lse=True` also the
     log-sum-exp [B,Hq,Sq] f32 (returned as a pair).
+
+    FP8 (docs/fp8.md): q, k and v may all be f8E4M3FN (all three or none).
+    The output's element type is then `out_type` ("f32", "f16" or "bf16";
+    default "bf16"), which the attention computes in; for other inputs
+    `out_type` may only repeat q's type. `scales` (f32 [3], only with FP8
+    inputs) holds the dequantisation scales [sq, sk, sv]: the attention is
+    that of sq * q, sk * k and sv * v (scales 1 without it).
 
     score: dot (default), general, additive, cosine, neg_l2,
         multi_dimensional, compositional; `score_operands` are its weights.
@@ -106,7 +116,8 @@ def attention(q, k, v, *, score="dot", normalizer="softmax", scale=None,
     """
     op = "attention"
     for what, value in (("q", q), ("k", k), ("v", v)):
-        _check(op, what, value, rank=4, dtypes=_FLOATS)
+        _check(op, what, value, rank=4, dtypes=_FLOATS + (_FP8,))
+    output_type = _output_type(op, q, k, v, out_type, scales)
     attributes = []
     if _choice("score", score, SCORES) != "dot":
         attributes.append(f"score = #attn.score<{score}>")
@@ -140,7 +151,10 @@ def attention(q, k, v, *, score="dot", normalizer="softmax", scale=None,
     for keyword, value, dtypes in (("mask", mask, ("i1",)),
                                    ("bias", bias, _FLOATS),
                                    ("key_lengths", key_lengths, ("i32",)),
-                                   ("block_table", block_table, ("i32",))):
+                                   ("block_table", block_table, ("i32",)),
+                                   ("scales", scales, ("f32",))):
+        # The order of the op's syntax: scales come after grid_width (not in
+        # the builder) and before score_operands.
         if value is not None:
             _check(op, keyword, value, dtypes=dtypes)
             segments.append((keyword, [value]))
@@ -153,7 +167,7 @@ def attention(q, k, v, *, score="dot", normalizer="softmax", scale=None,
         segments.append((keyword, values))
 
     b, hq, sq = q.shape[:3]
-    results = [((b, hq, sq, v.shape[3]), q.dtype)]
+    results = [((b, hq, sq, v.shape[3]), output_type)]
     if lse:
         results.append(((b, hq, sq), "f32"))
     operands = [q, k, v] + [x for _, vs in segments for x in vs]
@@ -161,6 +175,38 @@ def attention(q, k, v, *, score="dot", normalizer="softmax", scale=None,
     node.printer = _print(op, [q, k, v], segments, attributes,
                           lambda: [r.type for r in node.results])
     return tuple(node.results) if lse else node.results[0]
+
+
+def _output_type(op, q, k, v, out_type, scales):
+    """The element type of attention's output: `out_type` (default bf16) for
+    FP8 inputs, q's otherwise. Checks the FP8 rules of the verifier."""
+    fp8 = [x.dtype == _FP8 for x in (q, k, v)]
+    if any(fp8) and not all(fp8):
+        raise ValueError(f"{op}: q, k and v must all be {_FP8} or none of "
+                         f"them, got {q.dtype}, {k.dtype}, {v.dtype}")
+    if out_type is not None:
+        try:
+            out_type = types.element_type(out_type)
+        except ValueError:
+            out_type = repr(out_type)
+        if out_type not in _FLOATS:
+            raise ValueError(f"{op}: out_type must be {' or '.join(_FLOATS)}"
+                             f", got {out_type}")
+    if not fp8[0]:
+        if out_type is not None and out_type != q.dtype:
+            raise ValueError(f"{op}: out_type {out_type} differs from q's "
+                             f"element type {q.dtype}; a different output "
+                             f"type needs {_FP8} q, k and v")
+        if scales is not None:
+            raise ValueError(f"{op}: scales need {_FP8} q, k and v, but they "
+                             f"are {q.dtype}")
+        return q.dtype
+    if scales is not None:
+        _check(op, "scales", scales)
+        if scales.shape != (3,) or scales.dtype != "f32":
+            raise ValueError(f"{op}: scales must be tensor<3xf32> (the "
+                             f"scales of q, k and v), got {scales.type}")
+    return out_type or "bf16"
 
 
 def _same_shape_op(mnemonic, x, weights, attributes=()):

@@ -1,9 +1,13 @@
 """Element types and shapes of builder tensors.
 
-An element type is given as MLIR spells it ("f32", "f16", "bf16", "i1",
-"i32") or as NumPy does ("float32", "float16", "bool", "int32", or the NumPy
-type itself). bf16 has no NumPy type: its arrays cross the boundary as
-float32, as with attn-run.
+An element type is given as MLIR spells it ("f32", "f16", "bf16",
+"f8E4M3FN", "i1", "i32") or as NumPy does ("float32", "float16", "bool",
+"int32", or the NumPy type itself). bf16 and f8E4M3FN (FP8 E4M3, for the
+query, key and value of `attention`, docs/fp8.md) have no NumPy type: their
+arrays cross the boundary as float32, as with attn-run, which rounds them to
+nearest even (f8E4M3FN saturating at +-448). They may also be named
+"bfloat16", and "f8e4m3fn" or "float8_e4m3fn" (the manifest's and
+ml_dtypes' spellings).
 """
 
 import numpy as np
@@ -11,7 +15,10 @@ import numpy as np
 # NumPy name -> MLIR element type.
 _FROM_NUMPY = {"float32": "f32", "float16": "f16", "bool": "i1",
                "int32": "i32"}
-ELEMENT_TYPES = ("f32", "f16", "bf16", "i1", "i32")
+ELEMENT_TYPES = ("f32", "f16", "bf16", "f8E4M3FN", "i1", "i32")
+# Other names of the types without a NumPy type.
+_ALIASES = {"bfloat16": "bf16", "f8e4m3fn": "f8E4M3FN",
+            "float8_e4m3fn": "f8E4M3FN"}
 
 
 def element_type(dtype):
@@ -19,8 +26,8 @@ def element_type(dtype):
     if isinstance(dtype, str):
         if dtype in ELEMENT_TYPES:
             return dtype
-        if dtype == "bfloat16":
-            return "bf16"
+        if dtype in _ALIASES:
+            return _ALIASES[dtype]
         if dtype in _FROM_NUMPY:
             return _FROM_NUMPY[dtype]
     else:
@@ -32,7 +39,7 @@ def element_type(dtype):
             return _FROM_NUMPY[name]
     raise ValueError(f"unsupported element type {dtype!r}: expected one of "
                      f"{', '.join(ELEMENT_TYPES)} (or float32, float16, "
-                     "bfloat16, bool, int32)")
+                     "bfloat16, f8e4m3fn, bool, int32)")
 
 
 def check_shape(shape):

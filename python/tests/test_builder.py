@@ -73,6 +73,8 @@ EXAMPLES = {
     "causal_bf16": lambda: attn.function(
         attn.attention(*qkv("bf16"), causal=True)),
     "scaled_dot_f16": lambda: attn.function(attn.attention(*qkv("f16"))),
+    "scaled_dot_fp8": lambda: attn.function(attn.attention(
+        *qkv("f8E4M3FN"), scales=attn.input("scales", (3,)))),
     "general": with_operand("score_operands", "W", (64, 64),
                             score="general", scale=1.0),
     "hard_sample": with_operand("normalizer_operands", "u", ("B", 4, "Sq"),
@@ -180,6 +182,116 @@ def test_builder_rejects_bad_graphs():
         attn.function(attn.attention(q, k, v), inputs=[q, k])
     with pytest.raises(ValueError, match="scale must be finite"):
         attn.attention(q, k, v, scale=float("inf"))
+
+
+def e4m3(x):
+    """`x` rounded to the nearest f8E4M3FN value (ties to the even code),
+    saturating at +-448, as float32: by search in the table of every finite
+    E4M3 magnitude, codes 0 to 126 (0x7F is NaN)."""
+    codes = np.arange(127)
+    exponent, mantissa = codes >> 3, codes & 7
+    table = np.where(exponent == 0, mantissa * 2.0**-9,
+                     (1 + mantissa / 8) * 2.0**(exponent - 7))
+    a = np.minimum(np.abs(np.asarray(x, np.float64)), 448.0)
+    hi = np.clip(np.searchsorted(table, a), 1, 126)
+    lo = hi - 1
+    d_lo, d_hi = a - table[lo], table[hi] - a
+    pick = np.where((d_hi < d_lo) | ((d_hi == d_lo) & (hi % 2 == 0)), hi, lo)
+    return np.copysign(table[pick], x).astype(np.float32)
+
+
+def quantize(rng, shape):
+    """A normal tensor as E4M3 values and its scale max|x| / 448."""
+    x = rng.standard_normal(shape)
+    scale = np.float32(np.abs(x).max() / 448)
+    return e4m3(x / scale), scale
+
+
+@pytest.mark.parametrize("out_type", [None, "f16", "f32"])
+def test_built_fp8_attention_runs_against_reference(out_type, rng):
+    q, k, v = (attn.input(n, ("B", 2, s, 16), "f8E4M3FN")
+               for n, s in (("q", "Sq"), ("k", "Skv"), ("v", "Skv")))
+    scales = attn.input("scales", (3,))
+    o = attn.attention(q, k, v, scales=scales, causal=True,
+                       **({"out_type": out_type} if out_type else {}))
+    etype = out_type or "bf16"   # bf16 by default for FP8 inputs
+    assert o.dtype == etype
+    main = attn.compile(attn.function(o)).main
+    assert [a.type for a in main.args] == ["f8e4m3fn"] * 3 + ["f32"]
+    assert [a.dtype for a in main.args] == ["float32"] * 4
+    assert main.results[0].type == etype
+
+    (q8, sq), (k8, sk), (v8, sv) = (quantize(rng, (1, 2, 8, 16))
+                                    for _ in range(3))
+    # The values are E4M3 already: the runtime's rounding keeps them.
+    np.testing.assert_array_equal(e4m3(q8), q8)
+    s = np.array([sq, sk, sv], np.float32)
+    out = main(q8, k8, v8, s)
+    assert out.dtype == (np.float16 if etype == "f16" else np.float32)
+    if etype == "bf16":
+        assert not (out.view(np.uint32) & 0xFFFF).any()
+    dequantized = [x.astype(np.float64) * float(c)
+                   for x, c in zip((q8, k8, v8), s)]
+    assert_close(out, ref.reference("causal", *dequantized), etype)
+
+
+def test_e4m3_rounding_of_the_test_matches_the_runtime():
+    copy = attn.compile("""
+        func.func @copy(%a: tensor<?xf8E4M3FN>) -> tensor<?xf8E4M3FN> {
+          return %a : tensor<?xf8E4M3FN>
+        }""").copy
+    x = np.concatenate([np.linspace(-500, 500, 2001),
+                        np.linspace(-0.02, 0.02, 2001),
+                        [1.0625, 1.1875, 2.0**-10, 3 * 2.0**-10, 464, -464]])
+    x = x.astype(np.float32)
+    np.testing.assert_array_equal(copy(x), e4m3(x))
+
+
+def test_builder_fp8_rules():
+    f8 = [attn.input(n, (1, 2, 8, 16), "f8E4M3FN") for n in "qkv"]
+    f32 = [attn.input(n, (1, 2, 8, 16)) for n in "qkv"]
+    scales = attn.input("scales", (3,))
+    # Element type names: MLIR's, the manifest's and ml_dtypes'.
+    for name in ("f8E4M3FN", "f8e4m3fn", "float8_e4m3fn"):
+        assert attn.input("x", (2,), name).dtype == "f8E4M3FN"
+    with pytest.raises(ValueError, match="unsupported element type"):
+        attn.input("x", (2,), "f8E5M2")
+    # The output type: bf16 by default, f32, f16 or bf16 as asked.
+    assert attn.attention(*f8).dtype == "bf16"
+    assert attn.attention(*f8, out_type="float16").dtype == "f16"
+    o, lse = attn.attention(*f8, out_type="f32", scales=scales, lse=True)
+    assert (o.dtype, lse.dtype) == ("f32", "f32")
+    # scales come after the masks and before the weights, as the op prints.
+    text = attn.function(attn.attention(
+        *f8, key_lengths=attn.input("n", (1,), "int32"), scales=scales,
+        score="general", score_operands=[attn.input("W", (16, 16))])).mlir()
+    assert ("key_lengths(%n : tensor<1xi32>) scales(%scales : "
+            "tensor<3xf32>) score_operands(%W" in text)
+    assert "-> tensor<1x2x8x16xbf16>" in text
+
+    with pytest.raises(ValueError, match="must all be f8E4M3FN or none"):
+        attn.attention(f8[0], f32[1], f32[2])
+    with pytest.raises(ValueError, match="must all be f8E4M3FN or none"):
+        attn.attention(f32[0], f8[1], f8[2])
+    for bad in ("f8E4M3FN", "i32", "f64"):
+        with pytest.raises(ValueError, match="out_type must be f32 or f16 "
+                                             "or bf16"):
+            attn.attention(*f8, out_type=bad)
+    # Other inputs: the output keeps q's type, and takes no scales.
+    assert attn.attention(*f32, out_type="f32").dtype == "f32"
+    with pytest.raises(ValueError, match="out_type bf16 differs from q's "
+                                         "element type f32"):
+        attn.attention(*f32, out_type="bf16")
+    with pytest.raises(ValueError, match="scales need f8E4M3FN q, k and v, "
+                                         "but they are f32"):
+        attn.attention(*f32, scales=scales)
+    for shape, dtype in (((2,), "f32"), (("n",), "f32"), ((3,), "f16"),
+                         ((1, 3), "f32")):
+        with pytest.raises(ValueError, match=r"scales must be "
+                                             r"tensor<3xf32>.*got tensor<"):
+            attn.attention(*f8, scales=attn.input("s", shape, dtype))
+    with pytest.raises(TypeError, match="scales must be a builder tensor"):
+        attn.attention(*f8, scales=np.ones(3, np.float32))
 
 
 def test_verifier_errors_of_built_graphs_are_compile_errors():

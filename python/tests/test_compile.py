@@ -93,6 +93,22 @@ def test_narrow_floats(name, dtype, rng):
     assert_close(out, ref.reference(name, *inputs), dtype)
 
 
+def test_fp8_crosses_as_float32():
+    # f8e4m3fn takes float32, rounded to nearest even and saturating at
+    # +-448 (E4M3FN has no infinity); results widen back to float32.
+    module = attn.compile("""
+        func.func @copy(%a: tensor<?xf8E4M3FN>) -> tensor<?xf8E4M3FN> {
+          return %a : tensor<?xf8E4M3FN>
+        }""")
+    assert module.copy.args[0].type == "f8e4m3fn"
+    assert module.copy.args[0].dtype == "float32"
+    x = np.array([1.0625, 1.1875, -3.3, 460, -np.inf, 1e-3, 2.0**-10],
+                 np.float32)
+    out = module.copy(x)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, [1, 1.25, -3.25, 448, -448, 2.0**-9, 0])
+
+
 def test_int32_and_bool_arguments(rng):
     padding = attn.compile(example("key_padding"))
     q, k, v = qkv(rng, sq=8, skv=40)
