@@ -8,7 +8,7 @@ that test f16/bf16 modules round the inputs to that type first and pass the
 rounded values here. NAME_fp8 (FP8 E4M3 q, k, v with per-tensor scales, a
 bf16 output) takes NAME's arguments plus a last one, scales = [sq, sk, sv];
 every entry point below computes NAME on the dequantised inputs
-(dequantize): q8 * sq, k8 * sk, v8 * sv, exactly, and no scales.
+(on_dequantised, dequantize): q8 * sq, k8 * sk, v8 * sv, exactly, and no scales.
 
 Conventions (VARIANTS.md):
   q [B,Hq,Sq,D], k [B,Hkv,Skv,D], v [B,Hkv,Skv,Dv] -> o [B,Hq,Sq,Dv]
@@ -24,6 +24,8 @@ Entry points:
   scores(name, *inputs)     -> (s, visible), both [B,Hq,Sq,Skv]
 The inputs are the arguments of the variant in the order VARIANTS.md lists.
 """
+
+import functools
 
 import numpy as np
 
@@ -96,6 +98,17 @@ def dequantize(name, inputs):
                          f"[sq, sk, sv], not shape {scales.shape}")
     qkv = [f64(x) * s for x, s in zip(inputs[:3], scales)]
     return qkv + list(inputs[3:-1])
+
+
+def on_dequantised(fn):
+    """`fn(name, *inputs)` that answers NAME_fp8 as NAME on the dequantised
+    inputs (dequantize)."""
+    @functools.wraps(fn)
+    def answer(name, *inputs):
+        if element_type(name) == "fp8":
+            return fn(base_name(name), *dequantize(name, inputs))
+        return fn(name, *inputs)
+    return answer
 
 
 # --------------------------------------------------------------------------
@@ -180,6 +193,7 @@ def weighted_sum(p, v, hq):
 # Scores and visibility, per variant.
 # --------------------------------------------------------------------------
 
+@on_dequantised
 def scores(name, *inputs):
     """Returns (s, visible) for every variant with one scalar score per
     (query, key) pair, i.e. all of A, B and C except multi_dimensional
@@ -189,8 +203,6 @@ def scores(name, *inputs):
     soft-capping); visible is the boolean key visibility, both
     [B,Hq,Sq,Skv].
     """
-    if element_type(name) == "fp8":
-        return scores(base_name(name), *dequantize(name, inputs))
     n = base_name(name)
     q, k = f64(inputs[0]), f64(inputs[1])
     B, Hq, Sq, D = q.shape
@@ -271,14 +283,13 @@ def relative_index(sq, skv):
 # Outputs.
 # --------------------------------------------------------------------------
 
+@on_dequantised
 def reference(name, *inputs):
     """Float64 output of variant `name` on `inputs` (argument order of
     VARIANTS.md). Result [B,Hq,Sq,Dv]."""
     n = base_name(name)
     if n not in [base_name(x) for x in VARIANTS]:
         raise ValueError(f"unknown variant {name!r}")
-    if element_type(name) == "fp8":
-        return reference(n, *dequantize(name, inputs))
     q, k, v = f64(inputs[0]), f64(inputs[1]), f64(inputs[2])
     B, Hq, Sq, _ = q.shape
     Skv = k.shape[2]
@@ -311,6 +322,7 @@ def one_hot(j_star, skv):
     return (np.arange(skv) == j_star[..., None]).astype(np.float64)
 
 
+@on_dequantised
 def weights(name, *inputs):
     """Float64 attention weights P [B,Hq,Sq,Skv] of variant `name`: the
     output is sum_j P_ij v_j (plus the relative-position value term), so
@@ -319,8 +331,6 @@ def weights(name, *inputs):
     n = base_name(name)
     if n == "multi_dimensional":
         raise ValueError("multi_dimensional has per-feature weights, no P")
-    if element_type(name) == "fp8":
-        return weights(n, *dequantize(name, inputs))
     q, k = f64(inputs[0]), f64(inputs[1])
     D = q.shape[3]
     Skv = k.shape[2]
@@ -370,12 +380,11 @@ def topk_visible(s):
     return chosen
 
 
+@on_dequantised
 def lse(name, *inputs):
     """Natural log-sum-exp over the visible scores of each row, [B,Hq,Sq];
     -inf for a row with no visible key. For topk the visible keys are the
     chosen top-k."""
-    if element_type(name) == "fp8":
-        return lse(base_name(name), *dequantize(name, inputs))
     s, vis = scores(name, *inputs)
     if base_name(name) == "topk":
         vis = vis & topk_visible(s)

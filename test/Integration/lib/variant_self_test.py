@@ -63,8 +63,7 @@ def self_test():
                 if etype == "fp8":
                     check_fp8_inputs(check, name, inputs, tag, case == "huge")
                     naive_name = ref.base_name(name)
-                    naive_inputs = [x.astype(np.float64) * float(sc) for x, sc
-                                    in zip(inputs[:3], inputs[-1])] + inputs[3:-1]
+                    naive_inputs = dequantised(inputs)
                 want = np.array(naive.naive(naive_name, *naive_inputs),
                                 dtype=np.float64)
                 check(got.shape == (B, dims["Hq"], Sq, dims["Dv"]),
@@ -444,8 +443,7 @@ def fp8_self_test(check):
               == [(x.dtype, x.shape) for x in plain[3:]],
               f"{n}: other arguments as {ref.base_name(n)}'s")
         if case == "random":   # the same normal draw, quantised
-            deq = [x.astype(np.float64) * float(s)
-                   for x, s in zip(inputs[:3], inputs[-1])]
+            deq = dequantised(inputs)[:3]
             check(all(np.abs(d - p).max() <= 2.0 ** -4 * np.abs(p).max()
                       for d, p in zip(deq, plain[:3])),
                   f"{n}: q, k, v are NAME's, quantised")
@@ -453,6 +451,14 @@ def fp8_self_test(check):
             s, _ = ref.scores(n, *inputs)
             check(300 < np.abs(s).max() < 3000,
                   f"{n} huge: logits ~1e3 ({np.abs(s).max():.0f})")
+
+
+def dequantised(inputs):
+    """NAME's arguments from NAME_fp8's, written here apart from
+    reference.dequantize: q, k, v times their scales (the last argument),
+    which is dropped."""
+    return ([x.astype(np.float64) * float(sc)
+             for x, sc in zip(inputs[:3], inputs[-1])] + list(inputs[3:-1]))
 
 
 def check_fp8_inputs(check, name, inputs, tag, huge=False):
